@@ -1,0 +1,42 @@
+// A stable fingerprint of a write command's payload: a retry must match it exactly, a reuse of the
+// key with anything different must not. FNV-1a over a canonical field list; no JSON on the hot path.
+
+import type { WriteCommand } from './commands.js';
+
+export function payloadFingerprint(cmd: WriteCommand): string {
+  let text: string;
+  switch (cmd.kind) {
+    case 'earn': {
+      let items = '';
+      for (const it of cmd.items) items += `${it.sku}\u0001${it.category}\u0001${it.amountMinor}\u0001${it.quantity}\u0002`;
+      text = `earn\u0000${cmd.orderId}\u0000${cmd.amountMinor}\u0000${cmd.currency}\u0000${cmd.channel}\u0000${cmd.storeId}\u0000${cmd.occurredAt}\u0000${items}`;
+      break;
+    }
+    case 'redeem':
+      text = `redeem\u0000${cmd.points}\u0000${cmd.reason}\u0000${cmd.orderId}`;
+      break;
+    case 'reverse':
+      text = `reverse\u0000${cmd.orderId}\u0000${cmd.amountMinor}\u0000${cmd.reason}`;
+      break;
+    case 'adjust':
+      text = `adjust\u0000${cmd.points}\u0000${cmd.reason}\u0000${cmd.operator}`;
+      break;
+  }
+  return fnv1a64(text);
+}
+
+/** 64-bit FNV-1a as two 32-bit halves (Math.imul keeps it in int arithmetic), hex encoded. */
+function fnv1a64(text: string): string {
+  let hi = 0xcbf29ce4;
+  let lo = 0x84222325;
+  for (let i = 0; i < text.length; i++) {
+    lo = (lo ^ text.charCodeAt(i)) >>> 0;
+    // multiply (hi,lo) by the FNV prime 0x100000001b3 = 2^40 + 0x1b3
+    const loMul = lo * 0x1b3;
+    const carry = Math.floor(loMul / 0x100000000);
+    const newLo = loMul >>> 0;
+    hi = (Math.imul(hi, 0x1b3) + carry + ((lo << 8) >>> 0)) >>> 0;
+    lo = newLo;
+  }
+  return hi.toString(16).padStart(8, '0') + lo.toString(16).padStart(8, '0');
+}

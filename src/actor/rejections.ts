@@ -1,0 +1,67 @@
+// Typed reasons a command is refused. Plain data (kind + message) so they cross threads intact;
+// api/status.ts alone maps each kind to a gRPC status.
+
+export type RejectionKind =
+  | 'InvalidField'
+  | 'InsufficientPoints'
+  | 'OrderNotEarned'
+  | 'OrderAlreadyEarned'
+  | 'RefundExceedsOrder'
+  | 'IdempotencyConflict'
+  | 'MemberNotFound'
+  | 'MailboxFull'
+  | 'DeadlineExceeded'
+  | 'ShuttingDown'
+  | 'CommitFailed';
+
+export interface Rejection {
+  kind: RejectionKind;
+  message: string;
+  /** The request field at fault, for InvalidField. */
+  field?: string;
+}
+
+export const reject = {
+  invalidField: (field: string, problem: string): Rejection => ({
+    kind: 'InvalidField',
+    field,
+    message: `${field} ${problem}`,
+  }),
+  insufficientPoints: (available: number, wanted: number): Rejection => ({
+    kind: 'InsufficientPoints',
+    message: `insufficient points: available ${available}, requested ${wanted}`,
+  }),
+  orderNotEarned: (orderId: string, why: string): Rejection => ({
+    kind: 'OrderNotEarned',
+    message: `order ${orderId} ${why}`,
+  }),
+  orderAlreadyEarned: (orderId: string): Rejection => ({
+    kind: 'OrderAlreadyEarned',
+    message: `order ${orderId} has already earned points (under another idempotency key)`,
+  }),
+  refundExceedsOrder: (orderId: string, remainingMinor: number, requestedMinor: number): Rejection => ({
+    kind: 'RefundExceedsOrder',
+    message: `refund of ${requestedMinor} exceeds what remains of order ${orderId} (${remainingMinor})`,
+  }),
+  idempotencyConflict: (key: string): Rejection => ({
+    kind: 'IdempotencyConflict',
+    message: `idempotency_key ${JSON.stringify(key)} was already used with a different payload`,
+  }),
+  memberNotFound: (tenantId: string, memberId: string): Rejection => ({
+    kind: 'MemberNotFound',
+    message: `member ${memberId} of tenant ${tenantId} has no account`,
+  }),
+  mailboxFull: (shard: number): Rejection => ({
+    kind: 'MailboxFull',
+    message: `shard ${shard} is overloaded (mailbox full); retry with backoff`,
+  }),
+  deadlineExceeded: (): Rejection => ({
+    kind: 'DeadlineExceeded',
+    message: 'deadline passed before the command reached its shard; nothing was applied',
+  }),
+  shuttingDown: (): Rejection => ({ kind: 'ShuttingDown', message: 'engine is shutting down; retry on another node' }),
+  commitFailed: (cause: string): Rejection => ({
+    kind: 'CommitFailed',
+    message: `ledger commit failed (${cause}); nothing was applied, retry with the same idempotency key`,
+  }),
+} as const;

@@ -1,0 +1,133 @@
+// PointsService handlers: decode → validate → engine → encode. Errors leave through api/status.ts only.
+
+import * as grpc from '@grpc/grpc-js';
+import type { ShardOp, WriteCommand } from '../actor/commands.js';
+import type { OpResult } from '../actor/results.js';
+import type { Engine } from '../engine/engine.js';
+import type { EngineMetrics } from '../metrics/registry.js';
+import {
+  type TimeBounds,
+  decodeAdjust,
+  decodeBatchSize,
+  decodeCommand,
+  decodeEarn,
+  decodeGetAccount,
+  decodeListEntries,
+  decodeRedeem,
+  decodeReverse,
+} from './decode.js';
+import { encodeAccount, encodeBatchError, encodeBatchResult, encodeEntryPage, encodeWrite } from './encode.js';
+import { RejectionError, rejectionOfError, statusName } from './status.js';
+import type { SubmitBatchRequestMsg } from './wire.js';
+
+export interface PointsServiceDeps {
+  engine: Engine;
+  metrics: EngineMetrics;
+  clock: () => number;
+  maxFutureSkewMs: number;
+  maxLatenessMs: number;
+}
+
+type Handler = (call: grpc.ServerUnaryCall<any, any>, callback: grpc.sendUnaryData<any>) => void;
+
+export function pointsServiceHandlers(deps: PointsServiceDeps): grpc.UntypedServiceImplementation {
+  const { engine } = deps;
+  const time = (): TimeBounds => ({
+    now: deps.clock(),
+    maxFutureSkewMs: deps.maxFutureSkewMs,
+    maxLatenessMs: deps.maxLatenessMs,
+  });
+  const write = (decode: (req: any) => WriteCommand) => async (req: any, deadline: number) => {
+    const cmd = decode(req);
+    return encodeWrite(cmd.kind, valueOf(await engine.submit(cmd, deadline)));
+  };
+  return {
+    Earn: unary(deps, 'Earn', write((req) => decodeEarn(req, time()))),
+    Redeem: unary(deps, 'Redeem', write((req) => decodeRedeem(req))),
+    Reverse: unary(deps, 'Reverse', write((req) => decodeReverse(req))),
+    Adjust: unary(deps, 'Adjust', write((req) => decodeAdjust(req))),
+    GetAccount: unary(deps, 'GetAccount', async (req, deadline) =>
+      encodeAccount(valueOf(await engine.submit(decodeGetAccount(req), deadline))),
+    ),
+    ListEntries: unary(deps, 'ListEntries', async (req, deadline) =>
+      encodeEntryPage(valueOf(await engine.submit(decodeListEntries(req), deadline))),
+    ),
+    SubmitBatch: unary(deps, 'SubmitBatch', (req, deadline) => submitBatch(engine, req, time(), deadline)),
+  };
+}
+
+/**
+ * Each command succeeds or fails on its own: an invalid one gets its error in place and never
+ * reaches a shard; the valid ones go to their shards together.
+ */
+async function submitBatch(
+  engine: Engine,
+  req: SubmitBatchRequestMsg,
+  time: TimeBounds,
+  deadline: number,
+): Promise<Record<string, unknown>> {
+  const commands = req.commands;
+  decodeBatchSize(commands);
+  const results: Record<string, unknown>[] = new Array(commands.length);
+  const ops: ShardOp[] = [];
+  const positions: number[] = [];
+  for (let i = 0; i < commands.length; i++) {
+    try {
+      ops.push(decodeCommand(commands[i], time, `commands[${i}]`));
+      positions.push(i);
+    } catch (err) {
+      const { code, message } = rejectionOfError(err);
+      results[i] = encodeBatchError(code, message);
+    }
+  }
+  const outcomes = await engine.submitAll(ops, deadline);
+  for (let j = 0; j < ops.length; j++) {
+    results[positions[j]] = encodeBatchResult(ops[j].kind as WriteCommand['kind'], outcomes[j]);
+  }
+  return { results };
+}
+
+function valueOf<T>(result: OpResult): T {
+  if (!result.ok) throw new RejectionError(result.rejection);
+  return result.value as T;
+}
+
+function unary(
+  deps: PointsServiceDeps,
+  method: string,
+  run: (req: any, deadline: number) => Promise<Record<string, unknown>>,
+): Handler {
+  const { metrics } = deps;
+  const seconds = metrics.rpcSeconds.labels(method);
+  return (call, callback) => {
+    const started = performance.now();
+    const finish = (code: grpc.status) => {
+      seconds.observe((performance.now() - started) / 1000);
+      metrics.rpcs.inc({ method, code: statusName(code) });
+    };
+    let promise: Promise<Record<string, unknown>>;
+    try {
+      promise = run(call.request, deadlineOf(call));
+    } catch (err) {
+      promise = Promise.reject(err);
+    }
+    promise.then(
+      (response) => {
+        finish(grpc.status.OK);
+        callback(null, response);
+      },
+      (err: unknown) => {
+        const { code, message } = rejectionOfError(err);
+        if (code === grpc.status.INTERNAL) console.error(`${method} failed:`, err);
+        finish(code);
+        callback({ code, details: message });
+      },
+    );
+  };
+}
+
+function deadlineOf(call: grpc.ServerUnaryCall<unknown, unknown>): number {
+  const deadline = call.getDeadline();
+  if (deadline instanceof Date) return deadline.getTime();
+  return Number.isFinite(deadline) ? deadline : Number.POSITIVE_INFINITY;
+}

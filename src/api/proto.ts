@@ -1,0 +1,25 @@
+// Loads the contract at run time with the options every part of the project shares (engine, tests, bench).
+
+import { fileURLToPath } from 'node:url';
+import * as grpc from '@grpc/grpc-js';
+import * as protoLoader from '@grpc/proto-loader';
+
+export const PROTO_DIR = fileURLToPath(new URL('../../proto', import.meta.url));
+export const POINTS_PROTO = 'jifen/v1/points.proto';
+
+export const LOADER_OPTIONS: protoLoader.Options = {
+  keepCase: true,
+  longs: Number,
+  enums: String,
+  defaults: true,
+  oneofs: true,
+  includeDirs: [PROTO_DIR],
+};
+
+export function loadPointsPackage(): { definition: protoLoader.PackageDefinition; service: grpc.ServiceDefinition } {
+  const definition = protoLoader.loadSync(POINTS_PROTO, LOADER_OPTIONS);
+  const loaded = grpc.loadPackageDefinition(definition) as unknown as {
+    jifen: { v1: { PointsService: grpc.ServiceClientConstructor } };
+  };
+  return { definition, service: loaded.jifen.v1.PointsService.service };
+}

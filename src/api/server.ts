@@ -1,0 +1,56 @@
+// The gRPC server: PointsService plus grpc.health.v1.Health and server reflection (grpcurl works
+// without the proto file).
+
+import * as grpc from '@grpc/grpc-js';
+import { ReflectionService } from '@grpc/reflection';
+import { HealthImplementation } from 'grpc-health-check';
+import { loadPointsPackage } from './proto.js';
+import { type PointsServiceDeps, pointsServiceHandlers } from './points-service.js';
+
+const SERVICE_NAME = 'jifen.v1.PointsService';
+
+export interface ApiServer {
+  port: number;
+  /** Marks the server NOT_SERVING for health checkers (load balancers stop sending). */
+  markDraining(): void;
+  /** Waits for calls in flight to get their answers, forcing the close after graceMs. */
+  close(graceMs: number): Promise<void>;
+}
+
+export async function startApiServer(address: string, deps: PointsServiceDeps): Promise<ApiServer> {
+  const { definition, service } = loadPointsPackage();
+  const server = new grpc.Server({
+    'grpc.max_receive_message_length': 16 * 1024 * 1024,
+    'grpc.keepalive_permit_without_calls': 1,
+  });
+  server.addService(service, pointsServiceHandlers(deps));
+  const health = new HealthImplementation({ '': 'SERVING', [SERVICE_NAME]: 'SERVING' });
+  health.addToServer(server);
+  new ReflectionService(definition).addToServer(server);
+
+  const port = await new Promise<number>((resolve, reject) =>
+    server.bindAsync(address, grpc.ServerCredentials.createInsecure(), (err, bound) =>
+      err ? reject(err) : resolve(bound),
+    ),
+  );
+
+  return {
+    port,
+    markDraining() {
+      health.setStatus('', 'NOT_SERVING');
+      health.setStatus(SERVICE_NAME, 'NOT_SERVING');
+    },
+    close(graceMs: number) {
+      return new Promise<void>((resolve) => {
+        const force = setTimeout(() => {
+          server.forceShutdown();
+          resolve();
+        }, graceMs);
+        server.tryShutdown(() => {
+          clearTimeout(force);
+          resolve();
+        });
+      });
+    },
+  };
+}

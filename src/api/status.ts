@@ -1,0 +1,40 @@
+// The one place that turns typed rejections into gRPC status codes and messages.
+
+import { status } from '@grpc/grpc-js';
+import type { Rejection, RejectionKind } from '../actor/rejections.js';
+
+/** A rejection thrown across the API layer's own functions (decoding, validation). */
+export class RejectionError extends Error {
+  override name = 'RejectionError';
+  constructor(readonly rejection: Rejection) {
+    super(rejection.message);
+  }
+}
+
+const CODES: Record<RejectionKind, status> = {
+  InvalidField: status.INVALID_ARGUMENT,
+  InsufficientPoints: status.FAILED_PRECONDITION,
+  OrderNotEarned: status.FAILED_PRECONDITION,
+  OrderAlreadyEarned: status.FAILED_PRECONDITION,
+  RefundExceedsOrder: status.FAILED_PRECONDITION,
+  IdempotencyConflict: status.ALREADY_EXISTS,
+  MemberNotFound: status.NOT_FOUND,
+  MailboxFull: status.RESOURCE_EXHAUSTED,
+  DeadlineExceeded: status.DEADLINE_EXCEEDED,
+  ShuttingDown: status.UNAVAILABLE,
+  CommitFailed: status.UNAVAILABLE,
+};
+
+export function statusOf(rejection: Rejection): status {
+  return CODES[rejection.kind];
+}
+
+export function statusName(code: status): string {
+  return status[code];
+}
+
+/** Unexpected errors (bugs) are INTERNAL; the message is kept for the operator's log, not leaked. */
+export function rejectionOfError(err: unknown): { code: status; message: string } {
+  if (err instanceof RejectionError) return { code: statusOf(err.rejection), message: err.rejection.message };
+  return { code: status.INTERNAL, message: 'internal error' };
+}

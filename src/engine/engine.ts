@@ -1,0 +1,124 @@
+// The engine as the front sees it: route each op to its shard's mailbox and wait for the answer.
+// Owns the shard pools: one piscina pool of exactly one thread per shard (one writer per ledger file).
+
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Piscina } from 'piscina';
+import type { ShardOp } from '../actor/commands.js';
+import { reject } from '../actor/rejections.js';
+import type { OpResult } from '../actor/results.js';
+import { type Config, ConfigError, defaultShardCount } from '../config/config.js';
+import type { EngineMetrics } from '../metrics/registry.js';
+import { shardOf } from './router.js';
+import { ShardMailbox } from './shard-mailbox.js';
+import type { ShardWorkerData } from './shard-worker.js';
+
+export class Engine {
+  private closing = false;
+
+  private constructor(
+    private readonly mailboxes: ShardMailbox[],
+    private readonly metrics: EngineMetrics,
+  ) {}
+
+  static start(config: Config, metrics: EngineMetrics): Engine {
+    const shards = resolveShardCount(config);
+    const workerFile = new URL(`./shard-worker${extname(import.meta.url)}`, import.meta.url);
+    const mailboxes: ShardMailbox[] = [];
+    for (let shard = 0; shard < shards; shard++) {
+      const workerData: ShardWorkerData = {
+        shard,
+        dataDir: config.dataDir,
+        durability: config.durability,
+        actorCapacity: config.actorsPerShard,
+        snapshotEvery: config.snapshotEvery,
+      };
+      const pool = new Piscina({
+        filename: workerFile.href,
+        minThreads: 1,
+        maxThreads: 1,
+        concurrentTasksPerWorker: 1,
+        idleTimeout: Number.POSITIVE_INFINITY,
+        maxQueue: Number.POSITIVE_INFINITY,
+        workerData,
+        execArgv: workerExecArgv(workerFile),
+      });
+      mailboxes.push(
+        new ShardMailbox(shard, pool, { capacity: config.mailboxCapacity, maxBatch: config.maxBatch }, metrics),
+      );
+    }
+    return new Engine(mailboxes, metrics);
+  }
+
+  get shardCount(): number {
+    return this.mailboxes.length;
+  }
+
+  submit(op: ShardOp, deadline = Number.POSITIVE_INFINITY): Promise<OpResult> {
+    return new Promise((resolve) => this.post(op, deadline, resolve));
+  }
+
+  /** Many ops at once (SubmitBatch): each goes to its own shard; answers in the order given. */
+  submitAll(ops: ShardOp[], deadline = Number.POSITIVE_INFINITY): Promise<OpResult[]> {
+    return new Promise((resolve) => {
+      const results: OpResult[] = new Array(ops.length);
+      let left = ops.length;
+      if (left === 0) resolve(results);
+      for (let i = 0; i < ops.length; i++) {
+        this.post(ops[i], deadline, (result) => {
+          results[i] = result;
+          if (--left === 0) resolve(results);
+        });
+      }
+    });
+  }
+
+  /** Refuses new work, lets every queued and in-flight batch commit, then closes the ledgers. */
+  async shutdown(): Promise<void> {
+    this.closing = true;
+    await Promise.all(this.mailboxes.map((m) => m.close()));
+  }
+
+  private post(op: ShardOp, deadline: number, reply: (r: OpResult) => void): void {
+    const shard = shardOf(op.tenantId, op.memberId, this.mailboxes.length);
+    if (this.closing) {
+      this.metrics.rejectedAtMailbox.inc({ shard, reason: 'shutting_down' });
+      reply({ ok: false, rejection: reject.shuttingDown() });
+      return;
+    }
+    this.mailboxes[shard].post(op, deadline, reply);
+  }
+}
+
+/**
+ * Members are placed on shards by slot, and each shard has its own file, so the shard count is part
+ * of the data layout: it is recorded on first start and a different count is refused, not silently used.
+ */
+function resolveShardCount(config: Config): number {
+  mkdirSync(config.dataDir, { recursive: true });
+  const layoutFile = join(config.dataDir, 'layout.json');
+  if (existsSync(layoutFile)) {
+    const recorded = (JSON.parse(readFileSync(layoutFile, 'utf8')) as { shards: number }).shards;
+    if (config.shards !== undefined && config.shards !== recorded) {
+      throw new ConfigError(
+        `JIFEN_SHARDS=${config.shards} but the data in ${config.dataDir} was written with ${recorded} shards; ` +
+          `start with JIFEN_SHARDS=${recorded} (re-sharding an existing ledger is not supported yet)`,
+      );
+    }
+    return recorded;
+  }
+  const shards = config.shards ?? defaultShardCount();
+  writeFileSync(layoutFile, `${JSON.stringify({ shards, slots: 4096 })}\n`);
+  return shards;
+}
+
+function extname(url: string): string {
+  return url.endsWith('.ts') ? '.ts' : '.js';
+}
+
+/** A TypeScript worker needs the tsx loader in its thread as well (when run from source). */
+function workerExecArgv(file: URL): string[] {
+  const argv = process.execArgv.filter((a) => !a.startsWith('--inspect'));
+  if (file.pathname.endsWith('.ts') && !argv.some((a) => a.includes('tsx'))) argv.push('--import', 'tsx');
+  return argv;
+}

@@ -1,0 +1,236 @@
+// One shard's batch application: activate the batch's actors, answer retries from the ledger,
+// decide each command in arrival order, then commit every resulting entry in one durable write.
+// Runs inside the shard's single worker thread; tests drive it directly without threads.
+
+import type { ShardOp, WriteCommand } from '../actor/commands.js';
+import { isWrite } from '../actor/commands.js';
+import { decide } from '../actor/decide.js';
+import type { LedgerEntry, OrderRecord } from '../actor/entries.js';
+import { payloadFingerprint } from '../actor/fingerprint.js';
+import { reject } from '../actor/rejections.js';
+import { type OpResult, accountViewOf, entryViewOf, writeResultOf } from '../actor/results.js';
+import { type MemberState, applyEntry, emptyState, memberExists } from '../actor/state.js';
+import type { KeyRef, LedgerStore, MemberRef, OrderRef } from '../ledger/store.js';
+import { type Actor, ActorCache, actorKey } from './actor-cache.js';
+
+export interface ShardCoreOptions {
+  /** Active actors kept in memory before the least recently used are passivated. */
+  actorCapacity: number;
+  /** Write a snapshot once this many entries accumulated since the last, bounding activation replay. */
+  snapshotEvery: number;
+  clock: () => number;
+}
+
+export interface BatchStats {
+  ops: number;
+  entries: number;
+  commitMs: number;
+  activeActors: number;
+  activated: number;
+}
+
+export interface BatchReply {
+  results: OpResult[];
+  stats: BatchStats;
+}
+
+export class ShardCore {
+  private readonly actors: ActorCache;
+
+  constructor(
+    private readonly store: LedgerStore,
+    private readonly options: ShardCoreOptions,
+  ) {
+    this.actors = new ActorCache(options.actorCapacity);
+  }
+
+  async applyBatch(ops: ShardOp[]): Promise<BatchReply> {
+    const activated = await this.activateActors(ops);
+    const hashes = ops.map((op) => (isWrite(op) ? payloadFingerprint(op) : ''));
+    const [priorByKey, orders] = await Promise.all([this.fetchPriorEntries(ops), this.fetchOrders(ops)]);
+
+    const now = this.options.clock();
+    const results: OpResult[] = new Array(ops.length);
+    const entries: LedgerEntry[] = [];
+    const batchKeys = new Map<string, LedgerEntry>();
+    const dirtyOrders = new Map<string, OrderRecord>();
+    const touched = new Set<Actor>();
+
+    for (let i = 0; i < ops.length; i++) {
+      const op = ops[i];
+      const actor = this.actors.touch(actorKey(op.tenantId, op.memberId)) as Actor;
+      if (!isWrite(op)) {
+        if (op.kind === 'getAccount') {
+          results[i] = memberExists(actor.state)
+            ? { ok: true, value: accountViewOf(actor.state) }
+            : { ok: false, rejection: reject.memberNotFound(op.tenantId, op.memberId) };
+        }
+        continue; // listEntries is answered after the commit, so it sees this batch's writes
+      }
+      const key = idempotencyKeyOf(op);
+      const prior = batchKeys.get(key) ?? priorByKey.get(key);
+      if (prior) {
+        results[i] =
+          prior.payloadHash === hashes[i]
+            ? { ok: true, value: writeResultOf(prior) }
+            : { ok: false, rejection: reject.idempotencyConflict(op.idempotencyKey) };
+        continue;
+      }
+      const orderKey = orderKeyOf(op);
+      const decision = decide(actor.state, op, {
+        now,
+        payloadHash: hashes[i],
+        order: orderKey === undefined ? undefined : orders.get(orderKey),
+      });
+      if (!decision.ok) {
+        results[i] = { ok: false, rejection: decision.rejection };
+        continue;
+      }
+      applyEntry(actor.state, decision.entry);
+      entries.push(decision.entry);
+      batchKeys.set(key, decision.entry);
+      touched.add(actor);
+      if (decision.order && orderKey !== undefined) {
+        orders.set(orderKey, decision.order);
+        dirtyOrders.set(orderKey, decision.order);
+      }
+      results[i] = { ok: true, value: writeResultOf(decision.entry) };
+    }
+
+    const commitMs = await this.commit(entries, dirtyOrders, touched, ops, results);
+    await this.answerListQueries(ops, results);
+    this.actors.passivateOverflow();
+    return {
+      results,
+      stats: { ops: ops.length, entries: entries.length, commitMs, activeActors: this.actors.size, activated },
+    };
+  }
+
+  async close(): Promise<void> {
+    await this.store.close();
+  }
+
+  /** Brings every member of the batch into memory, replaying its ledger after the newest snapshot. */
+  private async activateActors(ops: ShardOp[]): Promise<number> {
+    const missing: MemberRef[] = [];
+    const seen = new Set<string>();
+    for (const op of ops) {
+      const key = actorKey(op.tenantId, op.memberId);
+      if (seen.has(key)) continue;
+      seen.add(key);
+      if (!this.actors.touch(key)) missing.push({ tenantId: op.tenantId, memberId: op.memberId });
+    }
+    if (missing.length === 0) return 0;
+    const histories = await this.store.loadMembers(missing);
+    for (let i = 0; i < missing.length; i++) {
+      const { tenantId, memberId } = missing[i];
+      const { snapshot, entries } = histories[i];
+      const state: MemberState = snapshot ?? emptyState(tenantId, memberId);
+      const snapshotSeq = state.seq;
+      for (const entry of entries) applyEntry(state, entry);
+      this.actors.put(actorKey(tenantId, memberId), { state, snapshotSeq });
+    }
+    return missing.length;
+  }
+
+  /** Looks up earlier entries for the batch's idempotency keys; a member with no entries has none. */
+  private async fetchPriorEntries(ops: ShardOp[]): Promise<Map<string, LedgerEntry>> {
+    const refs: KeyRef[] = [];
+    for (const op of ops) {
+      if (isWrite(op) && this.hasHistory(op)) refs.push(op);
+    }
+    const found = new Map<string, LedgerEntry>();
+    if (refs.length === 0) return found;
+    const entries = await this.store.findByIdempotencyKeys(refs);
+    for (let i = 0; i < refs.length; i++) {
+      const entry = entries[i];
+      if (entry) found.set(idempotencyKeyOf(refs[i]), entry);
+    }
+    return found;
+  }
+
+  private async fetchOrders(ops: ShardOp[]): Promise<Map<string, OrderRecord>> {
+    const refs: OrderRef[] = [];
+    const keys: string[] = [];
+    for (const op of ops) {
+      if (!isWrite(op) || !this.hasHistory(op)) continue;
+      const key = orderKeyOf(op);
+      if (key === undefined) continue;
+      refs.push({ tenantId: op.tenantId, memberId: op.memberId, orderId: (op as { orderId: string }).orderId });
+      keys.push(key);
+    }
+    const found = new Map<string, OrderRecord>();
+    if (refs.length === 0) return found;
+    const records = await this.store.getOrders(refs);
+    for (let i = 0; i < refs.length; i++) {
+      const record = records[i];
+      if (record) found.set(keys[i], record);
+    }
+    return found;
+  }
+
+  private hasHistory(op: WriteCommand): boolean {
+    return memberExists((this.actors.touch(actorKey(op.tenantId, op.memberId)) as Actor).state);
+  }
+
+  /**
+   * Writes the batch durably. On failure the in-memory actors are ahead of the ledger, so they
+   * are dropped (the next command re-activates them from the store) and every write is refused.
+   */
+  private async commit(
+    entries: LedgerEntry[],
+    orders: Map<string, OrderRecord>,
+    touched: Set<Actor>,
+    ops: ShardOp[],
+    results: OpResult[],
+  ): Promise<number> {
+    if (entries.length === 0) return 0;
+    const snapshots: MemberState[] = [];
+    for (const actor of touched) {
+      if (actor.state.seq - actor.snapshotSeq >= this.options.snapshotEvery) {
+        snapshots.push(structuredClone(actor.state));
+        actor.snapshotSeq = actor.state.seq;
+      }
+    }
+    const started = performance.now();
+    try {
+      await this.store.commit({ entries, orders: [...orders.values()], snapshots });
+    } catch (err) {
+      for (const actor of touched) this.actors.drop(actorKey(actor.state.tenantId, actor.state.memberId));
+      const failure = reject.commitFailed(err instanceof Error ? err.message : String(err));
+      for (let i = 0; i < ops.length; i++) {
+        if (isWrite(ops[i]) || ops[i].kind === 'getAccount') results[i] = { ok: false, rejection: failure };
+      }
+    }
+    return performance.now() - started;
+  }
+
+  private async answerListQueries(ops: ShardOp[], results: OpResult[]): Promise<void> {
+    for (let i = 0; i < ops.length; i++) {
+      const op = ops[i];
+      if (op.kind !== 'listEntries') continue;
+      const actor = this.actors.touch(actorKey(op.tenantId, op.memberId));
+      if (!actor || !memberExists(actor.state)) {
+        results[i] = { ok: false, rejection: reject.memberNotFound(op.tenantId, op.memberId) };
+        continue;
+      }
+      const page = await this.store.listEntries(op, op.afterSeq, op.limit + 1);
+      const more = page.length > op.limit;
+      const shown = more ? page.slice(0, op.limit) : page;
+      results[i] = {
+        ok: true,
+        value: { entries: shown.map(entryViewOf), nextAfterSeq: more ? shown[shown.length - 1].seq : 0 },
+      };
+    }
+  }
+}
+
+function idempotencyKeyOf(ref: KeyRef): string {
+  return `${ref.tenantId}\u0000${ref.memberId}\u0000${ref.idempotencyKey}`;
+}
+
+/** Earn and reverse read and update the member's record of their order. */
+function orderKeyOf(op: WriteCommand): string | undefined {
+  if (op.kind !== 'earn' && op.kind !== 'reverse') return undefined;
+  return `${op.tenantId}\u0000${op.memberId}\u0000${op.orderId}`;
+}

@@ -1,0 +1,132 @@
+// The front's side of one shard: a bounded mailbox that sends everything queued as one message
+// when the shard is free. Under load, batches grow by themselves (group commit); idle, a command
+// waits at most one event-loop turn.
+
+import type { Piscina } from 'piscina';
+import type { ShardOp } from '../actor/commands.js';
+import { reject } from '../actor/rejections.js';
+import type { OpResult } from '../actor/results.js';
+import type { EngineMetrics } from '../metrics/registry.js';
+import type { BatchReply } from './shard-core.js';
+import type { ShardTask } from './shard-worker.js';
+
+export type Reply = (result: OpResult) => void;
+
+interface Letter {
+  op: ShardOp;
+  /** Epoch ms after which the caller no longer waits; Infinity for none. */
+  deadline: number;
+  reply: Reply;
+}
+
+export interface MailboxOptions {
+  capacity: number;
+  maxBatch: number;
+}
+
+export class ShardMailbox {
+  private queue: Letter[] = [];
+  private inFlight = 0;
+  private scheduled = false;
+  private idleWaiters: (() => void)[] = [];
+
+  constructor(
+    readonly shard: number,
+    private readonly pool: Piscina,
+    private readonly options: MailboxOptions,
+    private readonly metrics: EngineMetrics,
+  ) {}
+
+  get depth(): number {
+    return this.queue.length + this.inFlight;
+  }
+
+  /** Queues op; answers RESOURCE_EXHAUSTED at once (via reply) when the mailbox is full. */
+  post(op: ShardOp, deadline: number, reply: Reply): void {
+    if (this.depth >= this.options.capacity) {
+      this.metrics.rejectedAtMailbox.inc({ shard: this.shard, reason: 'full' });
+      reply({ ok: false, rejection: reject.mailboxFull(this.shard) });
+      return;
+    }
+    this.queue.push({ op, deadline, reply });
+    if (!this.scheduled && this.inFlight === 0) {
+      this.scheduled = true;
+      setImmediate(() => {
+        this.scheduled = false;
+        this.dispatch();
+      });
+    }
+  }
+
+  /** Resolves once nothing is queued or in flight. */
+  whenIdle(): Promise<void> {
+    if (this.depth === 0) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  async close(): Promise<void> {
+    await this.whenIdle();
+    await this.pool.run({ type: 'close' } satisfies ShardTask);
+    await this.pool.destroy();
+  }
+
+  private dispatch(): void {
+    if (this.inFlight > 0 || this.queue.length === 0) return;
+    const letters = this.takeLive();
+    if (letters.length === 0) return this.dispatch();
+    this.inFlight = letters.length;
+    this.metrics.mailboxDepth.set({ shard: this.shard }, this.depth);
+    this.metrics.batchOps.observe(letters.length);
+    const task: ShardTask = { type: 'batch', ops: letters.map((l) => l.op) };
+    this.pool.run(task).then(
+      (reply: BatchReply) => this.deliver(letters, reply),
+      (err: unknown) => this.fail(letters, err),
+    );
+  }
+
+  /** Takes the next batch, answering the ops whose callers already gave up without sending them. */
+  private takeLive(): Letter[] {
+    const now = Date.now();
+    const taken = this.queue.length <= this.options.maxBatch ? this.queue : this.queue.slice(0, this.options.maxBatch);
+    this.queue = taken === this.queue ? [] : this.queue.slice(this.options.maxBatch);
+    const live: Letter[] = [];
+    for (const letter of taken) {
+      if (letter.deadline < now) {
+        this.metrics.rejectedAtMailbox.inc({ shard: this.shard, reason: 'deadline' });
+        letter.reply({ ok: false, rejection: reject.deadlineExceeded() });
+      } else live.push(letter);
+    }
+    return live;
+  }
+
+  private deliver(letters: Letter[], reply: BatchReply): void {
+    const { stats, results } = reply;
+    if (stats.entries > 0) this.metrics.commitSeconds.observe(stats.commitMs / 1000);
+    this.metrics.activeActors.set({ shard: this.shard }, stats.activeActors);
+    if (stats.activated > 0) this.metrics.activations.inc({ shard: this.shard }, stats.activated);
+    for (let i = 0; i < letters.length; i++) {
+      const result = results[i];
+      this.metrics.commands.inc({ kind: letters[i].op.kind, outcome: result.ok ? 'ok' : result.rejection.kind });
+      letters[i].reply(result);
+    }
+    this.settle();
+  }
+
+  private fail(letters: Letter[], err: unknown): void {
+    const failure = reject.commitFailed(`shard ${this.shard} worker failed: ${err instanceof Error ? err.message : String(err)}`);
+    for (const letter of letters) letter.reply({ ok: false, rejection: failure });
+    this.settle();
+  }
+
+  private settle(): void {
+    this.inFlight = 0;
+    this.metrics.mailboxDepth.set({ shard: this.shard }, this.depth);
+    if (this.queue.length > 0) {
+      this.dispatch();
+      return;
+    }
+    const waiters = this.idleWaiters;
+    this.idleWaiters = [];
+    for (const resolve of waiters) resolve();
+  }
+}

@@ -1,0 +1,52 @@
+// Process entry: read config, wire the parts, start, and stop cleanly on SIGTERM/SIGINT
+// (refuse new work, commit what is in flight, close the ledgers).
+
+import { type ApiServer, startApiServer } from './api/server.js';
+import { ConfigError, loadConfig } from './config/config.js';
+import { Engine } from './engine/engine.js';
+import { startMetricsServer } from './metrics/http.js';
+import { EngineMetrics } from './metrics/registry.js';
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const metrics = new EngineMetrics();
+  const engine = Engine.start(config, metrics);
+  const metricsServer = await startMetricsServer(config.metricsAddr, metrics.registry);
+  let api: ApiServer;
+  try {
+    api = await startApiServer(config.grpcAddr, {
+      engine,
+      metrics,
+      clock: Date.now,
+      maxFutureSkewMs: config.maxFutureSkewMs,
+      maxLatenessMs: config.maxLatenessMs,
+    });
+  } catch (err) {
+    await engine.shutdown();
+    throw err;
+  }
+  console.log(
+    `jifen listening on ${config.grpcAddr} (port ${api.port}); metrics on http://${config.metricsAddr}/metrics; ` +
+      `${engine.shardCount} shards; data in ${config.dataDir}; durability ${config.durability}`,
+  );
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`jifen: ${signal} received, draining`);
+    api.markDraining();
+    await engine.shutdown();
+    await api.close(config.shutdownGraceMs);
+    metricsServer.close();
+    console.log('jifen: stopped cleanly');
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', () => void stop('SIGINT'));
+}
+
+main().catch((err: unknown) => {
+  console.error(err instanceof ConfigError ? `jifen: ${err.message}` : err);
+  process.exit(1);
+});

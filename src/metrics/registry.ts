@@ -1,0 +1,75 @@
+// The engine's Prometheus metrics, one registry, and the few helpers that record into it.
+
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+export class EngineMetrics {
+  readonly registry = new Registry();
+
+  readonly rpcs = new Counter({
+    name: 'jifen_rpc_total',
+    help: 'gRPC calls by method and status code',
+    labelNames: ['method', 'code'] as const,
+    registers: [this.registry],
+  });
+
+  readonly rpcSeconds = new Histogram({
+    name: 'jifen_rpc_duration_seconds',
+    help: 'gRPC call latency from decode to reply, by method',
+    labelNames: ['method'] as const,
+    buckets: [0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2],
+    registers: [this.registry],
+  });
+
+  readonly commands = new Counter({
+    name: 'jifen_commands_total',
+    help: 'Commands applied by shards, by kind and outcome (ok or the rejection kind)',
+    labelNames: ['kind', 'outcome'] as const,
+    registers: [this.registry],
+  });
+
+  readonly batchOps = new Histogram({
+    name: 'jifen_shard_batch_ops',
+    help: 'Operations per micro-batch message to a shard',
+    buckets: [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000],
+    registers: [this.registry],
+  });
+
+  readonly commitSeconds = new Histogram({
+    name: 'jifen_ledger_commit_duration_seconds',
+    help: 'Durable group-commit latency per batch',
+    buckets: [0.0002, 0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.5],
+    registers: [this.registry],
+  });
+
+  readonly mailboxDepth = new Gauge({
+    name: 'jifen_mailbox_depth',
+    help: 'Operations queued or in flight per shard',
+    labelNames: ['shard'] as const,
+    registers: [this.registry],
+  });
+
+  readonly activeActors = new Gauge({
+    name: 'jifen_active_actors',
+    help: 'Member actors held in memory per shard',
+    labelNames: ['shard'] as const,
+    registers: [this.registry],
+  });
+
+  readonly activations = new Counter({
+    name: 'jifen_actor_activations_total',
+    help: 'Member actors activated from the ledger',
+    labelNames: ['shard'] as const,
+    registers: [this.registry],
+  });
+
+  readonly rejectedAtMailbox = new Counter({
+    name: 'jifen_mailbox_rejections_total',
+    help: 'Operations refused before reaching a shard (mailbox full, deadline passed, shutting down)',
+    labelNames: ['shard', 'reason'] as const,
+    registers: [this.registry],
+  });
+
+  constructor() {
+    collectDefaultMetrics({ register: this.registry, prefix: 'jifen_process_' });
+  }
+}
