@@ -32,6 +32,11 @@ export class ActorCache {
     return actor;
   }
 
+  /** Returns the actor without changing its recency (Map re-insertion is not free at 100k+ actors). */
+  peek(key: string): Actor | undefined {
+    return this.actors.get(key);
+  }
+
   put(key: string, actor: Actor): void {
     this.actors.set(key, actor);
   }

@@ -58,7 +58,7 @@ export class ShardCore {
 
     for (let i = 0; i < ops.length; i++) {
       const op = ops[i];
-      const actor = this.actors.touch(actorKey(op.tenantId, op.memberId)) as Actor;
+      const actor = this.actors.peek(actorKey(op.tenantId, op.memberId)) as Actor;
       if (!isWrite(op)) {
         if (op.kind === 'getAccount') {
           results[i] = memberExists(actor.state)
@@ -97,8 +97,8 @@ export class ShardCore {
       results[i] = { ok: true, value: writeResultOf(decision.entry) };
     }
 
-    const commitMs = await this.commit(entries, dirtyOrders, touched, ops, results);
-    await this.answerListQueries(ops, results);
+    const { committed, commitMs } = await this.commit(entries, dirtyOrders, touched, results);
+    if (committed) await this.answerListQueries(ops, results);
     this.actors.passivateOverflow();
     return {
       results,
@@ -170,21 +170,20 @@ export class ShardCore {
   }
 
   private hasHistory(op: WriteCommand): boolean {
-    return memberExists((this.actors.touch(actorKey(op.tenantId, op.memberId)) as Actor).state);
+    return memberExists((this.actors.peek(actorKey(op.tenantId, op.memberId)) as Actor).state);
   }
 
   /**
    * Writes the batch durably. On failure the in-memory actors are ahead of the ledger, so they
-   * are dropped (the next command re-activates them from the store) and every write is refused.
+   * are dropped (the next command re-activates them from the store) and every op is refused.
    */
   private async commit(
     entries: LedgerEntry[],
     orders: Map<string, OrderRecord>,
     touched: Set<Actor>,
-    ops: ShardOp[],
     results: OpResult[],
-  ): Promise<number> {
-    if (entries.length === 0) return 0;
+  ): Promise<{ committed: boolean; commitMs: number }> {
+    if (entries.length === 0) return { committed: true, commitMs: 0 };
     const snapshots: MemberState[] = [];
     for (const actor of touched) {
       if (actor.state.seq - actor.snapshotSeq >= this.options.snapshotEvery) {
@@ -197,19 +196,19 @@ export class ShardCore {
       await this.store.commit({ entries, orders: [...orders.values()], snapshots });
     } catch (err) {
       for (const actor of touched) this.actors.drop(actorKey(actor.state.tenantId, actor.state.memberId));
+      // Reads in the batch may have seen the uncommitted state too, so they are refused as well.
       const failure = reject.commitFailed(err instanceof Error ? err.message : String(err));
-      for (let i = 0; i < ops.length; i++) {
-        if (isWrite(ops[i]) || ops[i].kind === 'getAccount') results[i] = { ok: false, rejection: failure };
-      }
+      results.fill({ ok: false, rejection: failure });
+      return { committed: false, commitMs: performance.now() - started };
     }
-    return performance.now() - started;
+    return { committed: true, commitMs: performance.now() - started };
   }
 
   private async answerListQueries(ops: ShardOp[], results: OpResult[]): Promise<void> {
     for (let i = 0; i < ops.length; i++) {
       const op = ops[i];
       if (op.kind !== 'listEntries') continue;
-      const actor = this.actors.touch(actorKey(op.tenantId, op.memberId));
+      const actor = this.actors.peek(actorKey(op.tenantId, op.memberId));
       if (!actor || !memberExists(actor.state)) {
         results[i] = { ok: false, rejection: reject.memberNotFound(op.tenantId, op.memberId) };
         continue;
