@@ -39,7 +39,7 @@ export function pointsServiceHandlers(deps: PointsServiceDeps): grpc.UntypedServ
   });
   const write = (decode: (req: any) => WriteCommand) => async (req: any, deadline: number) => {
     const cmd = decode(req);
-    return encodeWrite(cmd.kind, valueOf(await engine.submit(cmd, deadline)));
+    return encodeWrite(cmd.kind, acceptedValue(await engine.submit(cmd, deadline)));
   };
   return {
     Earn: unary(deps, 'Earn', write((req) => decodeEarn(req, time()))),
@@ -47,10 +47,10 @@ export function pointsServiceHandlers(deps: PointsServiceDeps): grpc.UntypedServ
     Reverse: unary(deps, 'Reverse', write((req) => decodeReverse(req))),
     Adjust: unary(deps, 'Adjust', write((req) => decodeAdjust(req))),
     GetAccount: unary(deps, 'GetAccount', async (req, deadline) =>
-      encodeAccount(valueOf(await engine.submit(decodeGetAccount(req), deadline))),
+      encodeAccount(acceptedValue(await engine.submit(decodeGetAccount(req), deadline))),
     ),
     ListEntries: unary(deps, 'ListEntries', async (req, deadline) =>
-      encodeEntryPage(valueOf(await engine.submit(decodeListEntries(req), deadline))),
+      encodeEntryPage(acceptedValue(await engine.submit(decodeListEntries(req), deadline))),
     ),
     SubmitBatch: unary(deps, 'SubmitBatch', (req, deadline) => submitBatch(engine, req, time(), deadline)),
   };
@@ -87,7 +87,7 @@ async function submitBatch(
   return { results };
 }
 
-function valueOf<T>(result: OpResult): T {
+function acceptedValue<T>(result: OpResult): T {
   if (!result.ok) throw new RejectionError(result.rejection);
   return result.value as T;
 }

@@ -1,10 +1,14 @@
 // Loads the contract at run time with the options every part of the project shares (engine, tests, bench).
 
+import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
 
-export const PROTO_DIR = fileURLToPath(new URL('../../proto', import.meta.url));
+/** proto/ at the repository root, from src/api (tsx) or dist/src/api (compiled). */
+export const PROTO_DIR = ['../../proto', '../../../proto']
+  .map((rel) => fileURLToPath(new URL(rel, import.meta.url)))
+  .find((dir) => existsSync(dir)) as string;
 export const POINTS_PROTO = 'jifen/v1/points.proto';
 
 export const LOADER_OPTIONS: protoLoader.Options = {

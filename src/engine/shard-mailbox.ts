@@ -71,9 +71,13 @@ export class ShardMailbox {
   }
 
   private dispatch(): void {
-    if (this.inFlight > 0 || this.queue.length === 0) return;
-    const letters = this.takeLive();
-    if (letters.length === 0) return this.dispatch();
+    if (this.inFlight > 0) return;
+    let letters: Letter[] = [];
+    while (letters.length === 0 && this.queue.length > 0) letters = this.takeLive();
+    if (letters.length === 0) {
+      this.notifyIdle();
+      return;
+    }
     this.inFlight = letters.length;
     this.metrics.mailboxDepth.set({ shard: this.shard }, this.depth);
     this.metrics.batchOps.observe(letters.length);
@@ -121,10 +125,11 @@ export class ShardMailbox {
   private settle(): void {
     this.inFlight = 0;
     this.metrics.mailboxDepth.set({ shard: this.shard }, this.depth);
-    if (this.queue.length > 0) {
-      this.dispatch();
-      return;
-    }
+    if (this.queue.length > 0) this.dispatch();
+    else this.notifyIdle();
+  }
+
+  private notifyIdle(): void {
     const waiters = this.idleWaiters;
     this.idleWaiters = [];
     for (const resolve of waiters) resolve();
