@@ -70,7 +70,7 @@ function decideReverse(state: MemberState, cmd: ReverseCommand, inputs: Decision
   const refundedMinor = order.refundedMinor + refund;
   const reversedPoints = floorScaled(order.points, refundedMinor, order.amountMinor);
   const clawed = reversedPoints - order.reversedPoints;
-  const entry = newEntry(state, cmd, inputs, -clawed, { orderId: cmd.orderId, amountMinor: refund, reason: cmd.reason });
+  const entry = newEntry(state, cmd, inputs, 0 - clawed, { orderId: cmd.orderId, amountMinor: refund, reason: cmd.reason });
   return { ok: true, entry, order: { ...order, refundedMinor, reversedPoints } };
 }
 

@@ -18,6 +18,7 @@ const schema = z.object({
   JIFEN_SHARDS: positiveInt(4096).optional(),
   JIFEN_MAILBOX_CAPACITY: positiveInt(10_000_000).default(20_000),
   JIFEN_MAX_BATCH: positiveInt(100_000).default(4_096),
+  JIFEN_PIPELINE_DEPTH: positiveInt(16).default(2),
   JIFEN_ACTORS_PER_SHARD: positiveInt(100_000_000).default(250_000),
   JIFEN_SNAPSHOT_EVERY: positiveInt(1_000_000).default(64),
   JIFEN_DURABILITY: z.enum(['fsync', 'os']).default('fsync'),
@@ -34,6 +35,7 @@ export interface Config {
   shards: number | undefined;
   mailboxCapacity: number;
   maxBatch: number;
+  pipelineDepth: number;
   actorsPerShard: number;
   snapshotEvery: number;
   durability: 'fsync' | 'os';
@@ -60,6 +62,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     shards: c.JIFEN_SHARDS,
     mailboxCapacity: c.JIFEN_MAILBOX_CAPACITY,
     maxBatch: c.JIFEN_MAX_BATCH,
+    pipelineDepth: c.JIFEN_PIPELINE_DEPTH,
     actorsPerShard: c.JIFEN_ACTORS_PER_SHARD,
     snapshotEvery: c.JIFEN_SNAPSHOT_EVERY,
     durability: c.JIFEN_DURABILITY,

@@ -44,7 +44,7 @@ export class Engine {
         execArgv: workerExecArgv(workerFile),
       });
       mailboxes.push(
-        new ShardMailbox(shard, pool, { capacity: config.mailboxCapacity, maxBatch: config.maxBatch }, metrics),
+        new ShardMailbox(shard, pool, { capacity: config.mailboxCapacity, maxBatch: config.maxBatch, pipelineDepth: config.pipelineDepth }, metrics),
       );
     }
     return new Engine(mailboxes, metrics);

@@ -9,6 +9,12 @@ export function slotOf(tenantId: string, memberId: string): number {
   for (let i = 0; i < tenantId.length; i++) h = Math.imul(h ^ tenantId.charCodeAt(i), 0x01000193);
   h = Math.imul(h ^ 0, 0x01000193);
   for (let i = 0; i < memberId.length; i++) h = Math.imul(h ^ memberId.charCodeAt(i), 0x01000193);
+  // FNV's low bits are weak for short, similar ids; murmur3's finaliser spreads them over the slots.
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
   return (h >>> 0) % SLOT_COUNT;
 }
 

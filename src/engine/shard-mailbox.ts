@@ -1,6 +1,7 @@
-// The front's side of one shard: a bounded mailbox that sends everything queued as one message
-// when the shard is free. Under load, batches grow by themselves (group commit); idle, a command
-// waits at most one event-loop turn.
+// The front's side of one shard: a bounded mailbox that sends everything queued as one message.
+// At most `pipelineDepth` batches are in flight: one being applied, the next already on its way, so
+// the shard never waits on a round trip through the front; whatever arrives meanwhile rides in the
+// batch after (group commit grows with load). Idle, a command waits at most one event-loop turn.
 
 import type { Piscina } from 'piscina';
 import type { ShardOp } from '../actor/commands.js';
@@ -22,11 +23,14 @@ interface Letter {
 export interface MailboxOptions {
   capacity: number;
   maxBatch: number;
+  /** Batches sent to the shard and not yet answered; 2 keeps the shard busy without shrinking batches. */
+  pipelineDepth: number;
 }
 
 export class ShardMailbox {
   private queue: Letter[] = [];
-  private inFlight = 0;
+  private batchesInFlight = 0;
+  private opsInFlight = 0;
   private scheduled = false;
   private idleWaiters: (() => void)[] = [];
 
@@ -38,7 +42,7 @@ export class ShardMailbox {
   ) {}
 
   get depth(): number {
-    return this.queue.length + this.inFlight;
+    return this.queue.length + this.opsInFlight;
   }
 
   /** Queues op; answers RESOURCE_EXHAUSTED at once (via reply) when the mailbox is full. */
@@ -49,7 +53,7 @@ export class ShardMailbox {
       return;
     }
     this.queue.push({ op, deadline, reply });
-    if (!this.scheduled && this.inFlight === 0) {
+    if (!this.scheduled && this.batchesInFlight < this.options.pipelineDepth) {
       this.scheduled = true;
       setImmediate(() => {
         this.scheduled = false;
@@ -71,14 +75,15 @@ export class ShardMailbox {
   }
 
   private dispatch(): void {
-    if (this.inFlight > 0) return;
+    if (this.batchesInFlight >= this.options.pipelineDepth) return;
     let letters: Letter[] = [];
     while (letters.length === 0 && this.queue.length > 0) letters = this.takeLive();
     if (letters.length === 0) {
-      this.notifyIdle();
+      if (this.batchesInFlight === 0) this.notifyIdle();
       return;
     }
-    this.inFlight = letters.length;
+    this.batchesInFlight++;
+    this.opsInFlight += letters.length;
     this.metrics.mailboxDepth.set({ shard: this.shard }, this.depth);
     this.metrics.batchOps.observe(letters.length);
     const task: ShardTask = { type: 'batch', ops: letters.map((l) => l.op) };
@@ -113,20 +118,21 @@ export class ShardMailbox {
       this.metrics.commands.inc({ kind: letters[i].op.kind, outcome: result.ok ? 'ok' : result.rejection.kind });
       letters[i].reply(result);
     }
-    this.settle();
+    this.settle(letters.length);
   }
 
   private fail(letters: Letter[], err: unknown): void {
     const failure = reject.commitFailed(`shard ${this.shard} worker failed: ${err instanceof Error ? err.message : String(err)}`);
     for (const letter of letters) letter.reply({ ok: false, rejection: failure });
-    this.settle();
+    this.settle(letters.length);
   }
 
-  private settle(): void {
-    this.inFlight = 0;
+  private settle(ops: number): void {
+    this.batchesInFlight--;
+    this.opsInFlight -= ops;
     this.metrics.mailboxDepth.set({ shard: this.shard }, this.depth);
     if (this.queue.length > 0) this.dispatch();
-    else this.notifyIdle();
+    else if (this.batchesInFlight === 0) this.notifyIdle();
   }
 
   private notifyIdle(): void {

@@ -1,0 +1,258 @@
+// Load generator: drives one PointsService target at a fixed number of calls in flight
+// (closed loop), then prints a single JSON line with throughput, latency and errors.
+// Runs as its own process so its CPU use is not mixed into the server's.
+//
+// Usage: node --import tsx bench/load.ts --target 127.0.0.1:50051 --mode unary|batch
+//          [--concurrency 64] [--duration 10] [--warmup 3] [--tenant t1]
+//          [--batch-size 100] [--members 1000000] [--zipf-s 1.0]
+//   unary: Earn calls; batch: SubmitBatch of --batch-size earn commands per call.
+import { performance } from "node:perf_hooks";
+import { parseArgs } from "node:util";
+import * as grpc from "@grpc/grpc-js";
+import * as hdr from "hdr-histogram-js";
+import {
+	type Command,
+	type EarnRequest,
+	type EarnResponse,
+	loadPointsProto,
+	nowTimestamp,
+	type SubmitBatchRequest,
+	type SubmitBatchResponse,
+	type Timestamp,
+} from "./proto.js";
+import { zipfSampler } from "./zipf.js";
+
+const { values: flags } = parseArgs({
+	options: {
+		target: { type: "string" },
+		mode: { type: "string", default: "unary" },
+		concurrency: { type: "string", default: "64" },
+		duration: { type: "string", default: "10" },
+		warmup: { type: "string", default: "3" },
+		tenant: { type: "string", default: "t1" },
+		"batch-size": { type: "string", default: "100" },
+		members: { type: "string", default: "1000000" },
+		"zipf-s": { type: "string", default: "1.0" },
+	},
+});
+
+function positive(name: string, raw: string, allowZero = false): number {
+	const n = Number(raw);
+	if (!Number.isFinite(n) || n < 0 || (!allowZero && n === 0))
+		throw new Error(`--${name}: bad value ${raw}`);
+	return n;
+}
+
+if (!flags.target) throw new Error("--target host:port is required");
+if (flags.mode !== "unary" && flags.mode !== "batch")
+	throw new Error(`--mode must be unary or batch`);
+const target = flags.target;
+const mode = flags.mode;
+const concurrency = Math.floor(positive("concurrency", flags.concurrency));
+const durationS = positive("duration", flags.duration);
+const warmupS = positive("warmup", flags.warmup, true);
+const tenant = flags.tenant;
+const batchSize = Math.floor(positive("batch-size", flags["batch-size"]));
+const memberCount = Math.floor(positive("members", flags.members));
+const nextMember = zipfSampler(
+	memberCount,
+	positive("zipf-s", flags["zipf-s"]),
+);
+
+// Unique per process so repeated runs against the same data dir never collide on idempotency keys.
+const runId = `${mode[0]}${Date.now().toString(36)}${Math.floor(Math.random() * 36 ** 4).toString(36)}`;
+let counter = 0;
+
+// ---- measurement state -------------------------------------------------------------------
+let measuring = false;
+let stopping = false;
+let measureStart = 0;
+let measureEnd = 0;
+let calls = 0;
+let items = 0;
+const errors: Record<string, number> = {};
+const touched = new Uint8Array(memberCount + 1); // bitmap would be smaller; 1 MB is fine
+let distinctMembers = 0;
+// Microseconds; up to a minute with 3 significant digits, auto-resizing past that.
+const latencyUs = hdr.build({
+	lowestDiscernibleValue: 1,
+	highestTrackableValue: 60_000_000,
+	numberOfSignificantValueDigits: 3,
+});
+
+function countError(key: string, n = 1): void {
+	errors[key] = (errors[key] ?? 0) + n;
+}
+
+function earnCommand(occurredAt: Timestamp): EarnRequest {
+	const id = nextMember();
+	if (measuring && touched[id] === 0) {
+		touched[id] = 1;
+		distinctMembers++;
+	}
+	const n = ++counter;
+	return {
+		tenant_id: tenant,
+		member_id: `m${id}`,
+		idempotency_key: `${runId}-${n}`,
+		order_id: `o${runId}-${n}`,
+		amount_minor: 100 + Math.floor(Math.random() * 99_901), // 100..100000
+		currency: "CNY",
+		channel: "app",
+		store_id: "s1",
+		occurred_at: occurredAt,
+	};
+}
+
+// ---- gRPC plumbing -------------------------------------------------------------------------
+type Callback<Res> = (err: grpc.ServiceError | null, res?: Res) => void;
+interface PointsClient extends grpc.Client {
+	Earn(
+		req: EarnRequest,
+		options: grpc.CallOptions,
+		cb: Callback<EarnResponse>,
+	): grpc.ClientUnaryCall;
+	SubmitBatch(
+		req: SubmitBatchRequest,
+		options: grpc.CallOptions,
+		cb: Callback<SubmitBatchResponse>,
+	): grpc.ClientUnaryCall;
+}
+
+const { PointsService } = loadPointsProto();
+const client = new PointsService(
+	target,
+	grpc.credentials.createInsecure(),
+) as unknown as PointsClient;
+const CALL_DEADLINE_MS = 30_000; // a stuck server shows up as DEADLINE_EXCEEDED, not a hung bench
+
+interface Outcome {
+	ok: boolean;
+	okItems: number;
+}
+
+function sendEarn(): Promise<Outcome> {
+	return new Promise((resolve) => {
+		client.Earn(
+			earnCommand(nowTimestamp()),
+			{ deadline: Date.now() + CALL_DEADLINE_MS },
+			(err) => {
+				if (err) {
+					if (measuring) countError(grpc.status[err.code] ?? String(err.code));
+					resolve({ ok: false, okItems: 0 });
+				} else resolve({ ok: true, okItems: 1 });
+			},
+		);
+	});
+}
+
+function sendBatch(): Promise<Outcome> {
+	// One clock read per batch: the commands are created in the same instant anyway.
+	const occurredAt = nowTimestamp();
+	const commands: Command[] = new Array(batchSize);
+	for (let i = 0; i < batchSize; i++)
+		commands[i] = { earn: earnCommand(occurredAt) };
+	return new Promise((resolve) => {
+		client.SubmitBatch(
+			{ commands },
+			{ deadline: Date.now() + CALL_DEADLINE_MS },
+			(err, res) => {
+				if (err || !res) {
+					if (measuring)
+						countError(
+							err
+								? (grpc.status[err.code] ?? String(err.code))
+								: "EMPTY_RESPONSE",
+						);
+					resolve({ ok: false, okItems: 0 });
+					return;
+				}
+				let okItems = 0;
+				for (const r of res.results) {
+					if (r.result === "error" && r.error) {
+						if (measuring)
+							countError(
+								`item:${r.error.status || grpc.status[r.error.code] || r.error.code}`,
+							);
+					} else okItems++;
+				}
+				// A short answer breaks the "one result per command" contract; count the gap as item errors.
+				if (measuring && res.results.length < batchSize)
+					countError("item:MISSING_RESULT", batchSize - res.results.length);
+				resolve({ ok: true, okItems });
+			},
+		);
+	});
+}
+
+// ---- closed-loop workers -----------------------------------------------------------------
+async function worker(send: () => Promise<Outcome>): Promise<void> {
+	while (!stopping) {
+		const t0 = performance.now();
+		const outcome = await send();
+		const t1 = performance.now();
+		// Only calls that both started and finished inside the window count, so warmup traffic
+		// and the drain after the window never leak into throughput or latency.
+		if (measuring && t0 >= measureStart && outcome.ok) {
+			calls++;
+			items += outcome.okItems;
+			latencyUs.recordValue(Math.max(1, Math.round((t1 - t0) * 1000)));
+		}
+	}
+}
+
+function waitForReady(): Promise<void> {
+	return new Promise((resolve, reject) => {
+		client.waitForReady(Date.now() + 10_000, (err) =>
+			err
+				? reject(new Error(`cannot reach ${target}: ${err.message}`))
+				: resolve(),
+		);
+	});
+}
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+async function main(): Promise<void> {
+	await waitForReady();
+	const send = mode === "unary" ? sendEarn : sendBatch;
+	const workers = Array.from({ length: concurrency }, () => worker(send));
+
+	await sleep(warmupS * 1000);
+	measureStart = performance.now();
+	measuring = true;
+	await sleep(durationS * 1000);
+	measuring = false;
+	measureEnd = performance.now();
+	stopping = true;
+	await Promise.all(workers); // drain in-flight calls so the server is idle for the next run
+
+	const seconds = (measureEnd - measureStart) / 1000;
+	const ms = (us: number) => Math.round(us) / 1000;
+	const result = {
+		mode,
+		concurrency,
+		batchSize: mode === "batch" ? batchSize : 1,
+		calls,
+		items,
+		seconds: Math.round(seconds * 1000) / 1000,
+		callsPerSec: Math.round(calls / seconds),
+		itemsPerSec: Math.round(items / seconds),
+		p50Ms: ms(latencyUs.getValueAtPercentile(50)),
+		p99Ms: ms(latencyUs.getValueAtPercentile(99)),
+		p999Ms: ms(latencyUs.getValueAtPercentile(99.9)),
+		maxMs: ms(latencyUs.maxValue),
+		errors,
+		distinctMembers,
+	};
+	console.log(JSON.stringify(result));
+	client.close();
+}
+
+main().then(
+	() => process.exit(0),
+	(err: unknown) => {
+		console.error(`load: ${err instanceof Error ? err.message : String(err)}`);
+		process.exit(1);
+	},
+);

@@ -1,0 +1,186 @@
+// Turns raw per-run measurements into medians, engine/echo ratios and a printable table.
+import type { Memory } from "./processes.js";
+
+export type Mode = "unary" | "batch";
+export type TargetName = "echo" | "engine";
+
+/** The JSON line printed by bench/load.ts. */
+export interface LoadResult {
+	mode: Mode;
+	concurrency: number;
+	batchSize: number;
+	calls: number;
+	items: number;
+	seconds: number;
+	callsPerSec: number;
+	itemsPerSec: number;
+	p50Ms: number;
+	p99Ms: number;
+	p999Ms: number;
+	maxMs: number;
+	errors: Record<string, number>;
+	distinctMembers: number;
+}
+
+export interface TargetRun {
+	target: TargetName;
+	repeat: number;
+	results: Record<Mode, LoadResult>;
+	/** Server memory sampled after both load phases, just before it was stopped. */
+	memory: Memory | null;
+}
+
+export interface ModeSummary {
+	concurrency: number;
+	batchSize: number;
+	callsPerSec: number;
+	itemsPerSec: number;
+	p50Ms: number;
+	p99Ms: number;
+	p999Ms: number;
+	/** Summed over all repeats, not a median: any error matters. */
+	errors: Record<string, number>;
+	distinctMembers: number;
+}
+
+export interface TargetSummary {
+	runs: number;
+	unary: ModeSummary;
+	batch: ModeSummary;
+	rssBytes: number | null;
+	peakRssBytes: number | null;
+}
+
+export interface Ratios {
+	unaryCallsPerSec: number;
+	batchItemsPerSec: number;
+	unaryP99: number;
+	batchP99: number;
+}
+
+export function median(xs: number[]): number {
+	if (xs.length === 0) return Number.NaN;
+	const s = [...xs].sort((a, b) => a - b);
+	const mid = s.length >> 1;
+	return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
+}
+
+function summarizeMode(results: LoadResult[]): ModeSummary {
+	const med = (pick: (r: LoadResult) => number) => median(results.map(pick));
+	const errors: Record<string, number> = {};
+	for (const r of results)
+		for (const [k, n] of Object.entries(r.errors))
+			errors[k] = (errors[k] ?? 0) + n;
+	return {
+		concurrency: results[0].concurrency,
+		batchSize: results[0].batchSize,
+		callsPerSec: med((r) => r.callsPerSec),
+		itemsPerSec: med((r) => r.itemsPerSec),
+		p50Ms: med((r) => r.p50Ms),
+		p99Ms: med((r) => r.p99Ms),
+		p999Ms: med((r) => r.p999Ms),
+		errors,
+		distinctMembers: med((r) => r.distinctMembers),
+	};
+}
+
+export function summarize(runs: TargetRun[]): TargetSummary {
+	const mems = runs.map((r) => r.memory).filter((m): m is Memory => m !== null);
+	return {
+		runs: runs.length,
+		unary: summarizeMode(runs.map((r) => r.results.unary)),
+		batch: summarizeMode(runs.map((r) => r.results.batch)),
+		rssBytes: mems.length ? median(mems.map((m) => m.rssBytes)) : null,
+		peakRssBytes: mems.length ? median(mems.map((m) => m.peakRssBytes)) : null,
+	};
+}
+
+const round2 = (x: number) => Math.round(x * 100) / 100;
+
+/** engine/echo: throughput ratios (1.0 = as fast as the ceiling) and p99 ratios (1.0 = no added latency). */
+export function ratios(engine: TargetSummary, echo: TargetSummary): Ratios {
+	return {
+		unaryCallsPerSec: round2(engine.unary.callsPerSec / echo.unary.callsPerSec),
+		batchItemsPerSec: round2(engine.batch.itemsPerSec / echo.batch.itemsPerSec),
+		unaryP99: round2(engine.unary.p99Ms / echo.unary.p99Ms),
+		batchP99: round2(engine.batch.p99Ms / echo.batch.p99Ms),
+	};
+}
+
+const mb = (bytes: number | null) =>
+	bytes === null ? "n/a" : `${Math.round(bytes / 2 ** 20)} MB`;
+const errorCount = (e: Record<string, number>) =>
+	Object.values(e).reduce((a, b) => a + b, 0);
+
+function table(rows: string[][]): string {
+	const widths = rows[0].map((_, c) =>
+		Math.max(...rows.map((r) => r[c].length)),
+	);
+	// Numbers right-aligned, the two name columns left-aligned.
+	return rows
+		.map((r) =>
+			r
+				.map((cell, c) =>
+					c < 2 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]),
+				)
+				.join("  "),
+		)
+		.join("\n");
+}
+
+export function formatReport(
+	summaries: Partial<Record<TargetName, TargetSummary>>,
+	ratio: Ratios | null,
+): string {
+	const rows: string[][] = [
+		[
+			"target",
+			"mode",
+			"in flight",
+			"calls/s",
+			"items/s",
+			"p50 ms",
+			"p99 ms",
+			"p99.9 ms",
+			"errors",
+			"peak RSS",
+		],
+	];
+	for (const [target, s] of Object.entries(summaries) as [
+		TargetName,
+		TargetSummary,
+	][]) {
+		for (const mode of ["unary", "batch"] as const) {
+			const m = s[mode];
+			rows.push([
+				target,
+				mode === "unary" ? "Earn" : `SubmitBatch x${m.batchSize}`,
+				String(m.concurrency),
+				Math.round(m.callsPerSec).toLocaleString("en-US"),
+				Math.round(m.itemsPerSec).toLocaleString("en-US"),
+				m.p50Ms.toFixed(2),
+				m.p99Ms.toFixed(2),
+				m.p999Ms.toFixed(2),
+				String(errorCount(m.errors)),
+				mode === "unary" ? mb(s.peakRssBytes) : "",
+			]);
+		}
+	}
+	const lines = [table(rows)];
+	for (const [target, s] of Object.entries(summaries)) {
+		for (const mode of ["unary", "batch"] as const) {
+			if (errorCount(s[mode].errors) > 0)
+				lines.push(
+					`WARNING ${target} ${mode} errors: ${JSON.stringify(s[mode].errors)}`,
+				);
+		}
+	}
+	if (ratio) {
+		lines.push(
+			"",
+			`engine/echo  Earn calls/s ${ratio.unaryCallsPerSec}x  SubmitBatch items/s ${ratio.batchItemsPerSec}x` +
+				`  |  p99 Earn ${ratio.unaryP99}x  SubmitBatch ${ratio.batchP99}x`,
+		);
+	}
+	return lines.join("\n");
+}

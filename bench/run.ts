@@ -1,0 +1,327 @@
+// Benchmark orchestrator (`npm run bench`). For each target, first the echo server (the
+// ceiling: same messages, no work) and then the engine, it starts the server as a child process,
+// drives it with bench/load.ts (unary Earn, then SubmitBatch) in a separate process, stops it,
+// and reports throughput, latency and engine/echo ratios. See bench/README.md.
+import {
+	existsSync,
+	mkdirSync,
+	mkdtempSync,
+	rmSync,
+	writeFileSync,
+} from "node:fs";
+import os from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+import { gitCommit, machineInfo } from "./machine.js";
+import {
+	freePort,
+	killChildrenOnExit,
+	type Managed,
+	readMemory,
+	spawnManaged,
+	stopProcess,
+	waitUntilReady,
+} from "./processes.js";
+import {
+	formatReport,
+	type LoadResult,
+	type Mode,
+	ratios,
+	summarize,
+	type TargetName,
+	type TargetRun,
+	type TargetSummary,
+} from "./report.js";
+
+const ROOT = fileURLToPath(new URL("..", import.meta.url));
+const HOST = "127.0.0.1";
+
+const USAGE = `usage: npm run bench -- [flags]
+  --duration S            measured seconds per mode (default 10)
+  --warmup S              unmeasured seconds before each mode (default 3)
+  --concurrency N         Earn calls in flight (default 64)
+  --batch-concurrency N   SubmitBatch calls in flight (default 8)
+  --batch-size N          earn commands per SubmitBatch (default 100)
+  --repeat N              repeat the whole sequence, report medians (default 1)
+  --shards N              passed to the engine as JIFEN_SHARDS
+  --profile NAME          label for the results file (default embedded)
+  --target all|echo|engine  which servers to run (default all; echo alone tests the harness)
+  --engine-env K=V        extra environment for the engine (repeatable)
+  --tenant ID             tenant_id of the generated commands (default t1)
+  --no-save               print only, do not write bench/results/*.json`;
+
+const { values: flags } = parseArgs({
+	options: {
+		duration: { type: "string", default: "10" },
+		warmup: { type: "string", default: "3" },
+		concurrency: { type: "string", default: "64" },
+		"batch-concurrency": { type: "string", default: "8" },
+		"batch-size": { type: "string", default: "100" },
+		repeat: { type: "string", default: "1" },
+		shards: { type: "string" },
+		profile: { type: "string", default: "embedded" },
+		target: { type: "string", default: "all" },
+		"engine-env": { type: "string", multiple: true, default: [] },
+		tenant: { type: "string", default: "t1" },
+		"no-save": { type: "boolean", default: false },
+		help: { type: "boolean", short: "h", default: false },
+	},
+});
+
+if (flags.help) {
+	console.log(USAGE);
+	process.exit(0);
+}
+
+function count(name: string, raw: string, min = 1): number {
+	const n = Number(raw);
+	if (!Number.isInteger(n) || n < min)
+		throw new Error(
+			`--${name}: expected an integer >= ${min}, got ${raw}\n${USAGE}`,
+		);
+	return n;
+}
+
+function seconds(name: string, raw: string): number {
+	const n = Number(raw);
+	if (!Number.isFinite(n) || n < 0)
+		throw new Error(`--${name}: expected seconds >= 0, got ${raw}`);
+	return n;
+}
+
+const targetsByFlag: Record<string, TargetName[]> = {
+	all: ["echo", "engine"],
+	echo: ["echo"],
+	engine: ["engine"],
+};
+const config = {
+	durationS: seconds("duration", flags.duration),
+	warmupS: seconds("warmup", flags.warmup),
+	concurrency: count("concurrency", flags.concurrency),
+	batchConcurrency: count("batch-concurrency", flags["batch-concurrency"]),
+	batchSize: count("batch-size", flags["batch-size"]),
+	repeat: count("repeat", flags.repeat),
+	shards: flags.shards === undefined ? null : count("shards", flags.shards),
+	profile: flags.profile,
+	targets: targetsByFlag[flags.target],
+	engineEnv: Object.fromEntries(
+		flags["engine-env"].map((kv) => {
+			const eq = kv.indexOf("=");
+			if (eq < 1)
+				throw new Error(`--engine-env: expected KEY=VALUE, got ${kv}`);
+			return [kv.slice(0, eq), kv.slice(eq + 1)];
+		}),
+	),
+	tenant: flags.tenant,
+};
+if (!config.targets)
+	throw new Error(
+		`--target: expected all, echo or engine, got ${flags.target}`,
+	);
+if (config.durationS === 0) throw new Error("--duration must be > 0");
+
+const progress = (msg: string) => console.error(`[bench] ${msg}`);
+
+// Server logs and engine data dirs live here; removed at exit unless a run failed (logs are evidence).
+const workDir = mkdtempSync(join(os.tmpdir(), "jifen-bench-"));
+let keepWorkDir = false;
+killChildrenOnExit();
+process.on("exit", () => {
+	if (!keepWorkDir) rmSync(workDir, { recursive: true, force: true });
+});
+
+// ---- one load-generator process ------------------------------------------------------------
+async function runLoad(address: string, mode: Mode): Promise<LoadResult> {
+	let lastJson: string | undefined;
+	const args = [
+		// A larger young generation cuts the generator's GC time (it allocates a lot of short-lived
+		// request objects); the generator, not the server, is tuned, so the ceiling is not capped by it.
+		"--max-semi-space-size=32",
+		"--import",
+		"tsx",
+		"bench/load.ts",
+		...["--target", address, "--mode", mode, "--tenant", config.tenant],
+		...[
+			"--concurrency",
+			String(mode === "unary" ? config.concurrency : config.batchConcurrency),
+		],
+		...[
+			"--duration",
+			String(config.durationS),
+			"--warmup",
+			String(config.warmupS),
+		],
+		...["--batch-size", String(config.batchSize)],
+	];
+	const proc = spawnManaged(`load ${mode}`, process.execPath, args, {
+		cwd: ROOT,
+		inheritStderr: true,
+		onStdoutLine: (line) => {
+			if (line.startsWith("{")) lastJson = line;
+		},
+	});
+	// Generous bound: a wedged generator must not hang the whole bench.
+	const limitMs = (config.warmupS + config.durationS) * 1000 + 60_000;
+	const killer = setTimeout(() => proc.child.kill("SIGKILL"), limitMs);
+	const exit = await proc.exited;
+	clearTimeout(killer);
+	if (exit.code !== 0 || !lastJson) {
+		throw new Error(
+			`load generator (${mode}) failed (code ${exit.code}, signal ${exit.signal}):\n${proc.tail()}`,
+		);
+	}
+	return JSON.parse(lastJson) as LoadResult;
+}
+
+// ---- one server lifetime ---------------------------------------------------------------------
+async function startServer(
+	target: TargetName,
+	repeat: number,
+): Promise<{ proc: Managed; address: string; dataDir?: string }> {
+	const port = await freePort(HOST);
+	const address = `${HOST}:${port}`;
+	const logFile = join(workDir, `${target}-${repeat}.log`);
+	let sawReadyLine = false;
+	const readyLine = target === "echo" ? /^READY \d+/ : /listening/i;
+	const onStdoutLine = (line: string) => {
+		if (readyLine.test(line)) sawReadyLine = true;
+	};
+
+	let proc: Managed;
+	let dataDir: string | undefined;
+	if (target === "echo") {
+		proc = spawnManaged(
+			"echo server",
+			process.execPath,
+			["--import", "tsx", "bench/echo-server.ts", address],
+			{
+				cwd: ROOT,
+				logFile,
+				onStdoutLine,
+			},
+		);
+	} else {
+		if (!existsSync(join(ROOT, "src/main.ts")))
+			throw new Error(
+				"src/main.ts not found: the engine is not there yet (try --target echo)",
+			);
+		dataDir = join(workDir, `engine-data-${repeat}`);
+		mkdirSync(dataDir);
+		const env: NodeJS.ProcessEnv = {
+			...process.env,
+			JIFEN_GRPC_ADDR: address,
+			JIFEN_METRICS_ADDR: `${HOST}:${await freePort(HOST)}`,
+			JIFEN_DATA_DIR: dataDir,
+			...(config.shards !== null
+				? { JIFEN_SHARDS: String(config.shards) }
+				: {}),
+			...config.engineEnv,
+		};
+		proc = spawnManaged(
+			"engine",
+			process.execPath,
+			["--import", "tsx", "src/main.ts"],
+			{ cwd: ROOT, env, logFile, onStdoutLine },
+		);
+	}
+	await waitUntilReady(proc, {
+		host: HOST,
+		port,
+		sawReadyLine: () => sawReadyLine,
+		timeoutMs: 60_000,
+	});
+	return { proc, address, dataDir };
+}
+
+async function runTarget(
+	target: TargetName,
+	repeat: number,
+): Promise<TargetRun> {
+	progress(`${target} #${repeat + 1}: starting`);
+	const { proc, address, dataDir } = await startServer(target, repeat);
+	try {
+		progress(
+			`${target} #${repeat + 1}: Earn x${config.concurrency} in flight, ${config.warmupS}s warmup + ${config.durationS}s`,
+		);
+		const unary = await runLoad(address, "unary");
+		progress(
+			`${target} #${repeat + 1}: SubmitBatch x${config.batchSize}, ${config.batchConcurrency} in flight`,
+		);
+		const batch = await runLoad(address, "batch");
+		if (proc.child.exitCode !== null || proc.child.signalCode !== null) {
+			throw new Error(`${target} died during the run:\n${proc.tail()}`);
+		}
+		// Sampled after the load, before SIGTERM: VmRSS is what it holds now, VmHWM its peak.
+		const memory = readMemory(proc.pid);
+		return { target, repeat, results: { unary, batch }, memory };
+	} finally {
+		const exit = await stopProcess(proc);
+		if (exit.code !== 0 && exit.signal !== "SIGTERM") {
+			progress(
+				`warning: ${target} exited with code ${exit.code} signal ${exit.signal} on SIGTERM`,
+			);
+		}
+		if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+	}
+}
+
+// ---- main ----------------------------------------------------------------------------------
+async function main(): Promise<void> {
+	const startedAt = new Date();
+	const machine = machineInfo();
+	if (machine.loadavg[0] > machine.cpuCount / 2) {
+		progress(
+			`warning: load average ${machine.loadavg[0]} on ${machine.cpuCount} CPUs; other work will skew the numbers`,
+		);
+	}
+	const runs: TargetRun[] = [];
+	// Targets alternate inside each repeat so slow drift of the machine hits both alike.
+	for (let r = 0; r < config.repeat; r++) {
+		for (const target of config.targets) runs.push(await runTarget(target, r));
+	}
+
+	const summary: Partial<Record<TargetName, TargetSummary>> = {};
+	for (const target of config.targets)
+		summary[target] = summarize(runs.filter((run) => run.target === target));
+	const ratio =
+		summary.echo && summary.engine
+			? ratios(summary.engine, summary.echo)
+			: null;
+
+	console.log(formatReport(summary, ratio));
+
+	if (flags["no-save"]) return;
+	const record = {
+		profile: config.profile,
+		startedAt: startedAt.toISOString(),
+		finishedAt: new Date().toISOString(),
+		command: `npm run bench -- ${process.argv.slice(2).join(" ")}`.trim(),
+		argv: process.argv.slice(2),
+		git: gitCommit(ROOT),
+		machine,
+		config,
+		summary,
+		ratios: ratio,
+		runs,
+	};
+	const dir = join(ROOT, "bench/results");
+	mkdirSync(dir, { recursive: true });
+	// Colons are not portable in file names.
+	const stamp = startedAt
+		.toISOString()
+		.replace(/\.\d+Z$/, "Z")
+		.replaceAll(":", "-");
+	const file = join(dir, `${config.profile}-${stamp}.json`);
+	writeFileSync(file, `${JSON.stringify(record, null, 2)}\n`);
+	progress(`wrote ${file}`);
+}
+
+main().catch((err: unknown) => {
+	keepWorkDir = true;
+	console.error(
+		`[bench] failed: ${err instanceof Error ? err.message : String(err)}`,
+	);
+	console.error(`[bench] server logs kept in ${workDir}`);
+	process.exit(1);
+});

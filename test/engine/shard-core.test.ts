@@ -1,0 +1,222 @@
+// ShardCore over a real SQLite ledger in a temp dir, with an injected clock and no threads:
+// ordering, idempotency (in a batch, across batches, across a restart), passivation, and commit failure.
+
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { GetAccountQuery, ListEntriesQuery, ShardOp } from '../../src/actor/commands.js';
+import type { AccountView, EntryPage, OpResult, WriteResult } from '../../src/actor/results.js';
+import { type ShardCoreOptions, ShardCore } from '../../src/engine/shard-core.js';
+import { SqliteLedgerStore } from '../../src/ledger/embedded/sqlite-store.js';
+import type { CommitBatch, LedgerStore } from '../../src/ledger/store.js';
+import { TENANT, adjustCmd, earnCmd, redeemCmd, reverseCmd } from '../actor/member-fixtures.js';
+
+const NOW = 1_750_000_000_000;
+const A = { memberId: 'alice' };
+const B = { memberId: 'bob' };
+
+let dir: string;
+let open: { core: ShardCore; store: LedgerStore }[];
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'jifen-shard-core-'));
+  open = [];
+});
+
+afterEach(async () => {
+  for (const { core } of open) await core.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/** A core over the shard file in `dir`; calling it again after close is a restart. */
+function startCore(options: Partial<ShardCoreOptions> = {}, wrap = (s: LedgerStore) => s) {
+  const store = wrap(new SqliteLedgerStore({ file: join(dir, 'shard-0000.db'), durability: 'os' }));
+  const core = new ShardCore(store, { actorCapacity: 1_000, snapshotEvery: 100, clock: () => NOW, ...options });
+  open.push({ core, store });
+  return { core, store };
+}
+
+async function restart(core: ShardCore, options: Partial<ShardCoreOptions> = {}) {
+  await core.close();
+  open = open.filter((o) => o.core !== core);
+  return startCore(options);
+}
+
+const account = (memberId: string): GetAccountQuery => ({ kind: 'getAccount', tenantId: TENANT, memberId });
+const list = (memberId: string, afterSeq = 0, limit = 100): ListEntriesQuery => ({
+  kind: 'listEntries',
+  tenantId: TENANT,
+  memberId,
+  afterSeq,
+  limit,
+});
+
+/** A result as a row can state it: the write's seq/points/balance, the balance read, or the rejection kind. */
+function outcomeOf(r: OpResult): unknown {
+  if (!r.ok) return r.rejection.kind;
+  if ('entryId' in r.value) return { seq: r.value.seq, points: r.value.points, balance: r.value.balance };
+  if ('lots' in r.value) return { balance: r.value.balance, seq: r.value.seq };
+  return { seqs: r.value.entries.map((e) => e.seq), next: r.value.nextAfterSeq };
+}
+
+function okValue<T>(r: OpResult): T {
+  if (!r.ok) throw new Error(`${r.rejection.kind}: ${r.rejection.message}`);
+  return r.value as T;
+}
+
+async function balanceOf(core: ShardCore, memberId: string): Promise<number> {
+  const { results } = await core.applyBatch([account(memberId)]);
+  return okValue<AccountView>(results[0]).balance;
+}
+
+describe('ShardCore', () => {
+  it('applies a batch that mixes members in arrival order', async () => {
+    const { core } = startCore();
+    const rows: { op: ShardOp; expect: unknown }[] = [
+      { op: earnCmd({ ...A, orderId: 'o-1', amountMinor: 12_345 }), expect: { seq: 1, points: 123, balance: 123 } },
+      { op: earnCmd({ ...B, orderId: 'o-1', amountMinor: 5_000 }), expect: { seq: 1, points: 50, balance: 50 } },
+      { op: redeemCmd(100, A), expect: { seq: 2, points: -100, balance: 23 } },
+      { op: account('alice'), expect: { balance: 23, seq: 2 } },
+      { op: redeemCmd(51, B), expect: 'InsufficientPoints' },
+      { op: reverseCmd('o-1', 6_000, A), expect: { seq: 3, points: -59, balance: -36 } },
+      { op: adjustCmd(1, B), expect: { seq: 2, points: 1, balance: 51 } },
+      { op: redeemCmd(51, { ...B, idempotencyKey: 'redeem-51-again' }), expect: { seq: 3, points: -51, balance: 0 } },
+      { op: earnCmd({ ...A, orderId: 'o-1', idempotencyKey: 'another-key' }), expect: 'OrderAlreadyEarned' },
+      { op: list('alice'), expect: { seqs: [1, 2, 3], next: 0 } },
+    ];
+    const { results } = await core.applyBatch(rows.map((r) => r.op));
+    expect(results.map(outcomeOf)).toEqual(rows.map((r) => r.expect));
+  });
+
+  it('stamps entries with the injected clock', async () => {
+    const { core } = startCore({ clock: () => 42 });
+    const { results } = await core.applyBatch([earnCmd(A), list('alice')]);
+    expect(okValue<EntryPage>(results[1]).entries[0].createdAt).toBe(42);
+  });
+
+  it('answers the same key twice in one batch with the first result, writing once', async () => {
+    const { core } = startCore();
+    const { results } = await core.applyBatch([earnCmd(A), earnCmd(A), list('alice')]);
+    expect(okValue<WriteResult>(results[1])).toEqual(okValue<WriteResult>(results[0]));
+    expect(okValue<WriteResult>(results[0]).entryId).toBe(`${TENANT}:alice:1`);
+    expect(outcomeOf(results[2])).toEqual({ seqs: [1], next: 0 });
+  });
+
+  it('refuses the same key with a different payload as IdempotencyConflict, in a batch and later', async () => {
+    const { core } = startCore();
+    const inBatch = await core.applyBatch([earnCmd(A), earnCmd({ ...A, amountMinor: 999 })]);
+    expect(inBatch.results.map(outcomeOf)).toEqual([{ seq: 1, points: 123, balance: 123 }, 'IdempotencyConflict']);
+    const later = await core.applyBatch([redeemCmd(1, { ...A, idempotencyKey: earnCmd(A).idempotencyKey })]);
+    expect(later.results.map(outcomeOf)).toEqual(['IdempotencyConflict']);
+    expect(await balanceOf(core, 'alice')).toBe(123);
+  });
+
+  it('a retry after a restart returns the first entryId and applies nothing twice', async () => {
+    const first = startCore();
+    const ops = [earnCmd(A), redeemCmd(10, A)];
+    const before = (await first.core.applyBatch(ops)).results.map((r) => okValue<WriteResult>(r));
+    const { core } = await restart(first.core);
+    const after = (await core.applyBatch(ops)).results.map((r) => okValue<WriteResult>(r));
+    expect(after).toEqual(before);
+    expect(await balanceOf(core, 'alice')).toBe(113);
+    expect(outcomeOf((await core.applyBatch([list('alice')])).results[0])).toEqual({ seqs: [1, 2], next: 0 });
+  });
+
+  it('passivated actors come back exactly from snapshot plus later entries', async () => {
+    const { core, store } = startCore({ actorCapacity: 2, snapshotEvery: 3 });
+    const members = ['m-0', 'm-1', 'm-2', 'm-3', 'm-4'];
+    const expected = new Map(members.map((m) => [m, 0]));
+    for (let round = 1; round <= 5; round++) {
+      for (const [i, memberId] of members.entries()) {
+        const amountMinor = (i + 1) * 1_000 * round;
+        const ops: ShardOp[] = [earnCmd({ memberId, orderId: `o-${round}`, amountMinor })];
+        if (round % 2 === 0) ops.push(redeemCmd(i + 1, { memberId, idempotencyKey: `r-${round}` }));
+        const { stats } = await core.applyBatch(ops);
+        expect(stats.activeActors).toBeLessThanOrEqual(2);
+        expected.set(memberId, (expected.get(memberId) ?? 0) + amountMinor / 100 - (round % 2 === 0 ? i + 1 : 0));
+      }
+    }
+    const { results, stats } = await core.applyBatch(members.map(account));
+    expect(stats.activated).toBeGreaterThanOrEqual(3);
+    expect(results.map((r) => okValue<AccountView>(r).balance)).toEqual(members.map((m) => expected.get(m)));
+    expect(results.map((r) => okValue<AccountView>(r).seq)).toEqual(members.map(() => 7));
+    for (const history of await store.loadMembers(members.map((memberId) => ({ tenantId: TENANT, memberId })))) {
+      expect(history.snapshot?.seq).toBe(6);
+      expect(history.entries.map((e) => e.seq)).toEqual([7]);
+    }
+  });
+
+  it('a list in the same batch as a write sees the write, and pages by afterSeq', async () => {
+    const { core } = startCore();
+    const { results } = await core.applyBatch([
+      earnCmd({ ...A, orderId: 'o-1' }),
+      earnCmd({ ...A, orderId: 'o-2' }),
+      earnCmd({ ...A, orderId: 'o-3' }),
+      list('alice', 0, 2),
+      list('alice', 2, 2),
+    ]);
+    expect(results.slice(3).map(outcomeOf)).toEqual([
+      { seqs: [1, 2], next: 2 },
+      { seqs: [3], next: 0 },
+    ]);
+    expect(okValue<EntryPage>(results[4]).entries[0]).toMatchObject({ entryId: `${TENANT}:alice:3`, type: 'earn', points: 123 });
+  });
+
+  it('a failed commit refuses every write of the batch, leaves no phantom state, and a retry succeeds', async () => {
+    const flaky = { failures: 0 };
+    const { core } = startCore({}, (s) => failingCommits(s, flaky));
+    await core.applyBatch([earnCmd({ ...A, orderId: 'o-1', amountMinor: 12_345 })]);
+    const batch = [redeemCmd(100, A), earnCmd({ ...B, amountMinor: 5_000 }), account('alice')];
+
+    flaky.failures = 1;
+    const failed = await core.applyBatch(batch);
+    expect(failed.results.map(outcomeOf)).toEqual(['CommitFailed', 'CommitFailed', 'CommitFailed']);
+    const after = await core.applyBatch([account('alice'), account('bob'), list('alice')]);
+    expect(after.results.map(outcomeOf)).toEqual([{ balance: 123, seq: 1 }, 'MemberNotFound', { seqs: [1], next: 0 }]);
+
+    const retried = await core.applyBatch(batch);
+    expect(retried.results.map(outcomeOf)).toEqual([
+      { seq: 2, points: -100, balance: 23 },
+      { seq: 1, points: 50, balance: 50 },
+      { balance: 23, seq: 2 },
+    ]);
+  });
+
+  it('a list in a batch whose commit failed still answers from the ledger, not MemberNotFound', async () => {
+    const flaky = { failures: 0 };
+    const { core } = startCore({}, (s) => failingCommits(s, flaky));
+    await core.applyBatch([earnCmd(A)]);
+    flaky.failures = 1;
+    const { results } = await core.applyBatch([redeemCmd(1, A), list('alice')]);
+    expect(outcomeOf(results[0])).toBe('CommitFailed');
+    // Either the committed page or CommitFailed is honest; MemberNotFound for an existing member is not.
+    expect([{ seqs: [1], next: 0 }, 'CommitFailed']).toContainEqual(outcomeOf(results[1]));
+  });
+
+  it('reads of a member with no entries are MemberNotFound and create no account', async () => {
+    const { core } = startCore();
+    const { results } = await core.applyBatch([account('nobody'), list('nobody')]);
+    expect(results.map(outcomeOf)).toEqual(['MemberNotFound', 'MemberNotFound']);
+    const write = await core.applyBatch([adjustCmd(5, { memberId: 'nobody' })]);
+    expect(outcomeOf(write.results[0])).toEqual({ seq: 1, points: 5, balance: 5 });
+  });
+});
+
+/** Delegates to the store, but the next `flaky.failures` commits throw before writing anything. */
+function failingCommits(store: LedgerStore, flaky: { failures: number }): LedgerStore {
+  return {
+    loadMembers: (refs) => store.loadMembers(refs),
+    findByIdempotencyKeys: (refs) => store.findByIdempotencyKeys(refs),
+    getOrders: (refs) => store.getOrders(refs),
+    listEntries: (ref, afterSeq, limit) => store.listEntries(ref, afterSeq, limit),
+    commit: async (batch: CommitBatch) => {
+      if (flaky.failures > 0) {
+        flaky.failures--;
+        throw new Error('disk I/O error (injected)');
+      }
+      return store.commit(batch);
+    },
+    close: () => store.close(),
+  };
+}
