@@ -76,7 +76,7 @@ export class SqliteLedgerStore implements LedgerStore {
     this.db.pragma('journal_mode = WAL');
     this.db.pragma(`synchronous = ${options.durability === 'fsync' ? 'FULL' : 'NORMAL'}`);
     // Hot members' pages stay cached; fewer, larger checkpoints write a page rewritten by many commits once.
-    this.db.pragma('cache_size = -131072');
+    this.db.pragma('cache_size = -65536');
     this.db.pragma('wal_autocheckpoint = 16384');
     this.db.exec(SCHEMA);
     this.stmt = {
