@@ -5,7 +5,12 @@
 // Usage: node --import tsx bench/load.ts --target 127.0.0.1:50051 --mode unary|batch
 //          [--concurrency 64] [--duration 10] [--warmup 3] [--tenant t1]
 //          [--batch-size 100] [--members 1000000] [--zipf-s 1.0]
+//          [--members-order zipf|sequential] [--items N]
 //   unary: Earn calls; batch: SubmitBatch of --batch-size earn commands per call.
+//   zipf: member ids drawn from a Zipf distribution over 1..--members; sequential: ids 1,2,3,…
+//   in order, wrapping after --members (N items touch min(N, members) distinct members).
+//   --items N: the measured window also ends once N items have been acknowledged (whichever of
+//   --duration and --items comes first); at most N items are sent inside the window.
 import { performance } from "node:perf_hooks";
 import { parseArgs } from "node:util";
 import * as grpc from "@grpc/grpc-js";
@@ -33,6 +38,8 @@ const { values: flags } = parseArgs({
 		"batch-size": { type: "string", default: "100" },
 		members: { type: "string", default: "1000000" },
 		"zipf-s": { type: "string", default: "1.0" },
+		"members-order": { type: "string", default: "zipf" },
+		items: { type: "string" },
 	},
 });
 
@@ -54,10 +61,21 @@ const warmupS = positive("warmup", flags.warmup, true);
 const tenant = flags.tenant;
 const batchSize = Math.floor(positive("batch-size", flags["batch-size"]));
 const memberCount = Math.floor(positive("members", flags.members));
-const nextMember = zipfSampler(
-	memberCount,
-	positive("zipf-s", flags["zipf-s"]),
-);
+const membersOrder = flags["members-order"];
+if (membersOrder !== "zipf" && membersOrder !== "sequential")
+	throw new Error(`--members-order must be zipf or sequential`);
+/** 0 = no item limit, the window is --duration long. */
+const itemsTarget =
+	flags.items === undefined ? 0 : Math.floor(positive("items", flags.items));
+let sequentialNext = 0;
+const nextMember: () => number =
+	membersOrder === "zipf"
+		? zipfSampler(memberCount, positive("zipf-s", flags["zipf-s"]))
+		: () => {
+				const id = sequentialNext + 1;
+				sequentialNext = id === memberCount ? 0 : id;
+				return id;
+			};
 
 // Unique per process so repeated runs against the same data dir never collide on idempotency keys.
 const runId = `${mode[0]}${Date.now().toString(36)}${Math.floor(Math.random() * 36 ** 4).toString(36)}`;
@@ -70,8 +88,13 @@ let measureStart = 0;
 let measureEnd = 0;
 let calls = 0;
 let items = 0;
+/** Items in calls started inside the window and not answered yet (bounds what --items sends). */
+let itemsInFlight = 0;
+let stoppedBy: "duration" | "items" = "duration";
 const errors: Record<string, number> = {};
-const touched = new Uint8Array(memberCount + 1); // bitmap would be smaller; 1 MB is fine
+// One byte per member id (1 MB for 1M members), in both orders: a member counts as touched once
+// an item for it was acknowledged without error in a call that counts (same rule as `items`).
+const touched = new Uint8Array(memberCount + 1);
 let distinctMembers = 0;
 // Microseconds; up to a minute with 3 significant digits, auto-resizing past that.
 const latencyUs = hdr.build({
@@ -84,12 +107,14 @@ function countError(key: string, n = 1): void {
 	errors[key] = (errors[key] ?? 0) + n;
 }
 
-function earnCommand(occurredAt: Timestamp): EarnRequest {
-	const id = nextMember();
-	if (measuring && touched[id] === 0) {
+function touch(id: number): void {
+	if (touched[id] === 0) {
 		touched[id] = 1;
 		distinctMembers++;
 	}
+}
+
+function earnCommand(id: number, occurredAt: Timestamp): EarnRequest {
 	const n = ++counter;
 	return {
 		tenant_id: tenant,
@@ -129,29 +154,35 @@ const CALL_DEADLINE_MS = 30_000; // a stuck server shows up as DEADLINE_EXCEEDED
 interface Outcome {
 	ok: boolean;
 	okItems: number;
+	/** Member ids of the items acknowledged without error. */
+	okMembers: number[];
 }
 
 function sendEarn(): Promise<Outcome> {
+	const id = nextMember();
 	return new Promise((resolve) => {
 		client.Earn(
-			earnCommand(nowTimestamp()),
+			earnCommand(id, nowTimestamp()),
 			{ deadline: Date.now() + CALL_DEADLINE_MS },
 			(err) => {
 				if (err) {
 					if (measuring) countError(grpc.status[err.code] ?? String(err.code));
-					resolve({ ok: false, okItems: 0 });
-				} else resolve({ ok: true, okItems: 1 });
+					resolve({ ok: false, okItems: 0, okMembers: [] });
+				} else resolve({ ok: true, okItems: 1, okMembers: [id] });
 			},
 		);
 	});
 }
 
-function sendBatch(): Promise<Outcome> {
+function sendBatch(size: number): Promise<Outcome> {
 	// One clock read per batch: the commands are created in the same instant anyway.
 	const occurredAt = nowTimestamp();
-	const commands: Command[] = new Array(batchSize);
-	for (let i = 0; i < batchSize; i++)
-		commands[i] = { earn: earnCommand(occurredAt) };
+	const ids: number[] = new Array(size);
+	const commands: Command[] = new Array(size);
+	for (let i = 0; i < size; i++) {
+		ids[i] = nextMember();
+		commands[i] = { earn: earnCommand(ids[i], occurredAt) };
+	}
 	return new Promise((resolve) => {
 		client.SubmitBatch(
 			{ commands },
@@ -164,39 +195,70 @@ function sendBatch(): Promise<Outcome> {
 								? (grpc.status[err.code] ?? String(err.code))
 								: "EMPTY_RESPONSE",
 						);
-					resolve({ ok: false, okItems: 0 });
+					resolve({ ok: false, okItems: 0, okMembers: [] });
 					return;
 				}
 				let okItems = 0;
-				for (const r of res.results) {
+				const okMembers: number[] = [];
+				// Results answer the commands in order, one each.
+				const n = Math.min(res.results.length, size);
+				for (let i = 0; i < n; i++) {
+					const r = res.results[i];
 					if (r.result === "error" && r.error) {
 						if (measuring)
 							countError(
 								`item:${r.error.status || grpc.status[r.error.code] || r.error.code}`,
 							);
-					} else okItems++;
+					} else {
+						okItems++;
+						okMembers.push(ids[i]);
+					}
 				}
 				// A short answer breaks the "one result per command" contract; count the gap as item errors.
-				if (measuring && res.results.length < batchSize)
-					countError("item:MISSING_RESULT", batchSize - res.results.length);
-				resolve({ ok: true, okItems });
+				if (measuring && res.results.length < size)
+					countError("item:MISSING_RESULT", size - res.results.length);
+				resolve({ ok: true, okItems, okMembers });
 			},
 		);
 	});
 }
 
 // ---- closed-loop workers -----------------------------------------------------------------
-async function worker(send: () => Promise<Outcome>): Promise<void> {
+const callSize = mode === "unary" ? 1 : batchSize;
+const send: (size: number) => Promise<Outcome> =
+	mode === "unary" ? sendEarn : sendBatch;
+let resolveItemsDone: () => void = () => {};
+const itemsDone = new Promise<void>((r) => {
+	resolveItemsDone = r;
+});
+
+async function worker(): Promise<void> {
 	while (!stopping) {
+		let size = callSize;
+		const inWindow = measuring;
+		if (inWindow && itemsTarget > 0) {
+			// Send only what may still be needed; items that fail are sent again (next ids).
+			size = Math.min(callSize, itemsTarget - items - itemsInFlight);
+			if (size <= 0) return; // the others' calls in flight finish the job
+		}
+		if (inWindow) itemsInFlight += size;
 		const t0 = performance.now();
-		const outcome = await send();
+		const outcome = await send(size);
 		const t1 = performance.now();
+		if (inWindow) itemsInFlight -= size;
 		// Only calls that both started and finished inside the window count, so warmup traffic
 		// and the drain after the window never leak into throughput or latency.
 		if (measuring && t0 >= measureStart && outcome.ok) {
 			calls++;
 			items += outcome.okItems;
+			for (const id of outcome.okMembers) touch(id);
 			latencyUs.recordValue(Math.max(1, Math.round((t1 - t0) * 1000)));
+			if (itemsTarget > 0 && items >= itemsTarget) {
+				stoppedBy = "items";
+				measureEnd = t1;
+				measuring = false;
+				resolveItemsDone();
+			}
 		}
 	}
 }
@@ -215,15 +277,22 @@ const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 async function main(): Promise<void> {
 	await waitForReady();
-	const send = mode === "unary" ? sendEarn : sendBatch;
-	const workers = Array.from({ length: concurrency }, () => worker(send));
-
-	await sleep(warmupS * 1000);
-	measureStart = performance.now();
-	measuring = true;
-	await sleep(durationS * 1000);
-	measuring = false;
-	measureEnd = performance.now();
+	const openWindow = () => {
+		measureStart = performance.now();
+		measuring = true;
+	};
+	// Without warmup the window opens before the first call, so no call goes uncounted.
+	if (warmupS === 0) openWindow();
+	const workers = Array.from({ length: concurrency }, () => worker());
+	if (warmupS > 0) {
+		await sleep(warmupS * 1000);
+		openWindow();
+	}
+	await Promise.race([sleep(durationS * 1000), itemsDone]);
+	if (measuring) {
+		measuring = false;
+		measureEnd = performance.now();
+	}
 	stopping = true;
 	await Promise.all(workers); // drain in-flight calls so the server is idle for the next run
 
@@ -244,6 +313,10 @@ async function main(): Promise<void> {
 		maxMs: ms(latencyUs.maxValue),
 		errors,
 		distinctMembers,
+		membersOrder,
+		members: memberCount,
+		itemsTarget,
+		stoppedBy,
 	};
 	console.log(JSON.stringify(result));
 	client.close();

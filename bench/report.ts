@@ -19,15 +19,44 @@ export interface LoadResult {
 	p999Ms: number;
 	maxMs: number;
 	errors: Record<string, number>;
+	/** Members with at least one item acknowledged without error in a call that counts. */
 	distinctMembers: number;
+	/** Absent in results recorded before these fields existed. */
+	membersOrder?: "zipf" | "sequential";
+	members?: number;
+	/** --items (0 = none). */
+	itemsTarget?: number;
+	/** What ended the measured window. */
+	stoppedBy?: "duration" | "items";
+}
+
+export const ONE_GIB = 2 ** 30;
+
+/** The engine's --touch-members phase: N items to members m1..mN in order, RSS sampled each second. */
+export interface TouchRun {
+	members: number;
+	result: LoadResult;
+	/** Every member acknowledged (items and distinct members both reached N). */
+	complete: boolean;
+	/** Highest VmRSS among the 1 s samples. */
+	maxSampledRssBytes: number;
+	/** VmRSS and VmHWM right after the phase. */
+	endRssBytes: number | null;
+	endPeakRssBytes: number | null;
+	/** max(sampled VmRSS, VmHWM at the end): VmHWM is the process' lifetime peak, earlier phases included. */
+	peakRssBytes: number | null;
+	withinOneGiB: boolean | null;
+	/** Seconds since the phase started, VmRSS bytes. */
+	rssSamples: { t: number; rssBytes: number }[];
 }
 
 export interface TargetRun {
 	target: TargetName;
 	repeat: number;
 	results: Record<Mode, LoadResult>;
-	/** Server memory sampled after both load phases, just before it was stopped. */
+	/** Server memory sampled after the unary and batch phases (before any touch phase). */
 	memory: Memory | null;
+	touch?: TouchRun;
 }
 
 export interface ModeSummary {
@@ -43,12 +72,30 @@ export interface ModeSummary {
 	distinctMembers: number;
 }
 
+export interface TouchSummary {
+	members: number;
+	runs: number;
+	/** Medians over the repeats. */
+	itemsPerSec: number;
+	seconds: number;
+	/** The lowest over the repeats. */
+	distinctMembers: number;
+	complete: boolean;
+	/** The highest over the repeats. */
+	peakRssBytes: number | null;
+	peakRssMB: number | null;
+	/** Every repeat's peak ≤ 1 GiB. */
+	withinOneGiB: boolean | null;
+	mode: ModeSummary;
+}
+
 export interface TargetSummary {
 	runs: number;
 	unary: ModeSummary;
 	batch: ModeSummary;
 	rssBytes: number | null;
 	peakRssBytes: number | null;
+	touch?: TouchSummary;
 }
 
 export interface Ratios {
@@ -84,14 +131,37 @@ function summarizeMode(results: LoadResult[]): ModeSummary {
 	};
 }
 
+function summarizeTouch(touches: TouchRun[]): TouchSummary {
+	const peaks = touches
+		.map((t) => t.peakRssBytes)
+		.filter((b): b is number => b !== null);
+	const peak = peaks.length === touches.length ? Math.max(...peaks) : null;
+	return {
+		members: touches[0].members,
+		runs: touches.length,
+		itemsPerSec: median(touches.map((t) => t.result.itemsPerSec)),
+		seconds: median(touches.map((t) => t.result.seconds)),
+		distinctMembers: Math.min(...touches.map((t) => t.result.distinctMembers)),
+		complete: touches.every((t) => t.complete),
+		peakRssBytes: peak,
+		peakRssMB: peak === null ? null : Math.round(peak / 2 ** 20),
+		withinOneGiB: peak === null ? null : peak <= ONE_GIB,
+		mode: summarizeMode(touches.map((t) => t.result)),
+	};
+}
+
 export function summarize(runs: TargetRun[]): TargetSummary {
 	const mems = runs.map((r) => r.memory).filter((m): m is Memory => m !== null);
+	const touches = runs
+		.map((r) => r.touch)
+		.filter((t): t is TouchRun => t !== undefined);
 	return {
 		runs: runs.length,
 		unary: summarizeMode(runs.map((r) => r.results.unary)),
 		batch: summarizeMode(runs.map((r) => r.results.batch)),
 		rssBytes: mems.length ? median(mems.map((m) => m.rssBytes)) : null,
 		peakRssBytes: mems.length ? median(mems.map((m) => m.peakRssBytes)) : null,
+		...(touches.length ? { touch: summarizeTouch(touches) } : {}),
 	};
 }
 
@@ -165,6 +235,21 @@ export function formatReport(
 				mode === "unary" ? mb(s.peakRssBytes) : "",
 			]);
 		}
+		if (s.touch) {
+			const m = s.touch.mode;
+			rows.push([
+				target,
+				`touch ${s.touch.members.toLocaleString("en-US")} x${m.batchSize}`,
+				String(m.concurrency),
+				Math.round(m.callsPerSec).toLocaleString("en-US"),
+				Math.round(m.itemsPerSec).toLocaleString("en-US"),
+				m.p50Ms.toFixed(2),
+				m.p99Ms.toFixed(2),
+				m.p999Ms.toFixed(2),
+				String(errorCount(m.errors)),
+				mb(s.touch.peakRssBytes),
+			]);
+		}
 	}
 	const lines = [table(rows)];
 	for (const [target, s] of Object.entries(summaries)) {
@@ -174,6 +259,23 @@ export function formatReport(
 					`WARNING ${target} ${mode} errors: ${JSON.stringify(s[mode].errors)}`,
 				);
 		}
+		if (s.touch && errorCount(s.touch.mode.errors) > 0)
+			lines.push(
+				`WARNING ${target} touch errors: ${JSON.stringify(s.touch.mode.errors)}`,
+			);
+	}
+	for (const [target, s] of Object.entries(summaries)) {
+		const t = s.touch;
+		if (!t) continue;
+		const within =
+			t.withinOneGiB === null ? "n/a" : t.withinOneGiB ? "yes" : "NO";
+		lines.push(
+			"",
+			`${target} touch: ${t.distinctMembers.toLocaleString("en-US")} of ${t.members.toLocaleString("en-US")} distinct members` +
+				` in ${t.seconds} s (${Math.round(t.itemsPerSec).toLocaleString("en-US")} items/s)` +
+				`${t.complete ? "" : " INCOMPLETE"}; peak RSS ${mb(t.peakRssBytes)}, <= 1 GiB: ${within}` +
+				(t.runs > 1 ? ` (${t.runs} runs: median time, fewest members, highest peak)` : ""),
+		);
 	}
 	if (ratio) {
 		lines.push(

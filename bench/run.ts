@@ -1,7 +1,9 @@
 // Benchmark orchestrator (`npm run bench`). For each target, first the echo server (the
 // ceiling: same messages, no work) and then the engine, it starts the server as a child process,
 // drives it with bench/load.ts (unary Earn, then SubmitBatch) in a separate process, stops it,
-// and reports throughput, latency and engine/echo ratios. See bench/README.md.
+// and reports throughput, latency and engine/echo ratios. With --touch-members N the engine gets a
+// third phase in the same process: N batch items to N distinct members (m1..mN in order) while its
+// RSS is sampled every second. See bench/README.md.
 import {
 	existsSync,
 	mkdirSync,
@@ -27,11 +29,13 @@ import {
 	formatReport,
 	type LoadResult,
 	type Mode,
+	ONE_GIB,
 	ratios,
 	summarize,
 	type TargetName,
 	type TargetRun,
 	type TargetSummary,
+	type TouchRun,
 } from "./report.js";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
@@ -49,6 +53,10 @@ const USAGE = `usage: npm run bench -- [flags]
   --target all|echo|engine  which servers to run (default all; echo alone tests the harness)
   --engine-env K=V        extra environment for the engine (repeatable)
   --tenant ID             tenant_id of the generated commands (default t1)
+  --touch-members N       engine only: after batch, submit N items to members m1..mN in order
+                          (SubmitBatch, no warmup, up to --touch-max-seconds) and record the
+                          engine's peak RSS against 1 GiB (default 0 = off)
+  --touch-max-seconds S   time cap of the touch phase (default 600)
   --no-save               print only, do not write bench/results/*.json`;
 
 const { values: flags } = parseArgs({
@@ -64,6 +72,8 @@ const { values: flags } = parseArgs({
 		target: { type: "string", default: "all" },
 		"engine-env": { type: "string", multiple: true, default: [] },
 		tenant: { type: "string", default: "t1" },
+		"touch-members": { type: "string", default: "0" },
+		"touch-max-seconds": { type: "string", default: "600" },
 		"no-save": { type: "boolean", default: false },
 		help: { type: "boolean", short: "h", default: false },
 	},
@@ -114,12 +124,16 @@ const config = {
 		}),
 	),
 	tenant: flags.tenant,
+	touchMembers: count("touch-members", flags["touch-members"], 0),
+	touchMaxS: seconds("touch-max-seconds", flags["touch-max-seconds"]),
 };
 if (!config.targets)
 	throw new Error(
 		`--target: expected all, echo or engine, got ${flags.target}`,
 	);
 if (config.durationS === 0) throw new Error("--duration must be > 0");
+if (config.touchMembers > 0 && config.touchMaxS === 0)
+	throw new Error("--touch-max-seconds must be > 0");
 
 const progress = (msg: string) => console.error(`[bench] ${msg}`);
 
@@ -132,7 +146,28 @@ process.on("exit", () => {
 });
 
 // ---- one load-generator process ------------------------------------------------------------
-async function runLoad(address: string, mode: Mode): Promise<LoadResult> {
+interface LoadOptions {
+	/** Label for progress and errors. */
+	label: string;
+	concurrency: number;
+	durationS: number;
+	warmupS: number;
+	/** Extra bench/load.ts flags. */
+	extra?: string[];
+}
+
+const defaultLoad = (mode: Mode): LoadOptions => ({
+	label: mode,
+	concurrency: mode === "unary" ? config.concurrency : config.batchConcurrency,
+	durationS: config.durationS,
+	warmupS: config.warmupS,
+});
+
+async function runLoad(
+	address: string,
+	mode: Mode,
+	opts: LoadOptions = defaultLoad(mode),
+): Promise<LoadResult> {
 	let lastJson: string | undefined;
 	const args = [
 		// A larger young generation cuts the generator's GC time (it allocates a lot of short-lived
@@ -142,19 +177,17 @@ async function runLoad(address: string, mode: Mode): Promise<LoadResult> {
 		"tsx",
 		"bench/load.ts",
 		...["--target", address, "--mode", mode, "--tenant", config.tenant],
-		...[
-			"--concurrency",
-			String(mode === "unary" ? config.concurrency : config.batchConcurrency),
-		],
+		...["--concurrency", String(opts.concurrency)],
 		...[
 			"--duration",
-			String(config.durationS),
+			String(opts.durationS),
 			"--warmup",
-			String(config.warmupS),
+			String(opts.warmupS),
 		],
 		...["--batch-size", String(config.batchSize)],
+		...(opts.extra ?? []),
 	];
-	const proc = spawnManaged(`load ${mode}`, process.execPath, args, {
+	const proc = spawnManaged(`load ${opts.label}`, process.execPath, args, {
 		cwd: ROOT,
 		inheritStderr: true,
 		onStdoutLine: (line) => {
@@ -162,13 +195,13 @@ async function runLoad(address: string, mode: Mode): Promise<LoadResult> {
 		},
 	});
 	// Generous bound: a wedged generator must not hang the whole bench.
-	const limitMs = (config.warmupS + config.durationS) * 1000 + 60_000;
+	const limitMs = (opts.warmupS + opts.durationS) * 1000 + 60_000;
 	const killer = setTimeout(() => proc.child.kill("SIGKILL"), limitMs);
 	const exit = await proc.exited;
 	clearTimeout(killer);
 	if (exit.code !== 0 || !lastJson) {
 		throw new Error(
-			`load generator (${mode}) failed (code ${exit.code}, signal ${exit.signal}):\n${proc.tail()}`,
+			`load generator (${opts.label}) failed (code ${exit.code}, signal ${exit.signal}):\n${proc.tail()}`,
 		);
 	}
 	return JSON.parse(lastJson) as LoadResult;
@@ -249,12 +282,26 @@ async function runTarget(
 			`${target} #${repeat + 1}: SubmitBatch x${config.batchSize}, ${config.batchConcurrency} in flight`,
 		);
 		const batch = await runLoad(address, "batch");
-		if (proc.child.exitCode !== null || proc.child.signalCode !== null) {
-			throw new Error(`${target} died during the run:\n${proc.tail()}`);
-		}
-		// Sampled after the load, before SIGTERM: VmRSS is what it holds now, VmHWM its peak.
+		const checkAlive = () => {
+			if (proc.child.exitCode !== null || proc.child.signalCode !== null)
+				throw new Error(`${target} died during the run:\n${proc.tail()}`);
+		};
+		checkAlive();
+		// Sampled after the load (before the touch phase, so the figure stays comparable with runs
+		// without one), before SIGTERM: VmRSS is what it holds now, VmHWM its peak.
 		const memory = readMemory(proc.pid);
-		return { target, repeat, results: { unary, batch }, memory };
+		let touch: TouchRun | undefined;
+		if (target === "engine" && config.touchMembers > 0) {
+			touch = await runTouch(proc, address, repeat);
+			checkAlive();
+		}
+		return {
+			target,
+			repeat,
+			results: { unary, batch },
+			memory,
+			...(touch ? { touch } : {}),
+		};
 	} finally {
 		const exit = await stopProcess(proc);
 		if (exit.code !== 0 && exit.signal !== "SIGTERM") {
@@ -264,6 +311,77 @@ async function runTarget(
 		}
 		if (dataDir) rmSync(dataDir, { recursive: true, force: true });
 	}
+}
+
+/**
+ * The touch phase: --touch-members items, one per member m1..mN in order, as SubmitBatch with the
+ * configured size and batch concurrency, no warmup, ending when all are acknowledged (or at
+ * --touch-max-seconds). The server's VmRSS is read every second; VmHWM at the end covers the
+ * peaks between samples (and the earlier phases of the same process).
+ */
+async function runTouch(
+	proc: Managed,
+	address: string,
+	repeat: number,
+): Promise<TouchRun> {
+	const n = config.touchMembers;
+	progress(
+		`engine #${repeat + 1}: touch ${n.toLocaleString("en-US")} members in order, SubmitBatch x${config.batchSize}, ${config.batchConcurrency} in flight (cap ${config.touchMaxS}s)`,
+	);
+	const samples: { t: number; rssBytes: number }[] = [];
+	let maxSampledRss = 0;
+	const t0 = Date.now();
+	const sample = () => {
+		const m = readMemory(proc.pid);
+		if (!m) return;
+		samples.push({
+			t: Math.round((Date.now() - t0) / 100) / 10,
+			rssBytes: m.rssBytes,
+		});
+		maxSampledRss = Math.max(maxSampledRss, m.rssBytes);
+	};
+	sample();
+	let lastReport = Date.now();
+	const timer = setInterval(() => {
+		sample();
+		if (Date.now() - lastReport >= 30_000) {
+			lastReport = Date.now();
+			const last = samples[samples.length - 1];
+			if (last)
+				progress(
+					`engine #${repeat + 1}: touch ${last.t}s, RSS ${Math.round(last.rssBytes / 2 ** 20)} MB`,
+				);
+		}
+	}, 1000);
+	let result: LoadResult;
+	try {
+		result = await runLoad(address, "batch", {
+			label: "touch",
+			concurrency: config.batchConcurrency,
+			durationS: config.touchMaxS,
+			warmupS: 0,
+			extra: [
+				...["--members-order", "sequential", "--members", String(n)],
+				...["--items", String(n)],
+			],
+		});
+	} finally {
+		clearInterval(timer);
+	}
+	sample();
+	const end = readMemory(proc.pid);
+	const peakRssBytes = Math.max(maxSampledRss, end?.peakRssBytes ?? 0);
+	return {
+		members: n,
+		result,
+		complete: result.items >= n && result.distinctMembers >= n,
+		maxSampledRssBytes: maxSampledRss,
+		endRssBytes: end?.rssBytes ?? null,
+		endPeakRssBytes: end?.peakRssBytes ?? null,
+		peakRssBytes: samples.length || end ? peakRssBytes : null,
+		withinOneGiB: samples.length || end ? peakRssBytes <= ONE_GIB : null,
+		rssSamples: samples,
+	};
 }
 
 // ---- main ----------------------------------------------------------------------------------
@@ -290,6 +408,8 @@ async function main(): Promise<void> {
 			: null;
 
 	console.log(formatReport(summary, ratio));
+	if (config.touchMembers > 0 && !config.targets.includes("engine"))
+		progress("--touch-members: skipped (engine only)");
 
 	if (flags["no-save"]) return;
 	const record = {

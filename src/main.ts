@@ -10,7 +10,7 @@ import { EngineMetrics } from './metrics/registry.js';
 async function main(): Promise<void> {
   const config = loadConfig();
   const metrics = new EngineMetrics();
-  const engine = Engine.start(config, metrics);
+  const engine = await Engine.start(config, metrics);
   const metricsServer = await startMetricsServer(config.metricsAddr, metrics.registry);
   let api: ApiServer;
   try {

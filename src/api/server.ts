@@ -3,7 +3,8 @@
 
 import * as grpc from '@grpc/grpc-js';
 import { ReflectionService } from '@grpc/reflection';
-import { HealthImplementation } from 'grpc-health-check';
+import * as protoLoader from '@grpc/proto-loader';
+import { HealthImplementation, protoPath as healthProtoPath } from 'grpc-health-check';
 import { loadPointsPackage } from './proto.js';
 import { type PointsServiceDeps, pointsServiceHandlers } from './points-service.js';
 
@@ -26,7 +27,9 @@ export async function startApiServer(address: string, deps: PointsServiceDeps): 
   server.addService(service, pointsServiceHandlers(deps));
   const health = new HealthImplementation({ '': 'SERVING', [SERVICE_NAME]: 'SERVING' });
   health.addToServer(server);
-  new ReflectionService(definition).addToServer(server);
+  // Reflection describes every service served, so grpcurl needs no proto file for health checks either.
+  const healthDefinition = protoLoader.loadSync(healthProtoPath);
+  new ReflectionService({ ...definition, ...healthDefinition }).addToServer(server);
 
   const port = await new Promise<number>((resolve, reject) =>
     server.bindAsync(address, grpc.ServerCredentials.createInsecure(), (err, bound) =>

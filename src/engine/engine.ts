@@ -21,7 +21,8 @@ export class Engine {
     private readonly metrics: EngineMetrics,
   ) {}
 
-  static start(config: Config, metrics: EngineMetrics): Engine {
+  /** Starts every shard thread and waits until each has its ledger open, so the first call is not slow. */
+  static async start(config: Config, metrics: EngineMetrics): Promise<Engine> {
     const shards = resolveShardCount(config);
     const workerFile = new URL(`./shard-worker${extname(import.meta.url)}`, import.meta.url);
     const mailboxes: ShardMailbox[] = [];
@@ -47,6 +48,7 @@ export class Engine {
         new ShardMailbox(shard, pool, { capacity: config.mailboxCapacity, maxBatch: config.maxBatch, pipelineDepth: config.pipelineDepth }, metrics),
       );
     }
+    await Promise.all(mailboxes.map((m) => m.ready()));
     return new Engine(mailboxes, metrics);
   }
 

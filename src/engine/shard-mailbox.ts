@@ -47,6 +47,11 @@ export class ShardMailbox {
 
   /** Queues op; answers RESOURCE_EXHAUSTED at once (via reply) when the mailbox is full. */
   post(op: ShardOp, deadline: number, reply: Reply): void {
+    if (deadline <= Date.now()) {
+      this.metrics.rejectedAtMailbox.inc({ shard: this.shard, reason: 'deadline' });
+      reply({ ok: false, rejection: reject.deadlineExceeded() });
+      return;
+    }
     if (this.depth >= this.options.capacity) {
       this.metrics.rejectedAtMailbox.inc({ shard: this.shard, reason: 'full' });
       reply({ ok: false, rejection: reject.mailboxFull(this.shard) });
@@ -66,6 +71,11 @@ export class ShardMailbox {
   whenIdle(): Promise<void> {
     if (this.depth === 0) return Promise.resolve();
     return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  /** Resolves once the shard's thread runs and its ledger is open; rejects if it cannot start. */
+  async ready(): Promise<void> {
+    await this.pool.run({ type: 'ready' } satisfies ShardTask);
   }
 
   async close(): Promise<void> {
@@ -100,7 +110,7 @@ export class ShardMailbox {
     this.queue = taken === this.queue ? [] : this.queue.slice(this.options.maxBatch);
     const live: Letter[] = [];
     for (const letter of taken) {
-      if (letter.deadline < now) {
+      if (letter.deadline <= now) {
         this.metrics.rejectedAtMailbox.inc({ shard: this.shard, reason: 'deadline' });
         letter.reply({ ok: false, rejection: reject.deadlineExceeded() });
       } else live.push(letter);

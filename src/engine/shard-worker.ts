@@ -15,7 +15,7 @@ export interface ShardWorkerData {
   snapshotEvery: number;
 }
 
-export type ShardTask = { type: 'batch'; ops: ShardOp[] } | { type: 'close' };
+export type ShardTask = { type: 'batch'; ops: ShardOp[] } | { type: 'ready' } | { type: 'close' };
 
 const config = workerData as ShardWorkerData;
 
@@ -33,5 +33,6 @@ export default async function runShardTask(task: ShardTask): Promise<BatchReply 
     await core.close();
     return null;
   }
+  if (task.type === 'ready') return null; // the module has loaded and its ledger file is open
   return core.applyBatch(task.ops);
 }

@@ -1,0 +1,164 @@
+// Starts the real engine (`node --import tsx src/main.ts`) as a child process on free loopback ports,
+// for end-to-end tests over real sockets. Every process and temp dir it makes is tracked, so one
+// `cleanupEngines()` in afterAll leaves nothing behind even when a test failed half-way.
+
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
+
+export interface EngineOptions {
+  /** Reuse a data dir (restart on the same ledger); a fresh temp dir when absent. */
+  dataDir?: string;
+  /** Extra JIFEN_* settings, e.g. { JIFEN_SHARDS: '2' }. */
+  env?: Record<string, string>;
+  startTimeoutMs?: number;
+}
+
+export interface EngineProcess {
+  grpcAddr: string;
+  metricsUrl: string;
+  dataDir: string;
+  pid: number;
+  /** Everything the process printed so far (stdout and stderr interleaved), for failure messages. */
+  output(): string;
+  /** Resolves with the exit code (null when killed by a signal) once the process has exited. */
+  readonly exited: Promise<number | null>;
+  /** SIGTERM, then the exit code. */
+  stop(): Promise<number | null>;
+  /** SIGKILL (kill -9): no chance to drain or flush anything. */
+  kill9(): Promise<void>;
+}
+
+const running = new Set<ChildProcess>();
+const tempDirs = new Set<string>();
+
+export function makeDataDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'jifen-e2e-'));
+  tempDirs.add(dir);
+  return dir;
+}
+
+export async function startEngine(options: EngineOptions = {}): Promise<EngineProcess> {
+  const dataDir = options.dataDir ?? makeDataDir();
+  const [grpcPort, metricsPort] = await freePorts(2);
+  const grpcAddr = `127.0.0.1:${grpcPort}`;
+  const metricsAddr = `127.0.0.1:${metricsPort}`;
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+    cwd: REPO_ROOT,
+    env: {
+      ...process.env,
+      JIFEN_GRPC_ADDR: grpcAddr,
+      JIFEN_METRICS_ADDR: metricsAddr,
+      JIFEN_DATA_DIR: dataDir,
+      ...options.env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  running.add(child);
+  let log = '';
+  child.stdout?.setEncoding('utf8').on('data', (chunk: string) => (log += chunk));
+  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => (log += chunk));
+  const exited = new Promise<number | null>((resolve) =>
+    child.once('exit', (code) => {
+      running.delete(child);
+      resolve(code);
+    }),
+  );
+
+  try {
+    await waitForListening(child, () => log, exited, options.startTimeoutMs ?? 30_000);
+  } catch (err) {
+    child.kill('SIGKILL');
+    await exited;
+    throw err;
+  }
+
+  return {
+    grpcAddr,
+    metricsUrl: `http://${metricsAddr}/metrics`,
+    dataDir,
+    pid: child.pid as number,
+    output: () => log,
+    exited,
+    async stop() {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+      return exited;
+    },
+    async kill9() {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+      await exited;
+    },
+  };
+}
+
+/** Kills every engine still running and removes every temp data dir; call it in afterAll. */
+export async function cleanupEngines(): Promise<void> {
+  await Promise.all(
+    [...running].map(
+      (child) =>
+        new Promise<void>((resolve) => {
+          child.once('exit', () => resolve());
+          if (!child.kill('SIGKILL')) resolve();
+        }),
+    ),
+  );
+  for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
+  tempDirs.clear();
+}
+
+async function waitForListening(
+  child: ChildProcess,
+  log: () => string,
+  exited: Promise<number | null>,
+  timeoutMs: number,
+): Promise<void> {
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      finish();
+      reject(new Error(`engine did not print "listening on" within ${timeoutMs} ms; output:\n${log()}`));
+    }, timeoutMs);
+    const onData = () => {
+      if (log().includes('listening on')) {
+        finish();
+        resolve();
+      }
+    };
+    const finish = () => {
+      clearTimeout(timer);
+      child.stdout?.off('data', onData);
+    };
+    // Registered after the capture listener, so log() already holds the chunk.
+    child.stdout?.on('data', onData);
+    void exited.then((code) => {
+      finish();
+      reject(new Error(`engine exited (code ${code}) before listening; output:\n${log()}`));
+    });
+  });
+}
+
+/** Ports the OS hands out for port 0 on loopback, released again for the engine to bind. */
+async function freePorts(count: number): Promise<number[]> {
+  const servers = await Promise.all(
+    Array.from(
+      { length: count },
+      () =>
+        new Promise<ReturnType<typeof createServer>>((resolve, reject) => {
+          const server = createServer();
+          server.once('error', reject);
+          server.listen(0, '127.0.0.1', () => resolve(server));
+        }),
+    ),
+  );
+  const ports = servers.map((s) => {
+    const address = s.address();
+    if (address === null || typeof address === 'string') throw new Error('no port bound');
+    return address.port;
+  });
+  await Promise.all(servers.map((s) => new Promise<void>((resolve) => s.close(() => resolve()))));
+  return ports;
+}

@@ -1,0 +1,246 @@
+// Promisified clients for end-to-end tests: PointsService (each RPC resolves with the response or
+// rejects with the grpc ServiceError), grpc.health.v1.Health, and server reflection.
+
+import * as grpc from '@grpc/grpc-js';
+import * as protoLoader from '@grpc/proto-loader';
+import { protoPath as HEALTH_PROTO } from 'grpc-health-check';
+import { LOADER_OPTIONS, POINTS_PROTO } from '../../src/api/proto.js';
+import { REPO_ROOT } from './engine-process.js';
+
+export interface Timestamp {
+  seconds: number;
+  nanos: number;
+}
+
+export interface EarnRequest {
+  tenant_id: string;
+  member_id: string;
+  idempotency_key: string;
+  order_id: string;
+  amount_minor: number | string;
+  currency: string;
+  items?: { sku: string; category?: string; amount_minor: number; quantity: number }[];
+  channel?: string;
+  store_id?: string;
+  occurred_at?: Timestamp | null;
+}
+
+export interface RedeemRequest {
+  tenant_id: string;
+  member_id: string;
+  idempotency_key: string;
+  points: number | string;
+  reason?: string;
+  order_id?: string;
+}
+
+export interface ReverseRequest {
+  tenant_id: string;
+  member_id: string;
+  idempotency_key: string;
+  order_id: string;
+  amount_minor?: number;
+  reason?: string;
+}
+
+export interface AdjustRequest {
+  tenant_id: string;
+  member_id: string;
+  idempotency_key: string;
+  points: number | string;
+  reason: string;
+  operator: string;
+}
+
+export interface MemberRequest {
+  tenant_id: string;
+  member_id: string;
+}
+
+export interface ListEntriesRequest extends MemberRequest {
+  page_size?: number;
+  page_token?: string;
+}
+
+export interface WriteResponse {
+  entry_id: string;
+  points: number;
+  balance: number;
+  seq: number;
+}
+
+export interface Account {
+  tenant_id: string;
+  member_id: string;
+  balance: number;
+  lifetime_earned: number;
+  lifetime_redeemed: number;
+  seq: number;
+  lots: { points: number; expires_at: Timestamp | null }[];
+}
+
+export interface Entry {
+  entry_id: string;
+  seq: number;
+  type: string;
+  points: number;
+  balance_after: number;
+  idempotency_key: string;
+  order_id: string;
+  reason: string;
+  operator: string;
+  amount_minor: number;
+  created_at: Timestamp | null;
+}
+
+export type Command =
+  | { earn: EarnRequest }
+  | { redeem: RedeemRequest }
+  | { reverse: ReverseRequest }
+  | { adjust: AdjustRequest };
+
+export interface CommandResult {
+  result: 'earn' | 'redeem' | 'reverse' | 'adjust' | 'error';
+  earn?: WriteResponse | null;
+  redeem?: WriteResponse | null;
+  reverse?: WriteResponse | null;
+  adjust?: WriteResponse | null;
+  error?: { code: number; message: string; status: string } | null;
+}
+
+export interface CallOptions {
+  deadline?: grpc.Deadline;
+  metadata?: grpc.Metadata;
+}
+
+export interface PointsClient {
+  Earn(req: EarnRequest, opts?: CallOptions): Promise<WriteResponse>;
+  Redeem(req: RedeemRequest, opts?: CallOptions): Promise<WriteResponse>;
+  Reverse(req: ReverseRequest, opts?: CallOptions): Promise<WriteResponse>;
+  Adjust(req: AdjustRequest, opts?: CallOptions): Promise<WriteResponse>;
+  GetAccount(req: MemberRequest, opts?: CallOptions): Promise<{ account: Account }>;
+  ListEntries(
+    req: ListEntriesRequest,
+    opts?: CallOptions,
+  ): Promise<{ entries: Entry[]; next_page_token: string }>;
+  SubmitBatch(req: { commands: Command[] }, opts?: CallOptions): Promise<{ results: CommandResult[] }>;
+  close(): void;
+}
+
+export interface ClientOptions {
+  /** Own TCP connection instead of grpc-js's shared subchannel pool (a "separate client"). */
+  separateConnection?: boolean;
+}
+
+const RPCS = ['Earn', 'Redeem', 'Reverse', 'Adjust', 'GetAccount', 'ListEntries', 'SubmitBatch'] as const;
+
+type UnaryMethod = (
+  req: unknown,
+  metadata: grpc.Metadata,
+  options: grpc.CallOptions,
+  callback: (err: grpc.ServiceError | null, res?: unknown) => void,
+) => void;
+
+export function pointsClient(address: string, options: ClientOptions = {}): PointsClient {
+  const ctor = loadService(POINTS_PROTO, LOADER_OPTIONS, ['jifen', 'v1', 'PointsService']);
+  const raw = new ctor(address, grpc.credentials.createInsecure(), channelOptions(options)) as unknown as Record<
+    string,
+    UnaryMethod
+  > &
+    grpc.Client;
+  const client = { close: () => raw.close() } as PointsClient;
+  for (const rpc of RPCS) {
+    const method = raw[rpc].bind(raw);
+    (client as unknown as Record<string, unknown>)[rpc] = (req: unknown, opts: CallOptions = {}) =>
+      new Promise((resolve, reject) =>
+        method(req, opts.metadata ?? new grpc.Metadata(), { deadline: opts.deadline }, (err, res) => (err ? reject(err) : resolve(res))),
+      );
+  }
+  return client;
+}
+
+export interface HealthClient {
+  check(service?: string, opts?: CallOptions): Promise<{ status: string }>;
+  close(): void;
+}
+
+export function healthClient(address: string): HealthClient {
+  const ctor = loadService(HEALTH_PROTO, { ...LOADER_OPTIONS, includeDirs: [] }, ['grpc', 'health', 'v1', 'Health']);
+  const raw = new ctor(address, grpc.credentials.createInsecure()) as unknown as { Check: UnaryMethod } & grpc.Client;
+  return {
+    check: (service = '', opts = {}) =>
+      new Promise((resolve, reject) =>
+        raw.Check({ service }, new grpc.Metadata(), { deadline: opts.deadline }, (err, res) =>
+          err ? reject(err) : resolve(res as { status: string }),
+        ),
+      ),
+    close: () => raw.close(),
+  };
+}
+
+const REFLECTION_PROTO = `${REPO_ROOT}/node_modules/@grpc/reflection/build/proto/grpc/reflection/v1alpha/reflection.proto`;
+
+/** The fully qualified service names the server lists through grpc.reflection.v1alpha. */
+export async function listServicesByReflection(address: string): Promise<string[]> {
+  const ctor = loadService(REFLECTION_PROTO, { ...LOADER_OPTIONS, includeDirs: [] }, [
+    'grpc',
+    'reflection',
+    'v1alpha',
+    'ServerReflection',
+  ]);
+  const raw = new ctor(address, grpc.credentials.createInsecure()) as unknown as {
+    ServerReflectionInfo(): grpc.ClientDuplexStream<unknown, ReflectionResponse>;
+  } & grpc.Client;
+  try {
+    return await new Promise<string[]>((resolve, reject) => {
+      const stream = raw.ServerReflectionInfo();
+      stream.once('data', (res: ReflectionResponse) => {
+        stream.end();
+        if (res.error_response) reject(new Error(`reflection error: ${res.error_response.error_message}`));
+        else resolve((res.list_services_response?.service ?? []).map((s) => s.name));
+      });
+      stream.once('error', reject);
+      stream.write({ host: '', list_services: '*' });
+    });
+  } finally {
+    raw.close();
+  }
+}
+
+interface ReflectionResponse {
+  list_services_response?: { service: { name: string }[] } | null;
+  error_response?: { error_code: number; error_message: string } | null;
+}
+
+export function isServiceError(err: unknown): err is grpc.ServiceError {
+  return err instanceof Error && typeof (err as grpc.ServiceError).code === 'number';
+}
+
+/** The status code of a rejected call, or OK when it succeeded; re-throws anything that is not a gRPC error. */
+export async function codeOf(call: Promise<unknown>): Promise<grpc.status> {
+  try {
+    await call;
+    return grpc.status.OK;
+  } catch (err) {
+    if (isServiceError(err)) return err.code;
+    throw err;
+  }
+}
+
+function channelOptions(options: ClientOptions): grpc.ChannelOptions {
+  return options.separateConnection ? { 'grpc.use_local_subchannel_pool': 1 } : {};
+}
+
+const constructors = new Map<string, grpc.ServiceClientConstructor>();
+
+function loadService(file: string, loaderOptions: protoLoader.Options, path: string[]): grpc.ServiceClientConstructor {
+  const cacheKey = `${file}#${path.join('.')}`;
+  let ctor = constructors.get(cacheKey);
+  if (!ctor) {
+    let node: unknown = grpc.loadPackageDefinition(protoLoader.loadSync(file, loaderOptions));
+    for (const part of path) node = (node as Record<string, unknown>)[part];
+    ctor = node as grpc.ServiceClientConstructor;
+    constructors.set(cacheKey, ctor);
+  }
+  return ctor;
+}
