@@ -56,45 +56,51 @@ export class ShardCore {
     const dirtyOrders = new Map<string, OrderRecord>();
     const touched = new Set<Actor>();
 
-    for (let i = 0; i < ops.length; i++) {
-      const op = ops[i];
-      const actor = this.actors.peek(actorKey(op.tenantId, op.memberId)) as Actor;
-      if (!isWrite(op)) {
-        if (op.kind === 'getAccount') {
-          results[i] = memberExists(actor.state)
-            ? { ok: true, value: accountViewOf(actor.state) }
-            : { ok: false, rejection: reject.memberNotFound(op.tenantId, op.memberId) };
+    try {
+      for (let i = 0; i < ops.length; i++) {
+        const op = ops[i];
+        const actor = this.actors.peek(actorKey(op.tenantId, op.memberId)) as Actor;
+        if (!isWrite(op)) {
+          if (op.kind === 'getAccount') {
+            results[i] = memberExists(actor.state)
+              ? { ok: true, value: accountViewOf(actor.state) }
+              : { ok: false, rejection: reject.memberNotFound(op.tenantId, op.memberId) };
+          }
+          continue; // listEntries is answered after the commit, so it sees this batch's writes
         }
-        continue; // listEntries is answered after the commit, so it sees this batch's writes
+        const key = idempotencyKeyOf(op);
+        const prior = batchKeys.get(key) ?? priorByKey.get(key);
+        if (prior) {
+          results[i] =
+            prior.payloadHash === hashes[i]
+              ? { ok: true, value: writeResultOf(prior) }
+              : { ok: false, rejection: reject.idempotencyConflict(op.idempotencyKey) };
+          continue;
+        }
+        const orderKey = orderKeyOf(op);
+        const decision = decide(actor.state, op, {
+          now,
+          payloadHash: hashes[i],
+          order: orderKey === undefined ? undefined : orders.get(orderKey),
+        });
+        if (!decision.ok) {
+          results[i] = { ok: false, rejection: decision.rejection };
+          continue;
+        }
+        touched.add(actor);
+        applyEntry(actor.state, decision.entry);
+        entries.push(decision.entry);
+        batchKeys.set(key, decision.entry);
+        if (decision.order && orderKey !== undefined) {
+          orders.set(orderKey, decision.order);
+          dirtyOrders.set(orderKey, decision.order);
+        }
+        results[i] = { ok: true, value: writeResultOf(decision.entry) };
       }
-      const key = idempotencyKeyOf(op);
-      const prior = batchKeys.get(key) ?? priorByKey.get(key);
-      if (prior) {
-        results[i] =
-          prior.payloadHash === hashes[i]
-            ? { ok: true, value: writeResultOf(prior) }
-            : { ok: false, rejection: reject.idempotencyConflict(op.idempotencyKey) };
-        continue;
-      }
-      const orderKey = orderKeyOf(op);
-      const decision = decide(actor.state, op, {
-        now,
-        payloadHash: hashes[i],
-        order: orderKey === undefined ? undefined : orders.get(orderKey),
-      });
-      if (!decision.ok) {
-        results[i] = { ok: false, rejection: decision.rejection };
-        continue;
-      }
-      applyEntry(actor.state, decision.entry);
-      entries.push(decision.entry);
-      batchKeys.set(key, decision.entry);
-      touched.add(actor);
-      if (decision.order && orderKey !== undefined) {
-        orders.set(orderKey, decision.order);
-        dirtyOrders.set(orderKey, decision.order);
-      }
-      results[i] = { ok: true, value: writeResultOf(decision.entry) };
+    } catch (err) {
+      // A bug mid-batch leaves actors ahead of the ledger: forget them so the ledger re-activates them.
+      for (const actor of touched) this.actors.drop(actorKey(actor.state.tenantId, actor.state.memberId));
+      throw err;
     }
 
     const { committed, commitMs } = await this.commit(entries, dirtyOrders, touched, results);
