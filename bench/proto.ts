@@ -1,21 +1,12 @@
 // Loads the jifen.v1 contract for the bench processes (echo server, load generator).
 // The loader options match the engine's so both sides encode/decode identically:
 // longs as plain numbers, enums as names, defaults filled in, oneof name fields present.
-import { fileURLToPath } from "node:url";
 import * as grpc from "@grpc/grpc-js";
 import * as protoLoader from "@grpc/proto-loader";
+import { LOADER_OPTIONS, POINTS_PROTO, PROTO_DIR } from "../src/api/proto.js";
 
-export const PROTO_DIR = fileURLToPath(new URL("../proto", import.meta.url));
-export const PROTO_FILE = "jifen/v1/points.proto";
-
-export const LOADER_OPTIONS: protoLoader.Options = {
-	keepCase: true,
-	longs: Number,
-	enums: String,
-	defaults: true,
-	oneofs: true,
-	includeDirs: [PROTO_DIR],
-};
+export { LOADER_OPTIONS, PROTO_DIR };
+export const PROTO_FILE = POINTS_PROTO;
 
 export interface Timestamp {
 	seconds: number;

@@ -1,6 +1,6 @@
 // What a shard answers for each op: plain data that crosses back to the front by structured clone.
 
-import type { EntryType, LedgerEntry } from './entries.js';
+import type { LedgerEntry } from './entries.js';
 import { entryIdOf } from './entries.js';
 import type { Rejection } from './rejections.js';
 import type { Lot, MemberState } from './state.js';
@@ -23,19 +23,8 @@ export interface AccountView {
   lots: Lot[];
 }
 
-export interface EntryView {
-  entryId: string;
-  seq: number;
-  type: EntryType;
-  points: number;
-  balanceAfter: number;
-  idempotencyKey: string;
-  orderId: string;
-  reason: string;
-  operator: string;
-  amountMinor: number;
-  createdAt: number;
-}
+/** An entry as clients see it: identified by entry_id; lot expiry and payload fingerprint stay inside. */
+export type EntryView = Omit<LedgerEntry, 'tenantId' | 'memberId' | 'expiresAt' | 'payloadHash'> & { entryId: string };
 
 export interface EntryPage {
   entries: EntryView[];
