@@ -1,0 +1,36 @@
+// Where committed ledger entries go as events (NATS JetStream in production). The shard's outbox
+// calls publish() and moves its cursor only after publish() resolves, so nothing is lost.
+
+/** One ledger entry as an event. Carries (tenant, member, seq) so consumers can drop duplicates. */
+export interface PointsEvent {
+  entryId: string;
+  tenantId: string;
+  memberId: string;
+  seq: number;
+  /** earned | redeemed | reversed | adjusted | expired (and what later issues add). */
+  event: string;
+  points: number;
+  balanceAfter: number;
+  orderId: string;
+  idempotencyKey: string;
+  reason: string;
+  createdAt: number;
+}
+
+/**
+ * The unit of publishing: the events of one committed batch for one (tenant, event) pair.
+ * One JetStream message each, message id = batchId, so a re-publish after a crash is deduplicated.
+ */
+export interface EventEnvelope {
+  /** `<shard>-<outbox id>-<event>`: unique and stable across re-publishing. */
+  batchId: string;
+  tenantId: string;
+  event: string;
+  events: PointsEvent[];
+}
+
+export interface EventPublisher {
+  /** Resolves once every envelope is durably accepted (JetStream publish ack). */
+  publish(envelopes: EventEnvelope[]): Promise<void>;
+  close(): Promise<void>;
+}
