@@ -28,7 +28,7 @@ const durability = values.durability === 'os' ? 'os' : 'fsync';
 const dir = mkdtempSync(join(tmpdir(), 'jifen-core-bench-'));
 const store = new SqliteLedgerStore({ file: join(dir, 'shard.db'), durability });
 const spent = timeStoreCalls(store);
-const core = new ShardCore(store, { actorCapacity: 250_000, snapshotEvery: 64, clock: Date.now });
+const core = await ShardCore.open(store, { actorCapacity: 250_000, snapshotEvery: 64, clock: Date.now, shard: 0, ledgerId: 'bench' });
 const member = zipfSampler(1_000_000, 1.0);
 
 let counter = 0;

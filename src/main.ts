@@ -3,19 +3,33 @@
 
 import { type ApiServer, startApiServer } from './api/server.js';
 import { ConfigError, loadConfig } from './config/config.js';
+import { AccountReader } from './engine/account-reader.js';
+import { EpochAuthority } from './engine/cache-epoch.js';
 import { Engine } from './engine/engine.js';
+import { openBalanceCache } from './engine/shard-backends.js';
+import { EventHub } from './events/event-hub.js';
+import { subscribeInProcess } from './events/in-process-bus.js';
 import { startMetricsServer } from './metrics/http.js';
 import { EngineMetrics } from './metrics/registry.js';
 
 async function main(): Promise<void> {
   const config = loadConfig();
   const metrics = new EngineMetrics();
-  const engine = await Engine.start(config, metrics);
+  const epoch = new EpochAuthority();
+  const hub = new EventHub();
+  const unsubscribe = subscribeInProcess((envelopes) => hub.accept(envelopes));
+  // The front's own cache client serves GetAccount; losing its connection means the cache may have
+  // restarted empty or older, so a new epoch starts and nothing cached before is trusted.
+  const cache = await openBalanceCache(config.balances);
+  cache?.onConnectionLost(() => epoch.renew());
+  const engine = await Engine.start(config, metrics, epoch);
   const metricsServer = await startMetricsServer(config.metricsAddr, metrics.registry);
   let api: ApiServer;
   try {
     api = await startApiServer(config.grpcAddr, {
       engine,
+      accounts: new AccountReader(engine, cache, epoch),
+      hub,
       metrics,
       clock: Date.now,
       maxFutureSkewMs: config.maxFutureSkewMs,
@@ -27,7 +41,8 @@ async function main(): Promise<void> {
   }
   console.log(
     `jifen listening on ${config.grpcAddr} (port ${api.port}); metrics on http://${config.metricsAddr}/metrics; ` +
-      `${engine.shardCount} shards; data in ${config.dataDir}; durability ${config.durability}`,
+      `${engine.shardCount} shards; data in ${config.dataDir}; durability ${config.durability}; ` +
+      `ledger ${config.ledger.kind}, balances ${config.balances.kind}, events ${config.events.kind}`,
   );
 
   let stopping = false;
@@ -38,6 +53,9 @@ async function main(): Promise<void> {
     api.markDraining();
     await engine.shutdown();
     await api.close(config.shutdownGraceMs);
+    await cache?.close();
+    unsubscribe();
+    epoch.close();
     metricsServer.close();
     console.log('jifen: stopped cleanly');
     process.exit(0);

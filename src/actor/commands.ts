@@ -55,6 +55,8 @@ export type WriteCommand = EarnCommand | RedeemCommand | ReverseCommand | Adjust
 
 export interface GetAccountQuery extends Addressed {
   kind: 'getAccount';
+  /** Set when the front found no trusted cached account: the shard writes it back after answering. */
+  refillCache?: boolean;
 }
 
 export interface ListEntriesQuery extends Addressed {

@@ -108,6 +108,10 @@ export function decodeBatchSize(commands: CommandMsg[]): void {
   if (commands.length > MAX_BATCH_COMMANDS) throw invalid('commands', `must hold at most ${MAX_BATCH_COMMANDS} commands`);
 }
 
+export function decodeTenant(tenantId: string): string {
+  return id(tenantId, 'tenant_id');
+}
+
 export function decodeGetAccount(m: GetAccountRequestMsg): GetAccountQuery {
   return { kind: 'getAccount', ...member(m, '') };
 }

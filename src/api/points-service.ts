@@ -3,7 +3,9 @@
 import * as grpc from '@grpc/grpc-js';
 import type { ShardOp, WriteCommand } from '../actor/commands.js';
 import type { OpResult } from '../actor/results.js';
+import type { AccountReader } from '../engine/account-reader.js';
 import type { Engine } from '../engine/engine.js';
+import type { EventHub } from '../events/event-hub.js';
 import type { EngineMetrics } from '../metrics/registry.js';
 import {
   type TimeBounds,
@@ -18,10 +20,13 @@ import {
 } from './decode.js';
 import { encodeAccount, encodeBatchError, encodeBatchResult, encodeEntryPage, encodeWrite } from './encode.js';
 import { RejectionError, rejectionOfError, statusName } from './status.js';
+import { watchEventsHandler } from './watch-events.js';
 import type { SubmitBatchRequestMsg } from './wire.js';
 
 export interface PointsServiceDeps {
   engine: Engine;
+  accounts: AccountReader;
+  hub: EventHub;
   metrics: EngineMetrics;
   clock: () => number;
   maxFutureSkewMs: number;
@@ -47,12 +52,13 @@ export function pointsServiceHandlers(deps: PointsServiceDeps): grpc.UntypedServ
     Reverse: unary(deps, 'Reverse', write((req) => decodeReverse(req))),
     Adjust: unary(deps, 'Adjust', write((req) => decodeAdjust(req))),
     GetAccount: unary(deps, 'GetAccount', async (req, deadline) =>
-      encodeAccount(acceptedValue(await engine.submit(decodeGetAccount(req), deadline))),
+      encodeAccount(acceptedValue(await deps.accounts.read(decodeGetAccount(req), deadline))),
     ),
     ListEntries: unary(deps, 'ListEntries', async (req, deadline) =>
       encodeEntryPage(acceptedValue(await engine.submit(decodeListEntries(req), deadline))),
     ),
     SubmitBatch: unary(deps, 'SubmitBatch', (req, deadline) => submitBatch(engine, req, time(), deadline)),
+    WatchEvents: watchEventsHandler(deps.hub, deps.metrics),
   };
 }
 

@@ -11,15 +11,23 @@ export interface CachedAccount {
   held: number;
   /** Tier code ('' until tiers land). */
   tier: string;
+  /**
+   * The cache epoch the account was written under. The front trusts a cached account only under the
+   * current epoch, which changes whenever the cache may have lost or regressed data (restart, fault).
+   */
+  epoch: string;
 }
 
 export interface BalanceCache {
   /**
-   * Writes each member's account unless the cache already holds the same or a newer seq.
+   * Writes each member's account unless the cache already holds a newer seq, or the same seq under
+   * the same epoch (the same seq under a new epoch is rewritten: that is how a refill re-trusts it).
    * One round trip (pipeline) per call, not per member. Rejects if the cache cannot be written.
    */
   putAccounts(accounts: CachedAccount[]): Promise<void>;
   /** The cached accounts in the order of refs; undefined where the cache has none. */
   getAccounts(refs: MemberRef[]): Promise<(CachedAccount | undefined)[]>;
+  /** Called each time the connection to the cache is lost (the cache may come back empty or older). */
+  onConnectionLost(listener: () => void): void;
   close(): Promise<void>;
 }

@@ -25,6 +25,18 @@ const schema = z.object({
   JIFEN_MAX_FUTURE_SKEW_MS: z.coerce.number().int().min(0).default(300_000),
   JIFEN_MAX_LATENESS_MS: z.coerce.number().int().min(0).default(30 * 24 * 3600 * 1000),
   JIFEN_SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(10_000),
+  JIFEN_LEDGER: z.enum(['embedded', 'cassandra']).default('embedded'),
+  JIFEN_BALANCES: z.enum(['memory', 'redis']).default('memory'),
+  JIFEN_EVENTS: z.enum(['memory', 'nats']).default('memory'),
+  REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL').optional(),
+  REDIS_CLUSTER_NODES: z.string().regex(/^[^\s,]+:\d+(,[^\s,]+:\d+)*$/, 'must be host:port[,host:port...]').optional(),
+  NATS_URL: z.string().regex(/^(nats|tls):\/\/[^\s]+$/, 'must be a nats:// URL').optional(),
+  JIFEN_NATS_STREAM: z.string().regex(/^[A-Za-z0-9_-]+$/).default('JIFEN'),
+  CASSANDRA_CONTACT_POINTS: z.string().min(1).optional(),
+  CASSANDRA_LOCAL_DC: z.string().min(1).optional(),
+  CASSANDRA_KEYSPACE: z.string().regex(/^[a-z][a-z0-9_]{0,47}$/, 'must be a lowercase CQL identifier').default('jifen'),
+  CASSANDRA_USERNAME: z.string().optional(),
+  CASSANDRA_PASSWORD: z.string().optional(),
 });
 
 export interface Config {
@@ -42,6 +54,31 @@ export interface Config {
   maxFutureSkewMs: number;
   maxLatenessMs: number;
   shutdownGraceMs: number;
+  ledger: { kind: 'embedded' } | CassandraSettings;
+  balances: { kind: 'memory' } | RedisSettings;
+  events: { kind: 'memory' } | NatsSettings;
+}
+
+export interface RedisSettings {
+  kind: 'redis';
+  /** Standalone Redis; unset when clusterNodes is set. */
+  url?: string;
+  clusterNodes?: { host: string; port: number }[];
+}
+
+export interface NatsSettings {
+  kind: 'nats';
+  url: string;
+  stream: string;
+}
+
+export interface CassandraSettings {
+  kind: 'cassandra';
+  contactPoints: string[];
+  localDataCenter: string;
+  keyspace: string;
+  username?: string;
+  password?: string;
 }
 
 export class ConfigError extends Error {
@@ -69,7 +106,45 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     maxFutureSkewMs: c.JIFEN_MAX_FUTURE_SKEW_MS,
     maxLatenessMs: c.JIFEN_MAX_LATENESS_MS,
     shutdownGraceMs: c.JIFEN_SHUTDOWN_GRACE_MS,
+    ledger: ledgerSettings(c),
+    balances: balanceSettings(c),
+    events: eventSettings(c),
   };
+}
+
+type Env = z.infer<typeof schema>;
+
+function ledgerSettings(c: Env): Config['ledger'] {
+  if (c.JIFEN_LEDGER === 'embedded') return { kind: 'embedded' };
+  if (!c.CASSANDRA_CONTACT_POINTS) throw new ConfigError('JIFEN_LEDGER=cassandra needs CASSANDRA_CONTACT_POINTS (host[,host...])');
+  if (!c.CASSANDRA_LOCAL_DC) throw new ConfigError('JIFEN_LEDGER=cassandra needs CASSANDRA_LOCAL_DC (the local data centre name)');
+  return {
+    kind: 'cassandra',
+    contactPoints: c.CASSANDRA_CONTACT_POINTS.split(',').map((h) => h.trim()),
+    localDataCenter: c.CASSANDRA_LOCAL_DC,
+    keyspace: c.CASSANDRA_KEYSPACE,
+    username: c.CASSANDRA_USERNAME,
+    password: c.CASSANDRA_PASSWORD,
+  };
+}
+
+function balanceSettings(c: Env): Config['balances'] {
+  if (c.JIFEN_BALANCES === 'memory') return { kind: 'memory' };
+  if (c.REDIS_CLUSTER_NODES) {
+    const clusterNodes = c.REDIS_CLUSTER_NODES.split(',').map((hp) => {
+      const i = hp.lastIndexOf(':');
+      return { host: hp.slice(0, i), port: Number(hp.slice(i + 1)) };
+    });
+    return { kind: 'redis', clusterNodes };
+  }
+  if (!c.REDIS_URL) throw new ConfigError('JIFEN_BALANCES=redis needs REDIS_URL (or REDIS_CLUSTER_NODES for Redis Cluster)');
+  return { kind: 'redis', url: c.REDIS_URL };
+}
+
+function eventSettings(c: Env): Config['events'] {
+  if (c.JIFEN_EVENTS === 'memory') return { kind: 'memory' };
+  if (!c.NATS_URL) throw new ConfigError('JIFEN_EVENTS=nats needs NATS_URL (e.g. nats://127.0.0.1:4222)');
+  return { kind: 'nats', url: c.NATS_URL, stream: c.JIFEN_NATS_STREAM };
 }
 
 export function defaultShardCount(): number {

@@ -1,6 +1,7 @@
 // The engine as the front sees it: route each op to its shard's mailbox and wait for the answer.
 // Owns the shard pools: one piscina pool of exactly one thread per shard (one writer per ledger file).
 
+import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Piscina } from 'piscina';
@@ -11,6 +12,7 @@ import { type Config, ConfigError, defaultShardCount } from '../config/config.js
 import type { EngineMetrics } from '../metrics/registry.js';
 import { shardOf } from './router.js';
 import { ShardMailbox } from './shard-mailbox.js';
+import type { EpochAuthority } from './cache-epoch.js';
 import type { ShardWorkerData } from './shard-worker.js';
 
 export class Engine {
@@ -22,8 +24,8 @@ export class Engine {
   ) {}
 
   /** Starts every shard thread and waits until each has its ledger open, so the first call is not slow. */
-  static async start(config: Config, metrics: EngineMetrics): Promise<Engine> {
-    const shards = resolveShardCount(config);
+  static async start(config: Config, metrics: EngineMetrics, epoch: EpochAuthority): Promise<Engine> {
+    const { shards, ledgerId } = resolveLayout(config);
     const workerFile = new URL(`./shard-worker${extname(import.meta.url)}`, import.meta.url);
     const mailboxes: ShardMailbox[] = [];
     for (let shard = 0; shard < shards; shard++) {
@@ -31,8 +33,13 @@ export class Engine {
         shard,
         dataDir: config.dataDir,
         durability: config.durability,
+        ledger: config.ledger,
+        balances: config.balances,
+        events: config.events,
         actorCapacity: config.actorsPerShard,
         snapshotEvery: config.snapshotEvery,
+        cacheEpoch: epoch.epoch,
+        ledgerId,
       };
       const pool = new Piscina({
         filename: workerFile.href,
@@ -42,10 +49,19 @@ export class Engine {
         idleTimeout: Number.POSITIVE_INFINITY,
         maxQueue: Number.POSITIVE_INFINITY,
         workerData,
+        // The shard thread runs its outbox relay and bus clients between tasks, so its event loop
+        // must not be parked in Atomics.wait while idle.
+        atomics: 'disabled',
         execArgv: workerExecArgv(workerFile),
       });
       mailboxes.push(
-        new ShardMailbox(shard, pool, { capacity: config.mailboxCapacity, maxBatch: config.maxBatch, pipelineDepth: config.pipelineDepth }, metrics),
+        new ShardMailbox(
+          shard,
+          pool,
+          { capacity: config.mailboxCapacity, maxBatch: config.maxBatch, pipelineDepth: config.pipelineDepth },
+          metrics,
+          () => epoch.renew(),
+        ),
       );
     }
     await Promise.all(mailboxes.map((m) => m.ready()));
@@ -96,22 +112,25 @@ export class Engine {
  * Members are placed on shards by slot, and each shard has its own file, so the shard count is part
  * of the data layout: it is recorded on first start and a different count is refused, not silently used.
  */
-function resolveShardCount(config: Config): number {
+function resolveLayout(config: Config): { shards: number; ledgerId: string } {
   mkdirSync(config.dataDir, { recursive: true });
   const layoutFile = join(config.dataDir, 'layout.json');
   if (existsSync(layoutFile)) {
-    const recorded = (JSON.parse(readFileSync(layoutFile, 'utf8')) as { shards: number }).shards;
+    const layout = JSON.parse(readFileSync(layoutFile, 'utf8')) as { shards: number; id?: string };
+    const recorded = layout.shards;
     if (config.shards !== undefined && config.shards !== recorded) {
       throw new ConfigError(
         `JIFEN_SHARDS=${config.shards} but the data in ${config.dataDir} was written with ${recorded} shards; ` +
           `start with JIFEN_SHARDS=${recorded} (re-sharding an existing ledger is not supported yet)`,
       );
     }
-    return recorded;
+    // Directories from before ledger ids existed get one derived from their path, stable across starts.
+    return { shards: recorded, ledgerId: layout.id ?? createHash('sha256').update(layoutFile).digest('hex').slice(0, 12) };
   }
   const shards = config.shards ?? defaultShardCount();
-  writeFileSync(layoutFile, `${JSON.stringify({ shards, slots: 4096 })}\n`);
-  return shards;
+  const ledgerId = randomBytes(6).toString('hex');
+  writeFileSync(layoutFile, `${JSON.stringify({ shards, slots: 4096, id: ledgerId })}\n`);
+  return { shards, ledgerId };
 }
 
 function extname(url: string): string {

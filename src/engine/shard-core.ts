@@ -10,7 +10,9 @@ import { payloadFingerprint } from '../actor/fingerprint.js';
 import { reject } from '../actor/rejections.js';
 import { type OpResult, accountViewOf, entryViewOf, writeResultOf } from '../actor/results.js';
 import { type MemberState, applyEntry, emptyState, memberExists } from '../actor/state.js';
-import type { KeyRef, LedgerStore, MemberRef, OrderRef } from '../ledger/store.js';
+import type { BalanceCache } from '../cache/balance-cache.js';
+import { outboxRecordsOf } from '../events/outbox-envelopes.js';
+import type { KeyRef, LedgerStore, MemberLoad, OrderRef } from '../ledger/store.js';
 import { type Actor, ActorCache, actorKey } from './actor-cache.js';
 
 export interface ShardCoreOptions {
@@ -19,6 +21,17 @@ export interface ShardCoreOptions {
   /** Write a snapshot once this many entries accumulated since the last, bounding activation replay. */
   snapshotEvery: number;
   clock: () => number;
+  /** Shard number and the ledger's id (from layout.json), both part of every outbox batch id. */
+  shard: number;
+  ledgerId: string;
+  /** Hot-account cache written after each commit, before replies (read-your-writes through it). */
+  cache?: ShardCache;
+}
+
+export interface ShardCache {
+  cache: BalanceCache;
+  /** The current cache epoch: readers trust only accounts written under it. */
+  epoch: () => string;
 }
 
 export interface BatchStats {
@@ -27,6 +40,10 @@ export interface BatchStats {
   commitMs: number;
   activeActors: number;
   activated: number;
+  /** True when the cache could not be written: the front must stop trusting what the cache holds. */
+  cacheFault: boolean;
+  /** Highest outbox id committed so far (the relay publishes up to it). */
+  outboxId: number;
 }
 
 export interface BatchReply {
@@ -37,11 +54,17 @@ export interface BatchReply {
 export class ShardCore {
   private readonly actors: ActorCache;
 
-  constructor(
+  private constructor(
     private readonly store: LedgerStore,
     private readonly options: ShardCoreOptions,
+    private lastOutboxId: number,
   ) {
     this.actors = new ActorCache(options.actorCapacity);
+  }
+
+  static async open(store: LedgerStore, options: ShardCoreOptions): Promise<ShardCore> {
+    const { lastId } = await store.outboxPosition();
+    return new ShardCore(store, options, lastId);
   }
 
   async applyBatch(ops: ShardOp[]): Promise<BatchReply> {
@@ -104,11 +127,23 @@ export class ShardCore {
     }
 
     const { committed, commitMs } = await this.commit(entries, dirtyOrders, touched, results);
-    if (committed) await this.answerListQueries(ops, results);
+    let cacheFault = false;
+    if (committed) {
+      cacheFault = !(await this.writeCache(ops, touched));
+      await this.answerListQueries(ops, results);
+    }
     this.actors.passivateOverflow();
     return {
       results,
-      stats: { ops: ops.length, entries: entries.length, commitMs, activeActors: this.actors.size, activated },
+      stats: {
+        ops: ops.length,
+        entries: entries.length,
+        commitMs,
+        activeActors: this.actors.size,
+        activated,
+        cacheFault,
+        outboxId: this.lastOutboxId,
+      },
     };
   }
 
@@ -116,9 +151,13 @@ export class ShardCore {
     await this.store.close();
   }
 
-  /** Brings every member of the batch into memory, replaying its ledger after the newest snapshot. */
+  /**
+   * Brings every member of the batch into memory: from the cached state when the cache has one
+   * (then only the ledger entries after its seq), else from the newest ledger snapshot and the
+   * entries after it. A cached state is always a committed one, so either way the fold is exact.
+   */
   private async activateActors(ops: ShardOp[]): Promise<number> {
-    const missing: MemberRef[] = [];
+    const missing: MemberLoad[] = [];
     const seen = new Set<string>();
     for (const op of ops) {
       const key = actorKey(op.tenantId, op.memberId);
@@ -127,11 +166,15 @@ export class ShardCore {
       if (!this.actors.touch(key)) missing.push({ tenantId: op.tenantId, memberId: op.memberId });
     }
     if (missing.length === 0) return 0;
+    const cached = await this.readCache(missing);
+    for (let i = 0; i < missing.length; i++) {
+      if (cached[i]) missing[i].afterSeq = (cached[i] as MemberState).seq;
+    }
     const histories = await this.store.loadMembers(missing);
     for (let i = 0; i < missing.length; i++) {
       const { tenantId, memberId } = missing[i];
       const { snapshot, entries } = histories[i];
-      const state: MemberState = snapshot ?? emptyState(tenantId, memberId);
+      const state: MemberState = cached[i] ?? snapshot ?? emptyState(tenantId, memberId);
       const snapshotSeq = state.seq;
       for (const entry of entries) applyEntry(state, entry);
       this.actors.put(actorKey(tenantId, memberId), { state, snapshotSeq });
@@ -199,7 +242,9 @@ export class ShardCore {
     }
     const started = performance.now();
     try {
-      await this.store.commit({ entries, orders: [...orders.values()], snapshots });
+      const outbox = outboxRecordsOf(entries, this.options.ledgerId, this.options.shard, this.lastOutboxId + 1);
+      await this.store.commit({ entries, orders: [...orders.values()], snapshots, outbox });
+      this.lastOutboxId += outbox.length;
     } catch (err) {
       for (const actor of touched) this.actors.drop(actorKey(actor.state.tenantId, actor.state.memberId));
       // Reads in the batch may have seen the uncommitted state too, so they are refused as well.
@@ -208,6 +253,41 @@ export class ShardCore {
       return { committed: false, commitMs: performance.now() - started };
     }
     return { committed: true, commitMs: performance.now() - started };
+  }
+
+  /** Cached states for activation; a cache that cannot be read only makes activation use the ledger. */
+  private async readCache(refs: MemberLoad[]): Promise<(MemberState | undefined)[]> {
+    if (!this.options.cache) return refs.map(() => undefined);
+    try {
+      const accounts = await this.options.cache.cache.getAccounts(refs);
+      return accounts.map((a) => a?.state);
+    } catch {
+      return refs.map(() => undefined);
+    }
+  }
+
+  /**
+   * Writes the batch's changed accounts, and those the front asked to refill after a cache miss,
+   * under the current epoch. Returns false if the cache could not be written.
+   */
+  private async writeCache(ops: ShardOp[], touched: Set<Actor>): Promise<boolean> {
+    const shardCache = this.options.cache;
+    if (!shardCache) return true;
+    const states = new Set<MemberState>();
+    for (const actor of touched) states.add(actor.state);
+    for (const op of ops) {
+      if (op.kind !== 'getAccount' || !op.refillCache) continue;
+      const actor = this.actors.peek(actorKey(op.tenantId, op.memberId));
+      if (actor && memberExists(actor.state)) states.add(actor.state);
+    }
+    if (states.size === 0) return true;
+    const epoch = shardCache.epoch();
+    try {
+      await shardCache.cache.putAccounts([...states].map((state) => ({ state, held: 0, tier: '', epoch })));
+      return true;
+    } catch {
+      return false;
+    }
   }
 
   private async answerListQueries(ops: ShardOp[], results: OpResult[]): Promise<void> {

@@ -39,6 +39,8 @@ export class ShardMailbox {
     private readonly pool: Piscina,
     private readonly options: MailboxOptions,
     private readonly metrics: EngineMetrics,
+    /** Called when the shard could not write the cache, before any reply of that batch goes out. */
+    private readonly onCacheFault: () => void = () => {},
   ) {}
 
   get depth(): number {
@@ -120,6 +122,8 @@ export class ShardMailbox {
 
   private deliver(letters: Letter[], reply: BatchReply): void {
     const { stats, results } = reply;
+    // Before the replies: a client that reads its own write through the cache must not see the old copy.
+    if (stats.cacheFault) this.onCacheFault();
     if (stats.entries > 0) this.metrics.commitSeconds.observe(stats.commitMs / 1000);
     this.metrics.activeActors.set({ shard: this.shard }, stats.activeActors);
     if (stats.activated > 0) this.metrics.activations.inc({ shard: this.shard }, stats.activated);

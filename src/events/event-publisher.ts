@@ -22,7 +22,7 @@ export interface PointsEvent {
  * One JetStream message each, message id = batchId, so a re-publish after a crash is deduplicated.
  */
 export interface EventEnvelope {
-  /** `<shard>-<outbox id>-<event>`: unique and stable across re-publishing. */
+  /** `<ledger id>-<shard>-<outbox id>`: unique and stable across re-publishing. */
   batchId: string;
   tenantId: string;
   event: string;

@@ -3,6 +3,7 @@
 
 import type { LedgerEntry, OrderRecord } from '../actor/entries.js';
 import type { MemberState } from '../actor/state.js';
+import type { EventEnvelope } from '../events/event-publisher.js';
 
 export interface MemberRef {
   tenantId: string;
@@ -17,10 +18,24 @@ export interface OrderRef extends MemberRef {
   orderId: string;
 }
 
+/**
+ * Which member to activate. With afterSeq (the seq of a state the caller already has, e.g. from the
+ * balance cache) the store returns no snapshot and only the entries after afterSeq.
+ */
+export interface MemberLoad extends MemberRef {
+  afterSeq?: number;
+}
+
 /** What activation needs: the latest snapshot (if any) and every entry after its seq, in seq order. */
 export interface MemberHistory {
   snapshot: MemberState | null;
   entries: LedgerEntry[];
+}
+
+/** An event envelope waiting in the shard's outbox; ids increase by one per record, per shard. */
+export interface OutboxRecord {
+  id: number;
+  envelope: EventEnvelope;
 }
 
 /** One group commit: all of it becomes durable together, or none of it. */
@@ -28,10 +43,19 @@ export interface CommitBatch {
   entries: LedgerEntry[];
   orders: OrderRecord[];
   snapshots: MemberState[];
+  /** The batch's events, so they are published at least once even if the process dies right after. */
+  outbox: OutboxRecord[];
+}
+
+export interface OutboxPosition {
+  /** Highest outbox id ever committed (0 if none). */
+  lastId: number;
+  /** Highest outbox id whose envelope was acknowledged by the event bus (0 if none). */
+  publishedId: number;
 }
 
 export interface LedgerStore {
-  loadMembers(refs: MemberRef[]): Promise<MemberHistory[]>;
+  loadMembers(refs: MemberLoad[]): Promise<MemberHistory[]>;
   /** The entry each idempotency key produced, or undefined; results in the order of refs. */
   findByIdempotencyKeys(refs: KeyRef[]): Promise<(LedgerEntry | undefined)[]>;
   getOrders(refs: OrderRef[]): Promise<(OrderRecord | undefined)[]>;
@@ -42,5 +66,10 @@ export interface LedgerStore {
    * under the same (tenant, member, seq) leaves the stored one as it is.
    */
   commit(batch: CommitBatch): Promise<void>;
+  outboxPosition(): Promise<OutboxPosition>;
+  /** Outbox records with id > afterId, ascending, at most limit. */
+  readOutbox(afterId: number, limit: number): Promise<OutboxRecord[]>;
+  /** Durably moves the published cursor to id (never backwards); records up to it may be dropped. */
+  markPublished(id: number): Promise<void>;
   close(): Promise<void>;
 }

@@ -4,7 +4,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { LedgerEntry, OrderRecord } from '../../src/actor/entries.js';
 import { type MemberState, applyEntry, emptyState } from '../../src/actor/state.js';
-import type { CommitBatch, LedgerStore, MemberRef } from '../../src/ledger/store.js';
+import type { CommitBatch, LedgerStore, MemberRef, OutboxRecord } from '../../src/ledger/store.js';
 
 const A: MemberRef = { tenantId: 'acme', memberId: 'm-1' };
 const B: MemberRef = { tenantId: 'acme', memberId: 'm-2' };
@@ -26,7 +26,7 @@ export function ledgerStoreContract(name: string, open: () => Promise<LedgerStor
       await cleanup();
     });
 
-    const commit = (batch: Partial<CommitBatch>) => store.commit({ entries: [], orders: [], snapshots: [], ...batch });
+    const commit = (batch: Partial<CommitBatch>) => store.commit({ entries: [], orders: [], snapshots: [], outbox: [], ...batch });
 
     it('loadMembers returns committed entries in seq order, per member, even if committed out of order', async () => {
       const a = entriesOf(A, 3);
@@ -97,7 +97,7 @@ export function ledgerStoreContract(name: string, open: () => Promise<LedgerStor
 
     it('committing the same batch twice stores it once', async () => {
       const a = entriesOf(A, 3);
-      const batch = { entries: a, orders: [orderOf(A, 'o-1', 0, 0)], snapshots: [stateAt(a, 3)] };
+      const batch = { entries: a, orders: [orderOf(A, 'o-1', 0, 0)], snapshots: [stateAt(a, 3)], outbox: [] };
       await commit(batch);
       await commit(structuredClone(batch));
       expect(await store.listEntries(A, 0, 100)).toEqual(a);
@@ -162,6 +162,51 @@ export function ledgerStoreContract(name: string, open: () => Promise<LedgerStor
         orderOf(OTHER_TENANT_A, 'o-1', 100, 1),
       ]);
     });
+
+    it('activation after a cached state reads only the entries after its seq, and no snapshot', async () => {
+      const a = entriesOf(A, 5);
+      await commit({ entries: a, snapshots: [stateAt(a, 2)] });
+      expect(await store.loadMembers([{ ...A, afterSeq: 3 }, { ...B, afterSeq: 0 }])).toEqual([
+        { snapshot: null, entries: a.slice(3) },
+        { snapshot: null, entries: [] },
+      ]);
+    });
+
+    it('an empty ledger has an empty outbox at position 0', async () => {
+      expect(await store.outboxPosition()).toEqual({ lastId: 0, publishedId: 0 });
+      expect(await store.readOutbox(0, 10)).toEqual([]);
+    });
+
+    it('outbox records commit with their batch and read back in id order after a cursor', async () => {
+      const a = entriesOf(A, 3);
+      await commit({ entries: a.slice(0, 2), outbox: [outboxOf(1, a.slice(0, 2)), outboxOf(2, [])] });
+      await commit({ entries: a.slice(2), outbox: [outboxOf(3, a.slice(2))] });
+      expect(await store.outboxPosition()).toEqual({ lastId: 3, publishedId: 0 });
+      expect((await store.readOutbox(0, 10)).map((r) => r.id)).toEqual([1, 2, 3]);
+      expect((await store.readOutbox(1, 1)).map((r) => r.id)).toEqual([2]);
+      expect((await store.readOutbox(0, 1))[0]).toEqual(outboxOf(1, a.slice(0, 2)));
+    });
+
+    it('the published cursor survives a reopen, never moves back, and hides what it covers', async () => {
+      const a = entriesOf(A, 3);
+      await commit({ entries: a, outbox: [outboxOf(1, a), outboxOf(2, a), outboxOf(3, a)] });
+      await store.markPublished(2);
+      await store.markPublished(1);
+      await store.close();
+      store = await open();
+      expect(await store.outboxPosition()).toEqual({ lastId: 3, publishedId: 2 });
+      expect((await store.readOutbox(2, 10)).map((r) => r.id)).toEqual([3]);
+      await store.markPublished(3);
+      expect(await store.outboxPosition()).toEqual({ lastId: 3, publishedId: 3 });
+    });
+
+    it('a failed batch leaves no outbox record behind', async () => {
+      const [kept] = entriesOf(A, 1);
+      await commit({ entries: [kept] });
+      const clash = { ...entriesOf(A, 2)[1], idempotencyKey: kept.idempotencyKey };
+      await expect(commit({ entries: [clash], outbox: [outboxOf(1, [clash])] })).rejects.toThrow();
+      expect(await store.readOutbox(0, 10)).toEqual([]);
+    });
   });
 }
 
@@ -194,4 +239,28 @@ function stateAt(entries: LedgerEntry[], seq: number): MemberState {
 
 function orderOf(ref: MemberRef, orderId: string, refundedMinor: number, reversedPoints: number): OrderRecord {
   return { ...ref, orderId, amountMinor: 12_345, points: 123, refundedMinor, reversedPoints };
+}
+
+function outboxOf(id: number, entries: LedgerEntry[]): OutboxRecord {
+  return {
+    id,
+    envelope: {
+      batchId: `0-${id}-earned`,
+      tenantId: 'acme',
+      event: 'earned',
+      events: entries.map((e) => ({
+        entryId: `${e.tenantId}:${e.memberId}:${e.seq}`,
+        tenantId: e.tenantId,
+        memberId: e.memberId,
+        seq: e.seq,
+        event: 'earned',
+        points: e.points,
+        balanceAfter: e.balanceAfter,
+        orderId: e.orderId,
+        idempotencyKey: e.idempotencyKey,
+        reason: e.reason,
+        createdAt: e.createdAt,
+      })),
+    },
+  };
 }

@@ -30,9 +30,9 @@ afterEach(async () => {
 });
 
 /** A core over the shard file in `dir`; calling it again after close is a restart. */
-function startCore(options: Partial<ShardCoreOptions> = {}, wrap = (s: LedgerStore) => s) {
+async function startCore(options: Partial<ShardCoreOptions> = {}, wrap = (s: LedgerStore) => s) {
   const store = wrap(new SqliteLedgerStore({ file: join(dir, 'shard-0000.db'), durability: 'os' }));
-  const core = new ShardCore(store, { actorCapacity: 1_000, snapshotEvery: 100, clock: () => NOW, ...options });
+  const core = await ShardCore.open(store, { actorCapacity: 1_000, snapshotEvery: 100, clock: () => NOW, shard: 0, ledgerId: 'test', ...options });
   open.push({ core, store });
   return { core, store };
 }
@@ -72,7 +72,7 @@ async function balanceOf(core: ShardCore, memberId: string): Promise<number> {
 
 describe('ShardCore', () => {
   it('applies a batch that mixes members in arrival order', async () => {
-    const { core } = startCore();
+    const { core } = await startCore();
     const rows: { op: ShardOp; expect: unknown }[] = [
       { op: earnCmd({ ...A, orderId: 'o-1', amountMinor: 12_345 }), expect: { seq: 1, points: 123, balance: 123 } },
       { op: earnCmd({ ...B, orderId: 'o-1', amountMinor: 5_000 }), expect: { seq: 1, points: 50, balance: 50 } },
@@ -90,13 +90,13 @@ describe('ShardCore', () => {
   });
 
   it('stamps entries with the injected clock', async () => {
-    const { core } = startCore({ clock: () => 42 });
+    const { core } = await startCore({ clock: () => 42 });
     const { results } = await core.applyBatch([earnCmd(A), list('alice')]);
     expect(okValue<EntryPage>(results[1]).entries[0].createdAt).toBe(42);
   });
 
   it('answers the same key twice in one batch with the first result, writing once', async () => {
-    const { core } = startCore();
+    const { core } = await startCore();
     const { results } = await core.applyBatch([earnCmd(A), earnCmd(A), list('alice')]);
     expect(okValue<WriteResult>(results[1])).toEqual(okValue<WriteResult>(results[0]));
     expect(okValue<WriteResult>(results[0]).entryId).toBe(`${TENANT}:alice:1`);
@@ -104,7 +104,7 @@ describe('ShardCore', () => {
   });
 
   it('refuses the same key with a different payload as IdempotencyConflict, in a batch and later', async () => {
-    const { core } = startCore();
+    const { core } = await startCore();
     const inBatch = await core.applyBatch([earnCmd(A), earnCmd({ ...A, amountMinor: 999 })]);
     expect(inBatch.results.map(outcomeOf)).toEqual([{ seq: 1, points: 123, balance: 123 }, 'IdempotencyConflict']);
     const later = await core.applyBatch([redeemCmd(1, { ...A, idempotencyKey: earnCmd(A).idempotencyKey })]);
@@ -113,7 +113,7 @@ describe('ShardCore', () => {
   });
 
   it('a retry after a restart returns the first entryId and applies nothing twice', async () => {
-    const first = startCore();
+    const first = await startCore();
     const ops = [earnCmd(A), redeemCmd(10, A)];
     const before = (await first.core.applyBatch(ops)).results.map((r) => okValue<WriteResult>(r));
     const { core } = await restart(first.core);
@@ -124,7 +124,7 @@ describe('ShardCore', () => {
   });
 
   it('passivated actors come back exactly from snapshot plus later entries', async () => {
-    const { core, store } = startCore({ actorCapacity: 2, snapshotEvery: 3 });
+    const { core, store } = await startCore({ actorCapacity: 2, snapshotEvery: 3 });
     const members = ['m-0', 'm-1', 'm-2', 'm-3', 'm-4'];
     const expected = new Map(members.map((m) => [m, 0]));
     for (let round = 1; round <= 5; round++) {
@@ -148,7 +148,7 @@ describe('ShardCore', () => {
   });
 
   it('a list in the same batch as a write sees the write, and pages by afterSeq', async () => {
-    const { core } = startCore();
+    const { core } = await startCore();
     const { results } = await core.applyBatch([
       earnCmd({ ...A, orderId: 'o-1' }),
       earnCmd({ ...A, orderId: 'o-2' }),
@@ -165,7 +165,7 @@ describe('ShardCore', () => {
 
   it('a failed commit refuses every write of the batch, leaves no phantom state, and a retry succeeds', async () => {
     const flaky = { failures: 0 };
-    const { core } = startCore({}, (s) => failingCommits(s, flaky));
+    const { core } = await startCore({}, (s) => failingCommits(s, flaky));
     await core.applyBatch([earnCmd({ ...A, orderId: 'o-1', amountMinor: 12_345 })]);
     const batch = [redeemCmd(100, A), earnCmd({ ...B, amountMinor: 5_000 }), account('alice')];
 
@@ -185,7 +185,7 @@ describe('ShardCore', () => {
 
   it('a list in a batch whose commit failed still answers from the ledger, not MemberNotFound', async () => {
     const flaky = { failures: 0 };
-    const { core } = startCore({}, (s) => failingCommits(s, flaky));
+    const { core } = await startCore({}, (s) => failingCommits(s, flaky));
     await core.applyBatch([earnCmd(A)]);
     flaky.failures = 1;
     const { results } = await core.applyBatch([redeemCmd(1, A), list('alice')]);
@@ -195,7 +195,7 @@ describe('ShardCore', () => {
   });
 
   it('reads of a member with no entries are MemberNotFound and create no account', async () => {
-    const { core } = startCore();
+    const { core } = await startCore();
     const { results } = await core.applyBatch([account('nobody'), list('nobody')]);
     expect(results.map(outcomeOf)).toEqual(['MemberNotFound', 'MemberNotFound']);
     const write = await core.applyBatch([adjustCmd(5, { memberId: 'nobody' })]);
@@ -217,6 +217,9 @@ function failingCommits(store: LedgerStore, flaky: { failures: number }): Ledger
       }
       return store.commit(batch);
     },
+    outboxPosition: () => store.outboxPosition(),
+    readOutbox: (afterId, limit) => store.readOutbox(afterId, limit),
+    markPublished: (id) => store.markPublished(id),
     close: () => store.close(),
   };
 }

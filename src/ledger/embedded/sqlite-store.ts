@@ -11,7 +11,18 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { EntryType, LedgerEntry, OrderRecord } from '../../actor/entries.js';
 import type { MemberState } from '../../actor/state.js';
-import type { CommitBatch, KeyRef, LedgerStore, MemberHistory, MemberRef, OrderRef } from '../store.js';
+import type { EventEnvelope } from '../../events/event-publisher.js';
+import type {
+  CommitBatch,
+  KeyRef,
+  LedgerStore,
+  MemberHistory,
+  MemberLoad,
+  MemberRef,
+  OrderRef,
+  OutboxPosition,
+  OutboxRecord,
+} from '../store.js';
 
 export type Durability = 'fsync' | 'os';
 
@@ -34,6 +45,8 @@ CREATE TABLE IF NOT EXISTS ledger (
   body TEXT NOT NULL,
   PRIMARY KEY (tenant_id, member_id, rk)
 ) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS outbox (id INTEGER PRIMARY KEY, body TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID;
 `;
 
 const SEQ_DIGITS = 15;
@@ -66,6 +79,7 @@ export class SqliteLedgerStore implements LedgerStore {
   private readonly db: Database.Database;
   private readonly stmt;
   private readonly commitTx: (batch: CommitBatch) => void;
+  private readonly markPublishedTx: (id: number) => void;
 
   constructor(options: SqliteStoreOptions) {
     mkdirSync(dirname(options.file), { recursive: true });
@@ -96,16 +110,35 @@ export class SqliteLedgerStore implements LedgerStore {
       get: this.db.prepare<[string, string, string], Row>(
         'SELECT rk, n, body FROM ledger WHERE tenant_id = ? AND member_id = ? AND rk = ?',
       ),
+      insertOutbox: this.db.prepare('INSERT INTO outbox (id, body) VALUES (?, ?)'),
+      readOutbox: this.db.prepare<[number, number], { id: number; body: string }>(
+        'SELECT id, body FROM outbox WHERE id > ? ORDER BY id LIMIT ?',
+      ),
+      lastOutboxId: this.db.prepare<[], { id: number | null }>('SELECT max(id) AS id FROM outbox'),
+      publishedId: this.db.prepare<[], { value: number }>("SELECT value FROM meta WHERE key = 'outbox_published'"),
+      setPublished: this.db.prepare(
+        `INSERT INTO meta (key, value) VALUES ('outbox_published', ?)
+         ON CONFLICT (key) DO UPDATE SET value = max(value, excluded.value)`,
+      ),
+      dropPublished: this.db.prepare('DELETE FROM outbox WHERE id <= ?'),
       entriesAfter: this.db.prepare<[string, string, string, number], Row>(
         `SELECT rk, n, body FROM ledger WHERE tenant_id = ? AND member_id = ? AND rk > ? AND rk < 'f'
          ORDER BY rk LIMIT ?`,
       ),
     };
     this.commitTx = this.db.transaction((batch: CommitBatch) => this.writeBatch(batch));
+    this.markPublishedTx = this.db.transaction((id: number) => {
+      this.stmt.setPublished.run(id);
+      this.stmt.dropPublished.run(id);
+    });
   }
 
-  async loadMembers(refs: MemberRef[]): Promise<MemberHistory[]> {
+  async loadMembers(refs: MemberLoad[]): Promise<MemberHistory[]> {
     return refs.map((ref) => {
+      if (ref.afterSeq !== undefined) {
+        const rows = this.stmt.entriesAfter.all(ref.tenantId, ref.memberId, entryKey(ref.afterSeq), Number.MAX_SAFE_INTEGER);
+        return { snapshot: null, entries: rows.map((row) => entryOf(ref, row)) };
+      }
       const snap = this.stmt.get.get(ref.tenantId, ref.memberId, SNAPSHOT_KEY);
       const snapshot = snap ? (JSON.parse(snap.body) as MemberState) : null;
       const rows = this.stmt.entriesAfter.all(ref.tenantId, ref.memberId, entryKey(snap?.n ?? 0), Number.MAX_SAFE_INTEGER);
@@ -137,6 +170,23 @@ export class SqliteLedgerStore implements LedgerStore {
 
   async commit(batch: CommitBatch): Promise<void> {
     this.commitTx(batch);
+  }
+
+  async outboxPosition(): Promise<OutboxPosition> {
+    const publishedId = this.stmt.publishedId.get()?.value ?? 0;
+    // Published records are dropped, so the newest id may survive only as the published cursor.
+    const lastId = Math.max(this.stmt.lastOutboxId.get()?.id ?? 0, publishedId);
+    return { lastId, publishedId };
+  }
+
+  async readOutbox(afterId: number, limit: number): Promise<OutboxRecord[]> {
+    return this.stmt.readOutbox
+      .all(afterId, limit)
+      .map((row) => ({ id: row.id, envelope: JSON.parse(row.body) as EventEnvelope }));
+  }
+
+  async markPublished(id: number): Promise<void> {
+    this.markPublishedTx(id);
   }
 
   async close(): Promise<void> {
@@ -174,6 +224,7 @@ export class SqliteLedgerStore implements LedgerStore {
       upsert.run(o.tenantId, o.memberId, `o${o.orderId}`, 0, JSON.stringify(body));
     }
     for (const s of batch.snapshots) upsertSnapshot.run(s.tenantId, s.memberId, s.seq, JSON.stringify(s));
+    for (const r of batch.outbox) this.stmt.insertOutbox.run(r.id, JSON.stringify(r.envelope));
   }
 }
 

@@ -1,0 +1,30 @@
+// GetAccount: from the hot-account cache when it holds the member under the current epoch (no trip
+// to the shard), else from the member's actor, which then writes the cache back.
+
+import type { GetAccountQuery } from '../actor/commands.js';
+import { type OpResult, accountViewOf } from '../actor/results.js';
+import { memberExists } from '../actor/state.js';
+import type { BalanceCache } from '../cache/balance-cache.js';
+import type { EpochAuthority } from './cache-epoch.js';
+import type { Engine } from './engine.js';
+
+export class AccountReader {
+  constructor(
+    private readonly engine: Engine,
+    private readonly cache: BalanceCache | undefined,
+    private readonly epoch: EpochAuthority,
+  ) {}
+
+  async read(query: GetAccountQuery, deadline: number): Promise<OpResult> {
+    if (!this.cache) return this.engine.submit(query, deadline);
+    try {
+      const [account] = await this.cache.getAccounts([query]);
+      if (account && account.epoch === this.epoch.epoch && memberExists(account.state)) {
+        return { ok: true, value: accountViewOf(account.state) };
+      }
+    } catch {
+      // An unreachable cache is a miss: the shard answers.
+    }
+    return this.engine.submit({ ...query, refillCache: true }, deadline);
+  }
+}

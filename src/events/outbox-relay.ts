@@ -1,0 +1,100 @@
+// Moves a shard's committed outbox to the event bus: read after the published cursor, publish, and
+// only then advance the cursor. A publish that fails (bus down, timeout) is retried with backoff, so
+// every entry is published at least once, across outages and restarts (invariant 5).
+
+import type { LedgerStore } from '../ledger/store.js';
+import type { EventPublisher } from './event-publisher.js';
+
+export interface OutboxRelayOptions {
+  /** Outbox records (envelopes) per publish round. */
+  recordsPerRound: number;
+  retryMinMs: number;
+  retryMaxMs: number;
+  onError?: (err: unknown) => void;
+}
+
+const DEFAULTS: OutboxRelayOptions = { recordsPerRound: 256, retryMinMs: 100, retryMaxMs: 5_000 };
+
+export class OutboxRelay {
+  private running = false;
+  private again = false;
+  private closed = false;
+  private retryMs: number;
+  private retryTimer: NodeJS.Timeout | undefined;
+  private idle: Promise<void> = Promise.resolve();
+
+  private constructor(
+    private readonly store: LedgerStore,
+    private readonly publishers: EventPublisher[],
+    private published: number,
+    private readonly options: OutboxRelayOptions,
+  ) {
+    this.retryMs = options.retryMinMs;
+  }
+
+  /** Publishers run in order for each round (e.g. NATS, then the in-process hub). */
+  static async open(
+    store: LedgerStore,
+    publishers: EventPublisher[],
+    options: Partial<OutboxRelayOptions> = {},
+  ): Promise<OutboxRelay> {
+    const { publishedId } = await store.outboxPosition();
+    const relay = new OutboxRelay(store, publishers, publishedId, { ...DEFAULTS, ...options });
+    relay.kick(); // whatever a previous run committed but did not publish goes out first
+    return relay;
+  }
+
+  get publishedId(): number {
+    return this.published;
+  }
+
+  /** Called after each commit: starts a drain, or asks the running one to look again. */
+  kick(): void {
+    if (this.closed) return;
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    if (this.retryTimer) return; // a retry is already scheduled
+    this.running = true;
+    this.idle = this.drain().finally(() => {
+      this.running = false;
+      if (this.again) {
+        this.again = false;
+        this.kick();
+      }
+    });
+  }
+
+  /** Stops retrying and waits for the round in progress; what is unpublished stays in the outbox. */
+  async close(): Promise<void> {
+    this.closed = true;
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    await this.idle;
+  }
+
+  private async drain(): Promise<void> {
+    try {
+      for (;;) {
+        const records = await this.store.readOutbox(this.published, this.options.recordsPerRound);
+        if (records.length === 0) break;
+        const envelopes = records.map((r) => r.envelope);
+        for (const publisher of this.publishers) await publisher.publish(envelopes);
+        const last = records[records.length - 1].id;
+        await this.store.markPublished(last);
+        this.published = last;
+        this.retryMs = this.options.retryMinMs;
+        if (this.closed) break;
+      }
+    } catch (err) {
+      this.options.onError?.(err);
+      if (this.closed) return;
+      const wait = this.retryMs;
+      this.retryMs = Math.min(this.retryMs * 2, this.options.retryMaxMs);
+      this.retryTimer = setTimeout(() => {
+        this.retryTimer = undefined;
+        this.kick();
+      }, wait);
+    }
+  }
+}
