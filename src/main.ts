@@ -18,11 +18,11 @@ async function main(): Promise<void> {
   const epoch = new EpochAuthority();
   const hub = new EventHub();
   const unsubscribe = subscribeInProcess((envelopes) => hub.accept(envelopes));
+  const engine = await Engine.start(config, metrics, epoch);
   // The front's own cache client serves GetAccount; losing its connection means the cache may have
   // restarted empty or older, so a new epoch starts and nothing cached before is trusted.
-  const cache = await openBalanceCache(config.balances);
+  const cache = await openBalanceCache(config.balances, engine.ledgerId);
   cache?.onConnectionLost(() => epoch.renew());
-  const engine = await Engine.start(config, metrics, epoch);
   const metricsServer = await startMetricsServer(config.metricsAddr, metrics.registry);
   let api: ApiServer;
   try {

@@ -11,6 +11,11 @@ export interface RedisCacheOptions {
   connectTimeoutMs?: number;
   /** A stuck (not closed) connection rejects a command after this long instead of holding the batch. */
   commandTimeoutMs?: number;
+  /**
+   * The ledger's id: accounts of different ledgers (a reset data directory, another environment
+   * sharing the Redis) never meet, so a state from another ledger can never seed an actor.
+   */
+  ledgerId?: string;
 }
 
 /** The cache could not be reached or written; callers decide whether that fails a request. */
@@ -19,14 +24,16 @@ export class BalanceCacheError extends Error {
 }
 
 /** Member ids cannot hold ':', '{' or '}' (api/decode.ts), so the key is unambiguous and the tag is all of it. */
-export function accountKey(ref: MemberRef): string {
-  return `jifen:acct:{${ref.tenantId}:${ref.memberId}}`;
+export function accountKey(ref: MemberRef, ledgerId?: string): string {
+  const prefix = ledgerId ? `jifen:${ledgerId}:acct:` : 'jifen:acct:';
+  return `${prefix}{${ref.tenantId}:${ref.memberId}}`;
 }
 
 export class RedisBalanceCache implements BalanceCache {
   private readonly client: (Redis | Cluster) & AccountScripts;
   private readonly where: string;
   private lastError: Error | undefined;
+  private readonly ledgerId: string | undefined;
   private readonly lostListeners: (() => void)[] = [];
   private closing = false;
 
@@ -41,6 +48,7 @@ export class RedisBalanceCache implements BalanceCache {
   }
 
   private constructor(target: { url: string } | { nodes: ClusterNode[] }, options: RedisCacheOptions) {
+    this.ledgerId = options.ledgerId;
     const perConnection = {
       // Fail fast: a command caught by a dropped connection is resent once (harmless: the script is
       // seq-guarded), then rejected; callers, not ioredis, decide whether to retry.
@@ -90,7 +98,7 @@ export class RedisBalanceCache implements BalanceCache {
     // Every call is issued before the first await, so auto-pipelining sends them in one round trip.
     const writes = accounts.map(({ state, held, tier, epoch }) =>
       this.client.putAccount(
-        accountKey(state),
+        accountKey(state, this.ledgerId),
         state.seq,
         epoch,
         state.balance,
@@ -110,7 +118,7 @@ export class RedisBalanceCache implements BalanceCache {
 
   async getAccounts(refs: MemberRef[]): Promise<(CachedAccount | undefined)[]> {
     if (refs.length === 0) return [];
-    const reads = refs.map((ref) => this.client.hmget(accountKey(ref), 'state', 'held', 'tier', 'epoch'));
+    const reads = refs.map((ref) => this.client.hmget(accountKey(ref, this.ledgerId), 'state', 'held', 'tier', 'epoch'));
     let replies: (string | null)[][];
     try {
       replies = await Promise.all(reads);

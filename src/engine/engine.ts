@@ -21,6 +21,8 @@ export class Engine {
   private constructor(
     private readonly mailboxes: ShardMailbox[],
     private readonly metrics: EngineMetrics,
+    /** The ledger's id from layout.json; names it in event batch ids and cache keys. */
+    readonly ledgerId: string,
   ) {}
 
   /** Starts every shard thread and waits until each has its ledger open, so the first call is not slow. */
@@ -65,7 +67,7 @@ export class Engine {
       );
     }
     await Promise.all(mailboxes.map((m) => m.ready()));
-    return new Engine(mailboxes, metrics);
+    return new Engine(mailboxes, metrics, ledgerId);
   }
 
   get shardCount(): number {

@@ -14,6 +14,8 @@ import type { LedgerStore } from '../ledger/store.js';
 
 export interface ShardBackendSettings {
   shard: number;
+  /** Names this ledger in outbox batch ids and cache keys (from layout.json). */
+  ledgerId: string;
   dataDir: string;
   durability: 'fsync' | 'os';
   ledger: Config['ledger'];
@@ -34,7 +36,7 @@ export function shardFile(dataDir: string, shard: number): string {
 
 export async function openShardBackends(s: ShardBackendSettings): Promise<ShardBackends> {
   const store = await openLedger(s);
-  const cache = await openBalanceCache(s.balances);
+  const cache = await openBalanceCache(s.balances, s.ledgerId);
   const publishers: EventPublisher[] = [];
   if (s.events.kind === 'nats') {
     publishers.push(await NatsEventPublisher.connect({ url: s.events.url, stream: s.events.stream }));
@@ -50,11 +52,11 @@ async function openLedger(s: ShardBackendSettings): Promise<LedgerStore> {
   return CassandraLedgerStore.open({ ...s.ledger, shard: s.shard });
 }
 
-export async function openBalanceCache(settings: Config['balances']): Promise<BalanceCache | undefined> {
+export async function openBalanceCache(settings: Config['balances'], ledgerId: string): Promise<BalanceCache | undefined> {
   if (settings.kind === 'memory') return undefined;
   const cache = settings.clusterNodes
-    ? RedisBalanceCache.cluster(settings.clusterNodes)
-    : RedisBalanceCache.standalone(settings.url as string);
+    ? RedisBalanceCache.cluster(settings.clusterNodes, { ledgerId })
+    : RedisBalanceCache.standalone(settings.url as string, { ledgerId });
   await cache.ready();
   return cache;
 }

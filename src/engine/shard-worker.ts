@@ -13,7 +13,6 @@ export interface ShardWorkerData extends ShardBackendSettings {
   actorCapacity: number;
   snapshotEvery: number;
   cacheEpoch: string;
-  ledgerId: string;
 }
 
 export type ShardTask = { type: 'batch'; ops: ShardOp[] } | { type: 'ready' } | { type: 'close' };

@@ -375,16 +375,22 @@ export class CassandraLedgerStore implements LedgerStore {
     return this.settling;
   }
 
+  /**
+   * Entries first, outbox rows only once every entry delete is acknowledged: the outbox record is what
+   * tells open() which entries to check after a crash, so it must outlive them.
+   */
   private async rollBack(rollback: Rollback): Promise<void> {
-    const groups: Statement[][] = [];
+    const entryGroups: Statement[][] = [];
     for (const inPartition of groupBy(rollback.entries, (e) => `${memberKey(e.tenantId, e.memberId)}\u0000${entryBucketOf(e.seq)}`).values()) {
-      groups.push(inPartition.map(deleteEntryOf));
+      entryGroups.push(inPartition.map(deleteEntryOf));
     }
+    const outboxGroups: Statement[][] = [];
     for (const [bucket, ids] of groupBy(rollback.outboxIds, outboxBucketOf)) {
-      groups.push(ids.map((id) => ({ query: CQL.deleteOutboxRow, params: [this.shard, bucket, id] })));
+      outboxGroups.push(ids.map((id) => ({ query: CQL.deleteOutboxRow, params: [this.shard, bucket, id] })));
     }
     try {
-      await this.runAll(groups);
+      await this.runAll(entryGroups);
+      await this.runAll(outboxGroups);
     } catch (err) {
       throw new LedgerUnsettled(err);
     }
