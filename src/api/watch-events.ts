@@ -23,6 +23,14 @@ export function watchEventsHandler(hub: EventHub, metrics: EngineMetrics) {
       return endWith(call, metrics, code, message);
     }
     const after = call.request.after;
+    if (!hub.isOwnCursor(after)) {
+      return endWith(
+        call,
+        metrics,
+        grpc.status.OUT_OF_RANGE,
+        `after ${after} is not a cursor of this engine process (it restarted?); start again from 0 and skip what you have by (member, seq)`,
+      );
+    }
     if (after > 0 && after < hub.oldestCursor - 1) {
       return endWith(
         call,

@@ -27,6 +27,8 @@ export interface BalanceCache {
   putAccounts(accounts: CachedAccount[]): Promise<void>;
   /** The cached accounts in the order of refs; undefined where the cache has none. */
   getAccounts(refs: MemberRef[]): Promise<(CachedAccount | undefined)[]>;
+  /** Removes the accounts (a copy found ahead of the ledger must go before the seq guard blocks its repair). */
+  deleteAccounts(refs: MemberRef[]): Promise<void>;
   /** Called each time the connection to the cache is lost (the cache may come back empty or older). */
   onConnectionLost(listener: () => void): void;
   close(): Promise<void>;

@@ -116,6 +116,16 @@ export class RedisBalanceCache implements BalanceCache {
     }
   }
 
+  async deleteAccounts(refs: MemberRef[]): Promise<void> {
+    // One DEL per key: keys of different members may live on different Cluster nodes.
+    const deletes = refs.map((ref) => this.client.del(accountKey(ref, this.ledgerId)));
+    try {
+      await Promise.all(deletes);
+    } catch (err) {
+      throw this.failure(`deleting ${refs.length} accounts`, err);
+    }
+  }
+
   async getAccounts(refs: MemberRef[]): Promise<(CachedAccount | undefined)[]> {
     if (refs.length === 0) return [];
     const reads = refs.map((ref) => this.client.hmget(accountKey(ref, this.ledgerId), 'state', 'held', 'tier', 'epoch'));

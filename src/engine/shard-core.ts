@@ -12,7 +12,7 @@ import { type OpResult, accountViewOf, entryViewOf, writeResultOf } from '../act
 import { type MemberState, applyEntry, emptyState, memberExists } from '../actor/state.js';
 import type { BalanceCache } from '../cache/balance-cache.js';
 import { outboxRecordsOf } from '../events/outbox-envelopes.js';
-import type { KeyRef, LedgerStore, MemberLoad, OrderRef } from '../ledger/store.js';
+import type { KeyRef, LedgerStore, MemberHistory, MemberLoad, OrderRef } from '../ledger/store.js';
 import { type Actor, ActorCache, actorKey } from './actor-cache.js';
 
 export interface ShardCoreOptions {
@@ -171,6 +171,7 @@ export class ShardCore {
       if (cached[i]) missing[i].afterSeq = (cached[i] as MemberState).seq;
     }
     const histories = await this.store.loadMembers(missing);
+    await this.distrustForeignCopies(missing, cached, histories);
     for (let i = 0; i < missing.length; i++) {
       const { tenantId, memberId } = missing[i];
       const { snapshot, entries } = histories[i];
@@ -253,6 +254,40 @@ export class ShardCore {
       return { committed: false, commitMs: performance.now() - started };
     }
     return { committed: true, commitMs: performance.now() - started };
+  }
+
+  /**
+   * A cached state seeds an actor only if this ledger holds the entry at its seq with the same
+   * balance (the store returns that entry first). Otherwise — a ledger restored from an older copy,
+   * a cache from elsewhere — the copy is deleted and the member loaded from the ledger alone.
+   * Histories are rewritten in place to what activation should fold.
+   */
+  private async distrustForeignCopies(
+    refs: MemberLoad[],
+    cached: (MemberState | undefined)[],
+    histories: MemberHistory[],
+  ): Promise<void> {
+    const foreign: number[] = [];
+    for (let i = 0; i < refs.length; i++) {
+      const copy = cached[i];
+      if (!copy) continue;
+      const [first, ...after] = histories[i].entries;
+      if (first && first.seq === copy.seq && first.balanceAfter === copy.balance) {
+        histories[i] = { snapshot: null, entries: after };
+      } else {
+        foreign.push(i);
+        cached[i] = undefined;
+      }
+    }
+    if (foreign.length === 0) return;
+    const reload = foreign.map((i) => ({ tenantId: refs[i].tenantId, memberId: refs[i].memberId }));
+    const fresh = await this.store.loadMembers(reload);
+    foreign.forEach((i, j) => {
+      histories[i] = fresh[j];
+    });
+    await this.options.cache?.cache.deleteAccounts(reload).catch(() => {
+      // Still there: the seq guard will refuse its repair and readers keep missing, which is safe.
+    });
   }
 
   /** Cached states for activation; a cache that cannot be read only makes activation use the ledger. */

@@ -1,8 +1,13 @@
 // The front's view of the event stream, for WatchEvents: a bounded ring of recent events, each with
 // a cursor that increases by one, and live subscribers per tenant. Cursors are valid for the life of
-// this process; NATS JetStream is the durable channel across restarts.
+// this process — each carries a random tag of the process in its high bits, so a cursor from before
+// a restart is recognised, not silently misread; NATS JetStream is the durable channel across restarts.
 
+import { randomInt } from 'node:crypto';
 import type { EventEnvelope, PointsEvent } from './event-publisher.js';
+
+/** Cursor = tag × 2^32 + counter: 20 random bits of process tag, 32 bits of counter, < 2^53. */
+const COUNTER_SPAN = 2 ** 32;
 
 export interface CursorEvent {
   cursor: number;
@@ -13,28 +18,40 @@ type Listener = (item: CursorEvent) => void;
 
 export class EventHub {
   private readonly ring: (CursorEvent | undefined)[];
+  /** Counter of the next event (cursor = base + counter). */
   private next = 1;
+  private readonly base: number;
   private readonly listeners = new Map<string, Set<Listener>>();
 
-  constructor(readonly capacity = 100_000) {
+  constructor(
+    readonly capacity = 100_000,
+    tag = randomInt(1, 2 ** 20),
+  ) {
     this.ring = new Array(capacity);
+    this.base = tag * COUNTER_SPAN;
   }
 
-  /** The oldest cursor still held (1 when nothing has been dropped). */
+  /** The oldest cursor still held. */
   get oldestCursor(): number {
-    return Math.max(1, this.next - this.capacity);
+    return this.base + Math.max(1, this.next - this.capacity);
   }
 
   get lastCursor(): number {
-    return this.next - 1;
+    return this.base + this.next - 1;
+  }
+
+  /** True for 0 (from the start) and for cursors this process handed out. */
+  isOwnCursor(cursor: number): boolean {
+    return cursor === 0 || (cursor >= this.base && cursor < this.base + COUNTER_SPAN);
   }
 
   accept(envelopes: EventEnvelope[]): void {
     for (const envelope of envelopes) {
       const listeners = this.listeners.get(envelope.tenantId);
       for (const event of envelope.events) {
-        const item = { cursor: this.next++, event };
-        this.ring[item.cursor % this.capacity] = item;
+        const counter = this.next++;
+        const item = { cursor: this.base + counter, event };
+        this.ring[counter % this.capacity] = item;
         if (listeners) for (const listen of listeners) listen(item);
       }
     }
@@ -43,9 +60,10 @@ export class EventHub {
   /** Events of tenantId with cursor > after still in the ring, oldest first. */
   replay(tenantId: string, after: number): CursorEvent[] {
     const out: CursorEvent[] = [];
-    for (let c = Math.max(after + 1, this.oldestCursor); c < this.next; c++) {
+    const from = Math.max(after === 0 ? 1 : after - this.base + 1, this.next - this.capacity, 1);
+    for (let c = from; c < this.next; c++) {
       const item = this.ring[c % this.capacity];
-      if (item && item.cursor === c && item.event.tenantId === tenantId) out.push(item);
+      if (item && item.cursor === this.base + c && item.event.tenantId === tenantId) out.push(item);
     }
     return out;
   }

@@ -14,8 +14,9 @@ export const EVENT_OF_ENTRY: Record<EntryType, string> = {
   expire: 'expired',
 };
 
-/** Events per envelope, keeping a JetStream message well under NATS's default 1 MiB payload limit. */
+/** Envelope limits, keeping a JetStream message well under NATS's default 1 MiB payload limit. */
 export const MAX_EVENTS_PER_ENVELOPE = 2_000;
+export const MAX_ENVELOPE_BYTES = 512 * 1024;
 
 /**
  * Records numbered from firstId upwards. batchId `<ledger id>-<shard>-<id>` is stable, so a
@@ -24,16 +25,24 @@ export const MAX_EVENTS_PER_ENVELOPE = 2_000;
  */
 export function outboxRecordsOf(entries: LedgerEntry[], ledgerId: string, shard: number, firstId: number): OutboxRecord[] {
   const envelopes = new Map<string, EventEnvelope>();
+  const sizes = new Map<EventEnvelope, number>();
   const full: EventEnvelope[] = [];
   for (const e of entries) {
     const event = EVENT_OF_ENTRY[e.type];
     const group = `${e.tenantId}\u0000${event}`;
+    const bytes = encodedBytesAtMost(e);
     let envelope = envelopes.get(group);
-    if (!envelope || envelope.events.length === MAX_EVENTS_PER_ENVELOPE) {
+    if (
+      !envelope ||
+      envelope.events.length === MAX_EVENTS_PER_ENVELOPE ||
+      (sizes.get(envelope) as number) + bytes > MAX_ENVELOPE_BYTES
+    ) {
       if (envelope) full.push(envelope);
       envelope = { batchId: '', tenantId: e.tenantId, event, events: [] };
       envelopes.set(group, envelope);
+      sizes.set(envelope, 0);
     }
+    sizes.set(envelope, (sizes.get(envelope) as number) + bytes);
     envelope.events.push({
       entryId: entryIdOf(e.tenantId, e.memberId, e.seq),
       tenantId: e.tenantId,
@@ -56,4 +65,13 @@ export function outboxRecordsOf(entries: LedgerEntry[], ledgerId: string, shard:
     id++;
   }
   return records;
+}
+
+/**
+ * An upper bound of one event's protobuf size: its strings at 3 bytes a character (UTF-8 worst case
+ * for the BMP), the entry id (tenant:member:seq), and ~64 bytes of numbers, tags and lengths.
+ */
+function encodedBytesAtMost(e: LedgerEntry): number {
+  const text = e.tenantId.length * 2 + e.memberId.length * 2 + e.orderId.length + e.idempotencyKey.length + e.reason.length;
+  return 64 + 3 * text + 16;
 }

@@ -20,7 +20,8 @@ export interface OrderRef extends MemberRef {
 
 /**
  * Which member to activate. With afterSeq (the seq of a state the caller already has, e.g. from the
- * balance cache) the store returns no snapshot and only the entries after afterSeq.
+ * balance cache) the store returns no snapshot and the entries from afterSeq on — the entry at
+ * afterSeq included, so the caller can check that its state belongs to this ledger at all.
  */
 export interface MemberLoad extends MemberRef {
   afterSeq?: number;

@@ -37,6 +37,7 @@ if (!contactPoints) {
   const TABLES = ['entries', 'idempotency_keys', 'orders', 'snapshots', 'outbox', 'outbox_cursor'];
 
   beforeAll(async () => {
+    await admin.connect();
     await migrateLedger({
       contactPoints: hosts,
       localDataCenter,
@@ -45,12 +46,14 @@ if (!contactPoints) {
       username: credentials?.username,
       password: credentials?.password,
     });
-    await admin.connect();
   }, 300_000);
 
   afterAll(async () => {
-    await admin.execute(`DROP KEYSPACE IF EXISTS ${keyspace}`);
-    await admin.shutdown();
+    try {
+      await admin.execute(`DROP KEYSPACE IF EXISTS ${keyspace}`);
+    } finally {
+      await admin.shutdown();
+    }
   }, 120_000);
 
   const open = (): Promise<LedgerStore> =>

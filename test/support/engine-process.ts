@@ -17,6 +17,11 @@ export interface EngineOptions {
   /** Extra JIFEN_* settings, e.g. { JIFEN_SHARDS: '2' }. */
   env?: Record<string, string>;
   startTimeoutMs?: number;
+  /**
+   * Drop the JIFEN_*, REDIS_*, NATS_* and CASSANDRA_* variables this test process inherited, so only
+   * `env` configures the engine (a developer's shell exporting REDIS_URL must not change a test).
+   */
+  isolateEnv?: boolean;
 }
 
 export interface EngineProcess {
@@ -51,7 +56,7 @@ export async function startEngine(options: EngineOptions = {}): Promise<EnginePr
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
     cwd: REPO_ROOT,
     env: {
-      ...process.env,
+      ...inheritedEnv(options),
       JIFEN_GRPC_ADDR: grpcAddr,
       JIFEN_METRICS_ADDR: metricsAddr,
       JIFEN_DATA_DIR: dataDir,
@@ -94,6 +99,72 @@ export async function startEngine(options: EngineOptions = {}): Promise<EnginePr
       await exited;
     },
   };
+}
+
+export interface RefusedStart {
+  /** Exit code; null when it ended by a signal. */
+  code: number | null;
+  /** stdout and stderr interleaved. */
+  output: string;
+}
+
+/**
+ * Starts the engine expecting it to refuse to start (bad configuration): resolves with its exit code
+ * and output once it exits. Rejects if it starts listening instead, or neither exits nor listens
+ * within timeoutMs; either way the process is killed.
+ */
+export async function startEngineExpectingExit(options: EngineOptions = {}, timeoutMs = 20_000): Promise<RefusedStart> {
+  const dataDir = options.dataDir ?? makeDataDir();
+  const [grpcPort, metricsPort] = await freePorts(2);
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+    cwd: REPO_ROOT,
+    env: {
+      ...inheritedEnv(options),
+      JIFEN_GRPC_ADDR: `127.0.0.1:${grpcPort}`,
+      JIFEN_METRICS_ADDR: `127.0.0.1:${metricsPort}`,
+      JIFEN_DATA_DIR: dataDir,
+      ...options.env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  running.add(child);
+  let log = '';
+  child.stdout?.setEncoding('utf8').on('data', (chunk: string) => (log += chunk));
+  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => (log += chunk));
+  // 'close', not 'exit': it comes after stdout and stderr are drained, so the output is complete.
+  const exited = new Promise<number | null>((resolve) =>
+    child.once('close', (code) => {
+      running.delete(child);
+      resolve(code);
+    }),
+  );
+  let timer: NodeJS.Timeout | undefined;
+  const outcome = await Promise.race([
+    exited.then((code) => ({ kind: 'exited' as const, code })),
+    new Promise<{ kind: 'listening' | 'timeout' }>((resolve) => {
+      const onData = () => {
+        if (log.includes('listening on')) resolve({ kind: 'listening' });
+      };
+      child.stdout?.on('data', onData);
+      timer = setTimeout(() => resolve({ kind: 'timeout' }), timeoutMs);
+    }),
+  ]);
+  clearTimeout(timer);
+  if (outcome.kind === 'exited') return { code: outcome.code, output: log };
+  child.kill('SIGKILL');
+  await exited;
+  throw new Error(
+    outcome.kind === 'listening'
+      ? `engine started listening although a refusal was expected; output:\n${log}`
+      : `engine neither exited nor listened within ${timeoutMs} ms; output:\n${log}`,
+  );
+}
+
+const BACKEND_ENV = /^(JIFEN_|REDIS_|NATS_|CASSANDRA_)/;
+
+function inheritedEnv(options: EngineOptions): NodeJS.ProcessEnv {
+  if (!options.isolateEnv) return process.env;
+  return Object.fromEntries(Object.entries(process.env).filter(([name]) => !BACKEND_ENV.test(name)));
 }
 
 /** Kills every engine still running and removes every temp data dir; call it in afterAll. */

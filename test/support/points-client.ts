@@ -124,7 +124,50 @@ export interface PointsClient {
     opts?: CallOptions,
   ): Promise<{ entries: Entry[]; next_page_token: string }>;
   SubmitBatch(req: { commands: Command[] }, opts?: CallOptions): Promise<{ results: CommandResult[] }>;
+  /** Opens a WatchEvents server stream; see EventWatch. */
+  watchEvents(req: WatchEventsRequest, opts?: CallOptions): EventWatch;
   close(): void;
+}
+
+export interface WatchEventsRequest {
+  tenant_id: string;
+  /** Deliver events with cursor > after; 0 or absent = everything retained. */
+  after?: number;
+}
+
+/** jifen.v1.PointsEvent as the loader decodes it (keepCase, longs as Number). */
+export interface PointsEventMsg {
+  entry_id: string;
+  tenant_id: string;
+  member_id: string;
+  seq: number;
+  event: string;
+  points: number;
+  balance_after: number;
+  order_id: string;
+  idempotency_key: string;
+  reason: string;
+  created_at: Timestamp | null;
+}
+
+export interface WatchedEvent {
+  cursor: number;
+  event: PointsEventMsg;
+}
+
+/** One open WatchEvents stream, collecting what arrives. */
+export interface EventWatch {
+  /** Every message received so far, in arrival order. */
+  readonly received: WatchedEvent[];
+  /**
+   * Resolves with `received` once it holds at least `count` messages; rejects when the stream ends
+   * first (with its error) or after timeoutMs, naming how many had arrived.
+   */
+  waitFor(count: number, timeoutMs?: number): Promise<WatchedEvent[]>;
+  /** Resolves with the stream's final error (a grpc ServiceError), or null if it ended with OK. */
+  readonly ended: Promise<grpc.ServiceError | null>;
+  /** Cancels the stream (client side); `ended` then resolves with a CANCELLED error. */
+  cancel(): void;
 }
 
 export interface ClientOptions {
@@ -156,7 +199,67 @@ export function pointsClient(address: string, options: ClientOptions = {}): Poin
         method(req, opts.metadata ?? new grpc.Metadata(), { deadline: opts.deadline }, (err, res) => (err ? reject(err) : resolve(res))),
       );
   }
+  const watch = (raw as unknown as Record<string, ServerStreamMethod>).WatchEvents.bind(raw);
+  client.watchEvents = (req, opts = {}) =>
+    openEventWatch(watch({ after: 0, ...req }, opts.metadata ?? new grpc.Metadata(), { deadline: opts.deadline }));
   return client;
+}
+
+type ServerStreamMethod = (
+  req: unknown,
+  metadata: grpc.Metadata,
+  options: grpc.CallOptions,
+) => grpc.ClientReadableStream<WatchedEvent>;
+
+function openEventWatch(stream: grpc.ClientReadableStream<WatchedEvent>): EventWatch {
+  const received: WatchedEvent[] = [];
+  const waiters = new Set<() => void>();
+  let finished = false;
+  let finalError: grpc.ServiceError | null = null;
+  const ended = new Promise<grpc.ServiceError | null>((resolve) => {
+    const finish = (err: grpc.ServiceError | null) => {
+      if (finished) return;
+      finished = true;
+      finalError = err;
+      resolve(err);
+      for (const wake of waiters) wake();
+    };
+    stream.on('error', (err: grpc.ServiceError) => finish(err));
+    stream.on('status', (status: grpc.StatusObject) => {
+      if (status.code === grpc.status.OK) finish(null);
+    });
+    stream.on('end', () => setImmediate(() => finish(null)));
+  });
+  stream.on('data', (message: WatchedEvent) => {
+    received.push(message);
+    for (const wake of waiters) wake();
+  });
+  return {
+    received,
+    ended,
+    cancel: () => stream.cancel(),
+    waitFor: (count, timeoutMs = 10_000) =>
+      new Promise<WatchedEvent[]>((resolve, reject) => {
+        const check = () => {
+          if (received.length >= count) done(() => resolve(received));
+          else if (finished) {
+            const why = finalError ? `${grpc.status[finalError.code]}: ${finalError.details}` : 'OK';
+            done(() => reject(new Error(`WatchEvents ended (${why}) after ${received.length} of ${count} events`)));
+          }
+        };
+        const timer = setTimeout(
+          () => done(() => reject(new Error(`WatchEvents: ${received.length} of ${count} events within ${timeoutMs} ms`))),
+          timeoutMs,
+        );
+        const done = (settle: () => void) => {
+          clearTimeout(timer);
+          waiters.delete(check);
+          settle();
+        };
+        waiters.add(check);
+        check();
+      }),
+  };
 }
 
 export interface HealthClient {

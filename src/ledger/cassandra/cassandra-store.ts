@@ -26,10 +26,12 @@
 //     whose entry matches; the outbox relay only reads ids of commits that completed (below).
 //   - A snapshot exists only for seqs whose entries exist (step 3 follows step 2).
 //   - A commit that fails in this process is rolled back before the store answers anything else:
-//     its entry rows and outbox rows are deleted with a newer timestamp than the failed writes, so a
-//     late replica or hint carrying them cannot resurrect them; the engine (which dropped the actors
-//     and refused the batch) re-activates from a ledger without them and re-decides. While the
-//     rollback cannot be written, every call fails (LedgerUnsettled) rather than show half a batch.
+//     its entry rows, then (once those deletes are acknowledged) its outbox rows, are deleted with a
+//     newer timestamp than the failed writes, so a late replica or hint carrying them cannot bring
+//     them back; the engine (which dropped the actors and refused the batch) re-activates from a
+//     ledger without them and re-decides, reusing the outbox ids. While the rollback cannot be
+//     written, every call fails (LedgerUnsettled) rather than show half a batch. The outbox rows go
+//     last because they are what open() uses to find the entries of an unfinished commit.
 //   - After a crash, open() checks the outbox tail the last process may not have finished (ids after
 //     the persisted committed_id hint): each event's entry is read; present -> rewritten as it is and
 //     the event kept; absent -> its row deleted and the event dropped; the record is rewritten with
@@ -77,7 +79,7 @@ export interface CassandraStoreOptions {
   shard: number;
   username?: string;
   password?: string;
-  /** Requests one call keeps in flight (multi-member reads, a commit's partitions). Default 64. */
+  /** Requests one call keeps in flight (multi-member reads, a commit's partitions). Default 256. */
   concurrency?: number;
   /** Members whose durable seq and free keys are remembered (see writer-knowledge.ts). Default 262144. */
   knowledgeCapacity?: number;
@@ -117,7 +119,7 @@ export class CassandraLedgerStore implements LedgerStore {
     private readonly shard: number,
     options: CassandraStoreOptions,
   ) {
-    this.concurrency = options.concurrency ?? 64;
+    this.concurrency = options.concurrency ?? 256;
     this.knowledge = new WriterKnowledge(options.knowledgeCapacity ?? 262_144);
   }
 
@@ -159,7 +161,8 @@ export class CassandraLedgerStore implements LedgerStore {
     await this.settle();
     return mapBounded(refs, this.concurrency, async (ref) => {
       const snapshot = ref.afterSeq === undefined ? await this.readSnapshot(ref) : null;
-      const from = ref.afterSeq ?? snapshot?.seq ?? 0;
+      // With afterSeq the entry at afterSeq itself is returned too (see MemberLoad).
+      const from = ref.afterSeq !== undefined ? Math.max(0, ref.afterSeq - 1) : (snapshot?.seq ?? 0);
       const entries = await this.readEntriesAfter(ref, from, Number.POSITIVE_INFINITY);
       // afterSeq is the caller's claim, not something read here, so it teaches nothing about durability.
       const readSeq = entries.length > 0 ? entries[entries.length - 1].seq : (snapshot?.seq ?? 0);

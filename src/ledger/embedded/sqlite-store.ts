@@ -136,7 +136,7 @@ export class SqliteLedgerStore implements LedgerStore {
   async loadMembers(refs: MemberLoad[]): Promise<MemberHistory[]> {
     return refs.map((ref) => {
       if (ref.afterSeq !== undefined) {
-        const rows = this.stmt.entriesAfter.all(ref.tenantId, ref.memberId, entryKey(ref.afterSeq), Number.MAX_SAFE_INTEGER);
+        const rows = this.stmt.entriesAfter.all(ref.tenantId, ref.memberId, entryKey(ref.afterSeq - 1), Number.MAX_SAFE_INTEGER);
         return { snapshot: null, entries: rows.map((row) => entryOf(ref, row)) };
       }
       const snap = this.stmt.get.get(ref.tenantId, ref.memberId, SNAPSHOT_KEY);
