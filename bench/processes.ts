@@ -27,6 +27,8 @@ export interface SpawnOptions {
 	logFile?: string;
 	/** Called for every stdout line. */
 	onStdoutLine?: (line: string) => void;
+	/** Called for every stderr line (not with inheritStderr). */
+	onStderrLine?: (line: string) => void;
 	/** Forward stderr to ours (load generators), instead of only capturing it. */
 	inheritStderr?: boolean;
 }
@@ -65,7 +67,12 @@ export function spawnManaged(
 			opts.onStdoutLine?.(line);
 		});
 	}
-	if (child.stderr) createInterface({ input: child.stderr }).on("line", keep);
+	if (child.stderr) {
+		createInterface({ input: child.stderr }).on("line", (line) => {
+			keep(line);
+			opts.onStderrLine?.(line);
+		});
+	}
 
 	const exited = new Promise<Exit>((resolve) => {
 		child.once("exit", (code, signal) => {

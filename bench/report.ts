@@ -1,8 +1,15 @@
-// Turns raw per-run measurements into medians, engine/echo ratios and a printable table.
+// Turns raw per-run measurements into medians, engine/echo and redis-nats/embedded ratios and a
+// printable table.
 import type { Memory } from "./processes.js";
 
 export type Mode = "unary" | "batch";
 export type TargetName = "echo" | "engine";
+/** Engine backends: embedded (memory balances, in-process events) or private Redis + NATS JetStream. */
+export type Profile = "embedded" | "redis-nats";
+export const PROFILES: readonly Profile[] = ["embedded", "redis-nats"];
+/** Row and summary name of an engine run with this profile ("engine" alone is embedded, as before). */
+export const engineVariant = (p: Profile) =>
+	p === "embedded" ? "engine" : `engine-${p}`;
 
 /** The JSON line printed by bench/load.ts. */
 export interface LoadResult {
@@ -52,11 +59,25 @@ export interface TouchRun {
 
 export interface TargetRun {
 	target: TargetName;
+	/** "echo", "engine" (embedded) or "engine-redis-nats": the key of its summary and table rows. */
+	variant: string;
+	/** Engine runs only. */
+	profile?: Profile;
 	repeat: number;
 	results: Record<Mode, LoadResult>;
 	/** Server memory sampled after the unary and batch phases (before any touch phase). */
 	memory: Memory | null;
 	touch?: TouchRun;
+	/** redis-nats only: the private servers' ports and memory after the load (before the touch phase). */
+	backingServers?: {
+		redisPort: number;
+		natsPort: number;
+		redisMemory: Memory | null;
+		natsMemory: Memory | null;
+		/** CPU seconds used during the unary + batch modes (warmups included). */
+		redisCpuS: number | null;
+		natsCpuS: number | null;
+	};
 }
 
 export interface ModeSummary {
@@ -167,13 +188,80 @@ export function summarize(runs: TargetRun[]): TargetSummary {
 
 const round2 = (x: number) => Math.round(x * 100) / 100;
 
-/** engine/echo: throughput ratios (1.0 = as fast as the ceiling) and p99 ratios (1.0 = no added latency). */
-export function ratios(engine: TargetSummary, echo: TargetSummary): Ratios {
+/** a/b, e.g. engine/echo: throughput ratios (1.0 = as fast as b) and p99 ratios (1.0 = no added latency). */
+type Rates = Record<
+	Mode,
+	{ callsPerSec: number; itemsPerSec: number; p99Ms: number }
+>;
+
+export function ratios(a: Rates, b: Rates): Ratios {
 	return {
-		unaryCallsPerSec: round2(engine.unary.callsPerSec / echo.unary.callsPerSec),
-		batchItemsPerSec: round2(engine.batch.itemsPerSec / echo.batch.itemsPerSec),
-		unaryP99: round2(engine.unary.p99Ms / echo.unary.p99Ms),
-		batchP99: round2(engine.batch.p99Ms / echo.batch.p99Ms),
+		unaryCallsPerSec: round2(a.unary.callsPerSec / b.unary.callsPerSec),
+		batchItemsPerSec: round2(a.batch.itemsPerSec / b.batch.itemsPerSec),
+		unaryP99: round2(a.unary.p99Ms / b.unary.p99Ms),
+		batchP99: round2(a.batch.p99Ms / b.batch.p99Ms),
+	};
+}
+
+/** A labelled ratio line of the report, e.g. "engine/echo". */
+export interface RatioLine {
+	label: string;
+	ratios: Ratios;
+}
+
+/** Acceptance criteria of the production backends: redis-nats throughput / embedded throughput. */
+export const ACCEPTANCE = { unaryCallsPerSec: 0.85, batchItemsPerSec: 0.75 };
+
+/** engine-redis-nats vs engine (embedded), from the same invocation. */
+export interface BackendComparison {
+	numerator: string;
+	denominator: string;
+	/** Ratios of the medians (what the criteria are checked against). */
+	ratios: Ratios;
+	/** The same ratios within each repeat (runs of one repeat ran back to back). */
+	perRepeat: Ratios[];
+	/** Median p99s, ms. */
+	p99Ms: Record<Mode, { embedded: number; redisNats: number }>;
+	acceptance: {
+		unaryCallsPerSec: { min: number; ratio: number; pass: boolean };
+		batchItemsPerSec: { min: number; ratio: number; pass: boolean };
+		pass: boolean;
+	};
+}
+
+export function compareBackends(
+	runs: TargetRun[],
+	summaries: Record<string, TargetSummary>,
+): BackendComparison | null {
+	const denominator = engineVariant("embedded");
+	const numerator = engineVariant("redis-nats");
+	const emb = summaries[denominator];
+	const rn = summaries[numerator];
+	if (!emb || !rn) return null;
+	const r = ratios(rn, emb);
+	const perRepeat: Ratios[] = [];
+	for (const a of runs) {
+		if (a.variant !== numerator) continue;
+		const b = runs.find((x) => x.variant === denominator && x.repeat === a.repeat);
+		if (b) perRepeat.push(ratios(a.results, b.results));
+	}
+	const check = (min: number, ratio: number) => ({ min, ratio, pass: ratio >= min });
+	const unary = check(ACCEPTANCE.unaryCallsPerSec, r.unaryCallsPerSec);
+	const batch = check(ACCEPTANCE.batchItemsPerSec, r.batchItemsPerSec);
+	return {
+		numerator,
+		denominator,
+		ratios: r,
+		perRepeat,
+		p99Ms: {
+			unary: { embedded: emb.unary.p99Ms, redisNats: rn.unary.p99Ms },
+			batch: { embedded: emb.batch.p99Ms, redisNats: rn.batch.p99Ms },
+		},
+		acceptance: {
+			unaryCallsPerSec: unary,
+			batchItemsPerSec: batch,
+			pass: unary.pass && batch.pass,
+		},
 	};
 }
 
@@ -199,8 +287,9 @@ function table(rows: string[][]): string {
 }
 
 export function formatReport(
-	summaries: Partial<Record<TargetName, TargetSummary>>,
-	ratio: Ratios | null,
+	summaries: Record<string, TargetSummary>,
+	ratioLines: RatioLine[],
+	comparison: BackendComparison | null,
 ): string {
 	const rows: string[][] = [
 		[
@@ -216,10 +305,7 @@ export function formatReport(
 			"peak RSS",
 		],
 	];
-	for (const [target, s] of Object.entries(summaries) as [
-		TargetName,
-		TargetSummary,
-	][]) {
+	for (const [target, s] of Object.entries(summaries)) {
 		for (const mode of ["unary", "batch"] as const) {
 			const m = s[mode];
 			rows.push([
@@ -277,12 +363,33 @@ export function formatReport(
 				(t.runs > 1 ? ` (${t.runs} runs: median time, fewest members, highest peak)` : ""),
 		);
 	}
-	if (ratio) {
+	if (ratioLines.length) lines.push("");
+	const width = Math.max(...ratioLines.map((l) => l.label.length));
+	for (const { label, ratios: r } of ratioLines) {
+		lines.push(
+			`${label.padEnd(width)}  Earn calls/s ${r.unaryCallsPerSec}x  SubmitBatch items/s ${r.batchItemsPerSec}x` +
+				`  |  p99 Earn ${r.unaryP99}x  SubmitBatch ${r.batchP99}x`,
+		);
+	}
+	if (comparison) {
+		const c = comparison;
+		const a = c.acceptance;
+		const verdict = (x: { min: number; ratio: number; pass: boolean }) =>
+			`${x.ratio}x (>= ${x.min}: ${x.pass ? "pass" : "FAIL"})`;
+		const p99 = (m: Mode) =>
+			`${c.p99Ms[m].embedded.toFixed(2)} -> ${c.p99Ms[m].redisNats.toFixed(2)} ms`;
 		lines.push(
 			"",
-			`engine/echo  Earn calls/s ${ratio.unaryCallsPerSec}x  SubmitBatch items/s ${ratio.batchItemsPerSec}x` +
-				`  |  p99 Earn ${ratio.unaryP99}x  SubmitBatch ${ratio.batchP99}x`,
+			`redis-nats/embedded  Earn calls/s ${verdict(a.unaryCallsPerSec)}  SubmitBatch items/s ${verdict(a.batchItemsPerSec)}`,
+			`                     p99 Earn ${p99("unary")} (${c.ratios.unaryP99}x)  SubmitBatch ${p99("batch")} (${c.ratios.batchP99}x)`,
 		);
+		if (c.perRepeat.length > 1) {
+			const list = (pick: (r: Ratios) => number) =>
+				c.perRepeat.map((r) => pick(r).toFixed(2)).join(" ");
+			lines.push(
+				`                     per repeat: Earn ${list((r) => r.unaryCallsPerSec)}; SubmitBatch ${list((r) => r.batchItemsPerSec)}`,
+			);
+		}
 	}
 	return lines.join("\n");
 }

@@ -3,7 +3,9 @@
 // drives it with bench/load.ts (unary Earn, then SubmitBatch) in a separate process, stops it,
 // and reports throughput, latency and engine/echo ratios. With --touch-members N the engine gets a
 // third phase in the same process: N batch items to N distinct members (m1..mN in order) while its
-// RSS is sampled every second. See bench/README.md.
+// RSS is sampled every second. With --profile redis-nats the engine runs against a private
+// redis-server and nats-server (bench/servers.ts) started before and stopped after each engine run;
+// --profile both runs the engine with each profile and compares them. See bench/README.md.
 import {
 	existsSync,
 	mkdirSync,
@@ -26,10 +28,16 @@ import {
 	waitUntilReady,
 } from "./processes.js";
 import {
+	compareBackends,
+	engineVariant,
 	formatReport,
 	type LoadResult,
 	type Mode,
+	median,
 	ONE_GIB,
+	PROFILES,
+	type Profile,
+	type RatioLine,
 	ratios,
 	summarize,
 	type TargetName,
@@ -37,6 +45,11 @@ import {
 	type TargetSummary,
 	type TouchRun,
 } from "./report.js";
+import {
+	type BackingServers,
+	backingServerVersions,
+	startRedisNats,
+} from "./servers.js";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const HOST = "127.0.0.1";
@@ -49,7 +62,12 @@ const USAGE = `usage: npm run bench -- [flags]
   --batch-size N          earn commands per SubmitBatch (default 100)
   --repeat N              repeat the whole sequence, report medians (default 1)
   --shards N              passed to the engine as JIFEN_SHARDS
-  --profile NAME          label for the results file (default embedded)
+  --profile P             engine backends: embedded (default), redis-nats (private redis-server +
+                          nats-server -js started per engine run), both (= embedded,redis-nats:
+                          each repeat runs the engine with each, ratios redis-nats/embedded)
+  --profiles P,P          same as --profile with a comma-separated list
+  --label NAME            results file name prefix (default: the profile, or
+                          embedded-vs-redis-nats for both)
   --target all|echo|engine  which servers to run (default all; echo alone tests the harness)
   --engine-env K=V        extra environment for the engine (repeatable)
   --tenant ID             tenant_id of the generated commands (default t1)
@@ -68,7 +86,9 @@ const { values: flags } = parseArgs({
 		"batch-size": { type: "string", default: "100" },
 		repeat: { type: "string", default: "1" },
 		shards: { type: "string" },
-		profile: { type: "string", default: "embedded" },
+		profile: { type: "string" },
+		profiles: { type: "string" },
+		label: { type: "string" },
 		target: { type: "string", default: "all" },
 		"engine-env": { type: "string", multiple: true, default: [] },
 		tenant: { type: "string", default: "t1" },
@@ -105,6 +125,24 @@ const targetsByFlag: Record<string, TargetName[]> = {
 	echo: ["echo"],
 	engine: ["engine"],
 };
+
+function parseProfiles(): Profile[] {
+	if (flags.profile !== undefined && flags.profiles !== undefined)
+		throw new Error("give --profile or --profiles, not both");
+	const raw = flags.profiles ?? flags.profile ?? "embedded";
+	const names = raw
+		.split(",")
+		.map((p) => p.trim())
+		.flatMap((p) => (p === "both" ? [...PROFILES] : [p]));
+	for (const p of names) {
+		if (!(PROFILES as readonly string[]).includes(p))
+			throw new Error(
+				`--profile: expected ${PROFILES.join(", ")} or both, got ${p} (a free label for the results file is --label)`,
+			);
+	}
+	return PROFILES.filter((p) => names.includes(p));
+}
+const profiles = parseProfiles();
 const config = {
 	durationS: seconds("duration", flags.duration),
 	warmupS: seconds("warmup", flags.warmup),
@@ -113,7 +151,11 @@ const config = {
 	batchSize: count("batch-size", flags["batch-size"]),
 	repeat: count("repeat", flags.repeat),
 	shards: flags.shards === undefined ? null : count("shards", flags.shards),
-	profile: flags.profile,
+	/** Results file prefix. */
+	profile:
+		flags.label ??
+		(profiles.length > 1 ? profiles.join("-vs-") : profiles[0]),
+	profiles,
 	targets: targetsByFlag[flags.target],
 	engineEnv: Object.fromEntries(
 		flags["engine-env"].map((kv) => {
@@ -208,13 +250,37 @@ async function runLoad(
 }
 
 // ---- one server lifetime ---------------------------------------------------------------------
+/** One server configuration: echo, or the engine with one profile. */
+interface Variant {
+	name: string;
+	target: TargetName;
+	profile?: Profile;
+}
+
+/**
+ * The engine's backend variables per profile. They override --engine-env and the inherited
+ * environment, so a shell that exports JIFEN_BALANCES or REDIS_URL cannot mislabel a run; the
+ * embedded values are the engine's defaults.
+ */
+function profileEnv(
+	profile: Profile,
+	servers: BackingServers | null,
+): Record<string, string> {
+	if (profile === "embedded")
+		return { JIFEN_BALANCES: "memory", JIFEN_EVENTS: "memory" };
+	if (!servers) throw new Error("redis-nats: servers not started");
+	return servers.env;
+}
+
 async function startServer(
-	target: TargetName,
+	variant: Variant,
 	repeat: number,
+	servers: BackingServers | null,
 ): Promise<{ proc: Managed; address: string; dataDir?: string }> {
+	const { target, name } = variant;
 	const port = await freePort(HOST);
 	const address = `${HOST}:${port}`;
-	const logFile = join(workDir, `${target}-${repeat}.log`);
+	const logFile = join(workDir, `${name}-${repeat}.log`);
 	let sawReadyLine = false;
 	const readyLine = target === "echo" ? /^READY \d+/ : /listening/i;
 	const onStdoutLine = (line: string) => {
@@ -239,7 +305,7 @@ async function startServer(
 			throw new Error(
 				"src/main.ts not found: the engine is not there yet (try --target echo)",
 			);
-		dataDir = join(workDir, `engine-data-${repeat}`);
+		dataDir = join(workDir, `${name}-data-${repeat}`);
 		mkdirSync(dataDir);
 		const env: NodeJS.ProcessEnv = {
 			...process.env,
@@ -250,6 +316,7 @@ async function startServer(
 				? { JIFEN_SHARDS: String(config.shards) }
 				: {}),
 			...config.engineEnv,
+			...profileEnv(variant.profile ?? "embedded", servers),
 		};
 		proc = spawnManaged(
 			"engine",
@@ -258,21 +325,50 @@ async function startServer(
 			{ cwd: ROOT, env, logFile, onStdoutLine },
 		);
 	}
-	await waitUntilReady(proc, {
-		host: HOST,
-		port,
-		sawReadyLine: () => sawReadyLine,
-		timeoutMs: 60_000,
-	});
+	try {
+		await waitUntilReady(proc, {
+			host: HOST,
+			port,
+			sawReadyLine: () => sawReadyLine,
+			timeoutMs: 60_000,
+		});
+	} catch (err) {
+		await stopProcess(proc);
+		if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+		throw err;
+	}
 	return { proc, address, dataDir };
 }
 
-async function runTarget(
-	target: TargetName,
+/** redis-nats: the private servers live exactly as long as this one engine run. */
+async function runVariant(
+	variant: Variant,
 	repeat: number,
 ): Promise<TargetRun> {
+	if (variant.profile !== "redis-nats") return runTarget(variant, repeat, null);
+	progress(
+		`${variant.name} #${repeat + 1}: starting private redis-server and nats-server -js`,
+	);
+	const servers = await startRedisNats(join(workDir, `${variant.name}-${repeat}`));
+	progress(
+		`${variant.name} #${repeat + 1}: ${servers.env.REDIS_URL}, ${servers.env.NATS_URL}`,
+	);
+	try {
+		return await runTarget(variant, repeat, servers);
+	} finally {
+		await servers.stop();
+	}
+}
+
+async function runTarget(
+	variant: Variant,
+	repeat: number,
+	servers: BackingServers | null,
+): Promise<TargetRun> {
+	const target = variant.name;
 	progress(`${target} #${repeat + 1}: starting`);
-	const { proc, address, dataDir } = await startServer(target, repeat);
+	const { proc, address, dataDir } = await startServer(variant, repeat, servers);
+	const serversCpuAtStart = servers?.cpuSeconds();
 	try {
 		progress(
 			`${target} #${repeat + 1}: Earn x${config.concurrency} in flight, ${config.warmupS}s warmup + ${config.durationS}s`,
@@ -290,17 +386,35 @@ async function runTarget(
 		// Sampled after the load (before the touch phase, so the figure stays comparable with runs
 		// without one), before SIGTERM: VmRSS is what it holds now, VmHWM its peak.
 		const memory = readMemory(proc.pid);
+		const serversMemory = servers?.memory();
+		const serversCpu = servers?.cpuSeconds();
+		const cpuUsed = (end?: number | null, start?: number | null) =>
+			end != null && start != null ? Math.round((end - start) * 100) / 100 : null;
 		let touch: TouchRun | undefined;
-		if (target === "engine" && config.touchMembers > 0) {
-			touch = await runTouch(proc, address, repeat);
+		if (variant.target === "engine" && config.touchMembers > 0) {
+			touch = await runTouch(proc, address, repeat, target);
 			checkAlive();
 		}
 		return {
-			target,
+			target: variant.target,
+			variant: variant.name,
+			...(variant.profile ? { profile: variant.profile } : {}),
 			repeat,
 			results: { unary, batch },
 			memory,
 			...(touch ? { touch } : {}),
+			...(servers && serversMemory
+				? {
+						backingServers: {
+							redisPort: servers.redis.port,
+							natsPort: servers.nats.port,
+							redisMemory: serversMemory.redis,
+							natsMemory: serversMemory.nats,
+							redisCpuS: cpuUsed(serversCpu?.redis, serversCpuAtStart?.redis),
+							natsCpuS: cpuUsed(serversCpu?.nats, serversCpuAtStart?.nats),
+						},
+					}
+				: {}),
 		};
 	} finally {
 		const exit = await stopProcess(proc);
@@ -323,10 +437,11 @@ async function runTouch(
 	proc: Managed,
 	address: string,
 	repeat: number,
+	name: string,
 ): Promise<TouchRun> {
 	const n = config.touchMembers;
 	progress(
-		`engine #${repeat + 1}: touch ${n.toLocaleString("en-US")} members in order, SubmitBatch x${config.batchSize}, ${config.batchConcurrency} in flight (cap ${config.touchMaxS}s)`,
+		`${name} #${repeat + 1}: touch ${n.toLocaleString("en-US")} members in order, SubmitBatch x${config.batchSize}, ${config.batchConcurrency} in flight (cap ${config.touchMaxS}s)`,
 	);
 	const samples: { t: number; rssBytes: number }[] = [];
 	let maxSampledRss = 0;
@@ -349,7 +464,7 @@ async function runTouch(
 			const last = samples[samples.length - 1];
 			if (last)
 				progress(
-					`engine #${repeat + 1}: touch ${last.t}s, RSS ${Math.round(last.rssBytes / 2 ** 20)} MB`,
+					`${name} #${repeat + 1}: touch ${last.t}s, RSS ${Math.round(last.rssBytes / 2 ** 20)} MB`,
 				);
 		}
 	}, 1000);
@@ -393,21 +508,48 @@ async function main(): Promise<void> {
 			`warning: load average ${machine.loadavg[0]} on ${machine.cpuCount} CPUs; other work will skew the numbers`,
 		);
 	}
+	const variants = config.targets.flatMap((target): Variant[] =>
+		target === "echo"
+			? [{ name: "echo", target }]
+			: config.profiles.map((profile) => ({
+					name: engineVariant(profile),
+					target,
+					profile,
+				})),
+	);
 	const runs: TargetRun[] = [];
-	// Targets alternate inside each repeat so slow drift of the machine hits both alike.
+	// Variants alternate inside each repeat so slow drift of the machine hits all alike.
 	for (let r = 0; r < config.repeat; r++) {
-		for (const target of config.targets) runs.push(await runTarget(target, r));
+		for (const variant of variants) runs.push(await runVariant(variant, r));
 	}
 
-	const summary: Partial<Record<TargetName, TargetSummary>> = {};
-	for (const target of config.targets)
-		summary[target] = summarize(runs.filter((run) => run.target === target));
-	const ratio =
-		summary.echo && summary.engine
-			? ratios(summary.engine, summary.echo)
-			: null;
+	const summary: Record<string, TargetSummary> = {};
+	for (const { name } of variants)
+		summary[name] = summarize(runs.filter((run) => run.variant === name));
+	// Every engine variant against the echo ceiling; `ratios` keeps the first (as before: engine/echo).
+	const ratioLines: RatioLine[] = summary.echo
+		? variants
+				.filter((v) => v.target === "engine")
+				.map((v) => ({
+					label: `${v.name}/echo`,
+					ratios: ratios(summary[v.name], summary.echo),
+				}))
+		: [];
+	const comparison = compareBackends(runs, summary);
 
-	console.log(formatReport(summary, ratio));
+	console.log(formatReport(summary, ratioLines, comparison));
+	// The private servers' CPU, as a share of one core over the two modes (warmups included).
+	const loadSeconds = 2 * (config.warmupS + config.durationS);
+	const cores = (pick: (b: NonNullable<TargetRun["backingServers"]>) => number | null) => {
+		const xs = runs
+			.map((r) => (r.backingServers ? pick(r.backingServers) : null))
+			.filter((x): x is number => x !== null);
+		return xs.length ? `${Math.round((median(xs) / loadSeconds) * 100)}%` : "n/a";
+	};
+	if (runs.some((r) => r.backingServers))
+		console.log(
+			`redis-nats servers' CPU during Earn + SubmitBatch (median, % of one core): redis-server ${cores((b) => b.redisCpuS)}, nats-server ${cores((b) => b.natsCpuS)}`,
+		);
 	if (config.touchMembers > 0 && !config.targets.includes("engine"))
 		progress("--touch-members: skipped (engine only)");
 
@@ -420,9 +562,17 @@ async function main(): Promise<void> {
 		argv: process.argv.slice(2),
 		git: gitCommit(ROOT),
 		machine,
+		...(config.profiles.includes("redis-nats") &&
+		config.targets.includes("engine")
+			? { backingServerVersions: backingServerVersions() }
+			: {}),
 		config,
 		summary,
-		ratios: ratio,
+		ratios: ratioLines[0]?.ratios ?? null,
+		ratiosByVariant: Object.fromEntries(
+			ratioLines.map((l) => [l.label, l.ratios]),
+		),
+		...(comparison ? { redisNatsVsEmbedded: comparison } : {}),
 		runs,
 	};
 	const dir = join(ROOT, "bench/results");
