@@ -12,7 +12,7 @@ import { type OpResult, accountViewOf, entryViewOf, writeResultOf } from '../act
 import { type MemberState, applyEntry, emptyState, memberExists } from '../actor/state.js';
 import type { BalanceCache } from '../cache/balance-cache.js';
 import { outboxRecordsOf } from '../events/outbox-envelopes.js';
-import type { KeyRef, LedgerStore, MemberHistory, MemberLoad, OrderRef } from '../ledger/store.js';
+import type { KeyRef, LedgerStore, MemberHistory, MemberLoad, OrderRef, OutboxRecord } from '../ledger/store.js';
 import { type Actor, ActorCache, actorKey } from './actor-cache.js';
 
 export interface ShardCoreOptions {
@@ -53,6 +53,7 @@ export interface BatchReply {
 
 export class ShardCore {
   private readonly actors: ActorCache;
+  private committedOutbox: OutboxRecord[] = [];
 
   private constructor(
     private readonly store: LedgerStore,
@@ -60,6 +61,13 @@ export class ShardCore {
     private lastOutboxId: number,
   ) {
     this.actors = new ActorCache(options.actorCapacity);
+  }
+
+  /** Outbox records committed since the last take, for the relay to publish without reading them back. */
+  takeCommittedOutbox(): OutboxRecord[] {
+    const records = this.committedOutbox;
+    this.committedOutbox = [];
+    return records;
   }
 
   static async open(store: LedgerStore, options: ShardCoreOptions): Promise<ShardCore> {
@@ -246,6 +254,7 @@ export class ShardCore {
       const outbox = outboxRecordsOf(entries, this.options.ledgerId, this.options.shard, this.lastOutboxId + 1);
       await this.store.commit({ entries, orders: [...orders.values()], snapshots, outbox });
       this.lastOutboxId += outbox.length;
+      for (const record of outbox) this.committedOutbox.push(record);
     } catch (err) {
       for (const actor of touched) this.actors.drop(actorKey(actor.state.tenantId, actor.state.memberId));
       // Reads in the batch may have seen the uncommitted state too, so they are refused as well.

@@ -46,7 +46,7 @@ export default async function runShardTask(task: ShardTask): Promise<BatchReply 
       return null; // the backends are open
     case 'batch': {
       const reply = await core.applyBatch(task.ops);
-      if (reply.stats.entries > 0) relay.kick();
+      if (reply.stats.entries > 0) relay.kick(core.takeCommittedOutbox());
       return reply;
     }
     case 'close':

@@ -2,7 +2,7 @@
 // only then advance the cursor. A publish that fails (bus down, timeout) is retried with backoff, so
 // every entry is published at least once, across outages and restarts (invariant 5).
 
-import type { LedgerStore } from '../ledger/store.js';
+import type { LedgerStore, OutboxRecord } from '../ledger/store.js';
 import type { EventPublisher } from './event-publisher.js';
 
 export interface OutboxRelayOptions {
@@ -22,6 +22,8 @@ export class OutboxRelay {
   private retryMs: number;
   private retryTimer: NodeJS.Timeout | undefined;
   private idle: Promise<void> = Promise.resolve();
+  /** Records just committed, handed over in memory so the steady state never reads the outbox back. */
+  private fresh: OutboxRecord[] = [];
 
   private constructor(
     private readonly store: LedgerStore,
@@ -48,8 +50,9 @@ export class OutboxRelay {
     return this.published;
   }
 
-  /** Called after each commit: starts a drain, or asks the running one to look again. */
-  kick(): void {
+  /** Called after each commit with its outbox records: starts a drain, or asks the running one to look again. */
+  kick(committed: OutboxRecord[] = []): void {
+    for (const record of committed) this.fresh.push(record);
     if (this.closed) return;
     if (this.running) {
       this.again = true;
@@ -73,10 +76,20 @@ export class OutboxRelay {
     await this.idle;
   }
 
+  /** The in-memory records, if they continue exactly where the cursor stands. */
+  private takeFresh(): OutboxRecord[] | undefined {
+    while (this.fresh.length > 0 && this.fresh[0].id <= this.published) this.fresh.shift();
+    if (this.fresh.length === 0 || this.fresh[0].id !== this.published + 1) {
+      this.fresh = [];
+      return undefined;
+    }
+    return this.fresh.splice(0, this.options.recordsPerRound);
+  }
+
   private async drain(): Promise<void> {
     try {
       for (;;) {
-        const records = await this.store.readOutbox(this.published, this.options.recordsPerRound);
+        const records = this.takeFresh() ?? (await this.store.readOutbox(this.published, this.options.recordsPerRound));
         if (records.length === 0) break;
         const envelopes = records.map((r) => r.envelope);
         for (const publisher of this.publishers) await publisher.publish(envelopes);
@@ -87,6 +100,7 @@ export class OutboxRelay {
         if (this.closed) break;
       }
     } catch (err) {
+      this.fresh = []; // after a failure the store is the source again
       this.options.onError?.(err);
       if (this.closed) return;
       const wait = this.retryMs;

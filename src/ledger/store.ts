@@ -70,7 +70,11 @@ export interface LedgerStore {
   outboxPosition(): Promise<OutboxPosition>;
   /** Outbox records with id > afterId, ascending, at most limit. */
   readOutbox(afterId: number, limit: number): Promise<OutboxRecord[]>;
-  /** Durably moves the published cursor to id (never backwards); records up to it may be dropped. */
+  /**
+   * Moves the published cursor to id (never backwards); records up to it may be dropped. A store may
+   * persist it lazily (with its next commit, at the latest on close): a cursor that lags after a crash
+   * only re-publishes, and batch ids make that harmless.
+   */
   markPublished(id: number): Promise<void>;
   close(): Promise<void>;
 }

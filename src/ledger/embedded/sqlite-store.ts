@@ -80,6 +80,9 @@ export class SqliteLedgerStore implements LedgerStore {
   private readonly stmt;
   private readonly commitTx: (batch: CommitBatch) => void;
   private readonly markPublishedTx: (id: number) => void;
+  /** Published cursor not yet written: it rides along with the next batch commit (or close). */
+  private pendingPublished = 0;
+  private writtenPublished = 0;
 
   constructor(options: SqliteStoreOptions) {
     mkdirSync(dirname(options.file), { recursive: true });
@@ -170,10 +173,11 @@ export class SqliteLedgerStore implements LedgerStore {
 
   async commit(batch: CommitBatch): Promise<void> {
     this.commitTx(batch);
+    this.writtenPublished = this.pendingPublished;
   }
 
   async outboxPosition(): Promise<OutboxPosition> {
-    const publishedId = this.stmt.publishedId.get()?.value ?? 0;
+    const publishedId = Math.max(this.stmt.publishedId.get()?.value ?? 0, this.pendingPublished);
     // Published records are dropped, so the newest id may survive only as the published cursor.
     const lastId = Math.max(this.stmt.lastOutboxId.get()?.id ?? 0, publishedId);
     return { lastId, publishedId };
@@ -185,12 +189,17 @@ export class SqliteLedgerStore implements LedgerStore {
       .map((row) => ({ id: row.id, envelope: JSON.parse(row.body) as EventEnvelope }));
   }
 
+  /**
+   * Deferred to the next commit's transaction instead of an fsync of its own: a cursor that lags
+   * after a crash only re-publishes batches, which the bus deduplicates by batch id.
+   */
   async markPublished(id: number): Promise<void> {
-    this.markPublishedTx(id);
+    if (id > this.pendingPublished) this.pendingPublished = id;
   }
 
   async close(): Promise<void> {
     if (this.db.open) {
+      this.flushPublished();
       this.db.pragma('wal_checkpoint(TRUNCATE)');
       this.db.close();
     }
@@ -200,6 +209,17 @@ export class SqliteLedgerStore implements LedgerStore {
    * An entry already stored under its seq is left as it is (a retried commit is a no-op), but an
    * idempotency key already taken by another entry aborts the whole batch: that would be a bug upstream.
    */
+  private flushPublished(): void {
+    if (this.pendingPublished > this.writtenPublished) this.markPublishedTx(this.pendingPublished);
+    this.writtenPublished = this.pendingPublished;
+  }
+
+  private writePublished(): void {
+    if (this.pendingPublished <= this.writtenPublished) return;
+    this.stmt.setPublished.run(this.pendingPublished);
+    this.stmt.dropPublished.run(this.pendingPublished);
+  }
+
   private writeBatch(batch: CommitBatch): void {
     const { insert, insertEntry, upsert, upsertSnapshot } = this.stmt;
     for (const e of batch.entries) {
@@ -225,6 +245,7 @@ export class SqliteLedgerStore implements LedgerStore {
     }
     for (const s of batch.snapshots) upsertSnapshot.run(s.tenantId, s.memberId, s.seq, JSON.stringify(s));
     for (const r of batch.outbox) this.stmt.insertOutbox.run(r.id, JSON.stringify(r.envelope));
+    this.writePublished();
   }
 }
 
