@@ -51,9 +51,9 @@ export class Engine {
         idleTimeout: Number.POSITIVE_INFINITY,
         maxQueue: Number.POSITIVE_INFINITY,
         workerData,
-        // The shard thread runs its outbox relay and bus clients between tasks, so its event loop
-        // must not be parked in Atomics.wait while idle.
-        atomics: 'disabled',
+        // With Redis or NATS the shard thread's clients and outbox relay need its event loop between
+        // tasks, so it must not park in Atomics.wait; the embedded default keeps the faster wake-up.
+        atomics: config.balances.kind === 'memory' && config.events.kind === 'memory' ? 'sync' : 'disabled',
         execArgv: workerExecArgv(workerFile),
       });
       mailboxes.push(
