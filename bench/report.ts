@@ -4,9 +4,13 @@ import type { Memory } from "./processes.js";
 
 export type Mode = "unary" | "batch";
 export type TargetName = "echo" | "engine";
-/** Engine backends: embedded (memory balances, in-process events) or private Redis + NATS JetStream. */
-export type Profile = "embedded" | "redis-nats";
-export const PROFILES: readonly Profile[] = ["embedded", "redis-nats"];
+/**
+ * Engine profiles: embedded (memory balances, in-process events, tenant without a program: the bare
+ * base rate), private Redis + NATS JetStream, or embedded with deploy/programs/example.yaml (tenant
+ * `example`, ~20 rules, campaigns and behaviours).
+ */
+export type Profile = "embedded" | "redis-nats" | "example-program";
+export const PROFILES: readonly Profile[] = ["embedded", "redis-nats", "example-program"];
 /** Row and summary name of an engine run with this profile ("engine" alone is embedded, as before). */
 export const engineVariant = (p: Profile) =>
 	p === "embedded" ? "engine" : `engine-${p}`;

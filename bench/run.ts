@@ -133,7 +133,7 @@ function parseProfiles(): Profile[] {
 	const names = raw
 		.split(",")
 		.map((p) => p.trim())
-		.flatMap((p) => (p === "both" ? [...PROFILES] : [p]));
+		.flatMap((p) => (p === "both" ? ["embedded", "redis-nats"] : [p]));
 	for (const p of names) {
 		if (!(PROFILES as readonly string[]).includes(p))
 			throw new Error(
@@ -205,6 +205,14 @@ const defaultLoad = (mode: Mode): LoadOptions => ({
 	warmupS: config.warmupS,
 });
 
+/** The example-program profile sends its commands to the example program's tenant. */
+function loadFor(variant: Variant, mode: Mode): LoadOptions {
+	const load = defaultLoad(mode);
+	return variant.profile === "example-program"
+		? { ...load, extra: ["--tenant", "example"] }
+		: load;
+}
+
 async function runLoad(
 	address: string,
 	mode: Mode,
@@ -268,6 +276,12 @@ function profileEnv(
 ): Record<string, string> {
 	if (profile === "embedded")
 		return { JIFEN_BALANCES: "memory", JIFEN_EVENTS: "memory" };
+	if (profile === "example-program")
+		return {
+			JIFEN_BALANCES: "memory",
+			JIFEN_EVENTS: "memory",
+			JIFEN_PROGRAMS_DIR: join(ROOT, "deploy", "programs"),
+		};
 	if (!servers) throw new Error("redis-nats: servers not started");
 	return servers.env;
 }
@@ -373,11 +387,11 @@ async function runTarget(
 		progress(
 			`${target} #${repeat + 1}: Earn x${config.concurrency} in flight, ${config.warmupS}s warmup + ${config.durationS}s`,
 		);
-		const unary = await runLoad(address, "unary");
+		const unary = await runLoad(address, "unary", loadFor(variant, "unary"));
 		progress(
 			`${target} #${repeat + 1}: SubmitBatch x${config.batchSize}, ${config.batchConcurrency} in flight`,
 		);
-		const batch = await runLoad(address, "batch");
+		const batch = await runLoad(address, "batch", loadFor(variant, "batch"));
 		const checkAlive = () => {
 			if (proc.child.exitCode !== null || proc.child.signalCode !== null)
 				throw new Error(`${target} died during the run:\n${proc.tail()}`);
@@ -550,6 +564,14 @@ async function main(): Promise<void> {
 		console.log(
 			`redis-nats servers' CPU during Earn + SubmitBatch (median, % of one core): redis-server ${cores((b) => b.redisCpuS)}, nats-server ${cores((b) => b.natsCpuS)}`,
 		);
+	const bare = summary[engineVariant("embedded")];
+	const rules = summary[engineVariant("example-program")];
+	if (bare && rules) {
+		const r = ratios(rules, bare);
+		console.log(
+			`example-program/embedded  SubmitBatch items/s ${r.batchItemsPerSec.toFixed(2)}x (>= 0.80: ${r.batchItemsPerSec >= 0.8 ? "pass" : "FAIL"})  Earn calls/s ${r.unaryCallsPerSec.toFixed(2)}x`,
+		);
+	}
 	if (config.touchMembers > 0 && !config.targets.includes("engine"))
 		progress("--touch-members: skipped (engine only)");
 

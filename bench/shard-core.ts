@@ -4,6 +4,7 @@
 // Usage: npx tsx bench/shard-core.ts [--batch 500] [--seconds 5] [--durability fsync|os] 
 //   Prints commands/s, CPU µs per command, and where the time went per store call.
 
+import { ProgramBook } from '../src/engine/program-book.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -28,7 +29,8 @@ const durability = values.durability === 'os' ? 'os' : 'fsync';
 const dir = mkdtempSync(join(tmpdir(), 'jifen-core-bench-'));
 const store = new SqliteLedgerStore({ file: join(dir, 'shard.db'), durability });
 const spent = timeStoreCalls(store);
-const core = await ShardCore.open(store, { actorCapacity: 250_000, snapshotEvery: 64, clock: Date.now, shard: 0, ledgerId: 'bench' });
+const core = await ShardCore.open(store, { actorCapacity: 250_000, snapshotEvery: 64, clock: Date.now, shard: 0, programs: new ProgramBook(),
+    ledgerId: 'bench' });
 const member = zipfSampler(1_000_000, 1.0);
 
 let counter = 0;

@@ -5,6 +5,8 @@ import { type ApiServer, startApiServer } from './api/server.js';
 import { ConfigError, loadConfig } from './config/config.js';
 import { AccountReader } from './engine/account-reader.js';
 import { EpochAuthority } from './engine/cache-epoch.js';
+import { defaultProgram } from './engine/program-book.js';
+import { ProgramRegistry } from './engine/program-registry.js';
 import { Engine } from './engine/engine.js';
 import { openBalanceCache } from './engine/shard-backends.js';
 import { EventHub } from './events/event-hub.js';
@@ -18,7 +20,15 @@ async function main(): Promise<void> {
   const epoch = new EpochAuthority();
   const hub = new EventHub();
   const unsubscribe = subscribeInProcess((envelopes) => hub.accept(envelopes));
-  const engine = await Engine.start(config, metrics, epoch);
+  const programs = await ProgramRegistry.open(config.dataDir);
+  if (config.programsDir) {
+    const { installed, errors } = await programs.installDirectory(config.programsDir);
+    if (errors.length > 0) throw new ConfigError(`JIFEN_PROGRAMS_DIR ${config.programsDir}: ${errors.join('; ')}`);
+    for (const p of installed) console.log(`jifen: program of tenant ${p.tenantId} installed as version ${p.version}`);
+  }
+  const clock = () => Date.now() + config.clockOffsetMs;
+  const programFor = (tenantId: string) => programs.programFor(tenantId) ?? defaultProgram(tenantId);
+  const engine = await Engine.start(config, metrics, epoch, programs.programs());
   // The front's own cache client serves GetAccount; losing its connection means the cache may have
   // restarted empty or older, so a new epoch starts and nothing cached before is trusted.
   const cache = await openBalanceCache(config.balances, engine.ledgerId);
@@ -28,10 +38,11 @@ async function main(): Promise<void> {
   try {
     api = await startApiServer(config.grpcAddr, {
       engine,
-      accounts: new AccountReader(engine, cache, epoch),
+      accounts: new AccountReader(engine, cache, epoch, programFor, clock),
+      programs,
       hub,
       metrics,
-      clock: Date.now,
+      clock,
       maxFutureSkewMs: config.maxFutureSkewMs,
       maxLatenessMs: config.maxLatenessMs,
     });

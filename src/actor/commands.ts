@@ -51,7 +51,111 @@ export interface AdjustCommand extends Keyed {
   operator: string;
 }
 
-export type WriteCommand = EarnCommand | RedeemCommand | ReverseCommand | AdjustCommand;
+export interface EnrollCommand extends Keyed {
+  kind: 'enroll';
+  birthday: { month: number; day: number } | undefined;
+  /** Member id of the referrer in the same tenant, '' for none. */
+  referrerMemberId: string;
+  channel: string;
+  occurredAt: number;
+}
+
+export interface ActivityCommand extends Keyed {
+  kind: 'activity';
+  /** check_in, profile_completed, share, review, survey, follow, or a name the program defines. */
+  activity: string;
+  /** What the activity was about (the reviewed order, the shared product); '' when none. */
+  targetId: string;
+  occurredAt: number;
+}
+
+/** 积分抵现 at checkout: set points aside for an order until it is paid (capture) or cancelled (release). */
+export interface HoldCommand extends Keyed {
+  kind: 'hold';
+  points: number;
+  /** How long the hold lasts before it releases by itself (ms). */
+  ttlMs: number;
+  orderId: string;
+  /** The order's amount (minor units) when given: the points may pay at most the program's share of it. */
+  orderAmountMinor: number;
+}
+
+export interface CaptureHoldCommand extends Keyed {
+  kind: 'capture';
+  holdId: string;
+  /** Points to spend from the hold; 0 = all of it. The rest returns to the member. */
+  points: number;
+}
+
+export interface ReleaseHoldCommand extends Keyed {
+  kind: 'release';
+  holdId: string;
+}
+
+export type TransferKind = 'member' | 'donation' | 'partner';
+
+/** 转赠 to another member, 积分捐赠 to the tenant's charity account, or 跨界兑换 to a partner. */
+export interface TransferCommand extends Keyed {
+  kind: 'transfer';
+  transferKind: TransferKind;
+  /** member: the receiving member; donation: filled from the program's charity account; partner: ''. */
+  toMemberId: string;
+  points: number;
+  /** partner only: which partner, and the partner's reference for the conversion. */
+  partnerId: string;
+  partnerReference: string;
+  reason: string;
+}
+
+/** Sent by the engine: the receiving side of a transfer, applied once (key `§transfer:<transfer id>`). */
+export interface TransferInCommand extends Keyed {
+  kind: 'transferIn';
+  transferId: string;
+  fromMemberId: string;
+  points: number;
+  transferKind: TransferKind;
+}
+
+/**
+ * Sent by the engine, never by clients: the referrer's reward once the member it referred placed a
+ * first qualifying order. Key `§referral:<referred member>`, so redelivery applies it once.
+ */
+export interface ReferralRewardCommand extends Keyed {
+  kind: 'referral';
+  referredMemberId: string;
+}
+
+/**
+ * Written by the engine's scheduler, never by clients: expire the lots due by `dueBy`, and review
+ * the tier when its validity has ended. Keys are derived from the due instant, so a rerun after a
+ * crash is an idempotent retry.
+ */
+export interface HousekeepCommand extends Keyed {
+  kind: 'housekeep';
+}
+
+/**
+ * Idempotency key of a command the engine sends itself. Client keys are printable ASCII, so the
+ * '§' prefix keeps the two namespaces apart: no client key can collide with (and block) one of these.
+ */
+export function engineKey(name: string): string {
+  return `\u00a7${name}`;
+}
+
+export type WriteCommand =
+  | EarnCommand
+  | RedeemCommand
+  | ReverseCommand
+  | AdjustCommand
+  | EnrollCommand
+  | ActivityCommand
+  | HousekeepCommand
+  | ReferralRewardCommand
+  | HoldCommand
+  | CaptureHoldCommand
+  | ReleaseHoldCommand
+  | TransferCommand
+  | TransferInCommand;
 
 export interface GetAccountQuery extends Addressed {
   kind: 'getAccount';
@@ -65,11 +169,17 @@ export interface ListEntriesQuery extends Addressed {
   limit: number;
 }
 
-export type Query = GetAccountQuery | ListEntriesQuery;
+/** How many points an order may use at checkout, and what they are worth. */
+export interface QuoteRedemptionQuery extends Addressed {
+  kind: 'quote';
+  orderAmountMinor: number;
+}
+
+export type Query = GetAccountQuery | ListEntriesQuery | QuoteRedemptionQuery;
 
 /** One unit of work for a shard: a write or a read of one member. */
 export type ShardOp = WriteCommand | Query;
 
 export function isWrite(op: ShardOp): op is WriteCommand {
-  return op.kind === 'earn' || op.kind === 'redeem' || op.kind === 'reverse' || op.kind === 'adjust';
+  return op.kind !== 'getAccount' && op.kind !== 'listEntries' && op.kind !== 'quote';
 }

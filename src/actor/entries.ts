@@ -1,6 +1,6 @@
 // Ledger entries: the append-only truth. A member's state is the fold of its entries (see state.ts).
 
-export type EntryType = 'earn' | 'redeem' | 'reverse' | 'adjust' | 'expire';
+export type EntryType = 'earn' | 'redeem' | 'reverse' | 'adjust' | 'expire' | 'enroll' | 'activity' | 'tier' | 'referral' | 'notice' | 'hold' | 'capture' | 'release' | 'transfer_out' | 'transfer_in';
 
 /** Sentinel expiry for lots that never expire; sorts after every real date. */
 export const NEVER_EXPIRES = 0;
@@ -26,6 +26,78 @@ export interface LedgerEntry {
   expiresAt: number;
   /** Fingerprint of the command that produced the entry, to tell a retry from a conflicting reuse of its key. */
   payloadHash: string;
+  /** What the program decided beyond the points; absent on entries decided without a program. */
+  detail?: EntryDetail;
+}
+
+/** One rule's share of an entry's points. */
+export interface BreakdownLine {
+  ruleId: string;
+  points: number;
+}
+
+export interface TierChange {
+  from: string;
+  to: string;
+  /** When the new level is reviewed; 0 = never (the first level). */
+  validUntil: number;
+  reason: 'upgrade' | 'retain' | 'downgrade';
+}
+
+/**
+ * Everything the fold needs to rebuild a member's program state (caps, tier metric, streaks …) from
+ * the entry alone, so replay never re-evaluates rules under a later program version.
+ */
+export interface EntryDetail {
+  programVersion: number;
+  breakdown: BreakdownLine[];
+  /** Part of a positive entry's points that only becomes available at availableAt. */
+  pendingPoints: number;
+  availableAt: number;
+  /** Local day and month (tenant time zone) the breakdown counts against for caps; '' = none. */
+  dayKey: string;
+  monthKey: string;
+  /** Change of the tier's qualifying metric in local month metricMonth (negative for refunds). */
+  metricMonth: string;
+  metricDelta: number;
+  tierChange: TierChange | undefined;
+  activity: { behaviourId: string; activity: string; targetId: string; streak: number } | undefined;
+  enrolment: { birthday: { month: number; day: number } | undefined; referrer: string; channel: string } | undefined;
+  /** earn: this order qualified the member's referrer for its reward; referral: whom the reward is for. */
+  referral?: { referrerMemberId: string; referredMemberId: string };
+  /** notice: the points that expire at expiresAt (an expiring-soon notice, no points move). */
+  expiringSoon?: { points: number; expiresAt: number };
+  /** hold: the hold set up; capture / release: the hold settled (points = what was captured). */
+  hold?: { holdId: string; points: number; expiresAt: number; orderId: string };
+  /** transfer_out / transfer_in: one transfer id on both sides; partner conversions name the partner and its units. */
+  transfer?: {
+    transferId: string;
+    kind: 'member' | 'donation' | 'partner';
+    counterparty: string;
+    partnerId: string;
+    partnerReference: string;
+    partnerUnits: number;
+  };
+  /** reverse: the refunded order's lot, taken from first. */
+  reverseLot?: { expiresAt: number; availableAt: number };
+  /** Spendable balance right after the entry, when it differs from balanceAfter (pending or lapsed lots). */
+  availableAfter?: number;
+}
+
+export function emptyDetail(programVersion: number): EntryDetail {
+  return {
+    programVersion,
+    breakdown: [],
+    pendingPoints: 0,
+    availableAt: 0,
+    dayKey: '',
+    monthKey: '',
+    metricMonth: '',
+    metricDelta: 0,
+    tierChange: undefined,
+    activity: undefined,
+    enrolment: undefined,
+  };
 }
 
 /** Globally unique and deterministic, so a retry after a crash returns the same id. */
@@ -42,4 +114,9 @@ export interface OrderRecord {
   points: number;
   refundedMinor: number;
   reversedPoints: number;
+  /** Local month the order counted in for the tier metric, so a refund takes it back from the same month. */
+  metricMonth?: string;
+  /** The lot the order's points went to (expiry, and when its pending part becomes available), so a refund takes from it first. */
+  lotExpiresAt?: number;
+  lotAvailableAt?: number;
 }

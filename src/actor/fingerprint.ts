@@ -21,6 +21,35 @@ export function payloadFingerprint(cmd: WriteCommand): string {
     case 'adjust':
       text = `adjust\u0000${cmd.points}\u0000${cmd.reason}\u0000${cmd.operator}`;
       break;
+    case 'enroll': {
+      const birthday = cmd.birthday ? `${cmd.birthday.month}-${cmd.birthday.day}` : '';
+      text = `enroll\u0000${birthday}\u0000${cmd.referrerMemberId}\u0000${cmd.channel}\u0000${cmd.occurredAt}`;
+      break;
+    }
+    case 'activity':
+      text = `activity\u0000${cmd.activity}\u0000${cmd.targetId}\u0000${cmd.occurredAt}`;
+      break;
+    case 'housekeep':
+      text = 'housekeep';
+      break;
+    case 'referral':
+      text = `referral\u0000${cmd.referredMemberId}`;
+      break;
+    case 'hold':
+      text = `hold\u0000${cmd.points}\u0000${cmd.ttlMs}\u0000${cmd.orderId}\u0000${cmd.orderAmountMinor}`;
+      break;
+    case 'capture':
+      text = `capture\u0000${cmd.holdId}\u0000${cmd.points}`;
+      break;
+    case 'release':
+      text = `release\u0000${cmd.holdId}`;
+      break;
+    case 'transfer':
+      text = `transfer\u0000${cmd.transferKind}\u0000${cmd.toMemberId}\u0000${cmd.points}\u0000${cmd.partnerId}\u0000${cmd.partnerReference}\u0000${cmd.reason}`;
+      break;
+    case 'transferIn':
+      text = `transferIn\u0000${cmd.transferId}\u0000${cmd.fromMemberId}\u0000${cmd.points}`;
+      break;
   }
   return fnv1a64(text);
 }

@@ -12,7 +12,16 @@ export type RejectionKind =
   | 'MailboxFull'
   | 'DeadlineExceeded'
   | 'ShuttingDown'
-  | 'CommitFailed';
+  | 'CommitFailed'
+  | 'AlreadyEnrolled'
+  | 'ActivityRefused'
+  | 'NothingDue'
+  | 'ProgramVersionConflict'
+  | 'ProgramNotFound'
+  | 'HoldNotOpen'
+  | 'HoldBeyondOrderShare'
+  | 'TransferRefused'
+  | 'TransferLimit';
 
 export interface Rejection {
   kind: RejectionKind;
@@ -60,6 +69,33 @@ export const reject = {
     message: 'deadline passed before the command reached its shard; nothing was applied',
   }),
   shuttingDown: (): Rejection => ({ kind: 'ShuttingDown', message: 'engine is shutting down; retry on another node' }),
+  alreadyEnrolled: (tenantId: string, memberId: string): Rejection => ({
+    kind: 'AlreadyEnrolled',
+    message: `member ${memberId} of tenant ${tenantId} is already enrolled`,
+  }),
+  activityRefused: (why: string): Rejection => ({ kind: 'ActivityRefused', message: why }),
+  nothingDue: (tenantId: string, memberId: string): Rejection => ({
+    kind: 'NothingDue',
+    message: `nothing is due for member ${memberId} of tenant ${tenantId}`,
+  }),
+  programVersionConflict: (tenantId: string, expected: number, current: number): Rejection => ({
+    kind: 'ProgramVersionConflict',
+    message: `program of tenant ${tenantId} is at version ${current}, not the expected_version ${expected}`,
+  }),
+  programNotFound: (tenantId: string, version: number): Rejection => ({
+    kind: 'ProgramNotFound',
+    message: version === 0 ? `tenant ${tenantId} has no program` : `tenant ${tenantId} has no program version ${version}`,
+  }),
+  holdNotOpen: (holdId: string, why: string): Rejection => ({ kind: 'HoldNotOpen', message: `hold ${holdId} ${why}` }),
+  holdBeyondOrderShare: (points: number, limit: number): Rejection => ({
+    kind: 'HoldBeyondOrderShare',
+    message: `${points} points exceed what this order may still use (${limit}: the program's share of the order at its rate, less its open holds)`,
+  }),
+  transferRefused: (why: string): Rejection => ({ kind: 'TransferRefused', message: `transfer refused: ${why}` }),
+  transferLimit: (limit: number, sent: number, wanted: number): Rejection => ({
+    kind: 'TransferLimit',
+    message: `daily transfer limit ${limit} points: ${sent} already sent today, ${wanted} more requested`,
+  }),
   commitFailed: (cause: string): Rejection => ({
     kind: 'CommitFailed',
     message: `ledger commit failed (${cause}); nothing was applied, retry with the same idempotency key`,

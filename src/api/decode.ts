@@ -2,8 +2,16 @@
 // a SubmitBatch) and is thrown as a RejectionError, which api/status.ts maps to INVALID_ARGUMENT.
 
 import type {
+  ActivityCommand,
   AdjustCommand,
+  CaptureHoldCommand,
+  HoldCommand,
+  QuoteRedemptionQuery,
+  ReleaseHoldCommand,
+  TransferCommand,
+  TransferKind,
   EarnCommand,
+  EnrollCommand,
   GetAccountQuery,
   LineItem,
   ListEntriesQuery,
@@ -15,9 +23,16 @@ import { reject } from '../actor/rejections.js';
 import { RejectionError } from './status.js';
 import type {
   AdjustRequestMsg,
+  CaptureHoldRequestMsg,
   CommandMsg,
+  HoldRequestMsg,
+  QuoteRedemptionRequestMsg,
+  ReleaseHoldRequestMsg,
+  TransferRequestMsg,
   EarnRequestMsg,
+  EnrollRequestMsg,
   GetAccountRequestMsg,
+  RecordActivityRequestMsg,
   ListEntriesRequestMsg,
   RedeemRequestMsg,
   ReverseRequestMsg,
@@ -88,6 +103,111 @@ export function decodeAdjust(m: AdjustRequestMsg, at = ''): AdjustCommand {
   };
 }
 
+export function decodeEnroll(m: EnrollRequestMsg, time: TimeBounds, at = ''): EnrollCommand {
+  const keys = keyed(m, at);
+  const referrer = m.referrer_member_id ? id(m.referrer_member_id, `${at}referrer_member_id`) : '';
+  if (referrer === keys.memberId) throw invalid(`${at}referrer_member_id`, 'must not be the member itself');
+  return {
+    kind: 'enroll',
+    ...keys,
+    birthday: m.birthday ? birthday(m.birthday, `${at}birthday`) : undefined,
+    referrerMemberId: referrer,
+    channel: optionalText(m.channel, `${at}channel`, 64),
+    occurredAt: occurredAt(m.occurred_at, time, `${at}occurred_at`),
+  };
+}
+
+const ACTIVITY = /^[a-z][a-z0-9_]{0,63}$/;
+
+export function decodeRecordActivity(m: RecordActivityRequestMsg, time: TimeBounds, at = ''): ActivityCommand {
+  if (!ACTIVITY.test(m.activity ?? '')) {
+    throw invalid(`${at}activity`, 'must be a lowercase activity name (check_in, share, review …), at most 64 characters');
+  }
+  return {
+    kind: 'activity',
+    ...keyed(m, at),
+    activity: m.activity,
+    targetId: m.target_id ? printable(m.target_id, `${at}target_id`) : '',
+    occurredAt: occurredAt(m.occurred_at, time, `${at}occurred_at`),
+  };
+}
+
+/** Month 1..12 and a day that exists in that month in some year (29 February allowed). */
+function birthday(b: { month: number; day: number }, field: string): { month: number; day: number } {
+  if (!Number.isInteger(b.month) || b.month < 1 || b.month > 12) throw invalid(`${field}.month`, 'must be 1..12');
+  const days = new Date(Date.UTC(2024, b.month, 0)).getUTCDate();
+  if (!Number.isInteger(b.day) || b.day < 1 || b.day > days) throw invalid(`${field}.day`, `must be 1..${days}`);
+  return { month: b.month, day: b.day };
+}
+
+/** A hold lasts 15 minutes unless the request says otherwise (the program caps it). */
+const DEFAULT_HOLD_SECONDS = 900;
+/** hold_id is the hold's entry id, `<tenant>:<member>:<seq>`. */
+const HOLD_ID = /^[^:]+:[^:]+:[1-9][0-9]{0,14}$/;
+
+export function decodeHold(m: HoldRequestMsg, at = ''): HoldCommand {
+  const ttlSeconds = m.ttl_seconds ? positiveInt(m.ttl_seconds, `${at}ttl_seconds`) : DEFAULT_HOLD_SECONDS;
+  return {
+    kind: 'hold',
+    ...keyed(m, at),
+    points: positiveInt(m.points, `${at}points`),
+    ttlMs: ttlSeconds * 1000,
+    orderId: printable(m.order_id, `${at}order_id`),
+    orderAmountMinor: nonNegativeInt(m.order_amount_minor ?? 0, `${at}order_amount_minor`),
+  };
+}
+
+export function decodeCaptureHold(m: CaptureHoldRequestMsg, at = ''): CaptureHoldCommand {
+  return {
+    kind: 'capture',
+    ...keyed(m, at),
+    holdId: holdId(m, at),
+    points: nonNegativeInt(m.points ?? 0, `${at}points`),
+  };
+}
+
+export function decodeReleaseHold(m: ReleaseHoldRequestMsg, at = ''): ReleaseHoldCommand {
+  return { kind: 'release', ...keyed(m, at), holdId: holdId(m, at) };
+}
+
+const TRANSFER_KINDS: Record<string, TransferKind> = {
+  TRANSFER_KIND_MEMBER: 'member',
+  TRANSFER_KIND_DONATION: 'donation',
+  TRANSFER_KIND_PARTNER: 'partner',
+};
+
+export function decodeTransfer(m: TransferRequestMsg, at = ''): TransferCommand {
+  const transferKind = TRANSFER_KINDS[m.kind];
+  if (!transferKind) throw invalid(`${at}kind`, 'must be TRANSFER_KIND_MEMBER, TRANSFER_KIND_DONATION or TRANSFER_KIND_PARTNER');
+  const keys = keyed(m, at);
+  const toMemberId = transferKind === 'member' ? id(m.to_member_id, `${at}to_member_id`) : '';
+  if (transferKind !== 'member' && m.to_member_id) throw invalid(`${at}to_member_id`, 'is only for TRANSFER_KIND_MEMBER');
+  if (toMemberId === keys.memberId) throw invalid(`${at}to_member_id`, 'must not be the sender');
+  const partner = transferKind === 'partner';
+  return {
+    kind: 'transfer',
+    ...keys,
+    transferKind,
+    toMemberId,
+    points: positiveInt(m.points, `${at}points`),
+    partnerId: partner ? id(m.partner_id, `${at}partner_id`) : '',
+    partnerReference: partner ? printable(m.partner_reference, `${at}partner_reference`) : '',
+    reason: optionalText(m.reason, `${at}reason`, 256),
+  };
+}
+
+export function decodeQuoteRedemption(m: QuoteRedemptionRequestMsg): QuoteRedemptionQuery {
+  return { kind: 'quote', ...member(m, ''), orderAmountMinor: positiveInt(m.order_amount_minor, 'order_amount_minor') };
+}
+
+/** A hold belongs to the member named in the request: its id starts with that tenant and member. */
+function holdId(m: { hold_id: string; tenant_id: string; member_id: string }, at: string): string {
+  const value = m.hold_id ?? '';
+  if (!HOLD_ID.test(value)) throw invalid(`${at}hold_id`, 'must be a hold_id returned by Hold');
+  if (!value.startsWith(`${m.tenant_id}:${m.member_id}:`)) throw invalid(`${at}hold_id`, 'belongs to another member');
+  return value;
+}
+
 export function decodeCommand(c: CommandMsg, time: TimeBounds, at: string): WriteCommand {
   switch (c.command) {
     case 'earn':
@@ -98,8 +218,20 @@ export function decodeCommand(c: CommandMsg, time: TimeBounds, at: string): Writ
       return decodeReverse(c.reverse as ReverseRequestMsg, `${at}.reverse.`);
     case 'adjust':
       return decodeAdjust(c.adjust as AdjustRequestMsg, `${at}.adjust.`);
+    case 'enroll':
+      return decodeEnroll(c.enroll as EnrollRequestMsg, time, `${at}.enroll.`);
+    case 'activity':
+      return decodeRecordActivity(c.activity as RecordActivityRequestMsg, time, `${at}.activity.`);
+    case 'hold':
+      return decodeHold(c.hold as HoldRequestMsg, `${at}.hold.`);
+    case 'capture':
+      return decodeCaptureHold(c.capture as CaptureHoldRequestMsg, `${at}.capture.`);
+    case 'release':
+      return decodeReleaseHold(c.release as ReleaseHoldRequestMsg, `${at}.release.`);
+    case 'transfer':
+      return decodeTransfer(c.transfer as TransferRequestMsg, `${at}.transfer.`);
     default:
-      throw invalid(at, 'must set one of earn, redeem, reverse, adjust');
+      throw invalid(at, 'must set one of earn, redeem, reverse, adjust, enroll, activity, hold, capture, release, transfer');
   }
 }
 

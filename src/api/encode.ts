@@ -2,7 +2,7 @@
 
 import type { WriteCommand } from '../actor/commands.js';
 import { NEVER_EXPIRES } from '../actor/entries.js';
-import type { AccountView, EntryPage, OpResult, WriteResult } from '../actor/results.js';
+import type { AccountView, EntryPage, OpResult, RedemptionQuote, WriteResult } from '../actor/results.js';
 import { pageTokenOf } from './decode.js';
 import { statusName, statusOf } from './status.js';
 import { timestampOf } from './wire.js';
@@ -13,14 +13,52 @@ const ENTRY_TYPES = {
   reverse: 'ENTRY_TYPE_REVERSE',
   adjust: 'ENTRY_TYPE_ADJUST',
   expire: 'ENTRY_TYPE_EXPIRE',
+  enroll: 'ENTRY_TYPE_ENROLL',
+  activity: 'ENTRY_TYPE_ACTIVITY',
+  tier: 'ENTRY_TYPE_TIER',
+  referral: 'ENTRY_TYPE_REFERRAL',
+  notice: 'ENTRY_TYPE_NOTICE',
+  hold: 'ENTRY_TYPE_HOLD',
+  capture: 'ENTRY_TYPE_CAPTURE',
+  release: 'ENTRY_TYPE_RELEASE',
+  transfer_out: 'ENTRY_TYPE_TRANSFER_OUT',
+  transfer_in: 'ENTRY_TYPE_TRANSFER_IN',
 } as const;
 
-/** Earn and Reverse report the points moved; Redeem and Adjust echo only the balance (their points are in the request). */
+/**
+ * Writes that award or claw back points report the points moved (and, from a program, the rules
+ * behind them); Redeem and Adjust echo only the balance (their points are in the request).
+ */
 export function encodeWrite(kind: WriteCommand['kind'], r: WriteResult): Record<string, unknown> {
-  if (kind === 'earn' || kind === 'reverse') {
-    return { entry_id: r.entryId, points: r.points, balance: r.balance, seq: r.seq };
+  const moved = { entry_id: r.entryId, points: r.points, balance: r.balance, seq: r.seq };
+  switch (kind) {
+    case 'earn':
+      return {
+        ...moved,
+        breakdown: breakdownOf(r.breakdown),
+        pending: r.pending,
+        available_at: r.availableAt > 0 ? timestampOf(r.availableAt) : null,
+        program_version: r.programVersion,
+      };
+    case 'reverse':
+      return moved;
+    case 'enroll':
+      return { ...moved, breakdown: breakdownOf(r.breakdown) };
+    case 'activity':
+      return { ...moved, breakdown: breakdownOf(r.breakdown), streak: r.streak };
+    case 'hold':
+      return { hold_id: r.holdId, points: r.holdPoints, balance: r.balance, seq: r.seq, expires_at: timestampOf(r.holdExpiresAt) };
+    case 'capture':
+      return moved;
+    case 'transfer':
+      return { transfer_id: r.transferId, entry_id: r.entryId, points: r.points, balance: r.balance, seq: r.seq, partner_units: r.partnerUnits };
+    default:
+      return { entry_id: r.entryId, balance: r.balance, seq: r.seq };
   }
-  return { entry_id: r.entryId, balance: r.balance, seq: r.seq };
+}
+
+function breakdownOf(lines: { ruleId: string; points: number }[]): { rule_id: string; points: number }[] {
+  return lines.map((line) => ({ rule_id: line.ruleId, points: line.points }));
 }
 
 export function encodeAccount(a: AccountView): Record<string, unknown> {
@@ -36,8 +74,20 @@ export function encodeAccount(a: AccountView): Record<string, unknown> {
         points: l.points,
         expires_at: l.expiresAt === NEVER_EXPIRES ? null : timestampOf(l.expiresAt),
       })),
+      pending: a.pending,
+      held: a.held,
+      expiring: a.expiring.map((e) => ({ points: e.points, expires_at: timestampOf(e.expiresAt) })),
+      tier: a.tier,
+      tier_name: a.tierName,
+      tier_valid_until: a.tierValidUntil > 0 ? timestampOf(a.tierValidUntil) : null,
+      tier_progress: { metric: a.tierMetric, next_tier: a.nextTier, needed: a.nextTierNeeded },
+      enrolled: a.enrolled,
     },
   };
+}
+
+export function encodeQuote(q: RedemptionQuote): Record<string, unknown> {
+  return { max_points: q.maxPoints, cash_minor: q.cashMinor, available: q.available, points_per: q.points, minor_per: q.perMinor };
 }
 
 export function encodeEntryPage(p: EntryPage): Record<string, unknown> {
@@ -54,6 +104,14 @@ export function encodeEntryPage(p: EntryPage): Record<string, unknown> {
       operator: e.operator,
       amount_minor: e.amountMinor,
       created_at: timestampOf(e.createdAt),
+      program_version: e.programVersion,
+      breakdown: breakdownOf(e.breakdown),
+      tier_after: e.tierAfter,
+      transfer_id: e.transferId,
+      counterparty: e.counterparty,
+      partner_reference: e.partnerReference,
+      partner_units: e.partnerUnits,
+      hold_id: e.holdId,
     })),
     next_page_token: pageTokenOf(p.nextAfterSeq),
   };

@@ -1,6 +1,6 @@
 // PointsService handlers: decode → validate → engine → encode. Errors leave through api/status.ts only.
 
-import * as grpc from '@grpc/grpc-js';
+import type * as grpc from '@grpc/grpc-js';
 import type { ShardOp, WriteCommand } from '../actor/commands.js';
 import type { OpResult } from '../actor/results.js';
 import type { AccountReader } from '../engine/account-reader.js';
@@ -12,14 +12,22 @@ import {
   decodeAdjust,
   decodeBatchSize,
   decodeCommand,
+  decodeCaptureHold,
   decodeEarn,
+  decodeEnroll,
   decodeGetAccount,
+  decodeHold,
+  decodeQuoteRedemption,
+  decodeReleaseHold,
+  decodeTransfer,
+  decodeRecordActivity,
   decodeListEntries,
   decodeRedeem,
   decodeReverse,
 } from './decode.js';
-import { encodeAccount, encodeBatchError, encodeBatchResult, encodeEntryPage, encodeWrite } from './encode.js';
-import { RejectionError, rejectionOfError, statusName } from './status.js';
+import { encodeAccount, encodeBatchError, encodeBatchResult, encodeEntryPage, encodeQuote, encodeWrite } from './encode.js';
+import { RejectionError, rejectionOfError } from './status.js';
+import { unary } from './unary-call.js';
 import { watchEventsHandler } from './watch-events.js';
 import type { SubmitBatchRequestMsg } from './wire.js';
 
@@ -32,8 +40,6 @@ export interface PointsServiceDeps {
   maxFutureSkewMs: number;
   maxLatenessMs: number;
 }
-
-type Handler = (call: grpc.ServerUnaryCall<any, any>, callback: grpc.sendUnaryData<any>) => void;
 
 export function pointsServiceHandlers(deps: PointsServiceDeps): grpc.UntypedServiceImplementation {
   const { engine } = deps;
@@ -56,6 +62,15 @@ export function pointsServiceHandlers(deps: PointsServiceDeps): grpc.UntypedServ
     ),
     ListEntries: unary(deps, 'ListEntries', async (req, deadline) =>
       encodeEntryPage(acceptedValue(await engine.submit(decodeListEntries(req), deadline))),
+    ),
+    Enroll: unary(deps, 'Enroll', write((req) => decodeEnroll(req, time()))),
+    RecordActivity: unary(deps, 'RecordActivity', write((req) => decodeRecordActivity(req, time()))),
+    Hold: unary(deps, 'Hold', write((req) => decodeHold(req))),
+    CaptureHold: unary(deps, 'CaptureHold', write((req) => decodeCaptureHold(req))),
+    ReleaseHold: unary(deps, 'ReleaseHold', write((req) => decodeReleaseHold(req))),
+    Transfer: unary(deps, 'Transfer', write((req) => decodeTransfer(req))),
+    QuoteRedemption: unary(deps, 'QuoteRedemption', async (req, deadline) =>
+      encodeQuote(acceptedValue(await engine.submit(decodeQuoteRedemption(req), deadline))),
     ),
     SubmitBatch: unary(deps, 'SubmitBatch', (req, deadline) => submitBatch(engine, req, time(), deadline)),
     WatchEvents: watchEventsHandler(deps.hub, deps.metrics),
@@ -96,44 +111,4 @@ async function submitBatch(
 function acceptedValue<T>(result: OpResult): T {
   if (!result.ok) throw new RejectionError(result.rejection);
   return result.value as T;
-}
-
-function unary(
-  deps: PointsServiceDeps,
-  method: string,
-  run: (req: any, deadline: number) => Promise<Record<string, unknown>>,
-): Handler {
-  const { metrics } = deps;
-  const seconds = metrics.rpcSeconds.labels(method);
-  return (call, callback) => {
-    const started = performance.now();
-    const finish = (code: grpc.status) => {
-      seconds.observe((performance.now() - started) / 1000);
-      metrics.rpcs.inc({ method, code: statusName(code) });
-    };
-    let promise: Promise<Record<string, unknown>>;
-    try {
-      promise = run(call.request, deadlineOf(call));
-    } catch (err) {
-      promise = Promise.reject(err);
-    }
-    promise.then(
-      (response) => {
-        finish(grpc.status.OK);
-        callback(null, response);
-      },
-      (err: unknown) => {
-        const { code, message } = rejectionOfError(err);
-        if (code === grpc.status.INTERNAL) console.error(`${method} failed:`, err);
-        finish(code);
-        callback({ code, details: message });
-      },
-    );
-  };
-}
-
-function deadlineOf(call: grpc.ServerUnaryCall<unknown, unknown>): number {
-  const deadline = call.getDeadline();
-  if (deadline instanceof Date) return deadline.getTime();
-  return Number.isFinite(deadline) ? deadline : Number.POSITIVE_INFINITY;
 }

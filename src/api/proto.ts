@@ -10,6 +10,7 @@ export const PROTO_DIR = ['../../proto', '../../../proto']
   .map((rel) => fileURLToPath(new URL(rel, import.meta.url)))
   .find((dir) => existsSync(dir)) as string;
 export const POINTS_PROTO = 'jifen/v1/points.proto';
+export const ADMIN_PROTO = 'jifen/v1/admin.proto';
 
 export const LOADER_OPTIONS: protoLoader.Options = {
   keepCase: true,
@@ -20,10 +21,14 @@ export const LOADER_OPTIONS: protoLoader.Options = {
   includeDirs: [PROTO_DIR],
 };
 
-export function loadPointsPackage(): { definition: protoLoader.PackageDefinition; service: grpc.ServiceDefinition } {
-  const definition = protoLoader.loadSync(POINTS_PROTO, LOADER_OPTIONS);
+export function loadPointsPackage(): {
+  definition: protoLoader.PackageDefinition;
+  service: grpc.ServiceDefinition;
+  adminService: grpc.ServiceDefinition;
+} {
+  const definition = protoLoader.loadSync([POINTS_PROTO, ADMIN_PROTO], LOADER_OPTIONS);
   const loaded = grpc.loadPackageDefinition(definition) as unknown as {
-    jifen: { v1: { PointsService: grpc.ServiceClientConstructor } };
+    jifen: { v1: { PointsService: grpc.ServiceClientConstructor; AdminService: grpc.ServiceClientConstructor } };
   };
-  return { definition, service: loaded.jifen.v1.PointsService.service };
+  return { definition, service: loaded.jifen.v1.PointsService.service, adminService: loaded.jifen.v1.AdminService.service };
 }

@@ -5,6 +5,7 @@ import * as grpc from '@grpc/grpc-js';
 import { ReflectionService } from '@grpc/reflection';
 import * as protoLoader from '@grpc/proto-loader';
 import { HealthImplementation, protoPath as healthProtoPath } from 'grpc-health-check';
+import { type AdminServiceDeps, adminServiceHandlers } from './admin-service.js';
 import { loadPointsPackage } from './proto.js';
 import { type PointsServiceDeps, pointsServiceHandlers } from './points-service.js';
 
@@ -18,13 +19,14 @@ export interface ApiServer {
   close(graceMs: number): Promise<void>;
 }
 
-export async function startApiServer(address: string, deps: PointsServiceDeps): Promise<ApiServer> {
-  const { definition, service } = loadPointsPackage();
+export async function startApiServer(address: string, deps: PointsServiceDeps & AdminServiceDeps): Promise<ApiServer> {
+  const { definition, service, adminService } = loadPointsPackage();
   const server = new grpc.Server({
     'grpc.max_receive_message_length': 16 * 1024 * 1024,
     'grpc.keepalive_permit_without_calls': 1,
   });
   server.addService(service, pointsServiceHandlers(deps));
+  server.addService(adminService, adminServiceHandlers(deps));
   const health = new HealthImplementation({ '': 'SERVING', [SERVICE_NAME]: 'SERVING' });
   health.addToServer(server);
   // Reflection describes every service served, so grpcurl needs no proto file for health checks either.

@@ -23,6 +23,15 @@ const CODES: Record<RejectionKind, status> = {
   DeadlineExceeded: status.DEADLINE_EXCEEDED,
   ShuttingDown: status.UNAVAILABLE,
   CommitFailed: status.UNAVAILABLE,
+  AlreadyEnrolled: status.ALREADY_EXISTS,
+  ActivityRefused: status.FAILED_PRECONDITION,
+  NothingDue: status.FAILED_PRECONDITION,
+  ProgramVersionConflict: status.FAILED_PRECONDITION,
+  ProgramNotFound: status.NOT_FOUND,
+  HoldNotOpen: status.FAILED_PRECONDITION,
+  HoldBeyondOrderShare: status.FAILED_PRECONDITION,
+  TransferRefused: status.FAILED_PRECONDITION,
+  TransferLimit: status.RESOURCE_EXHAUSTED,
 };
 
 export function statusOf(rejection: Rejection): status {

@@ -73,6 +73,10 @@ export function encodeEvent(e: PointsEvent): Record<string, unknown> {
     idempotency_key: e.idempotencyKey,
     reason: e.reason,
     created_at: timestampOf(e.createdAt),
+    tier_from: e.tierFrom ?? '',
+    tier_to: e.tierTo ?? '',
+    tier_reason: e.tierReason ?? '',
+    expires_at: e.expiresAt ? timestampOf(e.expiresAt) : null,
   };
 }
 

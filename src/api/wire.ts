@@ -25,6 +25,68 @@ export interface EarnRequestMsg {
   occurred_at: Timestamp | null;
 }
 
+export interface EnrollRequestMsg {
+  tenant_id: string;
+  member_id: string;
+  idempotency_key: string;
+  birthday: { month: number; day: number } | null;
+  referrer_member_id: string;
+  channel: string;
+  occurred_at: Timestamp | null;
+}
+
+export interface RecordActivityRequestMsg {
+  tenant_id: string;
+  member_id: string;
+  idempotency_key: string;
+  activity: string;
+  target_id: string;
+  occurred_at: Timestamp | null;
+}
+
+export interface HoldRequestMsg {
+  tenant_id: string;
+  member_id: string;
+  idempotency_key: string;
+  points: number;
+  ttl_seconds: number;
+  order_id: string;
+  order_amount_minor: number;
+}
+
+export interface CaptureHoldRequestMsg {
+  tenant_id: string;
+  member_id: string;
+  idempotency_key: string;
+  hold_id: string;
+  points: number;
+}
+
+export interface ReleaseHoldRequestMsg {
+  tenant_id: string;
+  member_id: string;
+  idempotency_key: string;
+  hold_id: string;
+}
+
+export interface TransferRequestMsg {
+  tenant_id: string;
+  member_id: string;
+  idempotency_key: string;
+  kind: string;
+  to_member_id: string;
+  points: number;
+  partner_id: string;
+  partner_reference: string;
+  reason: string;
+}
+
+export interface QuoteRedemptionRequestMsg {
+  tenant_id: string;
+  member_id: string;
+  order_amount_minor: number;
+}
+
 export interface RedeemRequestMsg {
   tenant_id: string;
   member_id: string;
@@ -65,11 +127,17 @@ export interface ListEntriesRequestMsg {
 }
 
 export interface CommandMsg {
-  command?: 'earn' | 'redeem' | 'reverse' | 'adjust';
+  command?: 'earn' | 'redeem' | 'reverse' | 'adjust' | 'enroll' | 'activity' | 'hold' | 'capture' | 'release' | 'transfer';
   earn?: EarnRequestMsg | null;
   redeem?: RedeemRequestMsg | null;
   reverse?: ReverseRequestMsg | null;
   adjust?: AdjustRequestMsg | null;
+  enroll?: EnrollRequestMsg | null;
+  activity?: RecordActivityRequestMsg | null;
+  hold?: HoldRequestMsg | null;
+  capture?: CaptureHoldRequestMsg | null;
+  release?: ReleaseHoldRequestMsg | null;
+  transfer?: TransferRequestMsg | null;
 }
 
 export interface SubmitBatchRequestMsg {

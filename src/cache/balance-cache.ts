@@ -7,10 +7,12 @@ import type { MemberRef } from '../ledger/store.js';
 /** What the cache holds per member: the figures GetAccount shows, and the full state for activation. */
 export interface CachedAccount {
   state: MemberState;
-  /** Points held by open holds (0 until holds land). */
+  /** Points in open holds when written (GetAccount recomputes them from state). */
   held: number;
-  /** Tier code ('' until tiers land). */
+  /** Tier level id. */
   tier: string;
+  /** Spendable points when written (pending and lapsed lots excluded); GetAccount recomputes them from state. */
+  available?: number;
   /**
    * The cache epoch the account was written under. The front trusts a cached account only under the
    * current epoch, which changes whenever the cache may have lost or regressed data (restart, fault).

@@ -67,6 +67,7 @@ export class RedisBalanceCache implements BalanceCache {
       this.client = new Cluster(target.nodes, { ...shared, redisOptions: perConnection }) as Cluster & AccountScripts;
     }
     this.client.defineCommand('putAccount', { numberOfKeys: 1, lua: PUT_ACCOUNT });
+    this.client.defineCommand('putAccounts', { lua: PUT_ACCOUNTS });
     if (this.client instanceof Redis) this.watchConnection(this.client);
     // A Cluster keeps one connection per node; losing any of them may lose that node's members.
     else this.client.on('+node', (node: Redis) => this.watchConnection(node));
@@ -95,13 +96,17 @@ export class RedisBalanceCache implements BalanceCache {
 
   async putAccounts(accounts: CachedAccount[]): Promise<void> {
     if (accounts.length === 0) return;
-    // Every call is issued before the first await, so auto-pipelining sends them in one round trip.
-    const writes = accounts.map(({ state, held, tier, epoch }) =>
+    // Standalone: one script call for the whole batch. Per-command client work (arguments, promise,
+    // reply) measured ~31 µs CPU per member with one call each, a large share of a shard's time.
+    if (this.client instanceof Redis) return this.putAccountsInOneCall(accounts);
+    // Cluster: members live in different slots, and a script may only touch one; every call is issued
+    // before the first await, so auto-pipelining still sends them in one round trip per node.
+    const writes = accounts.map(({ state, held, tier, epoch, available }) =>
       this.client.putAccount(
         accountKey(state, this.ledgerId),
         state.seq,
         epoch,
-        state.balance,
+        available ?? state.balance,
         held,
         tier,
         state.lifetimeEarned,
@@ -111,6 +116,19 @@ export class RedisBalanceCache implements BalanceCache {
     );
     try {
       await Promise.all(writes);
+    } catch (err) {
+      throw this.failure(`writing ${accounts.length} accounts`, err);
+    }
+  }
+
+  private async putAccountsInOneCall(accounts: CachedAccount[]): Promise<void> {
+    const args: (string | number)[] = [accounts.length];
+    for (const a of accounts) args.push(accountKey(a.state, this.ledgerId));
+    for (const { state, held, tier, epoch, available } of accounts) {
+      args.push(state.seq, epoch, available ?? state.balance, held, tier, state.lifetimeEarned, state.lifetimeRedeemed, JSON.stringify(state));
+    }
+    try {
+      await this.client.putAccounts(...args);
     } catch (err) {
       throw this.failure(`writing ${accounts.length} accounts`, err);
     }
@@ -168,6 +186,8 @@ export class RedisBalanceCache implements BalanceCache {
 }
 
 interface AccountScripts {
+  /** numkeys, the keys, then 8 arguments per key in PUT_ACCOUNT's order. */
+  putAccounts(...args: (string | number)[]): Promise<number>;
   putAccount(key: string, seq: number, epoch: string, available: number, held: number, tier: string,
     lifetimeEarned: number, lifetimeRedeemed: number, stateJson: string): Promise<number>;
 }
@@ -183,6 +203,22 @@ if storedSeq and (storedSeq > seq or (storedSeq == seq and stored[2] == ARGV[2])
 redis.call('HSET', KEYS[1], 'seq', ARGV[1], 'epoch', ARGV[2], 'available', ARGV[3], 'held', ARGV[4],
   'tier', ARGV[5], 'lifetime_earned', ARGV[6], 'lifetime_redeemed', ARGV[7], 'state', ARGV[8])
 return 1
+`;
+
+/** PUT_ACCOUNT for many keys in one call (standalone Redis only: the keys span Cluster slots). */
+const PUT_ACCOUNTS = `
+local written = 0
+for i, key in ipairs(KEYS) do
+  local a = (i - 1) * 8
+  local stored = redis.call('HMGET', key, 'seq', 'epoch')
+  local storedSeq, seq = tonumber(stored[1]), tonumber(ARGV[a + 1])
+  if not (storedSeq and (storedSeq > seq or (storedSeq == seq and stored[2] == ARGV[a + 2]))) then
+    redis.call('HSET', key, 'seq', ARGV[a + 1], 'epoch', ARGV[a + 2], 'available', ARGV[a + 3], 'held', ARGV[a + 4],
+      'tier', ARGV[a + 5], 'lifetime_earned', ARGV[a + 6], 'lifetime_redeemed', ARGV[a + 7], 'state', ARGV[a + 8])
+    written = written + 1
+  end
+end
+return written
 `;
 
 /** Anything missing or malformed reads as a miss: the caller then rebuilds from the ledger. */

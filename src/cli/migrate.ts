@@ -76,6 +76,10 @@ export async function migrateLedger(settings: MigrationSettings, options: Migrat
       }
       log(`applying ${file.name} to keyspace ${settings.keyspace}`);
       for (const statement of splitStatements(substitute(file.text, settings))) {
+        if (await addsExistingColumn(client, statement)) {
+          log(`  skipped (column exists): ${statement.replace(/\s+/g, ' ')}`);
+          continue;
+        }
         await client.execute(statement, [], { consistency: types.consistencies.localQuorum });
       }
       // Recorded only after every statement ran; a file stopped half-way is re-run whole (hence IF NOT EXISTS).
@@ -180,6 +184,26 @@ function migrationFiles(dir: string): MigrationFile[] {
   }
   if (files.length === 0) throw new MigrationError(`no migration files in ${dir}`);
   return files;
+}
+
+/** ALTER TABLE ks.table ADD column ...; names lowercase, each optionally double-quoted. */
+const ADD_COLUMN = /^ALTER\s+TABLE\s+"?([a-z][a-z0-9_]*)"?\."?([a-z][a-z0-9_]*)"?\s+ADD\s+"?([a-z][a-z0-9_]*)"?\s/;
+
+/**
+ * Whether the statement is `ALTER TABLE <keyspace>.<table> ADD <column> <type>` for a column that
+ * already exists: a re-run of a file stopped half-way must skip it (Cassandra refuses to add a column
+ * twice, and ALTER ... ADD IF NOT EXISTS is missing from ScyllaDB and from Cassandra before 4.1).
+ */
+export async function addsExistingColumn(client: Pick<Client, 'execute'>, statement: string): Promise<boolean> {
+  const match = ADD_COLUMN.exec(statement);
+  if (!match) return false;
+  const [, keyspace, table, column] = match;
+  const found = await client.execute(
+    'SELECT column_name FROM system_schema.columns WHERE keyspace_name = ? AND table_name = ? AND column_name = ?',
+    [keyspace, table, column],
+    { prepare: true },
+  );
+  return found.rowLength > 0;
 }
 
 /** Version -> checksum of the files recorded as applied; empty when the keyspace is new. */

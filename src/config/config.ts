@@ -25,6 +25,10 @@ const schema = z.object({
   JIFEN_MAX_FUTURE_SKEW_MS: z.coerce.number().int().min(0).default(300_000),
   JIFEN_MAX_LATENESS_MS: z.coerce.number().int().min(0).default(30 * 24 * 3600 * 1000),
   JIFEN_SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(10_000),
+  JIFEN_PROGRAMS_DIR: z.string().min(1).optional(),
+  JIFEN_HOUSEKEEPING_INTERVAL_MS: z.coerce.number().int().min(10).max(86_400_000).default(60_000),
+  JIFEN_CLOCK_OFFSET_MS: z.coerce.number().int().default(0),
+  JIFEN_ACTIVATE_FROM_CACHE: z.enum(['auto', 'always', 'never']).default('auto'),
   JIFEN_LEDGER: z.enum(['embedded', 'cassandra']).default('embedded'),
   JIFEN_BALANCES: z.enum(['memory', 'redis']).default('memory'),
   JIFEN_EVENTS: z.enum(['memory', 'nats']).default('memory'),
@@ -54,6 +58,14 @@ export interface Config {
   maxFutureSkewMs: number;
   maxLatenessMs: number;
   shutdownGraceMs: number;
+  /** Program documents (*.yaml, *.yml, *.json) installed at start; unset: only those already in the data directory. */
+  programsDir: string | undefined;
+  /** How often each shard looks for members with lapsed lots or tiers. */
+  housekeepingIntervalMs: number;
+  /** Added to the system clock everywhere the engine reads time: for tests and drills ("move the clock"), never production. */
+  clockOffsetMs: number;
+  /** Activation from the Redis copy: always, never, or auto (only with a remote ledger, i.e. Cassandra). */
+  activateFromCache: 'auto' | 'always' | 'never';
   ledger: { kind: 'embedded' } | CassandraSettings;
   balances: { kind: 'memory' } | RedisSettings;
   events: { kind: 'memory' } | NatsSettings;
@@ -106,6 +118,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     maxFutureSkewMs: c.JIFEN_MAX_FUTURE_SKEW_MS,
     maxLatenessMs: c.JIFEN_MAX_LATENESS_MS,
     shutdownGraceMs: c.JIFEN_SHUTDOWN_GRACE_MS,
+    programsDir: c.JIFEN_PROGRAMS_DIR === undefined ? undefined : resolve(c.JIFEN_PROGRAMS_DIR),
+    housekeepingIntervalMs: c.JIFEN_HOUSEKEEPING_INTERVAL_MS,
+    clockOffsetMs: c.JIFEN_CLOCK_OFFSET_MS,
+    activateFromCache: c.JIFEN_ACTIVATE_FROM_CACHE,
     ledger: ledgerSettings(c),
     balances: balanceSettings(c),
     events: eventSettings(c),

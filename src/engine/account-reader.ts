@@ -3,7 +3,8 @@
 
 import type { GetAccountQuery } from '../actor/commands.js';
 import { type OpResult, accountViewOf } from '../actor/results.js';
-import { memberExists } from '../actor/state.js';
+import { completeState, memberExists } from '../actor/state.js';
+import type { Program } from '../rules/program/program.js';
 import type { BalanceCache } from '../cache/balance-cache.js';
 import type { EpochAuthority } from './cache-epoch.js';
 import type { Engine } from './engine.js';
@@ -13,6 +14,8 @@ export class AccountReader {
     private readonly engine: Engine,
     private readonly cache: BalanceCache | undefined,
     private readonly epoch: EpochAuthority,
+    private readonly programFor: (tenantId: string) => Program,
+    private readonly clock: () => number,
   ) {}
 
   async read(query: GetAccountQuery, deadline: number): Promise<OpResult> {
@@ -20,7 +23,8 @@ export class AccountReader {
     try {
       const [account] = await this.cache.getAccounts([query]);
       if (account && account.epoch === this.epoch.epoch && memberExists(account.state)) {
-        return { ok: true, value: accountViewOf(account.state) };
+        const state = completeState(account.state);
+        return { ok: true, value: accountViewOf(state, this.programFor(query.tenantId), this.clock()) };
       }
     } catch {
       // An unreachable cache is a miss: the shard answers.

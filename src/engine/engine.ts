@@ -9,7 +9,10 @@ import type { ShardOp } from '../actor/commands.js';
 import { reject } from '../actor/rejections.js';
 import type { OpResult } from '../actor/results.js';
 import { type Config, ConfigError, defaultShardCount } from '../config/config.js';
+import type { FollowUp } from '../ledger/store.js';
 import type { EngineMetrics } from '../metrics/registry.js';
+import { FollowUpCourier } from './follow-up-courier.js';
+import type { Program } from '../rules/program/program.js';
 import { shardOf } from './router.js';
 import { ShardMailbox } from './shard-mailbox.js';
 import type { EpochAuthority } from './cache-epoch.js';
@@ -17,19 +20,34 @@ import type { ShardWorkerData } from './shard-worker.js';
 
 export class Engine {
   private closing = false;
+  readonly courier: FollowUpCourier;
 
   private constructor(
     private readonly mailboxes: ShardMailbox[],
     private readonly metrics: EngineMetrics,
     /** The ledger's id from layout.json; names it in event batch ids and cache keys. */
     readonly ledgerId: string,
-  ) {}
+  ) {
+    this.courier = new FollowUpCourier(
+      {
+        submit: (op) => this.submit(op),
+        complete: (shard, ids) => this.mailboxes[shard].completeFollowUps(ids),
+        closing: () => this.closing,
+      },
+      (outcome) => metrics.followUps.inc({ outcome }),
+    );
+  }
 
   /** Starts every shard thread and waits until each has its ledger open, so the first call is not slow. */
-  static async start(config: Config, metrics: EngineMetrics, epoch: EpochAuthority): Promise<Engine> {
+  static async start(config: Config, metrics: EngineMetrics, epoch: EpochAuthority, programs: Program[] = []): Promise<Engine> {
     const { shards, ledgerId } = resolveLayout(config);
     const workerFile = new URL(`./shard-worker${extname(import.meta.url)}`, import.meta.url);
     const mailboxes: ShardMailbox[] = [];
+    // Follow-ups reach the engine before it exists (left from before a restart): held until it does.
+    let engine: Engine | undefined;
+    const early: [number, FollowUp[]][] = [];
+    const onFollowUps = (shard: number, followUps: FollowUp[]) =>
+      engine ? engine.courier.deliver(shard, followUps) : early.push([shard, followUps]);
     for (let shard = 0; shard < shards; shard++) {
       const workerData: ShardWorkerData = {
         shard,
@@ -42,32 +60,52 @@ export class Engine {
         snapshotEvery: config.snapshotEvery,
         cacheEpoch: epoch.epoch,
         ledgerId,
+        programs,
+        clockOffsetMs: config.clockOffsetMs,
+        activateFromCache:
+          config.activateFromCache === 'always' || (config.activateFromCache === 'auto' && config.ledger.kind === 'cassandra'),
       };
+      // With Redis or NATS the shard thread's clients and outbox relay need its event loop between
+      // tasks, so it must not park in Atomics.wait, and it takes every pipelined batch at once so a
+      // batch's commit overlaps the previous one's cache write. The embedded default has nothing to
+      // overlap and keeps the faster Atomics wake-up.
+      const embeddedOnly = config.balances.kind === 'memory' && config.events.kind === 'memory';
       const pool = new Piscina({
         filename: workerFile.href,
         minThreads: 1,
         maxThreads: 1,
-        concurrentTasksPerWorker: 1,
+        concurrentTasksPerWorker: embeddedOnly ? 1 : config.pipelineDepth,
         idleTimeout: Number.POSITIVE_INFINITY,
         maxQueue: Number.POSITIVE_INFINITY,
         workerData,
-        // With Redis or NATS the shard thread's clients and outbox relay need its event loop between
-        // tasks, so it must not park in Atomics.wait; the embedded default keeps the faster wake-up.
-        atomics: config.balances.kind === 'memory' && config.events.kind === 'memory' ? 'sync' : 'disabled',
+        atomics: embeddedOnly ? 'sync' : 'disabled',
         execArgv: workerExecArgv(workerFile),
       });
       mailboxes.push(
         new ShardMailbox(
           shard,
           pool,
-          { capacity: config.mailboxCapacity, maxBatch: config.maxBatch, pipelineDepth: config.pipelineDepth },
+          {
+            capacity: config.mailboxCapacity,
+            maxBatch: config.maxBatch,
+            pipelineDepth: config.pipelineDepth,
+            housekeepingIntervalMs: config.housekeepingIntervalMs,
+          },
           metrics,
           () => epoch.renew(),
+          onFollowUps,
         ),
       );
     }
     await Promise.all(mailboxes.map((m) => m.ready()));
-    return new Engine(mailboxes, metrics, ledgerId);
+    engine = new Engine(mailboxes, metrics, ledgerId);
+    for (const [shard, followUps] of early) engine.courier.deliver(shard, followUps);
+    return engine;
+  }
+
+  /** Gives every shard the new program versions; resolves once all of them decide with them. */
+  async installPrograms(programs: Program[]): Promise<void> {
+    await Promise.all(this.mailboxes.map((m) => m.installPrograms(programs)));
   }
 
   get shardCount(): number {

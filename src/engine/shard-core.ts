@@ -2,18 +2,30 @@
 // decide each command in arrival order, then commit every resulting entry in one durable write.
 // Runs inside the shard's single worker thread; tests drive it directly without threads.
 
-import type { ShardOp, WriteCommand } from '../actor/commands.js';
+import { type HousekeepCommand, type ShardOp, type WriteCommand, engineKey } from '../actor/commands.js';
 import { isWrite } from '../actor/commands.js';
 import { decide } from '../actor/decide.js';
-import type { LedgerEntry, OrderRecord } from '../actor/entries.js';
+import { type LedgerEntry, type OrderRecord, emptyDetail } from '../actor/entries.js';
 import { payloadFingerprint } from '../actor/fingerprint.js';
 import { reject } from '../actor/rejections.js';
-import { type OpResult, accountViewOf, entryViewOf, writeResultOf } from '../actor/results.js';
-import { type MemberState, applyEntry, emptyState, memberExists } from '../actor/state.js';
+import { type OpResult, accountViewOf, entryViewOf, quoteOf, writeResultOf } from '../actor/results.js';
+import {
+  type MemberState,
+  applyEntry,
+  availablePoints,
+  completeState,
+  emptyState,
+  heldPoints,
+  memberExists,
+  nextDueOf,
+} from '../actor/state.js';
 import type { BalanceCache } from '../cache/balance-cache.js';
 import { outboxRecordsOf } from '../events/outbox-envelopes.js';
-import type { KeyRef, LedgerStore, MemberHistory, MemberLoad, OrderRef, OutboxRecord } from '../ledger/store.js';
+import { expiryNoticeAt } from '../rules/expiry.js';
+import { tierLevel } from '../rules/tiers.js';
+import type { DueChange, FollowUp, KeyRef, LedgerStore, MemberHistory, MemberLoad, OrderRef, OutboxRecord } from '../ledger/store.js';
 import { type Actor, ActorCache, actorKey } from './actor-cache.js';
+import type { ProgramBook } from './program-book.js';
 
 export interface ShardCoreOptions {
   /** Active actors kept in memory before the least recently used are passivated. */
@@ -26,12 +38,28 @@ export interface ShardCoreOptions {
   ledgerId: string;
   /** Hot-account cache written after each commit, before replies (read-your-writes through it). */
   cache?: ShardCache;
+  /** Each tenant's current program. */
+  programs: ProgramBook;
 }
+
+/** Follow-ups re-read at start; more stay stored and wait for the next start (they are rare: referrals). */
+const MAX_PENDING_FOLLOW_UPS = 100_000;
+
+/** A member whose housekeeping was refused is looked at again this much later. */
+const HOUSEKEEPING_RETRY_MS = 3_600_000;
+
+/** Due members handled per housekeeping round (each round is one batch). */
+const HOUSEKEEPING_BATCH = 500;
 
 export interface ShardCache {
   cache: BalanceCache;
   /** The current cache epoch: readers trust only accounts written under it. */
   epoch: () => string;
+  /**
+   * Whether activation starts from the cached state (then reads only the ledger entries after it).
+   * Worth a round trip when the ledger is remote (Cassandra); a local ledger reads its snapshot faster.
+   */
+  activateFromCache: boolean;
 }
 
 export interface BatchStats {
@@ -49,11 +77,26 @@ export interface BatchStats {
 export interface BatchReply {
   results: OpResult[];
   stats: BatchStats;
+  /** Commands the batch's entries owe other members, committed with them; the front delivers them. */
+  followUps: FollowUp[];
+}
+
+/**
+ * A batch decided and committed whose cache write may still be on its way. The write was issued in
+ * commit order; the replies must wait for it (read-your-writes through the cache), but the next
+ * batch need not: the seq guard in the cache keeps an older state from overwriting a newer one.
+ */
+export interface StagedBatch {
+  reply: BatchReply;
+  /** Resolves to false when the cache could not be written. */
+  cacheWritten: Promise<boolean>;
 }
 
 export class ShardCore {
   private readonly actors: ActorCache;
   private committedOutbox: OutboxRecord[] = [];
+  private lastFollowUpId = 0;
+  private undelivered: FollowUp[] = [];
 
   private constructor(
     private readonly store: LedgerStore,
@@ -72,10 +115,37 @@ export class ShardCore {
 
   static async open(store: LedgerStore, options: ShardCoreOptions): Promise<ShardCore> {
     const { lastId } = await store.outboxPosition();
-    return new ShardCore(store, options, lastId);
+    const core = new ShardCore(store, options, lastId);
+    core.undelivered = await store.pendingFollowUps(MAX_PENDING_FOLLOW_UPS);
+    // Ids keep increasing across restarts, also when nothing was pending: they start from the wall
+    // clock in microseconds (below 2^53 until the year 2255), so a stale write of an old process
+    // never shares an id with a new follow-up.
+    core.lastFollowUpId = Date.now() * 1000;
+    for (const f of core.undelivered) core.lastFollowUpId = Math.max(core.lastFollowUpId, f.id);
+    return core;
   }
 
+  /** Follow-ups committed before a restart and not completed: the front delivers them again. */
+  takeUndeliveredFollowUps(): FollowUp[] {
+    const pending = this.undelivered;
+    this.undelivered = [];
+    return pending;
+  }
+
+  async completeFollowUps(ids: number[]): Promise<void> {
+    await this.store.completeFollowUps(ids);
+  }
+
+  /** Applies a batch and waits for its cache write: the reply is ready to send. */
   async applyBatch(ops: ShardOp[]): Promise<BatchReply> {
+    return settleBatch(await this.stageBatch(ops));
+  }
+
+  /**
+   * Decides and commits a batch, issues its cache write and returns without waiting for that write.
+   * Calls must not overlap (the caller serialises them); only the returned write may.
+   */
+  async stageBatch(ops: ShardOp[]): Promise<StagedBatch> {
     const activated = await this.activateActors(ops);
     const hashes = ops.map((op) => (isWrite(op) ? payloadFingerprint(op) : ''));
     const [priorByKey, orders] = await Promise.all([this.fetchPriorEntries(ops), this.fetchOrders(ops)]);
@@ -86,6 +156,9 @@ export class ShardCore {
     const batchKeys = new Map<string, LedgerEntry>();
     const dirtyOrders = new Map<string, OrderRecord>();
     const touched = new Set<Actor>();
+    /** Each touched member's due instant before the batch, to move its due-index row after it. */
+    const dueBefore = new Map<Actor, number>();
+    const followUps: FollowUp[] = [];
 
     try {
       for (let i = 0; i < ops.length; i++) {
@@ -94,8 +167,10 @@ export class ShardCore {
         if (!isWrite(op)) {
           if (op.kind === 'getAccount') {
             results[i] = memberExists(actor.state)
-              ? { ok: true, value: accountViewOf(actor.state) }
+              ? { ok: true, value: accountViewOf(actor.state, this.options.programs.programFor(op.tenantId), now) }
               : { ok: false, rejection: reject.memberNotFound(op.tenantId, op.memberId) };
+          } else if (op.kind === 'quote') {
+            results[i] = { ok: true, value: quoteOf(actor.state, this.options.programs.programFor(op.tenantId), op.orderAmountMinor, now) };
           }
           continue; // listEntries is answered after the commit, so it sees this batch's writes
         }
@@ -109,18 +184,27 @@ export class ShardCore {
           continue;
         }
         const orderKey = orderKeyOf(op);
+        const program = this.options.programs.programFor(op.tenantId);
         const decision = decide(actor.state, op, {
           now,
           payloadHash: hashes[i],
           order: orderKey === undefined ? undefined : orders.get(orderKey),
+          program,
         });
         if (!decision.ok) {
           results[i] = { ok: false, rejection: decision.rejection };
           continue;
         }
+        if (!dueBefore.has(actor)) dueBefore.set(actor, this.nextDue(actor.state));
         touched.add(actor);
         applyEntry(actor.state, decision.entry);
+        const available = availablePoints(actor.state, now);
+        if (available !== decision.entry.balanceAfter) {
+          decision.entry.detail ??= emptyDetail(program.version);
+          decision.entry.detail.availableAfter = available;
+        }
         entries.push(decision.entry);
+        if (decision.followUp) followUps.push({ id: ++this.lastFollowUpId, command: decision.followUp });
         batchKeys.set(key, decision.entry);
         if (decision.order && orderKey !== undefined) {
           orders.set(orderKey, decision.order);
@@ -134,29 +218,75 @@ export class ShardCore {
       throw err;
     }
 
-    const { committed, commitMs } = await this.commit(entries, dirtyOrders, touched, results);
-    let cacheFault = false;
+    const dues: DueChange[] = [];
+    for (const [actor, from] of dueBefore) {
+      const to = this.nextDue(actor.state);
+      if (to !== from) dues.push({ tenantId: actor.state.tenantId, memberId: actor.state.memberId, from, to });
+    }
+    const { committed, commitMs } = await this.commit({ entries, orders: dirtyOrders, touched, results, dues, followUps });
+    let cacheWritten = Promise.resolve(true);
     if (committed) {
-      cacheFault = !(await this.writeCache(ops, touched));
+      cacheWritten = this.writeCache(ops, touched);
       await this.answerListQueries(ops, results);
     }
     this.actors.passivateOverflow();
-    return {
-      results,
-      stats: {
-        ops: ops.length,
-        entries: entries.length,
-        commitMs,
-        activeActors: this.actors.size,
-        activated,
-        cacheFault,
-        outboxId: this.lastOutboxId,
-      },
+    const stats: BatchStats = {
+      ops: ops.length,
+      entries: entries.length,
+      commitMs,
+      activeActors: this.actors.size,
+      activated,
+      cacheFault: false,
+      outboxId: this.lastOutboxId,
     };
+    return { reply: { results, stats, followUps: committed ? followUps : [] }, cacheWritten };
+  }
+
+  /**
+   * One housekeeping round: members whose due instant has passed get a housekeeping command (expire
+   * lapsed lots, review a lapsed tier), decided and committed like any batch. A row that no longer
+   * matches its member's state is corrected without an entry. Returns undefined when nothing was due.
+   */
+  async stageHousekeeping(now: number): Promise<StagedBatch | undefined> {
+    const due = await this.store.dueMembers(now, HOUSEKEEPING_BATCH);
+    if (due.length === 0) return undefined;
+    await this.activateActors(due.map((d) => ({ kind: 'getAccount' as const, tenantId: d.tenantId, memberId: d.memberId })));
+    const ops: HousekeepCommand[] = [];
+    const rowAt: number[] = [];
+    const stale: DueChange[] = [];
+    for (const d of due) {
+      const state = (this.actors.peek(actorKey(d.tenantId, d.memberId)) as Actor).state;
+      const next = this.nextDue(state);
+      if (next === 0 || next > now || next !== d.at) {
+        stale.push({ tenantId: d.tenantId, memberId: d.memberId, from: d.at, to: next });
+        continue;
+      }
+      ops.push({ kind: 'housekeep', tenantId: d.tenantId, memberId: d.memberId, idempotencyKey: engineKey(`housekeep:${state.seq}`) });
+      rowAt.push(d.at);
+    }
+    if (stale.length > 0) await this.store.commit({ entries: [], orders: [], snapshots: [], outbox: [], dues: stale });
+    const staged = await this.stageBatch(ops);
+    // A refused round (a bug, or a failed commit) must not starve the rest of the index: its rows
+    // step aside for an hour; the stale-row check above puts them back in place then.
+    const retry: DueChange[] = [];
+    staged.reply.results.forEach((result, i) => {
+      if (result.ok) return;
+      const op = ops[i];
+      console.error(`jifen shard ${this.options.shard}: housekeeping of ${op.tenantId}/${op.memberId} refused: ${result.rejection.message}`);
+      retry.push({ tenantId: op.tenantId, memberId: op.memberId, from: rowAt[i], to: now + HOUSEKEEPING_RETRY_MS });
+    });
+    if (retry.length > 0) await this.store.commit({ entries: [], orders: [], snapshots: [], outbox: [], dues: retry }).catch(() => {});
+    return staged;
   }
 
   async close(): Promise<void> {
     await this.store.close();
+  }
+
+  /** The member's next due instant under its tenant's current program (notice days may change with it). */
+  private nextDue(state: MemberState): number {
+    const program = this.options.programs.programFor(state.tenantId);
+    return nextDueOf(state, (expiresAt) => expiryNoticeAt(program.expiry, expiresAt, program.timeZone));
   }
 
   /**
@@ -183,7 +313,8 @@ export class ShardCore {
     for (let i = 0; i < missing.length; i++) {
       const { tenantId, memberId } = missing[i];
       const { snapshot, entries } = histories[i];
-      const state: MemberState = cached[i] ?? snapshot ?? emptyState(tenantId, memberId);
+      const stored = cached[i] ?? snapshot;
+      const state: MemberState = stored ? completeState(stored) : emptyState(tenantId, memberId);
       const snapshotSeq = state.seq;
       for (const entry of entries) applyEntry(state, entry);
       this.actors.put(actorKey(tenantId, memberId), { state, snapshotSeq });
@@ -235,12 +366,15 @@ export class ShardCore {
    * Writes the batch durably. On failure the in-memory actors are ahead of the ledger, so they
    * are dropped (the next command re-activates them from the store) and every op is refused.
    */
-  private async commit(
-    entries: LedgerEntry[],
-    orders: Map<string, OrderRecord>,
-    touched: Set<Actor>,
-    results: OpResult[],
-  ): Promise<{ committed: boolean; commitMs: number }> {
+  private async commit(batch: {
+    entries: LedgerEntry[];
+    orders: Map<string, OrderRecord>;
+    touched: Set<Actor>;
+    results: OpResult[];
+    dues: DueChange[];
+    followUps: FollowUp[];
+  }): Promise<{ committed: boolean; commitMs: number }> {
+    const { entries, orders, touched, results, dues, followUps } = batch;
     if (entries.length === 0) return { committed: true, commitMs: 0 };
     const snapshots: MemberState[] = [];
     for (const actor of touched) {
@@ -252,7 +386,7 @@ export class ShardCore {
     const started = performance.now();
     try {
       const outbox = outboxRecordsOf(entries, this.options.ledgerId, this.options.shard, this.lastOutboxId + 1);
-      await this.store.commit({ entries, orders: [...orders.values()], snapshots, outbox });
+      await this.store.commit({ entries, orders: [...orders.values()], snapshots, outbox, dues, followUps });
       this.lastOutboxId += outbox.length;
       for (const record of outbox) this.committedOutbox.push(record);
     } catch (err) {
@@ -301,7 +435,7 @@ export class ShardCore {
 
   /** Cached states for activation; a cache that cannot be read only makes activation use the ledger. */
   private async readCache(refs: MemberLoad[]): Promise<(MemberState | undefined)[]> {
-    if (!this.options.cache) return refs.map(() => undefined);
+    if (!this.options.cache?.activateFromCache) return refs.map(() => undefined);
     try {
       const accounts = await this.options.cache.cache.getAccounts(refs);
       return accounts.map((a) => a?.state);
@@ -327,7 +461,16 @@ export class ShardCore {
     if (states.size === 0) return true;
     const epoch = shardCache.epoch();
     try {
-      await shardCache.cache.putAccounts([...states].map((state) => ({ state, held: 0, tier: '', epoch })));
+      const now = this.options.clock();
+      await shardCache.cache.putAccounts(
+        [...states].map((state) => ({
+          state,
+          held: heldPoints(state, now),
+          tier: tierLevel(this.options.programs.programFor(state.tenantId), state.tier).id,
+          available: availablePoints(state, now),
+          epoch,
+        })),
+      );
       return true;
     } catch {
       return false;
@@ -362,4 +505,10 @@ function idempotencyKeyOf(ref: KeyRef): string {
 function orderKeyOf(op: WriteCommand): string | undefined {
   if (op.kind !== 'earn' && op.kind !== 'reverse') return undefined;
   return `${op.tenantId}\u0000${op.memberId}\u0000${op.orderId}`;
+}
+
+/** The reply of a staged batch once its cache write has settled. */
+export async function settleBatch(staged: StagedBatch): Promise<BatchReply> {
+  const written = await staged.cacheWritten;
+  return written ? staged.reply : { ...staged.reply, stats: { ...staged.reply.stats, cacheFault: true } };
 }

@@ -3,13 +3,15 @@
 // the shard never waits on a round trip through the front; whatever arrives meanwhile rides in the
 // batch after (group commit grows with load). Idle, a command waits at most one event-loop turn.
 
+import type { FollowUp } from '../ledger/store.js';
+import type { Program } from '../rules/program/program.js';
 import type { Piscina } from 'piscina';
 import type { ShardOp } from '../actor/commands.js';
 import { reject } from '../actor/rejections.js';
 import type { OpResult } from '../actor/results.js';
 import type { EngineMetrics } from '../metrics/registry.js';
 import type { BatchReply } from './shard-core.js';
-import type { ShardTask } from './shard-worker.js';
+import type { HousekeepingReport, ShardTask } from './shard-worker.js';
 
 export type Reply = (result: OpResult) => void;
 
@@ -25,6 +27,8 @@ export interface MailboxOptions {
   maxBatch: number;
   /** Batches sent to the shard and not yet answered; 2 keeps the shard busy without shrinking batches. */
   pipelineDepth: number;
+  /** How often the shard is asked to expire lapsed lots and review lapsed tiers; 0 = never. */
+  housekeepingIntervalMs?: number;
 }
 
 export class ShardMailbox {
@@ -33,6 +37,10 @@ export class ShardMailbox {
   private opsInFlight = 0;
   private scheduled = false;
   private idleWaiters: (() => void)[] = [];
+  private housekeeping: NodeJS.Timeout | undefined;
+  private housekeepingRound: Promise<unknown> = Promise.resolve();
+  private housekeepingBusy = false;
+  private closing = false;
 
   constructor(
     readonly shard: number,
@@ -41,6 +49,8 @@ export class ShardMailbox {
     private readonly metrics: EngineMetrics,
     /** Called when the shard could not write the cache, before any reply of that batch goes out. */
     private readonly onCacheFault: () => void = () => {},
+    /** Called with the follow-ups a batch committed (and, at start, those left from before a restart). */
+    private readonly onFollowUps: (shard: number, followUps: FollowUp[]) => void = () => {},
   ) {}
 
   get depth(): number {
@@ -77,10 +87,57 @@ export class ShardMailbox {
 
   /** Resolves once the shard's thread runs and its ledger is open; rejects if it cannot start. */
   async ready(): Promise<void> {
-    await this.pool.run({ type: 'ready' } satisfies ShardTask);
+    const undelivered: FollowUp[] = await this.pool.run({ type: 'ready' } satisfies ShardTask);
+    this.onFollowUps(this.shard, undelivered);
+    const every = this.options.housekeepingIntervalMs ?? 0;
+    if (every > 0) {
+      this.housekeeping = setInterval(() => this.housekeep(), every);
+      this.housekeeping.unref();
+    }
+  }
+
+  /**
+   * Rounds one after the other, each its own task, so client batches queue between them; a round
+   * that found due members is followed by another until none is due. Skipped while a timer tick
+   * finds the previous ticks' rounds still running.
+   */
+  private housekeep(): void {
+    if (this.housekeepingBusy) return;
+    this.housekeepingBusy = true;
+    this.housekeepingRound = (async () => {
+      try {
+        for (let more = true; more && !this.closing; ) {
+          const report: HousekeepingReport = await this.pool.run({ type: 'housekeep' } satisfies ShardTask);
+          if (report.cacheFault) this.onCacheFault();
+          if (report.entries > 0) this.metrics.housekeepingEntries.inc({ shard: this.shard }, report.entries);
+          more = report.more;
+        }
+      } catch (err) {
+        console.error(`jifen shard ${this.shard}: housekeeping failed, will retry:`, err instanceof Error ? err.message : err);
+      } finally {
+        this.housekeepingBusy = false;
+      }
+    })();
+  }
+
+  /** The shard forgets follow-ups its targets have decided. */
+  async completeFollowUps(ids: number[]): Promise<void> {
+    await this.pool.run({ type: 'followUpsDone', ids } satisfies ShardTask);
+  }
+
+  /**
+   * Hands the shard new program versions. Tasks start in the order they are run, and the shard
+   * applies batches and programs one after the other, so every batch sent after this resolves
+   * decides with them.
+   */
+  async installPrograms(programs: Program[]): Promise<void> {
+    await this.pool.run({ type: 'programs', programs } satisfies ShardTask);
   }
 
   async close(): Promise<void> {
+    this.closing = true;
+    clearInterval(this.housekeeping);
+    await this.housekeepingRound;
     await this.whenIdle();
     await this.pool.run({ type: 'close' } satisfies ShardTask);
     await this.pool.destroy();
@@ -127,6 +184,7 @@ export class ShardMailbox {
     if (stats.entries > 0) this.metrics.commitSeconds.observe(stats.commitMs / 1000);
     this.metrics.activeActors.set({ shard: this.shard }, stats.activeActors);
     if (stats.activated > 0) this.metrics.activations.inc({ shard: this.shard }, stats.activated);
+    if (reply.followUps.length > 0) this.onFollowUps(this.shard, reply.followUps);
     for (let i = 0; i < letters.length; i++) {
       const result = results[i];
       this.metrics.commands.inc({ kind: letters[i].op.kind, outcome: result.ok ? 'ok' : result.rejection.kind });

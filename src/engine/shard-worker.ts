@@ -1,26 +1,53 @@
 // The thread entry of one shard: the only writer of that shard's ledger. Piscina runs it in a pool
-// of exactly one thread and hands it one task per micro-batch. Between tasks the thread's event loop
-// stays live (piscina atomics disabled) for the outbox relay and the cache/bus clients.
+// of exactly one thread and hands it one task per micro-batch. With Redis or NATS configured, the
+// thread's event loop stays live between tasks (for the outbox relay and the clients) and piscina
+// hands it the next batch while the previous one waits for its cache write: batches are still
+// decided and committed one after the other (`turn` below), only the cache round trips overlap.
+// Housekeeping rounds come as tasks from the front's timer too: a thread parked in Atomics.wait
+// (the embedded default) runs no timers of its own.
 
 import { workerData } from 'node:worker_threads';
 import type { ShardOp } from '../actor/commands.js';
 import { OutboxRelay } from '../events/outbox-relay.js';
 import { EpochFollower } from './cache-epoch.js';
 import { type ShardBackendSettings, openShardBackends } from './shard-backends.js';
-import { type BatchReply, ShardCore } from './shard-core.js';
+import type { FollowUp } from '../ledger/store.js';
+import type { Program } from '../rules/program/program.js';
+import { ProgramBook } from './program-book.js';
+import { type BatchReply, ShardCore, type StagedBatch, settleBatch } from './shard-core.js';
 
 export interface ShardWorkerData extends ShardBackendSettings {
   actorCapacity: number;
   snapshotEvery: number;
   cacheEpoch: string;
+  programs: Program[];
+  clockOffsetMs: number;
+  activateFromCache: boolean;
 }
 
-export type ShardTask = { type: 'batch'; ops: ShardOp[] } | { type: 'ready' } | { type: 'close' };
+export type ShardTask =
+  | { type: 'batch'; ops: ShardOp[] }
+  | { type: 'programs'; programs: Program[] }
+  | { type: 'followUpsDone'; ids: number[] }
+  | { type: 'housekeep' }
+  | { type: 'ready' }
+  | { type: 'close' };
 
 const settings = workerData as ShardWorkerData;
+const clock = () => Date.now() + settings.clockOffsetMs;
+const programs = new ProgramBook(settings.programs);
 const started = startShard();
 // An unobserved rejection would crash the thread before the first task could report it.
 started.catch(() => {});
+/** The last batch's decide-and-commit step; the next one starts after it. */
+let turn: Promise<unknown> = Promise.resolve();
+
+/** Runs `step` after every step queued before it; a failed step does not stop the ones after. */
+function inTurn<T>(step: () => Promise<T> | T): Promise<T> {
+  const run = turn.then(step);
+  turn = run.catch(() => {});
+  return run;
+}
 
 async function startShard() {
   const backends = await openShardBackends(settings);
@@ -28,10 +55,13 @@ async function startShard() {
   const core = await ShardCore.open(backends.store, {
     actorCapacity: settings.actorCapacity,
     snapshotEvery: settings.snapshotEvery,
-    clock: Date.now,
+    clock,
+    programs,
     shard: settings.shard,
     ledgerId: settings.ledgerId,
-    cache: backends.cache ? { cache: backends.cache, epoch: () => epoch.epoch } : undefined,
+    cache: backends.cache
+      ? { cache: backends.cache, epoch: () => epoch.epoch, activateFromCache: settings.activateFromCache }
+      : undefined,
   });
   const relay = await OutboxRelay.open(backends.store, backends.publishers, {
     onError: (err) => console.error(`jifen shard ${settings.shard}: event publish failed, will retry:`, errorText(err)),
@@ -39,17 +69,50 @@ async function startShard() {
   return { core, relay, backends, epoch };
 }
 
-export default async function runShardTask(task: ShardTask): Promise<BatchReply | null> {
+/**
+ * One housekeeping round (at most one batch of due members): expire lapsed lots, release lapsed
+ * holds, send expiring-soon notices, review lapsed tiers. One round per task, so client batches run
+ * between rounds even when a year-end expiry makes a million members due at once.
+ */
+async function housekeep(core: ShardCore, relay: OutboxRelay): Promise<HousekeepingReport> {
+  const staged = await core.stageHousekeeping(clock());
+  if (!staged) return { entries: 0, cacheFault: false, more: false };
+  if (staged.reply.stats.entries > 0) relay.kick(core.takeCommittedOutbox());
+  const settled = await settleBatch(staged);
+  return { entries: settled.stats.entries, cacheFault: settled.stats.cacheFault, more: settled.stats.ops > 0 };
+}
+
+export interface HousekeepingReport {
+  entries: number;
+  cacheFault: boolean;
+  /** The round found due members: ask again, more may be due. */
+  more: boolean;
+}
+
+export default async function runShardTask(task: ShardTask): Promise<BatchReply | FollowUp[] | HousekeepingReport | null> {
   const { core, relay, backends, epoch } = await started;
   switch (task.type) {
     case 'ready':
-      return null; // the backends are open
+      return core.takeUndeliveredFollowUps(); // the backends are open; these were owed before a restart
     case 'batch': {
-      const reply = await core.applyBatch(task.ops);
-      if (reply.stats.entries > 0) relay.kick(core.takeCommittedOutbox());
-      return reply;
+      const staged = await inTurn(async (): Promise<StagedBatch> => {
+        const step = await core.stageBatch(task.ops);
+        if (step.reply.stats.entries > 0) relay.kick(core.takeCommittedOutbox());
+        return step;
+      });
+      return settleBatch(staged);
     }
+    case 'housekeep':
+      return inTurn(() => housekeep(core, relay));
+    case 'followUpsDone':
+      await inTurn(() => core.completeFollowUps(task.ids));
+      return null;
+    case 'programs':
+      // In the turn chain: batches already taken decide with the old version, later ones with the new.
+      await inTurn(() => programs.install(task.programs));
+      return null;
     case 'close':
+      await turn;
       await relay.close();
       await core.close();
       await backends.cache?.close();

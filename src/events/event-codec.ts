@@ -31,7 +31,10 @@ interface Timestamp {
   seconds: number;
   nanos: number;
 }
-type WirePointsEvent = Omit<PointsEvent, 'createdAt'> & { createdAt: Timestamp | null };
+type WirePointsEvent = Omit<PointsEvent, 'createdAt' | 'expiresAt'> & {
+  createdAt: Timestamp | null;
+  expiresAt?: Timestamp | null;
+};
 interface WireBatch {
   batchId: string;
   tenantId: string;
@@ -41,8 +44,19 @@ interface WireBatch {
 
 // createdAt is whole epoch milliseconds; floor keeps nanos in [0, 1e9) for instants before 1970 too.
 function toWire(event: PointsEvent): WirePointsEvent {
-  const seconds = Math.floor(event.createdAt / 1000);
-  return { ...event, createdAt: { seconds, nanos: (event.createdAt - seconds * 1000) * 1_000_000 } };
+  const { expiresAt, ...rest } = event;
+  const wire: WirePointsEvent = { ...rest, createdAt: timestampOf(event.createdAt) };
+  if (expiresAt) wire.expiresAt = timestampOf(expiresAt);
+  return wire;
+}
+
+function timestampOf(ms: number): Timestamp {
+  const seconds = Math.floor(ms / 1000);
+  return { seconds, nanos: (ms - seconds * 1000) * 1_000_000 };
+}
+
+function msOf(at: Timestamp): number {
+  return at.seconds * 1000 + Math.round(at.nanos / 1_000_000);
 }
 
 function fromWire(event: WirePointsEvent): PointsEvent {
@@ -58,6 +72,8 @@ function fromWire(event: WirePointsEvent): PointsEvent {
     orderId: event.orderId,
     idempotencyKey: event.idempotencyKey,
     reason: event.reason,
-    createdAt: at.seconds * 1000 + Math.round(at.nanos / 1_000_000),
+    createdAt: msOf(at),
+    ...(event.tierTo ? { tierFrom: event.tierFrom, tierTo: event.tierTo, tierReason: event.tierReason } : {}),
+    ...(event.expiresAt ? { expiresAt: msOf(event.expiresAt) } : {}),
   };
 }

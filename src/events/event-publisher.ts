@@ -7,7 +7,7 @@ export interface PointsEvent {
   tenantId: string;
   memberId: string;
   seq: number;
-  /** earned | redeemed | reversed | adjusted | expired (and what later issues add). */
+  /** earned | redeemed | reversed | adjusted | expired | enrolled | activity_rewarded | tier_changed. */
   event: string;
   points: number;
   balanceAfter: number;
@@ -15,6 +15,12 @@ export interface PointsEvent {
   idempotencyKey: string;
   reason: string;
   createdAt: number;
+  /** tier_changed only: levels before and after, and why (upgrade, retain, downgrade). */
+  tierFrom?: string;
+  tierTo?: string;
+  tierReason?: string;
+  /** expiring_soon only: when `points` expire (epoch ms). */
+  expiresAt?: number;
 }
 
 /**

@@ -4,7 +4,7 @@
 import type { EntryType, LedgerEntry } from '../actor/entries.js';
 import { entryIdOf } from '../actor/entries.js';
 import type { OutboxRecord } from '../ledger/store.js';
-import type { EventEnvelope } from './event-publisher.js';
+import type { EventEnvelope, PointsEvent } from './event-publisher.js';
 
 export const EVENT_OF_ENTRY: Record<EntryType, string> = {
   earn: 'earned',
@@ -12,6 +12,16 @@ export const EVENT_OF_ENTRY: Record<EntryType, string> = {
   reverse: 'reversed',
   adjust: 'adjusted',
   expire: 'expired',
+  enroll: 'enrolled',
+  activity: 'activity_rewarded',
+  tier: 'tier_changed',
+  referral: 'referral_rewarded',
+  notice: 'expiring_soon',
+  hold: 'points_held',
+  capture: 'hold_captured',
+  release: 'hold_released',
+  transfer_out: 'transferred_out',
+  transfer_in: 'transferred_in',
 };
 
 /** Envelope limits, keeping a JetStream message well under NATS's default 1 MiB payload limit. */
@@ -27,8 +37,7 @@ export function outboxRecordsOf(entries: LedgerEntry[], ledgerId: string, shard:
   const envelopes = new Map<string, EventEnvelope>();
   const sizes = new Map<EventEnvelope, number>();
   const full: EventEnvelope[] = [];
-  for (const e of entries) {
-    const event = EVENT_OF_ENTRY[e.type];
+  const add = (e: LedgerEntry, event: string, extra: Partial<PointsEvent>) => {
     const group = `${e.tenantId}\u0000${event}`;
     const bytes = encodedBytesAtMost(e);
     let envelope = envelopes.get(group);
@@ -55,7 +64,16 @@ export function outboxRecordsOf(entries: LedgerEntry[], ledgerId: string, shard:
       idempotencyKey: e.idempotencyKey,
       reason: e.reason,
       createdAt: e.createdAt,
+      ...extra,
     });
+  };
+  for (const e of entries) {
+    const change = e.detail?.tierChange;
+    // An earn that crosses a threshold is two facts for consumers: points earned, tier changed.
+    const soon = e.detail?.expiringSoon;
+    if (soon) add(e, EVENT_OF_ENTRY.notice, { points: soon.points, expiresAt: soon.expiresAt });
+    else if (e.type !== 'tier') add(e, EVENT_OF_ENTRY[e.type], {});
+    if (change) add(e, EVENT_OF_ENTRY.tier, { tierFrom: change.from, tierTo: change.to, tierReason: change.reason });
   }
   const records: OutboxRecord[] = [];
   let id = firstId;
@@ -69,9 +87,10 @@ export function outboxRecordsOf(entries: LedgerEntry[], ledgerId: string, shard:
 
 /**
  * An upper bound of one event's protobuf size: its strings at 3 bytes a character (UTF-8 worst case
- * for the BMP), the entry id (tenant:member:seq), and ~64 bytes of numbers, tags and lengths.
+ * for the BMP), the entry id (tenant:member:seq), ~64 bytes of numbers, tags and lengths, and room
+ * for the tier fields (level ids are short).
  */
 function encodedBytesAtMost(e: LedgerEntry): number {
   const text = e.tenantId.length * 2 + e.memberId.length * 2 + e.orderId.length + e.idempotencyKey.length + e.reason.length;
-  return 64 + 3 * text + 16;
+  return 64 + 3 * text + 16 + 96;
 }

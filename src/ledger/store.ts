@@ -1,6 +1,7 @@
 // The ledger store contract every backend (embedded SQLite, Cassandra) implements and the
 // contract suite in test/contract checks. Batched calls: the shard asks once per batch, not per command.
 
+import type { WriteCommand } from '../actor/commands.js';
 import type { LedgerEntry, OrderRecord } from '../actor/entries.js';
 import type { MemberState } from '../actor/state.js';
 import type { EventEnvelope } from '../events/event-publisher.js';
@@ -39,6 +40,31 @@ export interface OutboxRecord {
   envelope: EventEnvelope;
 }
 
+/**
+ * A member's row in the due index moves from `from` to `to` (epoch ms; 0 = no row): the next
+ * instant something falls due for it (a lot expires, a tier is reviewed), so the scheduler finds
+ * due members without scanning all of them, passivated ones included.
+ */
+export interface DueChange extends MemberRef {
+  from: number;
+  to: number;
+}
+
+export interface DueMember extends MemberRef {
+  at: number;
+}
+
+/**
+ * A command one member's entry owes another member (a referral reward, later saga steps), kept in
+ * the committing shard's ledger until the target's shard has decided it: delivered at least once,
+ * applied once (its idempotency key is derived from what caused it).
+ */
+export interface FollowUp {
+  /** Increasing per shard. */
+  id: number;
+  command: WriteCommand;
+}
+
 /** One group commit: all of it becomes durable together, or none of it. */
 export interface CommitBatch {
   entries: LedgerEntry[];
@@ -46,6 +72,10 @@ export interface CommitBatch {
   snapshots: MemberState[];
   /** The batch's events, so they are published at least once even if the process dies right after. */
   outbox: OutboxRecord[];
+  /** Due-index moves of the batch's members (absent = none). */
+  dues?: DueChange[];
+  /** Commands owed to other members (absent = none). */
+  followUps?: FollowUp[];
 }
 
 export interface OutboxPosition {
@@ -68,6 +98,12 @@ export interface LedgerStore {
    */
   commit(batch: CommitBatch): Promise<void>;
   outboxPosition(): Promise<OutboxPosition>;
+  /** Follow-ups not yet completed, oldest first, at most limit. */
+  pendingFollowUps(limit: number): Promise<FollowUp[]>;
+  /** Forgets follow-ups whose target has decided them. */
+  completeFollowUps(ids: number[]): Promise<void>;
+  /** Members whose due instant is ≤ upTo, soonest first, at most limit. */
+  dueMembers(upTo: number, limit: number): Promise<DueMember[]>;
   /** Outbox records with id > afterId, ascending, at most limit. */
   readOutbox(afterId: number, limit: number): Promise<OutboxRecord[]>;
   /**

@@ -69,6 +69,20 @@ export class EngineMetrics {
     registers: [this.registry],
   });
 
+  readonly followUps = new Counter({
+    name: 'jifen_follow_ups_total',
+    help: 'Cross-member follow-ups (referral rewards) delivered, refused for good by their target, or retried',
+    labelNames: ['outcome'] as const,
+    registers: [this.registry],
+  });
+
+  readonly housekeepingEntries = new Counter({
+    name: 'jifen_housekeeping_entries_total',
+    help: 'Entries written by housekeeping: expiries, expiring-soon notices, tier reviews',
+    labelNames: ['shard'] as const,
+    registers: [this.registry],
+  });
+
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'jifen_process_' });
   }

@@ -1,15 +1,16 @@
-// The earning rate until the program engine lands: 1 point per whole yuan (100 分), rounded down.
-// Every conversion of money to points goes through the one rounding function here.
+// The base earning rate: `points` points per `perMinor` minor units, rounded down by the one
+// rounding rule. Without a program the default is 1 point per whole yuan (100 分).
+
+import type { Program } from './program/program.js';
+import { floorScaled } from './rounding.js';
+
+export { floorScaled } from './rounding.js';
 
 export const MINOR_UNITS_PER_POINT = 100;
 
-/** floor(numerator * multiplier / divisor) exactly, also when the product exceeds 2^53. */
-export function floorScaled(value: number, multiplier: number, divisor: number): number {
-  const product = value * multiplier;
-  if (Number.isSafeInteger(product)) return Math.floor(product / divisor);
-  return Number((BigInt(value) * BigInt(multiplier)) / BigInt(divisor));
-}
+export const DEFAULT_BASE_RATE: Program['baseRate'] = { points: 1, perMinor: MINOR_UNITS_PER_POINT };
 
-export function basePoints(amountMinor: number): number {
-  return floorScaled(amountMinor, 1, MINOR_UNITS_PER_POINT);
+/** floor(amountMinor × rate.points / rate.perMinor). */
+export function basePoints(amountMinor: number, rate: Program['baseRate'] = DEFAULT_BASE_RATE): number {
+  return floorScaled(amountMinor, rate.points, rate.perMinor);
 }

@@ -7,6 +7,7 @@ import { decide } from '../../src/actor/decide.js';
 import { type EntryType, NEVER_EXPIRES, type OrderRecord } from '../../src/actor/entries.js';
 import type { RejectionKind } from '../../src/actor/rejections.js';
 import { type Lot, type MemberState, applyEntry } from '../../src/actor/state.js';
+import { defaultProgram } from '../../src/engine/program-book.js';
 import {
   type Past,
   adjustCmd,
@@ -19,10 +20,13 @@ import {
   reverseCmd,
   reversed,
   stateAfter,
+  TENANT,
 } from './member-fixtures.js';
 
 const NOW = 1_750_000_000_000;
 const MAX_SAFE = Number.MAX_SAFE_INTEGER; // 2^53 − 1
+/** The built-in program: 1 point per whole yuan, nothing pending, nothing expires. */
+const PROGRAM = defaultProgram(TENANT);
 
 interface Expected {
   type: EntryType;
@@ -87,7 +91,7 @@ const rows: Row[] = [
     history: [earned(100), redeemed(100), reversed(100)],
     command: earnCmd({ amountMinor: 12_345 }),
     expect: { type: 'earn', points: 123, balanceAfter: 23, seq: 4 },
-    stateAfter: { balance: 23, debt: 0, lots: [{ expiresAt: NEVER_EXPIRES, points: 23 }] },
+    stateAfter: { balance: 23, debt: 0, lots: [lot(NEVER_EXPIRES, 23)] },
   },
   // redeem
   {
@@ -191,6 +195,7 @@ const rows: Row[] = [
     expect: { rejection: 'OrderNotEarned' },
   },
   {
+    // API.md: reversing an order that earned nothing is FAILED_PRECONDITION; it did not count towards the tier either.
     name: 'reverse of an order that earned 0 points is OrderNotEarned',
     history: [earned(0)],
     command: reverseCmd('o-1', 0),
@@ -235,7 +240,7 @@ const rows: Row[] = [
 describe('decide + applyEntry', () => {
   it.each(rows)('$name', (row) => {
     const state = stateAfter(row.history);
-    const decision = decide(state, row.command, { now: NOW, payloadHash: 'feedfacecafebeef', order: row.order });
+    const decision = decide(state, row.command, { now: NOW, payloadHash: 'feedfacecafebeef', order: row.order, program: PROGRAM });
 
     if ('rejection' in row.expect) {
       expect(decision.ok ? 'accepted' : decision.rejection.kind).toBe(row.expect.rejection);
@@ -254,7 +259,7 @@ describe('decide + applyEntry', () => {
 
   it('the entry carries now, the payload hash, the key and the order id', () => {
     const cmd = earnCmd({ idempotencyKey: 'k-42', orderId: 'o-42' });
-    const decision = decide(stateAfter([]), cmd, { now: NOW, payloadHash: 'feedfacecafebeef', order: undefined });
+    const decision = decide(stateAfter([]), cmd, { now: NOW, payloadHash: 'feedfacecafebeef', order: undefined, program: PROGRAM });
     expect(decision.ok && decision.entry).toMatchObject({
       tenantId: cmd.tenantId,
       memberId: cmd.memberId,
@@ -266,10 +271,18 @@ describe('decide + applyEntry', () => {
     });
   });
 
+  it('an order that earns points counts its spend towards the tier; one that earns none (99 分) counts nothing', () => {
+    const inputs = { now: NOW, payloadHash: 'x', order: undefined, program: PROGRAM };
+    const qualifying = decide(stateAfter([]), earnCmd({ amountMinor: 12_345 }), inputs);
+    const tiny = decide(stateAfter([]), earnCmd({ amountMinor: 99 }), inputs);
+    expect(qualifying.ok && qualifying.entry.detail?.metricDelta).toBe(12_345);
+    expect(tiny.ok && { points: tiny.entry.points, metricDelta: tiny.entry.detail?.metricDelta }).toEqual({ points: 0, metricDelta: 0 });
+  });
+
   it('a rejection leaves the state untouched', () => {
     const state = stateAfter([earned(10)]);
     const before = structuredClone(state);
-    decide(state, redeemCmd(11), { now: NOW, payloadHash: 'x', order: undefined });
+    decide(state, redeemCmd(11), { now: NOW, payloadHash: 'x', order: undefined, program: PROGRAM });
     expect(state).toEqual(before);
   });
 
@@ -291,7 +304,7 @@ function runSteps(steps: Step[]): MemberState {
   const orders = new Map<string, OrderRecord>();
   for (const [i, step] of steps.entries()) {
     const orderId = 'orderId' in step.command ? step.command.orderId : '';
-    const decision = decide(state, step.command, { now: NOW, payloadHash: 'x', order: orders.get(orderId) });
+    const decision = decide(state, step.command, { now: NOW, payloadHash: 'x', order: orders.get(orderId), program: PROGRAM });
     const outcome = decision.ok
       ? { points: decision.entry.points, balanceAfter: decision.entry.balanceAfter }
       : { rejection: decision.rejection.kind };
@@ -323,9 +336,13 @@ describe('decide over several commands', () => {
       { command: earnCmd({ orderId: 'o-2', amountMinor: 5_000 }), expect: { points: 50, balanceAfter: -50 } },
       { command: earnCmd({ orderId: 'o-3', amountMinor: 10_000 }), expect: { points: 100, balanceAfter: 50 } },
     ]);
-    expect(pickState(state)).toEqual({ balance: 50, debt: 0, lots: [{ expiresAt: NEVER_EXPIRES, points: 50 }] });
+    expect(pickState(state)).toEqual({ balance: 50, debt: 0, lots: [lot(NEVER_EXPIRES, 50)] });
   });
 });
+
+// Lot expiries after NOW: a lot already lapsed at NOW is not spendable.
+const SOON = NOW + 1_000;
+const LATER = NOW + 2_000;
 
 interface LotRow {
   name: string;
@@ -338,30 +355,30 @@ interface LotRow {
 const lotRows: LotRow[] = [
   {
     name: 'spending takes the soonest-expiring lot first',
-    lots: [earned(10, NEVER_EXPIRES), earned(10, 2_000), earned(10, 1_000)],
+    lots: [earned(10, NEVER_EXPIRES), earned(10, LATER), earned(10, SOON)],
     redeem: 15,
-    lotsBefore: [lot(1_000, 10), lot(2_000, 10), lot(NEVER_EXPIRES, 10)],
-    lotsAfter: [lot(2_000, 5), lot(NEVER_EXPIRES, 10)],
+    lotsBefore: [lot(SOON, 10), lot(LATER, 10), lot(NEVER_EXPIRES, 10)],
+    lotsAfter: [lot(LATER, 5), lot(NEVER_EXPIRES, 10)],
   },
   {
     name: 'never-expiring points (expiresAt 0) are spent last',
-    lots: [earned(10, NEVER_EXPIRES), earned(10, 2_000), earned(10, 1_000)],
+    lots: [earned(10, NEVER_EXPIRES), earned(10, LATER), earned(10, SOON)],
     redeem: 25,
-    lotsBefore: [lot(1_000, 10), lot(2_000, 10), lot(NEVER_EXPIRES, 10)],
+    lotsBefore: [lot(SOON, 10), lot(LATER, 10), lot(NEVER_EXPIRES, 10)],
     lotsAfter: [lot(NEVER_EXPIRES, 5)],
   },
   {
     name: 'earns with the same expiry merge into one lot',
-    lots: [earned(10, 1_000), earned(7, NEVER_EXPIRES), earned(5, 1_000)],
+    lots: [earned(10, SOON), earned(7, NEVER_EXPIRES), earned(5, SOON)],
     redeem: 1,
-    lotsBefore: [lot(1_000, 15), lot(NEVER_EXPIRES, 7)],
-    lotsAfter: [lot(1_000, 14), lot(NEVER_EXPIRES, 7)],
+    lotsBefore: [lot(SOON, 15), lot(NEVER_EXPIRES, 7)],
+    lotsAfter: [lot(SOON, 14), lot(NEVER_EXPIRES, 7)],
   },
   {
     name: 'spending every point empties every lot',
-    lots: [earned(10, 1_000), earned(10, NEVER_EXPIRES)],
+    lots: [earned(10, SOON), earned(10, NEVER_EXPIRES)],
     redeem: 20,
-    lotsBefore: [lot(1_000, 10), lot(NEVER_EXPIRES, 10)],
+    lotsBefore: [lot(SOON, 10), lot(NEVER_EXPIRES, 10)],
     lotsAfter: [],
   },
 ];
@@ -370,7 +387,7 @@ describe('lots', () => {
   it.each(lotRows)('$name', (row) => {
     const state = stateAfter(row.lots);
     expect(state.lots).toEqual(row.lotsBefore);
-    const decision = decide(state, redeemCmd(row.redeem), { now: NOW, payloadHash: 'x', order: undefined });
+    const decision = decide(state, redeemCmd(row.redeem), { now: NOW, payloadHash: 'x', order: undefined, program: PROGRAM });
     if (!decision.ok) throw new Error(decision.rejection.message);
     applyEntry(state, decision.entry);
     expect(state.lots).toEqual(row.lotsAfter);
@@ -379,7 +396,7 @@ describe('lots', () => {
 });
 
 function lot(expiresAt: number, points: number): Lot {
-  return { expiresAt, points };
+  return { expiresAt, points, availableAt: 0 };
 }
 
 function pickState(state: MemberState) {

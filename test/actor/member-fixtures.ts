@@ -1,9 +1,21 @@
 // Builders shared by the actor and engine tests: commands with sensible defaults, and member
 // states built the only legitimate way, by folding ledger entries through applyEntry.
 
-import type { AdjustCommand, EarnCommand, RedeemCommand, ReverseCommand } from '../../src/actor/commands.js';
+import type {
+  ActivityCommand,
+  AdjustCommand,
+  EarnCommand,
+  EnrollCommand,
+  HousekeepCommand,
+  RedeemCommand,
+  ReverseCommand,
+  WriteCommand,
+} from '../../src/actor/commands.js';
+import { type Decision, decide } from '../../src/actor/decide.js';
 import { type EntryType, type LedgerEntry, NEVER_EXPIRES, type OrderRecord } from '../../src/actor/entries.js';
+import { payloadFingerprint } from '../../src/actor/fingerprint.js';
 import { type MemberState, applyEntry, emptyState } from '../../src/actor/state.js';
+import type { Program } from '../../src/rules/program/program.js';
 
 export const TENANT = 'acme';
 export const MEMBER = 'm-1';
@@ -55,6 +67,77 @@ export function adjustCmd(points: number, o: Partial<AdjustCommand> = {}): Adjus
     operator: 'ops@acme',
     ...o,
   };
+}
+
+export function enrollCmd(o: Partial<EnrollCommand> = {}): EnrollCommand {
+  return {
+    kind: 'enroll',
+    tenantId: TENANT,
+    memberId: MEMBER,
+    idempotencyKey: 'enroll',
+    birthday: undefined,
+    referrerMemberId: '',
+    channel: 'app',
+    occurredAt: 0,
+    ...o,
+  };
+}
+
+export function activityCmd(activity: string, o: Partial<ActivityCommand> = {}): ActivityCommand {
+  return {
+    kind: 'activity',
+    tenantId: TENANT,
+    memberId: MEMBER,
+    idempotencyKey: `activity-${activity}-${o.targetId ?? ''}-${o.occurredAt ?? 0}`,
+    activity,
+    targetId: '',
+    occurredAt: 0,
+    ...o,
+  };
+}
+
+export function housekeepCmd(o: Partial<HousekeepCommand> = {}): HousekeepCommand {
+  return { kind: 'housekeep', tenantId: TENANT, memberId: MEMBER, idempotencyKey: 'housekeep', ...o };
+}
+
+/**
+ * One member's actor without the shard: decides each command at its `now` under one program,
+ * applies what is accepted and keeps the entries and order records, as the shard does.
+ */
+export class MemberTimeline {
+  readonly state: MemberState;
+  readonly entries: LedgerEntry[] = [];
+  readonly orders = new Map<string, OrderRecord>();
+
+  constructor(
+    readonly program: Program,
+    tenantId = TENANT,
+    memberId = MEMBER,
+  ) {
+    this.state = emptyState(tenantId, memberId);
+  }
+
+  /** Decides `cmd` at `now`; an accepted command is applied. */
+  attempt(cmd: WriteCommand, now: number): Decision {
+    const orderId = cmd.kind === 'earn' || cmd.kind === 'reverse' ? cmd.orderId : undefined;
+    const order = orderId === undefined ? undefined : this.orders.get(orderId);
+    const decision = decide(this.state, cmd, { now, payloadHash: payloadFingerprint(cmd), order, program: this.program });
+    if (!decision.ok) return decision;
+    applyEntry(this.state, decision.entry);
+    this.entries.push(decision.entry);
+    if (decision.order && orderId !== undefined) this.orders.set(orderId, decision.order);
+    return decision;
+  }
+
+  /** Like attempt, for commands the test needs accepted: a rejection fails the test. */
+  accept(cmd: WriteCommand, now: number): LedgerEntry {
+    const decision = this.attempt(cmd, now);
+    if (!decision.ok) {
+      const { kind, message } = decision.rejection;
+      throw new Error(`${cmd.kind} at ${new Date(now).toISOString()} refused: ${kind}: ${message}`);
+    }
+    return decision.entry;
+  }
 }
 
 /** One past entry of a member's history: its type, signed points and (for earns) lot expiry. */

@@ -6,22 +6,32 @@ import {
   type TimeBounds,
   decodeAdjust,
   decodeBatchSize,
+  decodeCaptureHold,
   decodeCommand,
   decodeEarn,
   decodeGetAccount,
+  decodeHold,
   decodeListEntries,
+  decodeQuoteRedemption,
   decodeRedeem,
+  decodeReleaseHold,
   decodeReverse,
+  decodeTransfer,
   pageTokenOf,
 } from '../../src/api/decode.js';
 import { RejectionError } from '../../src/api/status.js';
 import type {
   AdjustRequestMsg,
+  CaptureHoldRequestMsg,
   CommandMsg,
   EarnRequestMsg,
+  HoldRequestMsg,
   ListEntriesRequestMsg,
+  QuoteRedemptionRequestMsg,
   RedeemRequestMsg,
+  ReleaseHoldRequestMsg,
   ReverseRequestMsg,
+  TransferRequestMsg,
 } from '../../src/api/wire.js';
 import { timestampOf } from '../../src/api/wire.js';
 
@@ -51,6 +61,35 @@ const listing = (o: Partial<ListEntriesRequestMsg> = {}): ListEntriesRequestMsg 
   page_token: '',
   ...o,
 });
+const hold = (o: Partial<HoldRequestMsg> = {}): HoldRequestMsg => ({
+  ...who,
+  points: 500,
+  ttl_seconds: 0,
+  order_id: 'o-1',
+  order_amount_minor: 10_000,
+  ...o,
+});
+const capture = (o: Partial<CaptureHoldRequestMsg> = {}): CaptureHoldRequestMsg => ({ ...who, hold_id: 'acme:m-1:7', points: 0, ...o });
+const release = (o: Partial<ReleaseHoldRequestMsg> = {}): ReleaseHoldRequestMsg => ({ ...who, hold_id: 'acme:m-1:7', ...o });
+const quote = (o: Partial<QuoteRedemptionRequestMsg> = {}): QuoteRedemptionRequestMsg => ({
+  tenant_id: 'acme',
+  member_id: 'm-1',
+  order_amount_minor: 10_000,
+  ...o,
+});
+const transfer = (o: Partial<TransferRequestMsg> = {}): TransferRequestMsg => ({
+  ...who,
+  kind: 'TRANSFER_KIND_MEMBER',
+  to_member_id: 'm-2',
+  points: 100,
+  partner_id: '',
+  partner_reference: '',
+  reason: '',
+  ...o,
+});
+const donation = (o: Partial<TransferRequestMsg> = {}) => transfer({ kind: 'TRANSFER_KIND_DONATION', to_member_id: '', ...o });
+const conversion = (o: Partial<TransferRequestMsg> = {}) =>
+  transfer({ kind: 'TRANSFER_KIND_PARTNER', to_member_id: '', partner_id: 'air', partner_reference: 'AIR-1', ...o });
 const item = { sku: 'sku-1', category: '', amount_minor: 100, quantity: 1 };
 const command = (o: CommandMsg): CommandMsg => o;
 const b64 = (text: string) => Buffer.from(text).toString('base64url');
@@ -118,6 +157,91 @@ const rows: Row[] = [
     name: 'batch adjust without operator',
     decode: () => decodeCommand(command({ command: 'adjust', adjust: adjust({ operator: '' }) }), time, 'commands[2]'),
     field: 'commands[2].adjust.operator',
+  },
+  { name: 'hold points 0', decode: () => decodeHold(hold({ points: 0 })), field: 'points' },
+  { name: 'hold points negative', decode: () => decodeHold(hold({ points: -500 })), field: 'points' },
+  { name: 'hold ttl_seconds negative', decode: () => decodeHold(hold({ ttl_seconds: -1 })), field: 'ttl_seconds' },
+  { name: 'hold ttl_seconds not an integer', decode: () => decodeHold(hold({ ttl_seconds: 1.5 })), field: 'ttl_seconds' },
+  { name: 'hold without order_id', decode: () => decodeHold(hold({ order_id: '' })), field: 'order_id' },
+  { name: 'hold order_amount_minor negative', decode: () => decodeHold(hold({ order_amount_minor: -1 })), field: 'order_amount_minor' },
+  { name: 'hold without idempotency_key', decode: () => decodeHold(hold({ idempotency_key: '' })), field: 'idempotency_key' },
+  { name: 'capture hold_id missing', decode: () => decodeCaptureHold(capture({ hold_id: '' })), field: 'hold_id' },
+  { name: 'capture hold_id not of the form <tenant>:<member>:<seq>', decode: () => decodeCaptureHold(capture({ hold_id: 'hold-7' })), field: 'hold_id' },
+  { name: 'capture hold_id with seq 0', decode: () => decodeCaptureHold(capture({ hold_id: 'acme:m-1:0' })), field: 'hold_id' },
+  { name: 'capture hold_id with a seq of letters', decode: () => decodeCaptureHold(capture({ hold_id: 'acme:m-1:seven' })), field: 'hold_id' },
+  { name: 'capture hold_id of another member', decode: () => decodeCaptureHold(capture({ hold_id: 'acme:m-2:7' })), field: 'hold_id' },
+  {
+    name: 'capture hold_id of a member whose id starts with this one’s (m-10 for m-1)',
+    decode: () => decodeCaptureHold(capture({ hold_id: 'acme:m-10:7' })),
+    field: 'hold_id',
+  },
+  { name: 'capture hold_id of the same member id in another tenant', decode: () => decodeCaptureHold(capture({ hold_id: 'other:m-1:7' })), field: 'hold_id' },
+  { name: 'capture points negative', decode: () => decodeCaptureHold(capture({ points: -1 })), field: 'points' },
+  { name: 'release hold_id missing', decode: () => decodeReleaseHold(release({ hold_id: '' })), field: 'hold_id' },
+  { name: 'release hold_id of another member', decode: () => decodeReleaseHold(release({ hold_id: 'acme:m-2:7' })), field: 'hold_id' },
+  { name: 'release without idempotency_key', decode: () => decodeReleaseHold(release({ idempotency_key: '' })), field: 'idempotency_key' },
+  { name: 'quote order_amount_minor missing (0)', decode: () => decodeQuoteRedemption(quote({ order_amount_minor: 0 })), field: 'order_amount_minor' },
+  { name: 'quote order_amount_minor negative', decode: () => decodeQuoteRedemption(quote({ order_amount_minor: -100 })), field: 'order_amount_minor' },
+  { name: 'quote member_id missing', decode: () => decodeQuoteRedemption(quote({ member_id: '' })), field: 'member_id' },
+  {
+    name: 'batch hold with ttl_seconds negative',
+    decode: () => decodeCommand(command({ command: 'hold', hold: hold({ ttl_seconds: -60 }) }), time, 'commands[4]'),
+    field: 'commands[4].hold.ttl_seconds',
+  },
+  {
+    name: 'batch capture of another member’s hold',
+    decode: () => decodeCommand(command({ command: 'capture', capture: capture({ hold_id: 'acme:m-2:7' }) }), time, 'commands[0]'),
+    field: 'commands[0].capture.hold_id',
+  },
+  {
+    name: 'batch release with a malformed hold_id',
+    decode: () => decodeCommand(command({ command: 'release', release: release({ hold_id: 'acme:m-1' }) }), time, 'commands[1]'),
+    field: 'commands[1].release.hold_id',
+  },
+  { name: 'transfer kind unset (TRANSFER_KIND_UNSPECIFIED)', decode: () => decodeTransfer(transfer({ kind: 'TRANSFER_KIND_UNSPECIFIED' })), field: 'kind' },
+  { name: 'transfer kind empty', decode: () => decodeTransfer(transfer({ kind: '' })), field: 'kind' },
+  { name: 'transfer kind not a TransferKind name', decode: () => decodeTransfer(transfer({ kind: 'member' })), field: 'kind' },
+  { name: 'transfer to_member_id missing for MEMBER', decode: () => decodeTransfer(transfer({ to_member_id: '' })), field: 'to_member_id' },
+  { name: 'transfer to_member_id with a space for MEMBER', decode: () => decodeTransfer(transfer({ to_member_id: 'm 2' })), field: 'to_member_id' },
+  { name: 'transfer to_member_id given for DONATION', decode: () => decodeTransfer(donation({ to_member_id: 'm-2' })), field: 'to_member_id' },
+  { name: 'transfer to_member_id given for PARTNER', decode: () => decodeTransfer(conversion({ to_member_id: 'm-2' })), field: 'to_member_id' },
+  { name: 'transfer to the sender itself', decode: () => decodeTransfer(transfer({ to_member_id: 'm-1' })), field: 'to_member_id' },
+  { name: 'transfer points 0', decode: () => decodeTransfer(transfer({ points: 0 })), field: 'points' },
+  { name: 'transfer points negative', decode: () => decodeTransfer(transfer({ points: -100 })), field: 'points' },
+  { name: 'transfer points not an integer', decode: () => decodeTransfer(donation({ points: 1.5 })), field: 'points' },
+  { name: 'transfer partner_id missing for PARTNER', decode: () => decodeTransfer(conversion({ partner_id: '' })), field: 'partner_id' },
+  { name: 'transfer partner_reference missing for PARTNER', decode: () => decodeTransfer(conversion({ partner_reference: '' })), field: 'partner_reference' },
+  { name: 'transfer reason of 257 characters', decode: () => decodeTransfer(transfer({ reason: 'r'.repeat(257) })), field: 'reason' },
+  { name: 'transfer without idempotency_key', decode: () => decodeTransfer(transfer({ idempotency_key: '' })), field: 'idempotency_key' },
+  {
+    name: 'batch transfer with kind unset',
+    decode: () => decodeCommand(command({ command: 'transfer', transfer: transfer({ kind: 'TRANSFER_KIND_UNSPECIFIED' }) }), time, 'commands[2]'),
+    field: 'commands[2].transfer.kind',
+  },
+  {
+    name: 'batch transfer to the sender itself',
+    decode: () => decodeCommand(command({ command: 'transfer', transfer: transfer({ to_member_id: 'm-1' }) }), time, 'commands[0]'),
+    field: 'commands[0].transfer.to_member_id',
+  },
+  {
+    name: 'batch donation naming a to_member_id',
+    decode: () => decodeCommand(command({ command: 'transfer', transfer: donation({ to_member_id: 'm-2' }) }), time, 'commands[1]'),
+    field: 'commands[1].transfer.to_member_id',
+  },
+  {
+    name: 'batch transfer points 0',
+    decode: () => decodeCommand(command({ command: 'transfer', transfer: transfer({ points: 0 }) }), time, 'commands[3]'),
+    field: 'commands[3].transfer.points',
+  },
+  {
+    name: 'batch conversion without partner_id',
+    decode: () => decodeCommand(command({ command: 'transfer', transfer: conversion({ partner_id: '' }) }), time, 'commands[4]'),
+    field: 'commands[4].transfer.partner_id',
+  },
+  {
+    name: 'batch conversion without partner_reference',
+    decode: () => decodeCommand(command({ command: 'transfer', transfer: conversion({ partner_reference: '' }) }), time, 'commands[5]'),
+    field: 'commands[5].transfer.partner_reference',
   },
   {
     name: 'batch earn item quantity 0',

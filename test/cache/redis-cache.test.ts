@@ -3,7 +3,7 @@
 
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { MemberState } from '../../src/actor/state.js';
+import { type MemberState, emptyState } from '../../src/actor/state.js';
 import type { CachedAccount } from '../../src/cache/balance-cache.js';
 import { BalanceCacheError, RedisBalanceCache, accountKey } from '../../src/cache/redis-cache.js';
 import {
@@ -37,7 +37,7 @@ describeRedis('RedisBalanceCache on a standalone redis-server', () => {
 
   it('returns the full member state that was put, with held, tier and epoch', async () => {
     const put = account('t1', 'round-trip', 7, { held: 30, tier: 'gold', epoch: 'e1' });
-    put.state.lots = [{ expiresAt: 1_900_000_000_000, points: 120 }, { expiresAt: 0, points: 5 }];
+    put.state.lots = [{ expiresAt: 1_900_000_000_000, points: 120, availableAt: 0 }, { expiresAt: 0, points: 5, availableAt: 1_800_000_000_000 }];
     put.state.debt = 3;
     await cache.putAccounts([put]);
     expect(await cache.getAccounts([ref('t1', 'round-trip')])).toEqual([put]);
@@ -240,7 +240,7 @@ function ref(tenantId: string, memberId: string) {
 
 function account(tenantId: string, memberId: string, seq: number, extra: Partial<Omit<CachedAccount, 'state'>> = {}): CachedAccount {
   const state: MemberState = {
-    tenantId, memberId, seq, balance: seq * 100, debt: 0, lots: [{ expiresAt: 0, points: seq * 100 }],
+    ...emptyState(tenantId, memberId), seq, balance: seq * 100, lots: [{ expiresAt: 0, points: seq * 100, availableAt: 0 }],
     lifetimeEarned: seq * 100 + 10, lifetimeRedeemed: 10,
   };
   return { state, held: 0, tier: '', epoch: 'e1', ...extra };

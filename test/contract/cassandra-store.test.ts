@@ -34,7 +34,8 @@ if (!contactPoints) {
     ? { username: process.env.CASSANDRA_USERNAME, password: process.env.CASSANDRA_PASSWORD ?? '' }
     : undefined;
   const admin = new Client({ contactPoints: hosts, localDataCenter, credentials });
-  const TABLES = ['entries', 'idempotency_keys', 'orders', 'snapshots', 'outbox', 'outbox_cursor'];
+  // "entries" quoted: ENTRIES is a reserved CQL keyword. due_range goes with due_members (never one alone).
+  const TABLES = ['"entries"', 'idempotency_keys', 'orders', 'snapshots', 'outbox', 'outbox_cursor', 'due_members', 'due_range', 'follow_ups'];
 
   beforeAll(async () => {
     await admin.connect();

@@ -2,13 +2,19 @@
 // current data (so calling it again after close reopens the same ledger); `cleanup` wipes that data.
 
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { LedgerEntry, OrderRecord } from '../../src/actor/entries.js';
+import { type EntryDetail, type LedgerEntry, type OrderRecord, emptyDetail } from '../../src/actor/entries.js';
+import type { WriteCommand } from '../../src/actor/commands.js';
 import { type MemberState, applyEntry, emptyState } from '../../src/actor/state.js';
-import type { CommitBatch, LedgerStore, MemberRef, OutboxRecord } from '../../src/ledger/store.js';
+import type { CommitBatch, DueMember, FollowUp, LedgerStore, MemberRef, OutboxRecord } from '../../src/ledger/store.js';
 
 const A: MemberRef = { tenantId: 'acme', memberId: 'm-1' };
 const B: MemberRef = { tenantId: 'acme', memberId: 'm-2' };
 const OTHER_TENANT_A: MemberRef = { tenantId: 'globex', memberId: 'm-1' };
+const C: MemberRef = { tenantId: 'acme', memberId: 'm-3' };
+
+const DAY = 86_400_000;
+/** An instant in the middle of a day (UTC), so T ± hours stays within one day and T + n·DAY lands n days later. */
+const T = 1_750_000_000_000;
 
 export function ledgerStoreContract(name: string, open: () => Promise<LedgerStore>, cleanup: () => Promise<void>): void {
   describe(`LedgerStore contract: ${name}`, () => {
@@ -200,6 +206,171 @@ export function ledgerStoreContract(name: string, open: () => Promise<LedgerStor
       expect(await store.outboxPosition()).toEqual({ lastId: 3, publishedId: 3 });
     });
 
+    it('an entry keeps its detail through every read; an entry without one reads back without the property', async () => {
+      const [plain, second, third] = entriesOf(A, 3);
+      const rich: LedgerEntry = { ...second, detail: richDetail() };
+      const bare: LedgerEntry = { ...third, detail: emptyDetail(7) };
+      await commit({ entries: [plain, rich, bare] });
+      const check = (entries: (LedgerEntry | undefined)[]) => {
+        expect(entries).toEqual([plain, rich, bare]);
+        expect(entries[0]).not.toHaveProperty('detail');
+        expect(entries[1]?.detail).toEqual(richDetail());
+        expect(entries[2]?.detail).toEqual(emptyDetail(7));
+      };
+      check((await store.loadMembers([A]))[0].entries);
+      check(await store.listEntries(A, 0, 10));
+      check(await store.findByIdempotencyKeys([plain, rich, bare].map((e) => ({ ...A, idempotencyKey: e.idempotencyKey }))));
+      await store.close();
+      store = await open();
+      check(await store.listEntries(A, 0, 10));
+    });
+
+    it('the due index answers the members due up to an instant, soonest first, at most limit', async () => {
+      await commit({
+        dues: [
+          { ...A, from: 0, to: T + 3 * DAY },
+          { ...B, from: 0, to: T + 1_000 },
+          { ...C, from: 0, to: T + 2 * DAY + 5 },
+        ],
+      });
+      expect(await store.dueMembers(T + 999, 10)).toEqual([]);
+      expect(await store.dueMembers(T + 1_000, 10)).toEqual([due(B, T + 1_000)]);
+      expect(await store.dueMembers(T + 2 * DAY + 4, 10)).toEqual([due(B, T + 1_000)]);
+      expect(await store.dueMembers(T + 10 * DAY, 10)).toEqual([due(B, T + 1_000), due(C, T + 2 * DAY + 5), due(A, T + 3 * DAY)]);
+      expect(await store.dueMembers(T + 10 * DAY, 2)).toEqual([due(B, T + 1_000), due(C, T + 2 * DAY + 5)]);
+      expect(await store.dueMembers(T + 2 * DAY + 5, 1)).toEqual([due(B, T + 1_000)]);
+      expect(await store.dueMembers(T + 1_000, 0)).toEqual([]);
+    });
+
+    it('a commit moves a member\'s due row (from -> to), removes it (to = 0), and the index survives a reopen', async () => {
+      await commit({
+        dues: [
+          { ...A, from: 0, to: T + 3 * DAY },
+          { ...B, from: 0, to: T + 1_000 },
+          { ...C, from: 0, to: T + 2 * DAY + 5 },
+        ],
+      });
+      expect(await store.dueMembers(T + 1_000, 10)).toEqual([due(B, T + 1_000)]);
+      // With entries, as the engine commits them: B moves later, C earlier than anything indexed, A leaves.
+      const move = {
+        entries: entriesOf(A, 1),
+        dues: [
+          { ...B, from: T + 1_000, to: T + 4 * DAY },
+          { ...C, from: T + 2 * DAY + 5, to: T - 5 * DAY },
+          { ...A, from: T + 3 * DAY, to: 0 },
+        ],
+      };
+      await commit(move);
+      const moved = [due(C, T - 5 * DAY), due(B, T + 4 * DAY)];
+      expect(await store.dueMembers(T + 10 * DAY, 10)).toEqual(moved);
+      expect(await store.dueMembers(T + 1_000, 10)).toEqual([due(C, T - 5 * DAY)]);
+      await commit(structuredClone(move)); // a retried commit moves nothing twice
+      expect(await store.dueMembers(T + 10 * DAY, 10)).toEqual(moved);
+      await store.close();
+      store = await open();
+      expect(await store.dueMembers(T + 10 * DAY, 10)).toEqual(moved);
+      await commit({ dues: [{ ...C, from: T - 5 * DAY, to: 0 }] });
+      expect(await store.dueMembers(T + 10 * DAY, 10)).toEqual([due(B, T + 4 * DAY)]);
+    });
+
+    it('members due at the same instant are all found, page by page, as rows are taken off', async () => {
+      const members = [A, B, C, OTHER_TENANT_A];
+      await commit({ dues: [...members.map((m) => ({ ...m, from: 0, to: T })), { ...A, from: 0, to: 0 }] });
+      const seen: DueMember[] = [];
+      for (let round = 0; round < members.length; round++) {
+        const [first, ...rest] = await store.dueMembers(T + DAY, 1);
+        expect(rest).toEqual([]);
+        expect(first.at).toBe(T);
+        seen.push(first);
+        await commit({ dues: [{ tenantId: first.tenantId, memberId: first.memberId, from: T, to: 0 }] });
+      }
+      expect(await store.dueMembers(T + DAY, 10)).toEqual([]);
+      expect(seen.map((d) => `${d.tenantId}/${d.memberId}`).sort()).toEqual(members.map((m) => `${m.tenantId}/${m.memberId}`).sort());
+      // A member indexed again at an instant the index has already passed is found again.
+      await commit({ dues: [{ ...B, from: 0, to: T - 1 }] });
+      expect(await store.dueMembers(T + DAY, 10)).toEqual([due(B, T - 1)]);
+    });
+
+    it('a refused batch moves no due row', async () => {
+      const [kept] = entriesOf(A, 1);
+      await commit({ entries: [kept], dues: [{ ...A, from: 0, to: T }] });
+      const clash = { ...entriesOf(A, 2)[1], idempotencyKey: kept.idempotencyKey };
+      await expect(commit({ entries: [clash], dues: [{ ...A, from: T, to: T + DAY }] })).rejects.toThrow();
+      expect(await store.dueMembers(T + 2 * DAY, 10)).toEqual([due(A, T)]);
+    });
+
+    it('an empty ledger owes no follow-ups', async () => {
+      expect(await store.pendingFollowUps(10)).toEqual([]);
+    });
+
+    it('follow-ups commit with their batch and come back oldest first, commands intact, at most limit', async () => {
+      const a = entriesOf(A, 2);
+      const b = entriesOf(B, 1);
+      const first = [followUpOf(2, referral(C, B)), followUpOf(1, earnFor(A))];
+      await commit({ entries: [a[0], b[0]], outbox: [outboxOf(1, [a[0], b[0]])], followUps: first });
+      await commit({ entries: [a[1]], outbox: [outboxOf(2, [a[1]])], followUps: [followUpOf(3, referral(OTHER_TENANT_A, A))] });
+      await commit({ entries: entriesOf(C, 1) }); // a batch without follow-ups adds none
+      const all = [followUpOf(1, earnFor(A)), followUpOf(2, referral(C, B)), followUpOf(3, referral(OTHER_TENANT_A, A))];
+      expect(await store.pendingFollowUps(10)).toEqual(all);
+      expect(await store.pendingFollowUps(2)).toEqual(all.slice(0, 2));
+      expect(await store.pendingFollowUps(0)).toEqual([]);
+      // The batches themselves are committed as usual.
+      expect(await store.listEntries(A, 0, 10)).toEqual(a);
+      expect(await store.listEntries(B, 0, 10)).toEqual(b);
+    });
+
+    it('completeFollowUps forgets exactly the given ids', async () => {
+      const ups = [1, 2, 3, 4].map((id) => followUpOf(id, referral(C, A, `m-${id}`)));
+      await commit({ entries: entriesOf(A, 2), followUps: ups.slice(0, 2) });
+      await commit({ entries: entriesOf(A, 3).slice(2), followUps: ups.slice(2) });
+      await store.completeFollowUps([3, 1]);
+      expect(await store.pendingFollowUps(10)).toEqual([ups[1], ups[3]]);
+      await store.completeFollowUps([1, 99]); // already forgotten, never owed: nothing happens
+      await store.completeFollowUps([]);
+      expect(await store.pendingFollowUps(10)).toEqual([ups[1], ups[3]]);
+      await store.completeFollowUps([4, 2]);
+      expect(await store.pendingFollowUps(10)).toEqual([]);
+      expect(await store.listEntries(A, 0, 10)).toEqual(entriesOf(A, 3));
+    });
+
+    it('committing a batch with follow-ups twice owes each once', async () => {
+      const batch = { entries: entriesOf(B, 2), followUps: [followUpOf(1, referral(A, B)), followUpOf(2, earnFor(C))] };
+      await commit(batch);
+      await commit(structuredClone(batch));
+      expect(await store.pendingFollowUps(10)).toEqual(batch.followUps);
+      expect(await store.listEntries(B, 0, 10)).toEqual(batch.entries);
+    });
+
+    it('a refused batch leaves no follow-up, and the next batch\'s follow-ups are owed as usual', async () => {
+      const [kept] = entriesOf(A, 1);
+      await commit({ entries: [kept], followUps: [followUpOf(1, referral(B, A))] });
+      const clash = { ...entriesOf(A, 2)[1], idempotencyKey: kept.idempotencyKey };
+      const refused = commit({
+        entries: [entriesOf(C, 1)[0], clash],
+        outbox: [outboxOf(1, [clash])],
+        followUps: [followUpOf(2, referral(B, C)), followUpOf(3, earnFor(B))],
+      });
+      await expect(refused).rejects.toThrow();
+      expect(await store.pendingFollowUps(10)).toEqual([followUpOf(1, referral(B, A))]);
+      expect(await store.loadMembers([C])).toEqual([{ snapshot: null, entries: [] }]);
+      await commit({ entries: entriesOf(C, 1), followUps: [followUpOf(2, referral(B, C))] });
+      expect(await store.pendingFollowUps(10)).toEqual([followUpOf(1, referral(B, A)), followUpOf(2, referral(B, C))]);
+    });
+
+    it('follow-ups not completed survive close and reopen; completed ones stay forgotten', async () => {
+      const ups = [followUpOf(1, referral(B, A)), followUpOf(2, earnFor(C)), followUpOf(3, referral(C, A, 'm-9'))];
+      await commit({ entries: entriesOf(A, 2), outbox: [outboxOf(1, entriesOf(A, 2))], followUps: ups });
+      await store.completeFollowUps([2]);
+      await store.close();
+      store = await open();
+      expect(await store.pendingFollowUps(10)).toEqual([ups[0], ups[2]]);
+      expect(await store.listEntries(A, 0, 10)).toEqual(entriesOf(A, 2));
+      await store.completeFollowUps([1]);
+      await store.close();
+      store = await open();
+      expect(await store.pendingFollowUps(10)).toEqual([ups[2]]);
+    });
+
     it('a failed batch leaves no outbox record behind', async () => {
       const [kept] = entriesOf(A, 1);
       await commit({ entries: [kept] });
@@ -230,6 +401,31 @@ function entriesOf(ref: MemberRef, n: number, points = 10): LedgerEntry[] {
   }));
 }
 
+/** A detail with every field filled (text outside ASCII included), as a program decision writes it. */
+function richDetail(): EntryDetail {
+  return {
+    programVersion: 3,
+    breakdown: [
+      { ruleId: 'base', points: 10 },
+      { ruleId: '双倍积分-周末', points: 10 },
+    ],
+    pendingPoints: 5,
+    availableAt: 1_750_600_000_000,
+    dayKey: '2025-06-15',
+    monthKey: '2025-06',
+    metricMonth: '2025-06',
+    metricDelta: 12_345,
+    tierChange: { from: 'silver', to: 'gold', validUntil: 1_781_000_000_000, reason: 'upgrade' },
+    activity: { behaviourId: 'check-in', activity: 'daily', targetId: 'store-7', streak: 4 },
+    enrolment: { birthday: { month: 2, day: 29 }, referrer: 'm-9', channel: 'app' },
+    availableAfter: 15,
+  };
+}
+
+function due(ref: MemberRef, at: number): DueMember {
+  return { tenantId: ref.tenantId, memberId: ref.memberId, at };
+}
+
 /** The state after the first `seq` entries: what a snapshot at that seq holds. */
 function stateAt(entries: LedgerEntry[], seq: number): MemberState {
   const state = emptyState(entries[0].tenantId, entries[0].memberId);
@@ -239,6 +435,35 @@ function stateAt(entries: LedgerEntry[], seq: number): MemberState {
 
 function orderOf(ref: MemberRef, orderId: string, refundedMinor: number, reversedPoints: number): OrderRecord {
   return { ...ref, orderId, amountMinor: 12_345, points: 123, refundedMinor, reversedPoints };
+}
+
+function followUpOf(id: number, command: WriteCommand): FollowUp {
+  return { id, command };
+}
+
+/** The referrer's reward owed for the member it referred, as the engine derives it. */
+function referral(referrer: MemberRef, referred: MemberRef, referredMemberId = referred.memberId): WriteCommand {
+  return { kind: 'referral', tenantId: referrer.tenantId, memberId: referrer.memberId, idempotencyKey: `§referral:${referredMemberId}`, referredMemberId };
+}
+
+/** A command with nested data and text outside ASCII, to check that a follow-up's command reads back whole. */
+function earnFor(ref: MemberRef): WriteCommand {
+  return {
+    kind: 'earn',
+    tenantId: ref.tenantId,
+    memberId: ref.memberId,
+    idempotencyKey: '§saga:订单-7',
+    orderId: '订单-7',
+    amountMinor: 12_345,
+    currency: 'CNY',
+    items: [
+      { sku: 'tea-龙井', category: 'drinks', amountMinor: 10_000, quantity: 2 },
+      { sku: 'cup', category: 'ware', amountMinor: 2_345, quantity: 1 },
+    ],
+    channel: 'app',
+    storeId: '',
+    occurredAt: 1_750_000_000_000,
+  };
 }
 
 function outboxOf(id: number, entries: LedgerEntry[]): OutboxRecord {

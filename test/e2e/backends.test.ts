@@ -56,6 +56,9 @@ async function startStack(extraEnv: Record<string, string> = {}): Promise<Stack>
     REDIS_URL: redis.url,
     JIFEN_EVENTS: 'nats',
     NATS_URL: nats.url,
+    // The production path (a remote ledger): activation starts from the Redis copy. With the embedded
+    // ledger 'auto' would skip it, and these tests are about that copy.
+    JIFEN_ACTIVATE_FROM_CACHE: 'always',
     ...extraEnv,
   };
   const peek = new Redis(redis.url, { maxRetriesPerRequest: 3, retryStrategy: () => 50 });

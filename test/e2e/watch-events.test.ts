@@ -66,6 +66,11 @@ describe('WatchEvents on a running engine', () => {
           idempotency_key: entry.idempotency_key,
           reason: entry.reason,
           created_at: entry.created_at,
+          // Only tier_changed and expiring_soon events fill these.
+          tier_from: '',
+          tier_to: '',
+          tier_reason: '',
+          expires_at: null,
         });
       }
       // And against what the writes answered, independently of ListEntries.

@@ -7,12 +7,15 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { GetAccountQuery, ListEntriesQuery, ShardOp } from '../../src/actor/commands.js';
 import type { AccountView, EntryPage, OpResult, WriteResult } from '../../src/actor/results.js';
-import { type ShardCoreOptions, ShardCore } from '../../src/engine/shard-core.js';
+import { ProgramBook } from '../../src/engine/program-book.js';
+import { type ShardCoreOptions, ShardCore, settleBatch } from '../../src/engine/shard-core.js';
 import { SqliteLedgerStore } from '../../src/ledger/embedded/sqlite-store.js';
 import type { CommitBatch, LedgerStore } from '../../src/ledger/store.js';
 import { TENANT, adjustCmd, earnCmd, redeemCmd, reverseCmd } from '../actor/member-fixtures.js';
+import { programFixture } from '../rules/program-fixture.js';
 
 const NOW = 1_750_000_000_000;
+const DAY = 86_400_000;
 const A = { memberId: 'alice' };
 const B = { memberId: 'bob' };
 
@@ -32,7 +35,15 @@ afterEach(async () => {
 /** A core over the shard file in `dir`; calling it again after close is a restart. */
 async function startCore(options: Partial<ShardCoreOptions> = {}, wrap = (s: LedgerStore) => s) {
   const store = wrap(new SqliteLedgerStore({ file: join(dir, 'shard-0000.db'), durability: 'os' }));
-  const core = await ShardCore.open(store, { actorCapacity: 1_000, snapshotEvery: 100, clock: () => NOW, shard: 0, ledgerId: 'test', ...options });
+  const core = await ShardCore.open(store, {
+    actorCapacity: 1_000,
+    snapshotEvery: 100,
+    clock: () => NOW,
+    shard: 0,
+    ledgerId: 'test',
+    programs: new ProgramBook(),
+    ...options,
+  });
   open.push({ core, store });
   return { core, store };
 }
@@ -57,6 +68,7 @@ function outcomeOf(r: OpResult): unknown {
   if (!r.ok) return r.rejection.kind;
   if ('entryId' in r.value) return { seq: r.value.seq, points: r.value.points, balance: r.value.balance };
   if ('lots' in r.value) return { balance: r.value.balance, seq: r.value.seq };
+  if ('maxPoints' in r.value) return { maxPoints: r.value.maxPoints };
   return { seqs: r.value.entries.map((e) => e.seq), next: r.value.nextAfterSeq };
 }
 
@@ -194,6 +206,42 @@ describe('ShardCore', () => {
     expect([{ seqs: [1], next: 0 }, 'CommitFailed']).toContainEqual(outcomeOf(results[1]));
   });
 
+  it('a passivated member whose lot lapses is found through the due index, gets one EXPIRE entry, then nothing is due', async () => {
+    // Lots last to the end of the next local day (Asia/Shanghai); no notices, one tier: only expiry falls due.
+    const program = programFixture({ tenantId: TENANT, expiry: { kind: 'rolling', months: 0, days: 1, noticeDays: 0 } });
+    let now = NOW; // 2025-06-15 23:06:40 in Shanghai
+    const { core, store } = await startCore({ actorCapacity: 1, snapshotEvery: 1, clock: () => now, programs: new ProgramBook([program]) });
+    const aliceExpires = Date.parse('2025-06-16T23:59:59.999+08:00');
+
+    const earned = await core.applyBatch([earnCmd({ ...A, amountMinor: 12_345 })]);
+    expect(outcomeOf(earned.results[0])).toEqual({ seq: 1, points: 123, balance: 123 });
+    // bob's lot lasts to the end of 18 June; alice is passivated to make room for him, and comes back
+    // from her snapshot (snapshotEvery 1) when the due index names her
+    now = NOW + 2 * DAY;
+    const bob = await core.applyBatch([earnCmd({ ...B, amountMinor: 5_000 })]);
+    expect(bob.stats.activeActors).toBe(1);
+    expect(await core.stageHousekeeping(aliceExpires - 1)).toBeUndefined();
+
+    now = aliceExpires + 1;
+    const staged = await core.stageHousekeeping(now);
+    if (!staged) throw new Error('alice was not found due');
+    const round = await settleBatch(staged);
+    expect(round.results.map(outcomeOf)).toEqual([{ seq: 2, points: -123, balance: 0 }]);
+    expect(round.stats.entries).toBe(1);
+    const page = okValue<EntryPage>((await core.applyBatch([list('alice')])).results[0]);
+    expect(page.entries.map((e) => [e.seq, e.type, e.points, e.balanceAfter])).toEqual([
+      [1, 'earn', 123, 123],
+      [2, 'expire', -123, 0],
+    ]);
+
+    expect(await core.stageHousekeeping(now)).toBeUndefined();
+    expect(await store.dueMembers(now, 10)).toEqual([]);
+    // Due at the first millisecond after the lot's last spendable one.
+    const bobExpires = Date.parse('2025-06-18T23:59:59.999+08:00');
+    expect(await store.dueMembers(Number.MAX_SAFE_INTEGER, 10)).toEqual([{ tenantId: TENANT, memberId: 'bob', at: bobExpires + 1 }]);
+    expect(await balanceOf(core, 'alice')).toBe(0);
+  });
+
   it('reads of a member with no entries are MemberNotFound and create no account', async () => {
     const { core } = await startCore();
     const { results } = await core.applyBatch([account('nobody'), list('nobody')]);
@@ -218,6 +266,9 @@ function failingCommits(store: LedgerStore, flaky: { failures: number }): Ledger
       return store.commit(batch);
     },
     outboxPosition: () => store.outboxPosition(),
+    dueMembers: (upTo, limit) => store.dueMembers(upTo, limit),
+    pendingFollowUps: (limit) => store.pendingFollowUps(limit),
+    completeFollowUps: (ids) => store.completeFollowUps(ids),
     readOutbox: (afterId, limit) => store.readOutbox(afterId, limit),
     markPublished: (id) => store.markPublished(id),
     close: () => store.close(),

@@ -185,24 +185,35 @@ type UnaryMethod = (
 ) => void;
 
 export function pointsClient(address: string, options: ClientOptions = {}): PointsClient {
-  const ctor = loadService(POINTS_PROTO, LOADER_OPTIONS, ['jifen', 'v1', 'PointsService']);
-  const raw = new ctor(address, grpc.credentials.createInsecure(), channelOptions(options)) as unknown as Record<
-    string,
-    UnaryMethod
-  > &
-    grpc.Client;
-  const client = { close: () => raw.close() } as PointsClient;
-  for (const rpc of RPCS) {
-    const method = raw[rpc].bind(raw);
-    (client as unknown as Record<string, unknown>)[rpc] = (req: unknown, opts: CallOptions = {}) =>
-      new Promise((resolve, reject) =>
-        method(req, opts.metadata ?? new grpc.Metadata(), { deadline: opts.deadline }, (err, res) => (err ? reject(err) : resolve(res))),
-      );
-  }
+  const raw = pointsServiceChannel(address, options);
+  const client = promisedClient<PointsClient>(raw, RPCS);
   const watch = (raw as unknown as Record<string, ServerStreamMethod>).WatchEvents.bind(raw);
   client.watchEvents = (req, opts = {}) =>
     openEventWatch(watch({ after: 0, ...req }, opts.metadata ?? new grpc.Metadata(), { deadline: opts.deadline }));
   return client;
+}
+
+/** A raw PointsService client on its own channel options; pair it with promisedClient for the RPCs a test needs. */
+export function pointsServiceChannel(address: string, options: ClientOptions = {}): grpc.Client {
+  const ctor = loadService(POINTS_PROTO, LOADER_OPTIONS, ['jifen', 'v1', 'PointsService']);
+  return new ctor(address, grpc.credentials.createInsecure(), channelOptions(options));
+}
+
+/**
+ * One promise-returning method per listed unary RPC of `raw` (resolves with the response, rejects
+ * with the grpc ServiceError), plus close(): the shape of every test client.
+ */
+export function promisedClient<T>(raw: grpc.Client, rpcs: readonly string[]): T {
+  const methods = raw as unknown as Record<string, UnaryMethod>;
+  const client: Record<string, unknown> = { close: () => raw.close() };
+  for (const rpc of rpcs) {
+    const method = methods[rpc].bind(raw);
+    client[rpc] = (req: unknown, opts: CallOptions = {}) =>
+      new Promise((resolve, reject) =>
+        method(req, opts.metadata ?? new grpc.Metadata(), { deadline: opts.deadline }, (err, res) => (err ? reject(err) : resolve(res))),
+      );
+  }
+  return client as T;
 }
 
 type ServerStreamMethod = (

@@ -1,20 +1,27 @@
-// The Cassandra / ScyllaDB ledger (schema: deploy/cql/001_ledger.cql). One keyspace serves every
-// shard; a shard's store writes only the members of its slots and its own outbox partitions.
+// The Cassandra / ScyllaDB ledger (schema: deploy/cql/001_ledger.cql, 002_programs.cql). One keyspace serves every
+// shard; a shard's store writes only the members of its slots and its own outbox, due-index and
+// follow-up partitions.
 //
 // Cassandra gives no atomicity across partitions, and a group commit touches many: per member an
 // idempotency-key partition, an orders partition, one or two entry buckets and a snapshot, plus the
-// shard's outbox. No logged batch (its batchlog doubles the write cost and still lets readers see
+// shard's outbox (and due-index and follow-up partitions). No logged batch (its batchlog doubles the write cost and still lets readers see
 // half of it) and no LWT (several round trips): correctness comes from the ORDER of the writes, from
 // readers that trust a derived row only when the entry it points at exists, and from rolling back a
 // commit that failed part-way. The entries are the truth; everything else points at them.
 //
 //   1. Concurrently: the batch's outbox records; per member its idempotency rows (key -> seq) and
-//      its order versions (tagged with the member's last seq in the batch and that entry's key/hash).
+//      its order versions (tagged with the member's last seq in the batch and that entry's key/hash);
+//      the due-index rows the batch adds (`to` of its DueChanges) and, when needed, the shard's
+//      due_range (see "Due index" below); the intent row of the batch's follow-ups, if it has any
+//      (see "Follow-ups" below).
 //   2. Then, per member, its entries: one unlogged batch per bucket partition (atomic and isolated
 //      on each replica), buckets in ascending order, members concurrently.
-//   3. Then the snapshots, each written with USING TIMESTAMP <seq> (a failure here is ignored:
-//      a snapshot only shortens replay, and entries are already durable).
-//   commit() resolves after step 2, so an acknowledged write has all of 1 and 2 at LOCAL_QUORUM.
+//   2b. Only for a batch with follow-ups, once all of step 2 is acknowledged: its follow-ups written
+//      as owed rows and its intent deleted, one single-partition batch.
+//   3. Then the snapshots, each written with USING TIMESTAMP <seq>, and the deletes of the due rows
+//      the batch moves away from (`from`). A failure here is ignored: a snapshot only shortens
+//      replay, a due row left behind is a stale one (below), and the entries are already durable.
+//   commit() resolves after step 3, and an acknowledged write has all of 1, 2 and 2b at LOCAL_QUORUM.
 //
 // Why that is enough, for any instant at which a commit can stop (error, timeout, kill -9):
 //   - An entry that exists was written in step 2, after step 1 completed, so its idempotency row,
@@ -24,24 +31,94 @@
 //   - A row from step 1 whose entry does not exist (or holds another decision) is ignored by readers:
 //     findByIdempotencyKeys reads the entry and compares the key; getOrders takes the newest version
 //     whose entry matches; the outbox relay only reads ids of commits that completed (below).
-//   - A snapshot exists only for seqs whose entries exist (step 3 follows step 2).
+//   - A snapshot exists only for seqs whose entries exist (step 3 follows step 2 and 2b).
+//   - An owed follow-up exists only if every entry of its batch exists (below).
 //   - A commit that fails in this process is rolled back before the store answers anything else:
-//     its entry rows, then (once those deletes are acknowledged) its outbox rows, are deleted with a
-//     newer timestamp than the failed writes, so a late replica or hint carrying them cannot bring
-//     them back; the engine (which dropped the actors and refused the batch) re-activates from a
-//     ledger without them and re-decides, reusing the outbox ids. While the rollback cannot be
-//     written, every call fails (LedgerUnsettled) rather than show half a batch. The outbox rows go
-//     last because they are what open() uses to find the entries of an unfinished commit.
-//   - After a crash, open() checks the outbox tail the last process may not have finished (ids after
-//     the persisted committed_id hint): each event's entry is read; present -> rewritten as it is and
-//     the event kept; absent -> its row deleted and the event dropped; the record is rewritten with
-//     the kept events. Every row of the tail then carries a timestamp newer than anything the dead
+//     its follow-ups retracted (below), then its entry rows, then (once those deletes are
+//     acknowledged) its outbox rows and follow-up intent, are deleted with a newer timestamp than the
+//     failed writes, so a late replica or hint carrying them cannot bring them back; the engine
+//     (which dropped the actors and refused the batch) re-activates from a ledger without them and
+//     re-decides, reusing the outbox ids. While the rollback cannot be written, every call fails
+//     (LedgerUnsettled) rather than show half a batch. The outbox rows and the intent go last because
+//     they are what open() uses to find the entries of an unfinished commit.
+//   - After a crash, open() first settles the follow-up intents left behind (below), then checks the
+//     outbox tail the last process may not have finished (ids after the persisted committed_id hint):
+//     each event's entry is read; present -> rewritten as it is and the event kept; absent -> its row
+//     deleted and the event dropped; the record is rewritten with the kept events. Every row of the tail then carries a timestamp newer than anything the dead
 //     process sent, so none of its late writes or rollbacks can change the outcome. Only then does the
 //     store serve, so no engine write races these fences. The relay publishes only ids up to what
 //     this process committed or recovered.
 // What that does not cover (see deploy/README.md): clocks of engine nodes skewed by more than a
 // slot hand-over (a fence or overwrite ordered by wall clock), and a single writer per member, which
 // the slot leases must guarantee.
+//
+// Due index (table due_members, partition (shard, day = floor(at / 1 day)), rows (at, tenant, member)).
+// It is a derived index like the key rows, with a weaker promise the engine is built for: it may hold
+// STALE rows (a member indexed at an instant that is not its next due instant any more: the shard
+// checks every due row against the member's state and corrects it), but the row of a member's current
+// due instant is never missing. Hence the order: a commit's new rows go in step 1, before its entries,
+// and its old rows are deleted in step 3, after them; whatever instant the commit stops at, the member's
+// due instant before the commit and the one after it are both indexed (the one gap: a crash that keeps
+// only part of one member's entries of a batch, when they span an entry bucket, can leave the instant
+// of that in-between state unindexed until one of the two rows comes due or the member commits again).
+// Within one batch the changes are netted per row (the last change of a row wins), so no row is both
+// inserted and deleted. A failed commit's rollback does NOT delete the rows it added: one may be the
+// current row of a correction commit (from a stale row to the member's real instant), and an extra row
+// is only a stale one. Crash recovery (open) has nothing to settle in the index for the same reason.
+// Reading "everything with at <= upTo" per shard without scanning the cluster needs to know which day
+// partitions may hold rows: the shard keeps [low, high] in memory and in its due_range row:
+//   - low is a row POSITION (at, tenant, member), not just a day: no row the index must return lies
+//     before it. A scan starts there and moves it to the first row it finds (or past upTo when it
+//     finds none), so later scans do not walk the tombstones of rows already handled — many members
+//     can share one instant (lots that all expire at the end of a year). A commit that adds a row
+//     below low first lowers it to the start of that row's instant (in memory, synchronously, before
+//     its writes go out) and writes due_range in step 1, so after a crash due_range still covers every
+//     row whose commit was acknowledged. Scans write it lazily (once per scan that moved it, and at
+//     close): a due_range behind the index only makes the first scan after a restart read more.
+//   - high is the highest day partition that may hold a row, raised (and written in step 1) by a
+//     commit that adds a row beyond it and never lowered, so a scan for a far upTo stops there.
+// due_range writes go out one at a time, each with the values of that moment, so the newest write is
+// the newest knowledge. A scan that runs while a commit's rows are unacknowledged never moves low past
+// them (dueInFlight / dueScans). A due_range row that is missing means "no due row was ever written":
+// never delete it or truncate it without due_members.
+//
+// Follow-ups (table follow_ups: one partition per shard, rows (kind, id)). A follow-up is a command the
+// batch owes another member (a referral reward) and must exist iff the entry that caused it was
+// committed: one left by a batch that did not commit would deliver a reward for an order that never
+// happened. The store is not told which entry caused which follow-up, and a crash can leave some of a
+// batch's members written and others not, so a follow-up is tied to its whole batch, and a batch WITH
+// follow-ups is made all-or-nothing, also across a crash:
+//   - Step 1 writes the batch's intent row (kind 'intent', id = its lowest follow-up id): its follow-ups
+//     and the entries it writes (not those already stored), each as (member, seq, key, createdAt).
+//     Only open() and the rollback read it; pendingFollowUps never does.
+//   - Step 2b, after every entry is acknowledged, writes the follow-ups as owed rows (kind 'owed', what
+//     pendingFollowUps returns) and deletes the intent in ONE single-partition batch, atomic and
+//     isolated on each replica: a reader sees the intent or the owed rows, never both and never neither.
+//     So an owed row exists only once all of its batch's entries do, and a batch without an intent
+//     left is complete.
+//   - A rollback first retracts: one batch deleting the owed rows (2b may have landed though it
+//     failed) and writing the intent again (2b may have deleted it); then it deletes the entries; only
+//     then the intent (with the outbox rows). While any entry of the batch may exist, its intent does.
+//   - open() settles each intent it finds before anything else, with timestamps newer than anything the
+//     dead process sent. If every entry it lists exists with its key and createdAt (exactly this
+//     commit's decision), the entries are rewritten as they are (so a late copy of a rollback cannot
+//     delete them afterwards) and step 2b is redone. Otherwise the batch is undone whole: retract,
+//     delete its entries (present ones, and absent ones so a late copy of their write cannot appear),
+//     then delete the intent. The outbox settlement that follows finds those entries absent and drops
+//     their events. Undoing entries that exist is safe for the same reason as a rollback is: the commit
+//     was never acknowledged, and nothing read its entries (the cache and the relay only see completed
+//     commits). A crash during this settlement leaves the intent, so the next open() decides again.
+//   - An intent can also surface AFTER the open that followed its process's death: a late copy of a
+//     step 1 that was never acknowledged (so none of its entries was ever written). By then its seqs
+//     and follow-up ids (the engine numbers follow-ups from the highest pending one after a restart)
+//     may hold another commit's rows. Its entries cannot all match, so it is undone, and the undo
+//     spares what is not its own: an entry at its seq with another key or createdAt, and an owed row
+//     at its id with another command.
+// A batch without follow-ups writes no intent and keeps the per-member recovery above. One with them
+// costs a row in step 1 (its commands plus ~70 B per entry it writes) and a round trip (2b).
+// completeFollowUps deletes owed rows: the shard's partition keeps their tombstones (and those of
+// intents) for gc_grace_seconds, and the reads at open() walk them, so this suits follow-ups that are
+// few (referral rewards); see deploy/README.md.
 
 import { Client, policies, types } from 'cassandra-driver';
 import type { LedgerEntry, OrderRecord } from '../../actor/entries.js';
@@ -49,6 +126,9 @@ import type { MemberState } from '../../actor/state.js';
 import type { EventEnvelope } from '../../events/event-publisher.js';
 import type {
   CommitBatch,
+  DueChange,
+  DueMember,
+  FollowUp,
   KeyRef,
   LedgerStore,
   MemberHistory,
@@ -58,11 +138,32 @@ import type {
   OutboxPosition,
   OutboxRecord,
 } from '../store.js';
-import { CQL, type Statement, deleteEntryOf, entryOf, insertEntryOf, long, orderOf } from './cql.js';
+import {
+  CQL,
+  type FollowUpIntent,
+  type IntentEntry,
+  type Statement,
+  deleteDueOf,
+  deleteEntryOf,
+  deleteFollowUpOf,
+  dueOf,
+  entryOf,
+  followUpOf,
+  insertDueOf,
+  insertEntryOf,
+  insertIntentOf,
+  intentOf,
+  long,
+  orderOf,
+  owedFollowUpsOf,
+  retractedFollowUpsOf,
+} from './cql.js';
 import { IdempotencyKeyTaken, LedgerLayoutMismatch, LedgerUnsettled } from './errors.js';
 import {
+  DUE_BUCKET_MS,
   ENTRY_BUCKET_SIZE,
   OUTBOX_BUCKET_SIZE,
+  dueBucketOf,
   entryBucketOf,
   lastIdOfOutboxBucket,
   lastSeqOfBucket,
@@ -94,9 +195,33 @@ const QUERY = { prepare: true, isIdempotent: true, consistency: types.consistenc
 /** Scylla refuses more than 100 clustering keys in one IN (max_clustering_key_restrictions_per_query). */
 const MAX_KEYS_PER_IN = 100;
 
+/** Most rows one single-partition batch of follow-up deletes carries. */
+const MAX_ROWS_PER_BATCH = 100;
+
+/** Most day partitions of the due index one scan reads at once (it starts with one and doubles). */
+const DUE_SCAN_WINDOW = 32;
+
+/**
+ * A place in the due index, whose rows sort by (at, tenantId, memberId). Empty ids mean the start of
+ * instant `at`. Positions are only compared for equality here: the store never orders ids itself
+ * (JavaScript compares UTF-16 units, Cassandra UTF-8 bytes).
+ */
+interface DuePosition {
+  at: number;
+  tenantId: string;
+  memberId: string;
+}
+
+interface DueRange {
+  low: DuePosition | undefined;
+  high: number;
+}
+
 interface Rollback {
   entries: LedgerEntry[];
   outboxIds: number[];
+  /** The batch's follow-up intent, when it had follow-ups. */
+  intent: FollowUpIntent | undefined;
   cause: unknown;
 }
 
@@ -113,6 +238,18 @@ export class CassandraLedgerStore implements LedgerStore {
   private unsettled: Rollback | undefined;
   private settling: Promise<void> | undefined;
   private closed = false;
+  /** Low-water position of the due index (see the module comment); undefined: no row was ever written. */
+  private dueLow: DuePosition | undefined;
+  /** Highest day partition that may hold due rows. */
+  private dueHigh = Number.NEGATIVE_INFINITY;
+  /** What due_range holds as far as this store knows; undefined when unknown (a write failed or is out). */
+  private dueStored: DueRange | undefined;
+  /** due_range writes, one at a time. */
+  private dueRangeWrites: Promise<void> = Promise.resolve();
+  /** Per commit whose due rows are not acknowledged yet: the earliest instant it adds. */
+  private readonly dueInFlight = new Set<{ at: number }>();
+  /** Per scan in progress: the earliest instant added by a commit in flight since it began. */
+  private readonly dueScans = new Set<{ guard: number }>();
 
   private constructor(
     private readonly client: CqlClient,
@@ -149,7 +286,9 @@ export class CassandraLedgerStore implements LedgerStore {
     try {
       await checkLayout(client, options.keyspace);
       const store = new CassandraLedgerStore(client, options.shard, options);
+      await store.recoverFollowUps(); // first: it may undo entries whose events the outbox settlement then drops
       await store.recoverOutbox();
+      await store.loadDueRange();
       return store;
     } catch (err) {
       await client.shutdown().catch(() => undefined);
@@ -208,20 +347,77 @@ export class CassandraLedgerStore implements LedgerStore {
     await this.settle();
     const outbox = batch.outbox ?? [];
     const toWrite = await this.entriesToWrite(batch.entries);
+    const dues = netDues(batch.dues ?? []);
+    const intent = followUpIntentOf(batch.followUps ?? [], toWrite);
     const hint = this.committedId;
     try {
-      await this.runAll(this.keysOrdersAndOutbox(batch, toWrite, outbox)); // step 1
+      const inFlight = this.noteDueInserts(dues.inserts);
+      try {
+        const groups = [...this.keysOrdersAndOutbox(batch, toWrite, outbox), ...dueGroups(this.shard, dues.inserts, insertDueOf)];
+        if (intent) groups.push([insertIntentOf(this.shard, intent)]);
+        await allSettled([this.runAll(groups), inFlight ? this.persistDueRange() : Promise.resolve()]); // step 1
+      } finally {
+        if (inFlight) this.dueInFlight.delete(inFlight);
+      }
       this.storedCommittedId = Math.max(this.storedCommittedId, hint);
       await this.writeEntries(toWrite); // step 2
+      if (intent) await this.writeGroup(owedFollowUpsOf(this.shard, intent)); // step 2b
     } catch (err) {
       for (const ref of membersOf(batch)) this.knowledge.forget(ref.tenantId, ref.memberId);
-      this.unsettled = { entries: toWrite, outboxIds: outbox.map((r) => r.id), cause: err };
+      this.unsettled = { entries: toWrite, outboxIds: outbox.map((r) => r.id), intent, cause: err };
       await this.settle().catch(() => undefined); // retried by every later call if it fails now
       throw err;
     }
     for (const [tenantId, memberId, seq] of lastSeqByMember(toWrite)) this.knowledge.noteCommitted(tenantId, memberId, seq);
     for (const r of outbox) this.committedId = Math.max(this.committedId, r.id);
-    await this.writeSnapshots(batch.snapshots); // step 3
+    await Promise.all([this.writeSnapshots(batch.snapshots), this.deleteDueRows(dues.deletes)]); // step 3
+  }
+
+  async pendingFollowUps(limit: number): Promise<FollowUp[]> {
+    await this.settle();
+    if (limit <= 0) return [];
+    return (await this.selectAll(CQL.followUps, [this.shard, limit])).map(followUpOf);
+  }
+
+  async completeFollowUps(ids: number[]): Promise<void> {
+    await this.settle();
+    const unique = [...new Set(ids)];
+    const groups: Statement[][] = [];
+    for (let i = 0; i < unique.length; i += MAX_ROWS_PER_BATCH) {
+      groups.push(unique.slice(i, i + MAX_ROWS_PER_BATCH).map((id) => deleteFollowUpOf(this.shard, id)));
+    }
+    await this.runAll(groups);
+  }
+
+  async dueMembers(upTo: number, limit: number): Promise<DueMember[]> {
+    await this.settle();
+    const from = this.dueLow;
+    if (from === undefined || limit <= 0 || upTo < from.at) return [];
+    let guard = Number.POSITIVE_INFINITY;
+    for (const commit of this.dueInFlight) guard = Math.min(guard, commit.at);
+    const scan = { guard };
+    this.dueScans.add(scan);
+    const found: DueMember[] = [];
+    try {
+      const firstDay = dueBucketOf(from.at);
+      const lastDay = Math.min(dueBucketOf(upTo), this.dueHigh);
+      let window = 1;
+      for (let day = firstDay; day <= lastDay && found.length < limit; window = Math.min(window * 2, DUE_SCAN_WINDOW)) {
+        const days: number[] = [];
+        for (; day <= lastDay && days.length < window; day++) days.push(day);
+        const want = limit - found.length;
+        const pages = await mapBounded(days, this.concurrency, (d) => this.readDueDay(d, d === firstDay ? from : undefined, upTo, want));
+        for (const page of pages) found.push(...page.slice(0, limit - found.length));
+      }
+    } finally {
+      this.dueScans.delete(scan);
+    }
+    // Nothing the index must return lies before `from`, nor between it and the first row found (or
+    // upTo, when none was): that is the new low, unless a commit added an earlier row meanwhile.
+    const reached: DuePosition = found.length > 0 ? positionOf(found[0]) : startOf(upTo + 1);
+    this.dueLow = scan.guard <= reached.at ? startOf(scan.guard) : reached;
+    await this.persistDueRange().catch(() => undefined); // lazily: a stale due_range only costs reads
+    return found;
   }
 
   async outboxPosition(): Promise<OutboxPosition> {
@@ -257,6 +453,7 @@ export class CassandraLedgerStore implements LedgerStore {
     try {
       await this.settle();
       await this.storeCommittedHint(); // saves the next open() from re-checking the last commit
+      await this.persistDueRange(); // saves the next scans the rows this process already passed
     } catch {
       // open() re-checks whatever the hint does not cover; nothing is lost by skipping it here
     }
@@ -379,25 +576,135 @@ export class CassandraLedgerStore implements LedgerStore {
   }
 
   /**
-   * Entries first, outbox rows only once every entry delete is acknowledged: the outbox record is what
-   * tells open() which entries to check after a crash, so it must outlive them.
+   * Follow-ups retracted first (an owed row must never outlive an entry of its batch), then entries,
+   * then outbox rows and the follow-up intent only once every entry delete is acknowledged: they are
+   * what tells open() which entries to check after a crash, so they must outlive them.
    */
   private async rollBack(rollback: Rollback): Promise<void> {
-    const entryGroups: Statement[][] = [];
-    for (const inPartition of groupBy(rollback.entries, (e) => `${memberKey(e.tenantId, e.memberId)}\u0000${entryBucketOf(e.seq)}`).values()) {
-      entryGroups.push(inPartition.map(deleteEntryOf));
-    }
+    const { intent } = rollback;
     const outboxGroups: Statement[][] = [];
     for (const [bucket, ids] of groupBy(rollback.outboxIds, outboxBucketOf)) {
       outboxGroups.push(ids.map((id) => ({ query: CQL.deleteOutboxRow, params: [this.shard, bucket, id] })));
     }
+    if (intent) outboxGroups.push([{ query: CQL.deleteIntent, params: [this.shard, intent.id] }]);
     try {
-      await this.runAll(entryGroups);
+      if (intent) await this.writeGroup(retractedFollowUpsOf(this.shard, intent));
+      await this.runAll(entryDeleteGroups(rollback.entries));
       await this.runAll(outboxGroups);
     } catch (err) {
       throw new LedgerUnsettled(err);
     }
     if (this.unsettled === rollback) this.unsettled = undefined;
+  }
+
+  // ---- due index ----------------------------------------------------------------------------
+
+  /**
+   * Before a commit's due rows go out: low and high widened to cover them, and every scan in progress
+   * told not to move low past them. Returns the commit's in-flight marker (none without inserts).
+   */
+  private noteDueInserts(inserts: DueMember[]): { at: number } | undefined {
+    if (inserts.length === 0) return undefined;
+    let min = Number.POSITIVE_INFINITY;
+    let max = Number.NEGATIVE_INFINITY;
+    for (const d of inserts) {
+      min = Math.min(min, d.at);
+      max = Math.max(max, d.at);
+    }
+    const low = this.dueLow;
+    if (!low || min < low.at || (min === low.at && !isStartOfInstant(low))) this.dueLow = startOf(min);
+    this.dueHigh = Math.max(this.dueHigh, dueBucketOf(max));
+    for (const scan of this.dueScans) scan.guard = Math.min(scan.guard, min);
+    const marker = { at: min };
+    this.dueInFlight.add(marker);
+    return marker;
+  }
+
+  /** The rows the batch moved away from; one left behind (write failed) is a stale row, corrected by the engine. */
+  private async deleteDueRows(rows: DueMember[]): Promise<void> {
+    try {
+      await this.runAll(dueGroups(this.shard, rows, deleteDueOf));
+    } catch {
+      // see above
+    }
+  }
+
+  /** Rows of one day partition at or after `from` (the scan's low, in its first day) and at or before upTo. */
+  private async readDueDay(day: number, from: DuePosition | undefined, upTo: number, want: number): Promise<DueMember[]> {
+    if (!from || isStartOfInstant(from)) {
+      const start = from ? from.at : day * DUE_BUCKET_MS;
+      return (await this.selectAll(CQL.dueFrom, [this.shard, day, start, upTo, want])).map(dueOf);
+    }
+    // From a row inside an instant: the rest of its tenant, the later tenants, then the later instants.
+    const [sameTenant, laterTenants, laterInstants] = await Promise.all([
+      this.selectAll(CQL.dueAtMember, [this.shard, day, from.at, from.tenantId, from.memberId, want]),
+      this.selectAll(CQL.dueAtTenant, [this.shard, day, from.at, from.tenantId, want]),
+      from.at < upTo ? this.selectAll(CQL.dueAfter, [this.shard, day, from.at, upTo, want]) : Promise.resolve([]),
+    ]);
+    return [...sameTenant, ...laterTenants, ...laterInstants].slice(0, want).map(dueOf);
+  }
+
+  private async loadDueRange(): Promise<void> {
+    const [row] = await this.selectAll(CQL.dueRange, [this.shard]);
+    if (row && row['low_at'] !== null && row['low_at'] !== undefined) {
+      const low: DuePosition = {
+        at: long(row['low_at']),
+        tenantId: String(row['low_tenant_id'] ?? ''),
+        memberId: String(row['low_member_id'] ?? ''),
+      };
+      this.dueLow = low;
+      this.dueHigh = row['high_day'] === null || row['high_day'] === undefined ? dueBucketOf(low.at) : long(row['high_day']);
+    }
+    this.dueStored = { low: this.dueLow, high: this.dueHigh };
+  }
+
+  /** Writes due_range after every earlier write of it has settled, with the values it has then. */
+  private persistDueRange(): Promise<void> {
+    const write = this.dueRangeWrites.then(() => this.writeDueRange());
+    this.dueRangeWrites = write.catch(() => undefined);
+    return write;
+  }
+
+  private async writeDueRange(): Promise<void> {
+    const low = this.dueLow;
+    const high = this.dueHigh;
+    const stored = this.dueStored;
+    if (low === undefined || (stored?.low && samePosition(stored.low, low) && stored.high === high)) return;
+    this.dueStored = undefined;
+    await this.client.execute(CQL.setDueRange, [this.shard, low.at, low.tenantId, low.memberId, high], QUERY);
+    this.dueStored = { low, high };
+  }
+
+  // ---- follow-ups ---------------------------------------------------------------------------
+
+  /**
+   * Settles every follow-up intent a previous process left (see the module comment): a commit whose
+   * entries all exist is completed (entries fenced, follow-ups owed), any other is undone whole.
+   */
+  private async recoverFollowUps(): Promise<void> {
+    const intents = (await this.selectAll(CQL.intents, [this.shard])).map(intentOf);
+    // One at a time: normally none, after a crash the one or two commits the process had in flight.
+    for (const intent of intents) {
+      const refs = intent.entries.map(([tenantId, memberId, seq]) => ({ tenantId, memberId, seq }));
+      const found = await mapBounded(refs, this.concurrency, (ref) => this.readEntry(ref, ref.seq));
+      // Exactly the entries this commit wrote: the same key and decision time at the same seq.
+      const ours = found.map((e, i) => e !== undefined && e.idempotencyKey === intent.entries[i][3] && e.createdAt === intent.entries[i][4]);
+      if (ours.every(Boolean)) {
+        // Rewritten as they are: a late copy of the dead process's rollback cannot delete them now.
+        await this.runAll(entryGroups(found as LedgerEntry[], insertEntryOf));
+        await this.writeGroup(owedFollowUpsOf(this.shard, intent));
+        continue;
+      }
+      // Undone whole. An intent can also be a late copy of a step 1 that was never acknowledged (so
+      // none of its entries was written) landing after the open that followed: its seqs and follow-up
+      // ids may since hold another commit's rows, which must stay. So only owed rows that are absent
+      // or carry this commit's command are deleted, and only entries that are absent or this commit's.
+      const owed = await mapBounded(intent.followUps, this.concurrency, (f) => this.selectAll(CQL.followUpAt, [this.shard, f.id]));
+      const mine = intent.followUps.filter((f, i) => owed[i].length === 0 || owed[i][0]['body'] === JSON.stringify(f.command));
+      await this.writeGroup(retractedFollowUpsOf(this.shard, intent, mine));
+      await this.runAll(entryDeleteGroups(refs.filter((_, i) => found[i] === undefined || ours[i])));
+      await this.client.execute(CQL.deleteIntent, [this.shard, intent.id], QUERY);
+    }
   }
 
   // ---- outbox -------------------------------------------------------------------------------
@@ -577,8 +884,14 @@ async function checkLayout(client: CqlClient, keyspace: string): Promise<void> {
   const expected: [string, number][] = [
     ['entry_bucket_size', ENTRY_BUCKET_SIZE],
     ['outbox_bucket_size', OUTBOX_BUCKET_SIZE],
+    ['due_bucket_ms', DUE_BUCKET_MS],
   ];
   for (const [name, value] of expected) {
+    if (!stored.has(name)) {
+      throw new LedgerLayoutMismatch(
+        `keyspace ${keyspace} has no ${name} in ledger_layout: a migration is missing; run node --import tsx src/cli/migrate.ts`,
+      );
+    }
     if (stored.get(name) !== value) {
       throw new LedgerLayoutMismatch(
         `keyspace ${keyspace} has ${name} = ${stored.get(name) ?? 'nothing'}, this build uses ${value}; ` +
@@ -607,6 +920,73 @@ function lastSeqByMember(entries: LedgerEntry[]): [string, string, number][] {
     if (!known || known[2] < e.seq) last.set(key, [e.tenantId, e.memberId, e.seq]);
   }
   return [...last.values()];
+}
+
+/**
+ * A batch's due changes as rows to insert and rows to delete, netted per row in batch order (delete
+ * `from`, then insert `to`, as one transaction would), so that no row is in both lists.
+ */
+function netDues(changes: DueChange[]): { inserts: DueMember[]; deletes: DueMember[] } {
+  const last = new Map<string, { row: DueMember; insert: boolean }>();
+  const note = (ref: MemberRef, at: number, insert: boolean) => {
+    last.set(`${at}\u0000${memberKey(ref.tenantId, ref.memberId)}`, { row: { tenantId: ref.tenantId, memberId: ref.memberId, at }, insert });
+  };
+  for (const d of changes) {
+    if (d.from > 0) note(d, d.from, false);
+    if (d.to > 0) note(d, d.to, true);
+  }
+  const inserts: DueMember[] = [];
+  const deletes: DueMember[] = [];
+  for (const { row, insert } of last.values()) (insert ? inserts : deletes).push(row);
+  return { inserts, deletes };
+}
+
+/**
+ * The intent a batch with follow-ups writes in step 1 (undefined without follow-ups): its follow-ups
+ * and the entries it writes.
+ */
+function followUpIntentOf(followUps: FollowUp[], toWrite: LedgerEntry[]): FollowUpIntent | undefined {
+  if (followUps.length === 0) return undefined;
+  const entries = toWrite.map((e): IntentEntry => [e.tenantId, e.memberId, e.seq, e.idempotencyKey, e.createdAt]);
+  return { id: Math.min(...followUps.map((f) => f.id)), followUps, entries };
+}
+
+/** Entry statements grouped per partition (member, bucket): one unlogged batch each. */
+function entryGroups<T extends { tenantId: string; memberId: string; seq: number }>(rows: T[], statementOf: (row: T) => Statement): Statement[][] {
+  return [...groupBy(rows, (e) => `${memberKey(e.tenantId, e.memberId)}\u0000${entryBucketOf(e.seq)}`).values()].map((inPartition) =>
+    inPartition.map(statementOf),
+  );
+}
+
+function entryDeleteGroups(refs: { tenantId: string; memberId: string; seq: number }[]): Statement[][] {
+  return entryGroups(refs, deleteEntryOf);
+}
+
+/** Due-row statements grouped per partition (shard, day): one unlogged batch each. */
+function dueGroups(shard: number, rows: DueMember[], statementOf: (shard: number, d: DueMember) => Statement): Statement[][] {
+  return [...groupBy(rows, (d) => dueBucketOf(d.at)).values()].map((inDay) => inDay.map((d) => statementOf(shard, d)));
+}
+
+function startOf(at: number): DuePosition {
+  return { at, tenantId: '', memberId: '' };
+}
+
+function isStartOfInstant(p: DuePosition): boolean {
+  return p.tenantId === '' && p.memberId === '';
+}
+
+function positionOf(d: DueMember): DuePosition {
+  return { at: d.at, tenantId: d.tenantId, memberId: d.memberId };
+}
+
+function samePosition(a: DuePosition, b: DuePosition): boolean {
+  return a.at === b.at && a.tenantId === b.tenantId && a.memberId === b.memberId;
+}
+
+/** Waits for every promise to settle, then rejects with the first failure (nothing is left running). */
+async function allSettled(promises: Promise<unknown>[]): Promise<void> {
+  const results = await Promise.allSettled(promises);
+  for (const r of results) if (r.status === 'rejected') throw r.reason;
 }
 
 function membersOf(batch: CommitBatch): MemberRef[] {

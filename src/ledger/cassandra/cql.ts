@@ -1,21 +1,23 @@
-// The CQL the Cassandra store runs (tables from deploy/cql/001_ledger.cql, unqualified: the client
-// is opened on the keyspace) and how rows map to ledger types. Every statement is prepared.
+// The CQL the Cassandra store runs (tables from deploy/cql/001_ledger.cql and 002_programs.cql,
+// unqualified: the client is opened on the keyspace) and how rows map to ledger types. Every
+// statement is prepared. ENTRIES is a reserved CQL keyword (CREATE INDEX ... (ENTRIES(col))) in
+// Cassandra and ScyllaDB, so the entries table is always written "entries", quoted.
 
-import type { types } from 'cassandra-driver';
-import type { EntryType, LedgerEntry, OrderRecord } from '../../actor/entries.js';
-import type { MemberRef } from '../store.js';
-import { entryBucketOf } from './layout.js';
+import { types } from 'cassandra-driver';
+import type { EntryDetail, EntryType, LedgerEntry, OrderRecord } from '../../actor/entries.js';
+import type { DueMember, FollowUp, MemberRef } from '../store.js';
+import { dueBucketOf, entryBucketOf } from './layout.js';
 
 const ENTRY_COLUMNS =
-  'seq, entry_type, points, balance_after, idempotency_key, order_id, reason, operator, amount_minor, created_at, expires_at, payload_hash';
+  'seq, entry_type, points, balance_after, idempotency_key, order_id, reason, operator, amount_minor, created_at, expires_at, payload_hash, detail';
 
 export const CQL = {
   layout: 'SELECT name, value FROM ledger_layout',
 
-  insertEntry: `INSERT INTO entries (tenant_id, member_id, bucket, ${ENTRY_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
-  deleteEntry: 'DELETE FROM entries WHERE tenant_id = ? AND member_id = ? AND bucket = ? AND seq = ?',
-  entryAt: `SELECT ${ENTRY_COLUMNS} FROM entries WHERE tenant_id = ? AND member_id = ? AND bucket = ? AND seq = ?`,
-  entriesAfter: `SELECT ${ENTRY_COLUMNS} FROM entries WHERE tenant_id = ? AND member_id = ? AND bucket = ? AND seq > ? LIMIT ?`,
+  insertEntry: `INSERT INTO "entries" (tenant_id, member_id, bucket, ${ENTRY_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
+  deleteEntry: 'DELETE FROM "entries" WHERE tenant_id = ? AND member_id = ? AND bucket = ? AND seq = ?',
+  entryAt: `SELECT ${ENTRY_COLUMNS} FROM "entries" WHERE tenant_id = ? AND member_id = ? AND bucket = ? AND seq = ?`,
+  entriesAfter: `SELECT ${ENTRY_COLUMNS} FROM "entries" WHERE tenant_id = ? AND member_id = ? AND bucket = ? AND seq > ? LIMIT ?`,
 
   insertKey: 'INSERT INTO idempotency_keys (tenant_id, member_id, idempotency_key, seq) VALUES (?,?,?,?)',
   keysIn: 'SELECT idempotency_key, seq FROM idempotency_keys WHERE tenant_id = ? AND member_id = ? AND idempotency_key IN ?',
@@ -40,6 +42,33 @@ export const CQL = {
   // Cursor cells carry their value as write timestamp, so they never move backwards.
   setPublished: 'UPDATE outbox_cursor USING TIMESTAMP ? SET published_id = ? WHERE shard = ?',
   setCommitted: 'UPDATE outbox_cursor USING TIMESTAMP ? SET committed_id = ? WHERE shard = ?',
+
+  // The due index: one partition per (shard, UTC day of the due instant), rows in (at, tenant, member)
+  // order. Only single-column clustering restrictions (a prefix of equalities, then one slice), which
+  // Cassandra and ScyllaDB both accept; the scan from a row position inside an instant takes the
+  // three slices dueAtMember, dueAtTenant and dueAfter.
+  insertDue: 'INSERT INTO due_members (shard, day, at, tenant_id, member_id) VALUES (?,?,?,?,?)',
+  deleteDue: 'DELETE FROM due_members WHERE shard = ? AND day = ? AND at = ? AND tenant_id = ? AND member_id = ?',
+  dueFrom: 'SELECT at, tenant_id, member_id FROM due_members WHERE shard = ? AND day = ? AND at >= ? AND at <= ? LIMIT ?',
+  dueAtMember:
+    'SELECT at, tenant_id, member_id FROM due_members WHERE shard = ? AND day = ? AND at = ? AND tenant_id = ? AND member_id >= ? LIMIT ?',
+  dueAtTenant: 'SELECT at, tenant_id, member_id FROM due_members WHERE shard = ? AND day = ? AND at = ? AND tenant_id > ? LIMIT ?',
+  dueAfter: 'SELECT at, tenant_id, member_id FROM due_members WHERE shard = ? AND day = ? AND at > ? AND at <= ? LIMIT ?',
+
+  // Per shard: the low-water position of the due index and the highest day it may hold (see the store).
+  dueRange: 'SELECT low_at, low_tenant_id, low_member_id, high_day FROM due_range WHERE shard = ?',
+  setDueRange: 'INSERT INTO due_range (shard, low_at, low_tenant_id, low_member_id, high_day) VALUES (?,?,?,?,?)',
+
+  // Follow-ups, one partition per shard (see the store): kind 'owed' rows are the follow-ups the shard
+  // owes (body: the command), kind 'intent' rows the record of a commit with follow-ups that is not
+  // known to be complete (body: its follow-ups and the entries it writes; id: its first follow-up id).
+  insertFollowUp: "INSERT INTO follow_ups (shard, kind, id, body) VALUES (?, 'owed', ?, ?)",
+  deleteFollowUp: "DELETE FROM follow_ups WHERE shard = ? AND kind = 'owed' AND id = ?",
+  followUps: "SELECT id, body FROM follow_ups WHERE shard = ? AND kind = 'owed' LIMIT ?",
+  followUpAt: "SELECT id, body FROM follow_ups WHERE shard = ? AND kind = 'owed' AND id = ?",
+  insertIntent: "INSERT INTO follow_ups (shard, kind, id, body) VALUES (?, 'intent', ?, ?)",
+  deleteIntent: "DELETE FROM follow_ups WHERE shard = ? AND kind = 'intent' AND id = ?",
+  intents: "SELECT id, body FROM follow_ups WHERE shard = ? AND kind = 'intent'",
 } as const;
 
 export interface Statement {
@@ -66,6 +95,8 @@ export function insertEntryOf(e: LedgerEntry): Statement {
       e.createdAt,
       e.expiresAt,
       e.payloadHash,
+      // unset, not null: a null would write a cell tombstone into every entry without a detail
+      e.detail === undefined ? types.unset : JSON.stringify(e.detail),
     ],
   };
 }
@@ -75,7 +106,7 @@ export function deleteEntryOf(e: { tenantId: string; memberId: string; seq: numb
 }
 
 export function entryOf(ref: MemberRef, row: types.Row): LedgerEntry {
-  return {
+  const entry: LedgerEntry = {
     tenantId: ref.tenantId,
     memberId: ref.memberId,
     seq: long(row['seq']),
@@ -91,6 +122,72 @@ export function entryOf(ref: MemberRef, row: types.Row): LedgerEntry {
     expiresAt: long(row['expires_at']),
     payloadHash: text(row['payload_hash']),
   };
+  const detail = row['detail'];
+  if (typeof detail === 'string' && detail !== '') entry.detail = JSON.parse(detail) as EntryDetail;
+  return entry;
+}
+
+/** A row of the due index, as its insert or delete statement. */
+export function insertDueOf(shard: number, d: DueMember): Statement {
+  return { query: CQL.insertDue, params: [shard, dueBucketOf(d.at), d.at, d.tenantId, d.memberId] };
+}
+
+export function deleteDueOf(shard: number, d: DueMember): Statement {
+  return { query: CQL.deleteDue, params: [shard, dueBucketOf(d.at), d.at, d.tenantId, d.memberId] };
+}
+
+export function dueOf(row: types.Row): DueMember {
+  return { at: long(row['at']), tenantId: text(row['tenant_id']), memberId: text(row['member_id']) };
+}
+
+/**
+ * What a commit with follow-ups writes in step 1 (see the store): its follow-ups, and the entries it
+ * writes, each as its place and its identity (key and decision time), so that a later open() can
+ * tell whether the commit completed: whether exactly these entries exist.
+ */
+export interface FollowUpIntent {
+  /** The lowest follow-up id of the commit: the intent row's id. */
+  id: number;
+  followUps: FollowUp[];
+  entries: IntentEntry[];
+}
+
+export type IntentEntry = [tenantId: string, memberId: string, seq: number, idempotencyKey: string, createdAt: number];
+
+export function insertIntentOf(shard: number, intent: FollowUpIntent): Statement {
+  return {
+    query: CQL.insertIntent,
+    params: [shard, intent.id, JSON.stringify({ followUps: intent.followUps, entries: intent.entries })],
+  };
+}
+
+export function intentOf(row: types.Row): FollowUpIntent {
+  const body = JSON.parse(row['body']) as Omit<FollowUpIntent, 'id'>;
+  return { id: long(row['id']), followUps: body.followUps, entries: body.entries };
+}
+
+/** The commit completed: its follow-ups become owed and its intent goes, in one single-partition batch. */
+export function owedFollowUpsOf(shard: number, intent: FollowUpIntent): Statement[] {
+  return [
+    ...intent.followUps.map((f) => ({ query: CQL.insertFollowUp, params: [shard, f.id, JSON.stringify(f.command)] })),
+    { query: CQL.deleteIntent, params: [shard, intent.id] },
+  ];
+}
+
+/**
+ * The commit is being undone: its owed rows (all of them, or those given) go and its intent is
+ * (re)written, in one single-partition batch.
+ */
+export function retractedFollowUpsOf(shard: number, intent: FollowUpIntent, followUps = intent.followUps): Statement[] {
+  return [...followUps.map((f) => deleteFollowUpOf(shard, f.id)), insertIntentOf(shard, intent)];
+}
+
+export function deleteFollowUpOf(shard: number, id: number): Statement {
+  return { query: CQL.deleteFollowUp, params: [shard, id] };
+}
+
+export function followUpOf(row: types.Row): FollowUp {
+  return { id: long(row['id']), command: JSON.parse(row['body']) as FollowUp['command'] };
 }
 
 export function orderOf(ref: MemberRef & { orderId: string }, row: types.Row): OrderRecord {

@@ -24,3 +24,10 @@ export function outboxBucketOf(id: number): number {
 export function lastIdOfOutboxBucket(bucket: number): number {
   return (bucket + 1) * OUTBOX_BUCKET_SIZE - 1;
 }
+
+/** Due-index rows per shard partition: day = floor(at / DUE_BUCKET_MS), one UTC day of due instants. */
+export const DUE_BUCKET_MS = 86_400_000;
+
+export function dueBucketOf(at: number): number {
+  return Math.floor(at / DUE_BUCKET_MS);
+}

@@ -9,11 +9,14 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
-import type { EntryType, LedgerEntry, OrderRecord } from '../../actor/entries.js';
+import type { WriteCommand } from '../../actor/commands.js';
+import type { EntryDetail, EntryType, LedgerEntry, OrderRecord } from '../../actor/entries.js';
 import type { MemberState } from '../../actor/state.js';
 import type { EventEnvelope } from '../../events/event-publisher.js';
 import type {
   CommitBatch,
+  DueMember,
+  FollowUp,
   KeyRef,
   LedgerStore,
   MemberHistory,
@@ -47,6 +50,13 @@ CREATE TABLE IF NOT EXISTS ledger (
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS outbox (id INTEGER PRIMARY KEY, body TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS follow_ups (id INTEGER PRIMARY KEY, body TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS due (
+  at INTEGER NOT NULL,
+  tenant_id TEXT NOT NULL,
+  member_id TEXT NOT NULL,
+  PRIMARY KEY (at, tenant_id, member_id)
+) WITHOUT ROWID;
 `;
 
 const SEQ_DIGITS = 15;
@@ -65,9 +75,18 @@ type EntryBody = [
   createdAt: number,
   expiresAt: number,
   payloadHash: string,
+  detail?: EntryDetail,
 ];
 
-type OrderBody = [amountMinor: number, points: number, refundedMinor: number, reversedPoints: number];
+type OrderBody = [
+  amountMinor: number,
+  points: number,
+  refundedMinor: number,
+  reversedPoints: number,
+  metricMonth?: string,
+  lotExpiresAt?: number,
+  lotAvailableAt?: number,
+];
 
 interface Row {
   rk: string;
@@ -114,6 +133,16 @@ export class SqliteLedgerStore implements LedgerStore {
         'SELECT rk, n, body FROM ledger WHERE tenant_id = ? AND member_id = ? AND rk = ?',
       ),
       insertOutbox: this.db.prepare('INSERT INTO outbox (id, body) VALUES (?, ?)'),
+      insertFollowUp: this.db.prepare('INSERT OR IGNORE INTO follow_ups (id, body) VALUES (?, ?)'),
+      deleteFollowUp: this.db.prepare('DELETE FROM follow_ups WHERE id = ?'),
+      pendingFollowUps: this.db.prepare<[number], { id: number; body: string }>(
+        'SELECT id, body FROM follow_ups ORDER BY id LIMIT ?',
+      ),
+      insertDue: this.db.prepare('INSERT INTO due (at, tenant_id, member_id) VALUES (?,?,?) ON CONFLICT DO NOTHING'),
+      deleteDue: this.db.prepare('DELETE FROM due WHERE at = ? AND tenant_id = ? AND member_id = ?'),
+      dueUpTo: this.db.prepare<[number, number], { at: number; tenant_id: string; member_id: string }>(
+        'SELECT at, tenant_id, member_id FROM due WHERE at <= ? ORDER BY at LIMIT ?',
+      ),
       readOutbox: this.db.prepare<[number, number], { id: number; body: string }>(
         'SELECT id, body FROM outbox WHERE id > ? ORDER BY id LIMIT ?',
       ),
@@ -162,9 +191,29 @@ export class SqliteLedgerStore implements LedgerStore {
     return refs.map((ref) => {
       const row = this.stmt.get.get(ref.tenantId, ref.memberId, `o${ref.orderId}`);
       if (!row) return undefined;
-      const [amountMinor, points, refundedMinor, reversedPoints] = JSON.parse(row.body) as OrderBody;
-      return { ...ref, amountMinor, points, refundedMinor, reversedPoints };
+      const [amountMinor, points, refundedMinor, reversedPoints, metricMonth, lotExpiresAt, lotAvailableAt] = JSON.parse(
+        row.body,
+      ) as OrderBody;
+      const order: OrderRecord = { ...ref, amountMinor, points, refundedMinor, reversedPoints };
+      if (metricMonth) order.metricMonth = metricMonth;
+      if (lotExpiresAt !== undefined) order.lotExpiresAt = lotExpiresAt;
+      if (lotAvailableAt !== undefined) order.lotAvailableAt = lotAvailableAt;
+      return order;
     });
+  }
+
+  async pendingFollowUps(limit: number): Promise<FollowUp[]> {
+    return this.stmt.pendingFollowUps.all(limit).map((r) => ({ id: r.id, command: JSON.parse(r.body) as WriteCommand }));
+  }
+
+  async completeFollowUps(ids: number[]): Promise<void> {
+    this.db.transaction(() => {
+      for (const id of ids) this.stmt.deleteFollowUp.run(id);
+    })();
+  }
+
+  async dueMembers(upTo: number, limit: number): Promise<DueMember[]> {
+    return this.stmt.dueUpTo.all(upTo, limit).map((r) => ({ at: r.at, tenantId: r.tenant_id, memberId: r.member_id }));
   }
 
   async listEntries(ref: MemberRef, afterSeq: number, limit: number): Promise<LedgerEntry[]> {
@@ -236,15 +285,23 @@ export class SqliteLedgerStore implements LedgerStore {
         e.expiresAt,
         e.payloadHash,
       ];
+      if (e.detail) body.push(e.detail);
       const stored = insertEntry.run(e.tenantId, e.memberId, entryKey(e.seq), e.seq, JSON.stringify(body));
       if (stored.changes === 1) insert.run(e.tenantId, e.memberId, `i${e.idempotencyKey}`, e.seq, '');
     }
     for (const o of batch.orders) {
       const body: OrderBody = [o.amountMinor, o.points, o.refundedMinor, o.reversedPoints];
+      if (o.metricMonth !== undefined || o.lotExpiresAt !== undefined) body.push(o.metricMonth ?? '');
+      if (o.lotExpiresAt !== undefined) body.push(o.lotExpiresAt, o.lotAvailableAt ?? 0);
       upsert.run(o.tenantId, o.memberId, `o${o.orderId}`, 0, JSON.stringify(body));
     }
     for (const s of batch.snapshots) upsertSnapshot.run(s.tenantId, s.memberId, s.seq, JSON.stringify(s));
     for (const r of batch.outbox) this.stmt.insertOutbox.run(r.id, JSON.stringify(r.envelope));
+    for (const f of batch.followUps ?? []) this.stmt.insertFollowUp.run(f.id, JSON.stringify(f.command));
+    for (const d of batch.dues ?? []) {
+      if (d.from > 0) this.stmt.deleteDue.run(d.from, d.tenantId, d.memberId);
+      if (d.to > 0) this.stmt.insertDue.run(d.to, d.tenantId, d.memberId);
+    }
     this.writePublished();
   }
 }
@@ -254,9 +311,9 @@ function entryKey(seq: number): string {
 }
 
 function entryOf(ref: MemberRef, row: Row): LedgerEntry {
-  const [type, points, balanceAfter, idempotencyKey, orderId, reason, operator, amountMinor, createdAt, expiresAt, payloadHash] =
+  const [type, points, balanceAfter, idempotencyKey, orderId, reason, operator, amountMinor, createdAt, expiresAt, payloadHash, detail] =
     JSON.parse(row.body) as EntryBody;
-  return {
+  const entry: LedgerEntry = {
     tenantId: ref.tenantId,
     memberId: ref.memberId,
     seq: row.n,
@@ -272,4 +329,6 @@ function entryOf(ref: MemberRef, row: Row): LedgerEntry {
     expiresAt,
     payloadHash,
   };
+  if (detail) entry.detail = detail;
+  return entry;
 }

@@ -1,0 +1,59 @@
+// Delivers follow-ups (commands one member's entry owes another, e.g. a referral reward) from the
+// shard that committed them to the shard of their target, and tells the origin to forget them once
+// the target has decided. Delivery is at least once (again after a restart); the commands' keys make
+// the effect once.
+
+import type { OpResult } from '../actor/results.js';
+import type { FollowUp } from '../ledger/store.js';
+
+/** Refusals that say "not now", not "never": the follow-up is tried again. */
+const RETRYABLE = new Set(['MailboxFull', 'ShuttingDown', 'CommitFailed', 'DeadlineExceeded']);
+const RETRY_MS = 1_000;
+
+export interface CourierRoutes {
+  submit(op: FollowUp['command']): Promise<OpResult>;
+  complete(originShard: number, ids: number[]): Promise<void>;
+  closing(): boolean;
+}
+
+export class FollowUpCourier {
+  private inFlight = 0;
+
+  constructor(
+    private readonly routes: CourierRoutes,
+    private readonly onOutcome: (outcome: 'delivered' | 'refused' | 'retry') => void = () => {},
+  ) {}
+
+  get pending(): number {
+    return this.inFlight;
+  }
+
+  deliver(originShard: number, followUps: FollowUp[]): void {
+    if (followUps.length === 0) return;
+    this.inFlight += followUps.length;
+    void Promise.all(followUps.map((f) => this.deliverOne(f))).then(async (done) => {
+      this.inFlight -= followUps.length;
+      const ids = followUps.filter((_, i) => done[i]).map((f) => f.id);
+      // While closing the origin may already be gone; what is not completed is delivered again at the next start.
+      if (ids.length > 0 && !this.routes.closing()) await this.routes.complete(originShard, ids).catch(() => {});
+    });
+  }
+
+  /** True once the target decided (applied, or refused for good); false if the engine is closing. */
+  private async deliverOne(followUp: FollowUp): Promise<boolean> {
+    for (;;) {
+      if (this.routes.closing()) return false;
+      const result = await this.routes.submit(followUp.command);
+      if (result.ok) {
+        this.onOutcome('delivered');
+        return true;
+      }
+      if (!RETRYABLE.has(result.rejection.kind)) {
+        this.onOutcome('refused');
+        return true;
+      }
+      this.onOutcome('retry');
+      await new Promise((resolve) => setTimeout(resolve, RETRY_MS));
+    }
+  }
+}
