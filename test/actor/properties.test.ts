@@ -9,7 +9,7 @@ import type { CaptureHoldCommand, HoldCommand, ReleaseHoldCommand, WriteCommand 
 import { decide } from '../../src/actor/decide.js';
 import { type LedgerEntry, NEVER_EXPIRES, type OrderRecord, entryIdOf } from '../../src/actor/entries.js';
 import { payloadFingerprint } from '../../src/actor/fingerprint.js';
-import { type MemberState, applyEntry, availablePoints, emptyState, heldPoints, pendingPoints } from '../../src/actor/state.js';
+import { type MemberState, applyEntry, availablePoints, emptyState, heldPoints, isLive, pendingPoints } from '../../src/actor/state.js';
 import { defaultProgram } from '../../src/engine/program-book.js';
 import type { Behaviour, Program } from '../../src/rules/program/program.js';
 import { CHINA_TIERS, firstOrderRule, programFixture } from '../rules/program-fixture.js';
@@ -434,13 +434,16 @@ describe('one member over random timed commands under a program with pending day
   );
 
   it(
-    'no lot is empty, lots stay in expiry order, and debt only exists with no lots',
-    timedProperty(({ member: { state } }) => {
+    'no lot is empty, lots stay in expiry order, and debt only exists beside lapsed lots awaiting their EXPIRE entry',
+    timedProperty(({ member: { state, entries } }) => {
       for (const lot of state.lots) expect(lot.points).toBeGreaterThan(0);
       const order = state.lots.map((l) => (l.expiresAt === NEVER_EXPIRES ? Number.POSITIVE_INFINITY : l.expiresAt));
       expect(order).toEqual([...order].sort((a, b) => a - b));
       expect(state.debt).toBeGreaterThanOrEqual(0);
-      if (state.debt > 0) expect(state.lots).toEqual([]);
+      // A spend or refund takes every live lot before it owes; a lapsed lot is left for its EXPIRE
+      // entry (its points are gone either way), and new points pay the debt before they make a lot.
+      const last = entries.at(-1)?.createdAt ?? 0;
+      if (state.debt > 0) expect(state.lots.filter((l) => isLive(l, last))).toEqual([]);
     }),
   );
 
@@ -537,5 +540,32 @@ describe('caps under late arrivals', () => {
     for (let i = 0; i < 3; i++) member.accept(activityCmd('share'), t + i * 60_000);
     member.accept(activityCmd('share', { occurredAt: Date.parse('2026-11-10T14:00:00Z') }), t + 3 * 60_000);
     expect(member.attempt(activityCmd('share'), t + 4 * 60_000).ok).toBe(false); // today: accepted, a 4th share on 11-11
+  });
+});
+
+describe('counterexamples the property runs found', () => {
+  it('a refund of spent points while only a lapsed lot remains owes them, and leaves the lapsed lot to its EXPIRE entry', () => {
+    const member = new MemberTimeline(TIMED_PROGRAM);
+    const at = (iso: string) => Date.parse(iso);
+    // 50 first-order points (expire end of 11-13 local), 1 pending base point from o-5 (available 11-15 00:00 local)
+    member.accept(earnCmd({ orderId: 'o-1', amountMinor: 1 }), START);
+    member.accept(earnCmd({ orderId: 'o-5', amountMinor: 100 }), at('2026-11-11T23:44:00Z'));
+    member.accept(enrollCmd({ birthday: { month: 11, day: 12 } }), at('2026-11-13T03:45:00Z'));
+    member.accept(activityCmd('check_in'), at('2026-11-14T15:59:00Z'));
+    // at 00:00 local on 11-15 the 50 have lapsed (no EXPIRE entry yet) and 20 + 5 + 1 are spendable
+    const spendAt = at('2026-11-14T16:00:00Z');
+    expect(availablePoints(member.state, spendAt)).toBe(26);
+    member.accept(redeemCmd(26), spendAt);
+    const refund = member.accept(reverseCmd('o-5', 0), spendAt);
+    expect(refund.points).toBe(-1);
+    expect(member.state.debt).toBe(1);
+    expect(member.state.lots).toEqual([{ expiresAt: at('2026-11-13T15:59:59.999Z'), points: 50, availableAt: 0 }]);
+    expect(member.state.balance).toBe(49);
+    expect(availablePoints(member.state, spendAt)).toBe(-1);
+    // the EXPIRE entry takes the lapsed 50 and the debt stays owed
+    member.accept(housekeepCmd(), spendAt + 60_000);
+    expect(member.state.lots).toEqual([]);
+    expect(member.state.debt).toBe(1);
+    expect(member.state.balance).toBe(-1);
   });
 });
