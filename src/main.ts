@@ -13,6 +13,7 @@ import { EventHub } from './events/event-hub.js';
 import { subscribeInProcess } from './events/in-process-bus.js';
 import { startMetricsServer } from './metrics/http.js';
 import { EngineMetrics } from './metrics/registry.js';
+import { RewardCatalog } from './engine/reward-catalog.js';
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -40,6 +41,8 @@ async function main(): Promise<void> {
       engine,
       accounts: new AccountReader(engine, cache, epoch, programFor, clock),
       programs,
+      rewards: await RewardCatalog.open(config.dataDir),
+      programFor,
       hub,
       metrics,
       clock,

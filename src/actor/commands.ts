@@ -1,6 +1,8 @@
 // The commands a member actor decides on, after the API has validated and normalised them.
 // Plain data only: they cross the thread boundary to the shard worker by structured clone.
 
+import type { Reward } from '../rules/rewards.js';
+
 export interface LineItem {
   sku: string;
   category: string;
@@ -134,6 +136,102 @@ export interface HousekeepCommand extends Keyed {
   kind: 'housekeep';
 }
 
+/** Where a physical reward goes. */
+export interface Shipping {
+  name: string;
+  phone: string;
+  address: string;
+}
+
+/**
+ * First step of a redemption or lottery draw (a saga), decided by the reward's stock actor
+ * (member id stockActorOf(reward)): checks the sale window and the per-member limit, sets units
+ * aside (a lottery picks its prize with drawValue) and owes the buyer its RedeemRewardCommand.
+ * Key `§redeem:<buyer>:<client key>`. The reward is the catalog's current definition; it is not
+ * part of the fingerprint, so a retry after a catalog change is still a retry.
+ */
+export interface ReserveStockCommand extends Keyed {
+  kind: 'reserveStock';
+  reward: Reward;
+  buyerId: string;
+  quantity: number;
+  /** The buyer's own idempotency key: its redemption entry is written under it. */
+  clientKey: string;
+  shipping: Shipping | undefined;
+  /** Lottery only: uniform in [0, DRAW_RANGE), derived from a ledger secret and the request. */
+  drawValue: number;
+}
+
+/** Second step, on the buyer: pay for the units set aside; the redemption order is born here. */
+export interface RedeemRewardCommand extends Keyed {
+  kind: 'redeemReward';
+  redemptionId: string;
+  reward: Reward;
+  quantity: number;
+  /** '' for a reward; the prize id a lottery draw won. */
+  unit: string;
+  drawValue: number;
+  shipping: Shipping | undefined;
+  /** The per-member limit period the units counted in (given back on reject or cancel). */
+  periodKey: string;
+}
+
+/** Last step, on the stock actor: the units set aside are sold, or return to stock. Key `§settle:<id>`. */
+export interface SettleReservationCommand extends Keyed {
+  kind: 'settleReservation';
+  redemptionId: string;
+  /** Empty when sold; the buyer's refusal otherwise. */
+  refusal: { kind: string; message: string } | undefined;
+  memberEntryId: string;
+}
+
+/** A rejected or cancelled redemption's units go back on sale. Key `§restock:<id>`. */
+export interface RestockCommand extends Keyed {
+  kind: 'restock';
+  redemptionId: string;
+  buyerId: string;
+  unit: string;
+  quantity: number;
+  /** The per-member limit period the units counted in. */
+  periodKey: string;
+}
+
+export type RedemptionAction = 'approve' | 'fulfil' | 'reject' | 'cancel';
+
+/** An operator moves a redemption order on (or the member cancels it); reject and cancel return the points. */
+export interface UpdateRedemptionCommand extends Keyed {
+  kind: 'updateRedemption';
+  redemptionId: string;
+  action: RedemptionAction;
+  operator: string;
+  reason: string;
+  trackingNumber: string;
+}
+
+/**
+ * 原有积分导入: one lot carried over from a legacy system, with its own expiry (and optionally the
+ * member's tier). Key `§import:<batch id>:<row key>` (importKeyOf), so re-running a batch is a retry.
+ */
+export interface ImportLotCommand extends Keyed {
+  kind: 'importLot';
+  batchId: string;
+  /** Identifies the row within the batch (the file's line number, or the file's own row id). */
+  rowKey: string;
+  points: number;
+  /** When the legacy system awarded the points, epoch ms. */
+  earnedAt: number;
+  /** The lot's last valid millisecond; 0 = by the program's expiry rule from earnedAt. */
+  expiresAt: number;
+  /** Tier level id to give the member; '' = leave the tier alone. */
+  tier: string;
+  /** Decide against the member's state and answer, but apply and write nothing (not in the fingerprint). */
+  dryRun: boolean;
+}
+
+export function importKeyOf(batchId: string, rowKey: string): string {
+  return engineKey(`import:${batchId}:${rowKey}`);
+}
+
 /**
  * Idempotency key of a command the engine sends itself. Client keys are printable ASCII, so the
  * '§' prefix keeps the two namespaces apart: no client key can collide with (and block) one of these.
@@ -155,7 +253,13 @@ export type WriteCommand =
   | CaptureHoldCommand
   | ReleaseHoldCommand
   | TransferCommand
-  | TransferInCommand;
+  | TransferInCommand
+  | ReserveStockCommand
+  | RedeemRewardCommand
+  | SettleReservationCommand
+  | RestockCommand
+  | UpdateRedemptionCommand
+  | ImportLotCommand;
 
 export interface GetAccountQuery extends Addressed {
   kind: 'getAccount';
@@ -175,11 +279,22 @@ export interface QuoteRedemptionQuery extends Addressed {
   orderAmountMinor: number;
 }
 
-export type Query = GetAccountQuery | ListEntriesQuery | QuoteRedemptionQuery;
+/** A stock actor's units sold and set aside, and one reservation's outcome when asked. */
+export interface StockQuery extends Addressed {
+  kind: 'stock';
+  redemptionId: string;
+}
+
+/** A member's redemption orders, newest first. */
+export interface ListRedemptionsQuery extends Addressed {
+  kind: 'redemptions';
+}
+
+export type Query = GetAccountQuery | ListEntriesQuery | QuoteRedemptionQuery | StockQuery | ListRedemptionsQuery;
 
 /** One unit of work for a shard: a write or a read of one member. */
 export type ShardOp = WriteCommand | Query;
 
 export function isWrite(op: ShardOp): op is WriteCommand {
-  return op.kind !== 'getAccount' && op.kind !== 'listEntries' && op.kind !== 'quote';
+  return op.kind !== 'getAccount' && op.kind !== 'listEntries' && op.kind !== 'quote' && op.kind !== 'stock' && op.kind !== 'redemptions';
 }

@@ -27,7 +27,11 @@ import {
   type WriteCommand,
   engineKey,
 } from './commands.js';
+import { decideImportLot } from './decide-import.js';
 import { type EntryDetail, type LedgerEntry, NEVER_EXPIRES, type OrderRecord, emptyDetail, entryIdOf } from './entries.js';
+import { newEntry } from './new-entry.js';
+import { decideRedeemReward, decideUpdateRedemption } from './redemptions.js';
+import { decideReserve, decideRestock, decideSettle } from './stock.js';
 import { type Rejection, reject } from './rejections.js';
 import { type Hold, type MemberState, TRANSFER_USAGE, availablePoints, capUsageOf, isLive } from './state.js';
 
@@ -78,7 +82,26 @@ export function decide(state: MemberState, cmd: WriteCommand, inputs: DecisionIn
       return decideTransfer(state, cmd, inputs);
     case 'transferIn':
       return decideTransferIn(state, cmd, inputs);
+    case 'reserveStock':
+      return withoutOrder(decideReserve(state, cmd, inputs.now, inputs.program, inputs.payloadHash));
+    case 'settleReservation':
+      return withoutOrder(decideSettle(state, cmd, inputs.now, inputs.program, inputs.payloadHash));
+    case 'restock':
+      return withoutOrder(decideRestock(state, cmd, inputs.now, inputs.program, inputs.payloadHash));
+    case 'redeemReward':
+      return withoutOrder(decideRedeemReward(state, cmd, inputs));
+    case 'updateRedemption':
+      return withoutOrder(decideUpdateRedemption(state, cmd, inputs));
+    case 'importLot':
+      return decideImportLot(state, cmd, inputs);
   }
+}
+
+/** Decisions that touch no order record. */
+function withoutOrder(
+  result: { ok: true; entry: LedgerEntry; followUp?: WriteCommand } | { ok: false; rejection: Rejection },
+): Decision {
+  return result.ok ? { ok: true, entry: result.entry, order: undefined, followUp: result.followUp } : result;
 }
 
 /**
@@ -504,29 +527,3 @@ function activityFacts(state: MemberState, program: Program, occurredAt: number)
   };
 }
 
-function newEntry(
-  state: MemberState,
-  cmd: WriteCommand,
-  inputs: DecisionInputs,
-  points: number,
-  detail: Partial<Pick<LedgerEntry, 'orderId' | 'amountMinor' | 'reason' | 'operator' | 'expiresAt' | 'type' | 'detail'>>,
-): LedgerEntry {
-  const entry: LedgerEntry = {
-    tenantId: cmd.tenantId,
-    memberId: cmd.memberId,
-    seq: state.seq + 1,
-    type: detail.type ?? (cmd.kind as LedgerEntry['type']),
-    points,
-    balanceAfter: state.balance + points,
-    idempotencyKey: cmd.idempotencyKey,
-    orderId: detail.orderId ?? '',
-    reason: detail.reason ?? '',
-    operator: detail.operator ?? '',
-    amountMinor: detail.amountMinor ?? 0,
-    createdAt: inputs.now,
-    expiresAt: detail.expiresAt ?? NEVER_EXPIRES,
-    payloadHash: inputs.payloadHash,
-  };
-  if (detail.detail) entry.detail = detail.detail;
-  return entry;
-}

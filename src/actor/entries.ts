@@ -1,6 +1,6 @@
 // Ledger entries: the append-only truth. A member's state is the fold of its entries (see state.ts).
 
-export type EntryType = 'earn' | 'redeem' | 'reverse' | 'adjust' | 'expire' | 'enroll' | 'activity' | 'tier' | 'referral' | 'notice' | 'hold' | 'capture' | 'release' | 'transfer_out' | 'transfer_in';
+export type EntryType = 'earn' | 'redeem' | 'reverse' | 'adjust' | 'expire' | 'enroll' | 'activity' | 'tier' | 'referral' | 'notice' | 'hold' | 'capture' | 'release' | 'transfer_out' | 'transfer_in' | 'stock' | 'redeem_reward' | 'lottery_draw' | 'redemption_update' | 'import';
 
 /** Sentinel expiry for lots that never expire; sorts after every real date. */
 export const NEVER_EXPIRES = 0;
@@ -78,8 +78,14 @@ export interface EntryDetail {
     partnerReference: string;
     partnerUnits: number;
   };
+  /** stock: a stock actor's step of a redemption saga (units set aside, sold, returned). */
+  stock?: StockStep;
+  /** redeem_reward / lottery_draw / redemption_update: the member's redemption order after the entry. */
+  redemption?: RedemptionOrder;
   /** reverse: the refunded order's lot, taken from first. */
   reverseLot?: { expiresAt: number; availableAt: number };
+  /** import: where the lot came from (batch and row of the legacy import) and when it was first earned. */
+  import?: { batchId: string; rowKey: string; earnedAt: number };
   /** Spendable balance right after the entry, when it differs from balanceAfter (pending or lapsed lots). */
   availableAfter?: number;
 }
@@ -98,6 +104,54 @@ export function emptyDetail(programVersion: number): EntryDetail {
     activity: undefined,
     enrolment: undefined,
   };
+}
+
+export type RedemptionState = 'PENDING_REVIEW' | 'APPROVED' | 'FULFILLED' | 'REJECTED' | 'CANCELLED';
+
+/** 兑换订单: what a member redeemed or won, and where it stands. */
+export interface RedemptionOrder {
+  redemptionId: string;
+  rewardId: string;
+  rewardName: string;
+  /** The reward's kind, or the won prize's kind for a lottery draw. */
+  kind: string;
+  /** '' for a reward; the prize id of a lottery draw. */
+  unit: string;
+  unitName: string;
+  quantity: number;
+  /** Points paid (the draw's cost for a lottery). */
+  points: number;
+  /** Points a lottery's points prize paid out. */
+  prizePoints: number;
+  drawValue: number;
+  state: RedemptionState;
+  couponCode: string;
+  shipping: { name: string; phone: string; address: string } | undefined;
+  trackingNumber: string;
+  operator: string;
+  reason: string;
+  /** Member id of the stock actor the units came from (restocked on reject or cancel). */
+  stockActorId: string;
+  /** The per-member limit period the units counted in. */
+  periodKey: string;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface StockStep {
+  op: 'reserve' | 'confirm' | 'cancel' | 'restock';
+  redemptionId: string;
+  buyerId: string;
+  unit: string;
+  quantity: number;
+  periodKey: string;
+  drawValue: number;
+  /** reserve: the buyer's idempotency key; confirm: the buyer's entry; cancel: why the buyer refused. */
+  clientKey: string;
+  memberEntryId: string;
+  refusal: { kind: string; message: string } | undefined;
+  /** Units of `unit` left for sale after the step. */
+  left: number;
 }
 
 /** Globally unique and deterministic, so a retry after a crash returns the same id. */

@@ -50,6 +50,30 @@ export function payloadFingerprint(cmd: WriteCommand): string {
     case 'transferIn':
       text = `transferIn\u0000${cmd.transferId}\u0000${cmd.fromMemberId}\u0000${cmd.points}`;
       break;
+    // Rewards: only what the client asked for; the catalog definition the engine adds may change
+    // between a request and its retry without making the retry a different request.
+    case 'reserveStock': {
+      const s = cmd.shipping;
+      const shipping = s ? `${s.name}\u0001${s.phone}\u0001${s.address}` : '';
+      text = `reserveStock\u0000${cmd.reward.rewardId}\u0000${cmd.buyerId}\u0000${cmd.quantity}\u0000${cmd.clientKey}\u0000${shipping}`;
+      break;
+    }
+    case 'redeemReward':
+      text = `redeemReward\u0000${cmd.redemptionId}\u0000${cmd.reward.rewardId}\u0000${cmd.quantity}\u0000${cmd.unit}`;
+      break;
+    case 'settleReservation':
+      text = `settleReservation\u0000${cmd.redemptionId}\u0000${cmd.refusal ? cmd.refusal.kind : ''}\u0000${cmd.memberEntryId}`;
+      break;
+    case 'restock':
+      text = `restock\u0000${cmd.redemptionId}\u0000${cmd.unit}\u0000${cmd.quantity}`;
+      break;
+    case 'updateRedemption':
+      text = `updateRedemption\u0000${cmd.redemptionId}\u0000${cmd.action}\u0000${cmd.operator}\u0000${cmd.reason}\u0000${cmd.trackingNumber}`;
+      break;
+    case 'importLot':
+      // dryRun left out: a dry run of an imported row must read as its retry.
+      text = `importLot\u0000${cmd.batchId}\u0000${cmd.rowKey}\u0000${cmd.points}\u0000${cmd.earnedAt}\u0000${cmd.expiresAt}\u0000${cmd.tier}`;
+      break;
   }
   return fnv1a64(text);
 }

@@ -21,7 +21,16 @@ export type RejectionKind =
   | 'HoldNotOpen'
   | 'HoldBeyondOrderShare'
   | 'TransferRefused'
-  | 'TransferLimit';
+  | 'TransferLimit'
+  | 'RewardNotFound'
+  | 'RewardVersionConflict'
+  | 'RewardNotOnSale'
+  | 'SoldOut'
+  | 'RedemptionLimit'
+  | 'RewardRefused'
+  | 'RedemptionNotFound'
+  | 'RedemptionState'
+  | 'ReservationNotOpen';
 
 export interface Rejection {
   kind: RejectionKind;
@@ -95,6 +104,36 @@ export const reject = {
   transferLimit: (limit: number, sent: number, wanted: number): Rejection => ({
     kind: 'TransferLimit',
     message: `daily transfer limit ${limit} points: ${sent} already sent today, ${wanted} more requested`,
+  }),
+  rewardNotFound: (tenantId: string, rewardId: string): Rejection => ({
+    kind: 'RewardNotFound',
+    message: `tenant ${tenantId} has no reward ${rewardId}`,
+  }),
+  rewardVersionConflict: (rewardId: string, expected: number, current: number): Rejection => ({
+    kind: 'RewardVersionConflict',
+    message: `reward ${rewardId} is at version ${current}, not the expected_version ${expected}`,
+  }),
+  rewardNotOnSale: (rewardId: string, why: string): Rejection => ({ kind: 'RewardNotOnSale', message: `reward ${rewardId} ${why}` }),
+  soldOut: (rewardId: string, left: number, wanted: number): Rejection => ({
+    kind: 'SoldOut',
+    message: left <= 0 ? `reward ${rewardId} is sold out` : `reward ${rewardId} has ${left} units left, ${wanted} requested`,
+  }),
+  redemptionLimit: (rewardId: string, limit: number, period: string, taken: number): Rejection => ({
+    kind: 'RedemptionLimit',
+    message: `reward ${rewardId} allows ${limit} per member per ${period}; ${taken} already taken`,
+  }),
+  rewardRefused: (why: string): Rejection => ({ kind: 'RewardRefused', message: `reward refused: ${why}` }),
+  redemptionNotFound: (memberId: string, redemptionId: string): Rejection => ({
+    kind: 'RedemptionNotFound',
+    message: `member ${memberId} has no redemption ${redemptionId}`,
+  }),
+  redemptionState: (redemptionId: string, state: string, action: string): Rejection => ({
+    kind: 'RedemptionState',
+    message: `redemption ${redemptionId} is ${state}: cannot ${action} it`,
+  }),
+  reservationNotOpen: (redemptionId: string): Rejection => ({
+    kind: 'ReservationNotOpen',
+    message: `reservation ${redemptionId} is not open (already settled or unknown)`,
   }),
   commitFailed: (cause: string): Rejection => ({
     kind: 'CommitFailed',

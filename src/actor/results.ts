@@ -2,7 +2,8 @@
 
 import type { Program } from '../rules/program/program.js';
 import { tierProgress } from '../rules/tiers.js';
-import type { BreakdownLine, LedgerEntry } from './entries.js';
+import type { BreakdownLine, LedgerEntry, RedemptionOrder, StockStep } from './entries.js';
+import { type ReservationOutcome, reservationOutcome } from './stock.js';
 import { NEVER_EXPIRES, entryIdOf } from './entries.js';
 import type { Rejection } from './rejections.js';
 import { pointsUsableFor } from '../rules/points-as-cash.js';
@@ -31,6 +32,21 @@ export interface WriteResult {
   /** transfer: the transfer id (both sides' entries carry it) and a partner conversion's units. */
   transferId: string;
   partnerUnits: number;
+  /** redeem_reward / lottery_draw / redemption_update: the order after the write. */
+  redemption?: RedemptionOrder;
+  /** A stock actor's step (reserve: the redemption id, the unit a draw won, the units left). */
+  stock?: StockStep;
+}
+
+/** A stock actor's units, and where one reservation stands. */
+export interface StockView {
+  sold: Record<string, number>;
+  reserved: Record<string, number>;
+  reservation: ReservationOutcome;
+}
+
+export interface RedemptionList {
+  orders: RedemptionOrder[];
 }
 
 export interface AccountView {
@@ -85,7 +101,20 @@ export interface RedemptionQuote {
   perMinor: number;
 }
 
-export type OpValue = WriteResult | AccountView | EntryPage | RedemptionQuote;
+export type OpValue = WriteResult | AccountView | EntryPage | RedemptionQuote | StockView | RedemptionList;
+
+export function stockViewOf(state: MemberState, redemptionId: string): StockView {
+  return {
+    sold: { ...state.stock?.sold },
+    reserved: { ...state.stock?.reserved },
+    reservation: redemptionId === '' ? { state: 'unknown' } : reservationOutcome(state, redemptionId),
+  };
+}
+
+/** Newest first. */
+export function redemptionListOf(state: MemberState): RedemptionList {
+  return { orders: [...state.redemptions].reverse() };
+}
 
 export function quoteOf(state: MemberState, program: Program, orderAmountMinor: number, now: number): RedemptionQuote {
   const available = Math.max(0, availablePoints(state, now));
@@ -94,7 +123,8 @@ export function quoteOf(state: MemberState, program: Program, orderAmountMinor: 
   return { maxPoints, cashMinor: floorScaled(maxPoints, perMinor, points), available, points, perMinor };
 }
 
-export type OpResult = { ok: true; value: OpValue } | { ok: false; rejection: Rejection };
+/** `replayed`: a write answered from its earlier entry (a retry), not applied now. The value is the same either way. */
+export type OpResult = { ok: true; value: OpValue; replayed?: true } | { ok: false; rejection: Rejection };
 
 export function writeResultOf(entry: LedgerEntry): WriteResult {
   const detail = entry.detail;
@@ -113,6 +143,8 @@ export function writeResultOf(entry: LedgerEntry): WriteResult {
     holdExpiresAt: detail?.hold?.expiresAt ?? 0,
     transferId: detail?.transfer?.transferId ?? '',
     partnerUnits: detail?.transfer?.partnerUnits ?? 0,
+    redemption: detail?.redemption,
+    stock: detail?.stock,
   };
 }
 

@@ -2,7 +2,9 @@
 // entries through applyEntry from emptyState yields exactly the state the actor held.
 
 import { type CapUsage, OVERALL_CAP } from '../rules/caps.js';
-import { type LedgerEntry, NEVER_EXPIRES } from './entries.js';
+import { type LedgerEntry, NEVER_EXPIRES, type RedemptionOrder } from './entries.js';
+import { applyRedemption } from './redemptions.js';
+import { type StockState, applyStockStep } from './stock.js';
 
 /**
  * Points earned together that expire together; spending takes the soonest-expiring first. A lot
@@ -71,6 +73,10 @@ export interface MemberState {
   noticedThrough: number;
   /** Open holds (积分抵现): set aside until captured, released, or past expiresAt. */
   holds: Hold[];
+  /** Redemption orders (兑换订单), newest last, the most recent REDEMPTIONS_KEPT. */
+  redemptions: RedemptionOrder[];
+  /** Only on a reward's stock actor (member id stockActorOf(reward)): its units. */
+  stock?: StockState;
 }
 
 export interface Hold {
@@ -104,6 +110,7 @@ export function emptyState(tenantId: string, memberId: string): MemberState {
     usage: { days: {}, months: {} },
     noticedThrough: 0,
     holds: [],
+    redemptions: [],
   };
 }
 
@@ -194,6 +201,8 @@ export function applyEntry(state: MemberState, entry: LedgerEntry): void {
     state.lifetimeRedeemed -= entry.points;
   }
   else if (entry.type === 'enroll' || entry.type === 'activity' || entry.type === 'referral') state.lifetimeEarned += entry.points;
+  // Points carried over from a legacy system were earned there: lifetime earned includes them.
+  else if (entry.type === 'import') state.lifetimeEarned += entry.points;
   if (detail) applyDetail(state, entry);
 }
 
@@ -234,6 +243,8 @@ function applyDetail(state: MemberState, entry: LedgerEntry): void {
     if (entry.type === 'hold') state.holds.push({ ...detail.hold });
     else state.holds = state.holds.filter((h) => h.holdId !== holdId);
   }
+  if (detail.stock) applyStockStep(state, detail.stock);
+  if (detail.redemption) applyRedemption(state, entry, detail.redemption);
 }
 
 /**

@@ -7,6 +7,7 @@ import type { Engine } from '../engine/engine.js';
 import type { ProgramRegistry } from '../engine/program-registry.js';
 import type { ProgramFormat } from '../rules/program/program-loader.js';
 import { decodeTenant } from './decode.js';
+import { importLots } from './import-lots.js';
 import { RejectionError } from './status.js';
 import { unary } from './unary-call.js';
 import type { EngineMetrics } from '../metrics/registry.js';
@@ -54,6 +55,7 @@ export function adminServiceHandlers(deps: AdminServiceDeps): grpc.UntypedServic
         normalized_json: JSON.stringify(stored.program),
       };
     }),
+    ImportLots: unary(deps, 'ImportLots', (req, deadline) => importLots(deps.engine, req, deadline)),
   };
 }
 

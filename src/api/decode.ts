@@ -244,6 +244,10 @@ export function decodeTenant(tenantId: string): string {
   return id(tenantId, 'tenant_id');
 }
 
+export function decodeMemberId(memberId: string, field = 'member_id'): string {
+  return id(memberId, field);
+}
+
 export function decodeGetAccount(m: GetAccountRequestMsg): GetAccountQuery {
   return { kind: 'getAccount', ...member(m, '') };
 }
@@ -271,32 +275,32 @@ function pageToken(token: string): number {
   return Number(match[1]);
 }
 
-function member(m: { tenant_id: string; member_id: string }, at: string) {
+export function member(m: { tenant_id: string; member_id: string }, at: string) {
   return { tenantId: id(m.tenant_id, `${at}tenant_id`), memberId: id(m.member_id, `${at}member_id`) };
 }
 
-function keyed(m: { tenant_id: string; member_id: string; idempotency_key: string }, at: string) {
+export function keyed(m: { tenant_id: string; member_id: string; idempotency_key: string }, at: string) {
   return { ...member(m, at), idempotencyKey: printable(m.idempotency_key, `${at}idempotency_key`) };
 }
 
-function id(value: string, field: string): string {
+export function id(value: string, field: string): string {
   if (!value) throw invalid(field, 'is required');
   if (!ID.test(value)) throw invalid(field, 'must be 1-128 characters of letters, digits and _ . @ + - (starting with a letter or digit)');
   return value;
 }
 
-function printable(value: string, field: string): string {
+export function printable(value: string, field: string): string {
   if (!value) throw invalid(field, 'is required');
   if (!PRINTABLE_ASCII.test(value)) throw invalid(field, 'must be 1-128 printable ASCII characters');
   return value;
 }
 
-function requiredText(value: string, field: string, max: number): string {
+export function requiredText(value: string, field: string, max: number): string {
   if (!value) throw invalid(field, 'is required');
   return optionalText(value, field, max);
 }
 
-function optionalText(value: string, field: string, max: number): string {
+export function optionalText(value: string, field: string, max: number): string {
   if (value.length > max) throw invalid(field, `must be at most ${max} characters`);
   return value;
 }
@@ -307,18 +311,18 @@ function currency(value: string, field: string): string {
   return value;
 }
 
-function safeInt(value: number, field: string): number {
+export function safeInt(value: number, field: string): number {
   if (!Number.isInteger(value)) throw invalid(field, 'must be an integer');
   if (Math.abs(value) > Number.MAX_SAFE_INTEGER) throw invalid(field, `must be within ±${Number.MAX_SAFE_INTEGER} (2^53 - 1)`);
   return value;
 }
 
-function nonNegativeInt(value: number, field: string): number {
+export function nonNegativeInt(value: number, field: string): number {
   if (safeInt(value, field) < 0) throw invalid(field, 'must not be negative');
   return value;
 }
 
-function positiveInt(value: number, field: string): number {
+export function positiveInt(value: number, field: string): number {
   if (nonNegativeInt(value, field) === 0) throw invalid(field, 'must be greater than 0');
   return value;
 }
@@ -344,6 +348,6 @@ function occurredAt(ts: Timestamp | null, time: TimeBounds, field: string): numb
   return ms;
 }
 
-function invalid(field: string, problem: string): RejectionError {
+export function invalid(field: string, problem: string): RejectionError {
   return new RejectionError(reject.invalidField(field, problem));
 }

@@ -23,6 +23,11 @@ const ENTRY_TYPES = {
   release: 'ENTRY_TYPE_RELEASE',
   transfer_out: 'ENTRY_TYPE_TRANSFER_OUT',
   transfer_in: 'ENTRY_TYPE_TRANSFER_IN',
+  stock: 'ENTRY_TYPE_STOCK',
+  redeem_reward: 'ENTRY_TYPE_REDEEM_REWARD',
+  lottery_draw: 'ENTRY_TYPE_LOTTERY_DRAW',
+  redemption_update: 'ENTRY_TYPE_REDEMPTION_UPDATE',
+  import: 'ENTRY_TYPE_IMPORT',
 } as const;
 
 /**

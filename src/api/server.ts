@@ -8,6 +8,7 @@ import { HealthImplementation, protoPath as healthProtoPath } from 'grpc-health-
 import { type AdminServiceDeps, adminServiceHandlers } from './admin-service.js';
 import { loadPointsPackage } from './proto.js';
 import { type PointsServiceDeps, pointsServiceHandlers } from './points-service.js';
+import { type RewardServiceDeps, rewardAdminHandlers, rewardPointsHandlers } from './rewards-service.js';
 
 const SERVICE_NAME = 'jifen.v1.PointsService';
 
@@ -19,14 +20,14 @@ export interface ApiServer {
   close(graceMs: number): Promise<void>;
 }
 
-export async function startApiServer(address: string, deps: PointsServiceDeps & AdminServiceDeps): Promise<ApiServer> {
+export async function startApiServer(address: string, deps: PointsServiceDeps & AdminServiceDeps & RewardServiceDeps): Promise<ApiServer> {
   const { definition, service, adminService } = loadPointsPackage();
   const server = new grpc.Server({
     'grpc.max_receive_message_length': 16 * 1024 * 1024,
     'grpc.keepalive_permit_without_calls': 1,
   });
-  server.addService(service, pointsServiceHandlers(deps));
-  server.addService(adminService, adminServiceHandlers(deps));
+  server.addService(service, { ...pointsServiceHandlers(deps), ...rewardPointsHandlers(deps) });
+  server.addService(adminService, { ...adminServiceHandlers(deps), ...rewardAdminHandlers(deps) });
   const health = new HealthImplementation({ '': 'SERVING', [SERVICE_NAME]: 'SERVING' });
   health.addToServer(server);
   // Reflection describes every service served, so grpcurl needs no proto file for health checks either.

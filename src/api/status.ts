@@ -32,6 +32,15 @@ const CODES: Record<RejectionKind, status> = {
   HoldBeyondOrderShare: status.FAILED_PRECONDITION,
   TransferRefused: status.FAILED_PRECONDITION,
   TransferLimit: status.RESOURCE_EXHAUSTED,
+  RewardNotFound: status.NOT_FOUND,
+  RewardVersionConflict: status.FAILED_PRECONDITION,
+  RewardNotOnSale: status.FAILED_PRECONDITION,
+  SoldOut: status.FAILED_PRECONDITION,
+  RedemptionLimit: status.RESOURCE_EXHAUSTED,
+  RewardRefused: status.FAILED_PRECONDITION,
+  RedemptionNotFound: status.NOT_FOUND,
+  RedemptionState: status.FAILED_PRECONDITION,
+  ReservationNotOpen: status.FAILED_PRECONDITION,
 };
 
 export function statusOf(rejection: Rejection): status {

@@ -12,6 +12,7 @@ import { type Config, ConfigError, defaultShardCount } from '../config/config.js
 import type { FollowUp } from '../ledger/store.js';
 import type { EngineMetrics } from '../metrics/registry.js';
 import { FollowUpCourier } from './follow-up-courier.js';
+import { RedemptionSagas } from './redemption-saga.js';
 import type { Program } from '../rules/program/program.js';
 import { shardOf } from './router.js';
 import { ShardMailbox } from './shard-mailbox.js';
@@ -21,6 +22,7 @@ import type { ShardWorkerData } from './shard-worker.js';
 export class Engine {
   private closing = false;
   readonly courier: FollowUpCourier;
+  readonly sagas: RedemptionSagas;
 
   private constructor(
     private readonly mailboxes: ShardMailbox[],
@@ -28,6 +30,11 @@ export class Engine {
     /** The ledger's id from layout.json; names it in event batch ids and cache keys. */
     readonly ledgerId: string,
   ) {
+    this.sagas = new RedemptionSagas(
+      { submit: (op) => this.submit(op), closing: () => this.closing },
+      (outcome) => metrics.sagas.inc({ outcome }),
+      (running) => metrics.sagasInFlight.set(running),
+    );
     this.courier = new FollowUpCourier(
       {
         submit: (op) => this.submit(op),
@@ -35,6 +42,7 @@ export class Engine {
         closing: () => this.closing,
       },
       (outcome) => metrics.followUps.inc({ outcome }),
+      this.sagas,
     );
   }
 
@@ -46,8 +54,8 @@ export class Engine {
     // Follow-ups reach the engine before it exists (left from before a restart): held until it does.
     let engine: Engine | undefined;
     const early: [number, FollowUp[]][] = [];
-    const onFollowUps = (shard: number, followUps: FollowUp[]) =>
-      engine ? engine.courier.deliver(shard, followUps) : early.push([shard, followUps]);
+    const onFollowUps = (shard: number, followUps: FollowUp[], resumed: boolean) =>
+      engine ? engine.courier.deliver(shard, followUps, resumed) : early.push([shard, followUps]);
     for (let shard = 0; shard < shards; shard++) {
       const workerData: ShardWorkerData = {
         shard,
@@ -99,7 +107,7 @@ export class Engine {
     }
     await Promise.all(mailboxes.map((m) => m.ready()));
     engine = new Engine(mailboxes, metrics, ledgerId);
-    for (const [shard, followUps] of early) engine.courier.deliver(shard, followUps);
+    for (const [shard, followUps] of early) engine.courier.deliver(shard, followUps, true);
     return engine;
   }
 
@@ -134,6 +142,7 @@ export class Engine {
   /** Refuses new work, lets every queued and in-flight batch commit, then closes the ledgers. */
   async shutdown(): Promise<void> {
     this.closing = true;
+    this.sagas.abandonAll();
     await Promise.all(this.mailboxes.map((m) => m.close()));
   }
 

@@ -5,9 +5,8 @@
 
 import type { OpResult } from '../actor/results.js';
 import type { FollowUp } from '../ledger/store.js';
+import { RETRYABLE, type RedemptionSagas } from './redemption-saga.js';
 
-/** Refusals that say "not now", not "never": the follow-up is tried again. */
-const RETRYABLE = new Set(['MailboxFull', 'ShuttingDown', 'CommitFailed', 'DeadlineExceeded']);
 const RETRY_MS = 1_000;
 
 export interface CourierRoutes {
@@ -22,16 +21,21 @@ export class FollowUpCourier {
   constructor(
     private readonly routes: CourierRoutes,
     private readonly onOutcome: (outcome: 'delivered' | 'refused' | 'retry') => void = () => {},
+    /** Redemption payments are saga steps: the stock actor settles after the buyer decides. */
+    private readonly sagas?: RedemptionSagas,
   ) {}
 
   get pending(): number {
     return this.inFlight;
   }
 
-  deliver(originShard: number, followUps: FollowUp[]): void {
+  /** `resumed`: committed before a restart (a saga may have got further than its follow-up says). */
+  deliver(originShard: number, followUps: FollowUp[], resumed = false): void {
     if (followUps.length === 0) return;
     this.inFlight += followUps.length;
-    void Promise.all(followUps.map((f) => this.deliverOne(f))).then(async (done) => {
+    const deliverOne = (f: FollowUp) =>
+      f.command.kind === 'redeemReward' && this.sagas ? this.sagas.run(f.command, resumed) : this.deliverOne(f);
+    void Promise.all(followUps.map(deliverOne)).then(async (done) => {
       this.inFlight -= followUps.length;
       const ids = followUps.filter((_, i) => done[i]).map((f) => f.id);
       // While closing the origin may already be gone; what is not completed is delivered again at the next start.

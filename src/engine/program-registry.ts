@@ -2,7 +2,8 @@
 // the document as authored and its normalised form). The front owns it: PutProgram validates, writes
 // the next version and hands it to every shard; shards decide with the version they were given.
 
-import { mkdir, open, readFile, readdir, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
+import { writeFileDurably } from './durable-file.js';
 import { join } from 'node:path';
 import { type Rejection, reject } from '../actor/rejections.js';
 import { type ProgramFormat, loadProgramDirectory, parseProgramText } from '../rules/program/program-loader.js';
@@ -125,25 +126,8 @@ export class ProgramRegistry {
     }
   }
 
-  /** Write, fsync, rename, fsync the directory: an acknowledged PutProgram survives a crash. */
+  /** An acknowledged PutProgram survives a crash. */
   private async writeVersion(stored: StoredProgram): Promise<void> {
-    const dir = this.tenantDir(stored.program.tenantId);
-    await mkdir(dir, { recursive: true });
-    const file = join(dir, `${stored.program.version}.json`);
-    const tmp = `${file}.tmp`;
-    const handle = await open(tmp, 'w');
-    try {
-      await handle.writeFile(JSON.stringify(stored));
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    await rename(tmp, file);
-    const dirHandle = await open(dir, 'r');
-    try {
-      await dirHandle.sync();
-    } finally {
-      await dirHandle.close();
-    }
+    await writeFileDurably(join(this.tenantDir(stored.program.tenantId), `${stored.program.version}.json`), JSON.stringify(stored));
   }
 }

@@ -8,7 +8,15 @@ import { decide } from '../actor/decide.js';
 import { type LedgerEntry, type OrderRecord, emptyDetail } from '../actor/entries.js';
 import { payloadFingerprint } from '../actor/fingerprint.js';
 import { reject } from '../actor/rejections.js';
-import { type OpResult, accountViewOf, entryViewOf, quoteOf, writeResultOf } from '../actor/results.js';
+import {
+  type OpResult,
+  accountViewOf,
+  entryViewOf,
+  quoteOf,
+  redemptionListOf,
+  stockViewOf,
+  writeResultOf,
+} from '../actor/results.js';
 import {
   type MemberState,
   applyEntry,
@@ -171,6 +179,10 @@ export class ShardCore {
               : { ok: false, rejection: reject.memberNotFound(op.tenantId, op.memberId) };
           } else if (op.kind === 'quote') {
             results[i] = { ok: true, value: quoteOf(actor.state, this.options.programs.programFor(op.tenantId), op.orderAmountMinor, now) };
+          } else if (op.kind === 'stock') {
+            results[i] = { ok: true, value: stockViewOf(actor.state, op.redemptionId) };
+          } else if (op.kind === 'redemptions') {
+            results[i] = { ok: true, value: redemptionListOf(actor.state) };
           }
           continue; // listEntries is answered after the commit, so it sees this batch's writes
         }
@@ -179,7 +191,7 @@ export class ShardCore {
         if (prior) {
           results[i] =
             prior.payloadHash === hashes[i]
-              ? { ok: true, value: writeResultOf(prior) }
+              ? { ok: true, value: writeResultOf(prior), replayed: true }
               : { ok: false, rejection: reject.idempotencyConflict(op.idempotencyKey) };
           continue;
         }
@@ -193,6 +205,11 @@ export class ShardCore {
         });
         if (!decision.ok) {
           results[i] = { ok: false, rejection: decision.rejection };
+          continue;
+        }
+        // A dry run (legacy import) is decided against the member's state and answered, never applied.
+        if (op.kind === 'importLot' && op.dryRun) {
+          results[i] = { ok: true, value: writeResultOf(decision.entry) };
           continue;
         }
         if (!dueBefore.has(actor)) dueBefore.set(actor, this.nextDue(actor.state));

@@ -50,7 +50,7 @@ export class ShardMailbox {
     /** Called when the shard could not write the cache, before any reply of that batch goes out. */
     private readonly onCacheFault: () => void = () => {},
     /** Called with the follow-ups a batch committed (and, at start, those left from before a restart). */
-    private readonly onFollowUps: (shard: number, followUps: FollowUp[]) => void = () => {},
+    private readonly onFollowUps: (shard: number, followUps: FollowUp[], resumed: boolean) => void = () => {},
   ) {}
 
   get depth(): number {
@@ -88,7 +88,7 @@ export class ShardMailbox {
   /** Resolves once the shard's thread runs and its ledger is open; rejects if it cannot start. */
   async ready(): Promise<void> {
     const undelivered: FollowUp[] = await this.pool.run({ type: 'ready' } satisfies ShardTask);
-    this.onFollowUps(this.shard, undelivered);
+    this.onFollowUps(this.shard, undelivered, true);
     const every = this.options.housekeepingIntervalMs ?? 0;
     if (every > 0) {
       this.housekeeping = setInterval(() => this.housekeep(), every);
@@ -184,7 +184,7 @@ export class ShardMailbox {
     if (stats.entries > 0) this.metrics.commitSeconds.observe(stats.commitMs / 1000);
     this.metrics.activeActors.set({ shard: this.shard }, stats.activeActors);
     if (stats.activated > 0) this.metrics.activations.inc({ shard: this.shard }, stats.activated);
-    if (reply.followUps.length > 0) this.onFollowUps(this.shard, reply.followUps);
+    if (reply.followUps.length > 0) this.onFollowUps(this.shard, reply.followUps, false);
     for (let i = 0; i < letters.length; i++) {
       const result = results[i];
       this.metrics.commands.inc({ kind: letters[i].op.kind, outcome: result.ok ? 'ok' : result.rejection.kind });

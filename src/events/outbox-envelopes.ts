@@ -22,6 +22,11 @@ export const EVENT_OF_ENTRY: Record<EntryType, string> = {
   release: 'hold_released',
   transfer_out: 'transferred_out',
   transfer_in: 'transferred_in',
+  stock: 'stock_changed',
+  redeem_reward: 'reward_redeemed',
+  lottery_draw: 'lottery_drawn',
+  redemption_update: 'redemption_updated',
+  import: 'imported',
 };
 
 /** Envelope limits, keeping a JetStream message well under NATS's default 1 MiB payload limit. */

@@ -76,6 +76,26 @@ export class EngineMetrics {
     registers: [this.registry],
   });
 
+  readonly sagas = new Counter({
+    name: 'jifen_redemption_sagas_total',
+    help: 'Redemption and lottery sagas settled: sold, cancelled (the buyer refused; units back on sale), or found settled when resumed after a restart',
+    labelNames: ['outcome'] as const,
+    registers: [this.registry],
+  });
+
+  readonly sagasInFlight = new Gauge({
+    name: 'jifen_redemption_sagas_in_flight',
+    help: 'Redemption and lottery sagas between their reservation and its settlement',
+    registers: [this.registry],
+  });
+
+  readonly stockLeft = new Gauge({
+    name: 'jifen_reward_units_left',
+    help: 'Units of a reward (or lottery prize) left for sale after its latest reservation',
+    labelNames: ['tenant', 'reward', 'unit'] as const,
+    registers: [this.registry],
+  });
+
   readonly housekeepingEntries = new Counter({
     name: 'jifen_housekeeping_entries_total',
     help: 'Entries written by housekeeping: expiries, expiring-soon notices, tier reviews',

@@ -131,6 +131,11 @@ export function pruneMetric(metric: Record<string, number>, now: number, timeZon
   return kept;
 }
 
+/** Position of a level in the program's order (0 = the first level; unknown ids read as 0). */
+export function tierRank(program: Program, id: string): number {
+  return levelIndex(program.tiers, id);
+}
+
 function levelIndex(policy: TierPolicy, id: string): number {
   const index = policy.levels.findIndex((level) => level.id === id);
   return Math.max(index, 0); // -1, an unknown id, reads as the first level

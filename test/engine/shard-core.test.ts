@@ -69,6 +69,7 @@ function outcomeOf(r: OpResult): unknown {
   if ('entryId' in r.value) return { seq: r.value.seq, points: r.value.points, balance: r.value.balance };
   if ('lots' in r.value) return { balance: r.value.balance, seq: r.value.seq };
   if ('maxPoints' in r.value) return { maxPoints: r.value.maxPoints };
+  if (!('entries' in r.value)) return r.value;
   return { seqs: r.value.entries.map((e) => e.seq), next: r.value.nextAfterSeq };
 }
 

@@ -49,7 +49,7 @@ export function adminClient(address: string): AdminClient {
 
 let adminConstructor: grpc.ServiceClientConstructor | undefined;
 
-function adminServiceConstructor(): grpc.ServiceClientConstructor {
+export function adminServiceConstructor(): grpc.ServiceClientConstructor {
   if (!adminConstructor) {
     const loaded = grpc.loadPackageDefinition(protoLoader.loadSync([POINTS_PROTO, ADMIN_PROTO], LOADER_OPTIONS)) as unknown as {
       jifen: { v1: { AdminService: grpc.ServiceClientConstructor } };
