@@ -1,5 +1,6 @@
 // AdminService handlers: program documents. PutProgram validates and stores the next version, then
 // installs it in every shard before answering, so a command sent after the answer decides with it.
+// ImportLots (legacy import) lives in import-lots.ts.
 
 import type * as grpc from '@grpc/grpc-js';
 import { reject } from '../actor/rejections.js';

@@ -18,7 +18,11 @@ interface RowResult {
   message: string;
 }
 
-export async function importLots(engine: Pick<Engine, 'submitAll'>, req: ImportLotsRequestMsg, deadline: number): Promise<Record<string, unknown>> {
+export async function importLots(
+  engine: Pick<Engine, 'submitAll'>,
+  req: ImportLotsRequestMsg,
+  deadline: number,
+): Promise<Record<string, unknown>> {
   const { rows, dryRun } = decodeImportLots(req);
   const results: RowResult[] = new Array(rows.length);
   const ops: ShardOp[] = [];

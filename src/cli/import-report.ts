@@ -105,9 +105,10 @@ export function summaryText(s: ImportSummary, firstRejected: RejectedRow[], head
   const lines: string[] = [];
   const what = s.dry_run ? 'dry run of batch' : 'batch';
   lines.push(`${what} ${header.batch_id} (tenant ${header.tenant_id}) from ${header.file}: ${s.rows} rows read`);
-  lines.push(`  ${s.dry_run ? 'would import    ' : 'imported        '} ${s.imported}`);
-  lines.push(`  already imported  ${s.already_imported}`);
-  lines.push(`  rejected          ${s.rejected}`);
+  const count = (label: string, n: number) => lines.push(`  ${label.padEnd(18)}${n}`);
+  count(s.dry_run ? 'would import' : 'imported', s.imported);
+  count('already imported', s.already_imported);
+  count('rejected', s.rejected);
   if (s.dry_run) lines.push('  (dry run: nothing was written)');
   if (firstRejected.length > 0) {
     lines.push(

@@ -238,10 +238,15 @@ export function parseInstant(text: string, bound: 'start' | 'end', defaultOffset
   const milli = m[7] === undefined ? 0 : Number(m[7].padEnd(3, '0').slice(0, 3));
   if (month < 1 || month > 12 || day < 1 || day > new Date(Date.UTC(year, month, 0)).getUTCDate()) return 'is not a calendar date';
   if (hour > 23 || minute > 59 || second > 59) return 'is not a time of day';
-  let offset = defaultOffsetMinutes;
-  if (m[8] !== undefined) offset = offsetMinutesOf(m[8]);
-  if (offset === undefined) return 'has no UTC offset: write Z or +08:00, or pass --utc-offset';
-  const local = dateOnly && bound === 'end' ? Date.UTC(year, month - 1, day + 1) - 1 : Date.UTC(year, month - 1, day, hour, minute, second, milli);
+  if (year < 1970) return 'is before 1970';
+  const offset = m[8] === undefined ? defaultOffsetMinutes : offsetMinutesOf(m[8]);
+  if (offset === undefined) {
+    return m[8] === undefined ? 'has no UTC offset: write Z or +08:00, or pass --utc-offset' : 'has an invalid UTC offset';
+  }
+  const local =
+    dateOnly && bound === 'end'
+      ? Date.UTC(year, month - 1, day + 1) - 1
+      : Date.UTC(year, month - 1, day, hour, minute, second, milli);
   return local - offset * 60_000;
 }
 

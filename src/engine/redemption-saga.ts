@@ -28,7 +28,7 @@ export class RedemptionSagas {
 
   constructor(
     private readonly routes: SagaRoutes,
-    private readonly onSettled: (outcome: 'sold' | 'cancelled' | 'resumed_settled') => void = () => {},
+    private readonly onSettled: (outcome: 'sold' | 'cancelled' | 'resumed' | 'resumed_settled') => void = () => {},
     private readonly onRunning: (running: number) => void = () => {},
   ) {}
 
@@ -82,6 +82,7 @@ export class RedemptionSagas {
   private async runSteps(cmd: RedeemRewardCommand, resumed: boolean): Promise<boolean> {
     const key = waiterKey(cmd.tenantId, cmd.redemptionId);
     if (resumed) {
+      this.onSettled('resumed');
       const view = await this.step(stockQuery(cmd));
       if (!view) return false;
       const reservation = view.ok ? (view.value as StockView).reservation : undefined;

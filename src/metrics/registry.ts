@@ -78,7 +78,7 @@ export class EngineMetrics {
 
   readonly sagas = new Counter({
     name: 'jifen_redemption_sagas_total',
-    help: 'Redemption and lottery sagas settled: sold, cancelled (the buyer refused; units back on sale), or found settled when resumed after a restart',
+    help: 'Redemption and lottery sagas: settled as sold or cancelled (the buyer refused; units back on sale); resumed after a restart, and of those found already settled',
     labelNames: ['outcome'] as const,
     registers: [this.registry],
   });

@@ -163,9 +163,13 @@ describe('JSONL rows', () => {
   });
 
   it('refuses lines that are not objects of known fields, naming the line', async () => {
-    const text = ['{"member_id":"m-1",', '[1,2]', '{"member_id":"m-3","points":1,"earned_at":1709258400000,"expire_at":1}', '{"member_id":"m-4","points":{"n":1},"earned_at":1709258400000}', '{"member_id":"m-5","points":2.5,"earned_at":1709258400000}'].join(
-      '\n',
-    );
+    const text = [
+      '{"member_id":"m-1",',
+      '[1,2]',
+      '{"member_id":"m-3","points":1,"earned_at":1709258400000,"expire_at":1}',
+      '{"member_id":"m-4","points":{"n":1},"earned_at":1709258400000}',
+      '{"member_id":"m-5","points":2.5,"earned_at":1709258400000}',
+    ].join('\n');
     expect((await parse(text, 'jsonl')).map(brief)).toEqual([
       [1, 'bad', 'is not valid JSON'],
       [2, 'bad', 'is not a JSON object'],
@@ -187,6 +191,8 @@ describe('instants and records', () => {
     ['2024-02-29', 'end', 0, Date.UTC(2024, 2, 1) - 1],
     ['2023-02-29', 'start', 0, 'is not a calendar date'],
     ['2024-03-01T24:00:00Z', 'start', undefined, 'is not a time of day'],
+    ['2024-03-01T10:00:00+25:00', 'start', 0, 'has an invalid UTC offset'],
+    ['1969-12-31T23:00:00Z', 'start', undefined, 'is before 1970'],
   ];
   for (const [text, bound, offset, expected] of instants) {
     it(`${text} (${bound}${offset === undefined ? '' : `, offset ${offset}`}) → ${expected}`, () => {

@@ -1,0 +1,187 @@
+// 积分秒杀 end to end against real engine processes (2 shards): 10,000 members fire RedeemReward at
+// once at a 100-unit reward the instant it goes on sale; exactly 100 win, the rest are refused with
+// their points intact. Then kill -9 in the middle of a sale: after a restart (the sagas under way
+// resume) and retries, units sold = orders = payments, and no point is created or destroyed.
+
+import { status } from '@grpc/grpc-js';
+import { afterAll, describe, expect, it } from 'vitest';
+import { type EngineProcess, cleanupEngines, makeDataDir, startEngine } from '../support/engine-process.js';
+import { eventually, failureOf } from '../support/expect-grpc.js';
+import { isServiceError } from '../support/points-client.js';
+import { type Msg, type RewardsClient, rewardsAdminClient, rewardsClient, timestamp } from '../support/rewards-client.js';
+
+const ENGINE_ENV = { JIFEN_SHARDS: '2' };
+const SEED_POINTS = 5_000;
+const PRICE = 1_000;
+
+afterAll(cleanupEngines);
+
+/** Gives each member SEED_POINTS with one ADJUST, 1,000 members per SubmitBatch. */
+async function seedMembers(client: RewardsClient, tenant: string, members: string[]): Promise<void> {
+  for (let i = 0; i < members.length; i += 1_000) {
+    const commands = members.slice(i, i + 1_000).map((m) => ({
+      adjust: { tenant_id: tenant, member_id: m, idempotency_key: `seed-${m}`, points: SEED_POINTS, reason: 'seed', operator: 'e2e' },
+    }));
+    const { results } = await client.SubmitBatch({ commands });
+    expect(results.filter((r: Msg) => r.result !== 'adjust')).toEqual([]);
+  }
+}
+
+/** Balances of all members (GetAccount), 500 at a time. */
+async function balances(client: RewardsClient, tenant: string, members: string[]): Promise<number[]> {
+  const out: number[] = [];
+  for (let i = 0; i < members.length; i += 500) {
+    const page = await Promise.all(members.slice(i, i + 500).map((m) => client.GetAccount({ tenant_id: tenant, member_id: m })));
+    out.push(...page.map((a) => a.account.balance as number));
+  }
+  return out;
+}
+
+/** jifen_redemption_sagas_total{outcome} of an engine process. */
+async function sagaCount(engine: EngineProcess, outcome: string): Promise<number> {
+  const text = await (await fetch(engine.metricsUrl)).text();
+  const m = new RegExp(`^jifen_redemption_sagas_total\\{outcome="${outcome}"\\} (\\S+)$`, 'm').exec(text);
+  return m ? Number(m[1]) : 0;
+}
+
+const clientsFor = (engine: EngineProcess, n: number) => Array.from({ length: n }, () => rewardsClient(engine.grpcAddr));
+
+describe('flash sale: 10,000 members at once for 100 units', () => {
+  it('sells exactly 100 units; the 9,900 others are refused and keep every point; stock ends at 0', async () => {
+    const tenant = 'flash-e2e';
+    const engine = await startEngine({ isolateEnv: true, env: ENGINE_ENV });
+    const admin = rewardsAdminClient(engine.grpcAddr);
+    const clients = clientsFor(engine, 8);
+    try {
+      const members = Array.from({ length: 10_000 }, (_, i) => `fan-${i}`);
+      await seedMembers(clients[0], tenant, members);
+      const startsAt = Date.now() + 2_000;
+      await admin.PutReward({
+        tenant_id: tenant,
+        reward: { reward_id: 'moutai', name: '飞天茅台', kind: 'REWARD_KIND_COUPON', points: PRICE, stock: 100, per_member_limit: 1, available_from: timestamp(startsAt) },
+      });
+      const early = await failureOf(
+        clients[0].RedeemReward({ tenant_id: tenant, member_id: members[0], idempotency_key: 'too-early', reward_id: 'moutai' }),
+      );
+      expect([early.code, early.details]).toEqual([status.FAILED_PRECONDITION, `reward moutai is on sale from ${new Date(startsAt).toISOString()}`]);
+
+      await new Promise((resolve) => setTimeout(resolve, Math.max(0, startsAt - Date.now() + 20)));
+      const outcomes = await Promise.all(
+        members.map((m, i) =>
+          clients[i % clients.length]
+            .RedeemReward({ tenant_id: tenant, member_id: m, idempotency_key: `grab-${m}`, reward_id: 'moutai' })
+            .then((r) => ({ ok: true as const, r }))
+            .catch((err: unknown) => {
+              if (!isServiceError(err)) throw err;
+              return { ok: false as const, code: err.code, details: err.details };
+            }),
+        ),
+      );
+      const winners = outcomes.flatMap((o, i) => (o.ok ? [members[i]] : []));
+      const refusals = outcomes.flatMap((o) => (o.ok ? [] : [`${status[o.code]}: ${o.details}`]));
+      expect(winners.length).toBe(100);
+      expect(new Set(refusals)).toEqual(new Set(['FAILED_PRECONDITION: reward moutai is sold out']));
+      expect(refusals.length).toBe(9_900);
+
+      const rewards = (await admin.ListRewards({ tenant_id: tenant })).rewards as Msg[];
+      expect(rewards[0]).toMatchObject({ reward_id: 'moutai', units_left: 0, units_sold: 100 });
+      const won = new Set(winners);
+      const after = await balances(clients[0], tenant, members);
+      const wrong = members.filter((m, i) => after[i] !== (won.has(m) ? SEED_POINTS - PRICE : SEED_POINTS));
+      expect(wrong).toEqual([]);
+    } finally {
+      for (const c of clients) c.close();
+      admin.close();
+      expect(await engine.stop(), engine.output()).toBe(0);
+    }
+  }, 120_000);
+});
+
+// ---------------------------------------------------------------------------------------------
+// kill -9 in the middle of a sale
+
+const CRASH_TENANT = 'flash-crash';
+const CRASH_MEMBERS = Array.from({ length: 1_500 }, (_, i) => `buyer-${i}`);
+const STOCK = 400;
+/** The engine dies once this many buyers were told they won: the other sagas are under way then. */
+const KILL_AFTER_WINS = 150;
+const IN_FLIGHT = 48;
+
+describe('kill -9 in the middle of a flash sale', () => {
+  it('after the restart and retries: units sold = orders = payments, every buyer paid once or kept its points', async () => {
+    const dataDir = makeDataDir();
+    const first = await startEngine({ dataDir, isolateEnv: true, env: ENGINE_ENV });
+    const admin = rewardsAdminClient(first.grpcAddr);
+    const seeding = rewardsClient(first.grpcAddr);
+    await seedMembers(seeding, CRASH_TENANT, CRASH_MEMBERS);
+    await admin.PutReward({ tenant_id: CRASH_TENANT, reward: { reward_id: 'lamp', name: 'Lamp', kind: 'REWARD_KIND_VIRTUAL', points: PRICE, stock: STOCK } });
+    admin.close();
+    seeding.close();
+
+    // Every buyer sends once; the engine dies once KILL_AFTER_WINS buyers were answered that they won.
+    const answered = new Map<string, boolean>();
+    const clients = clientsFor(first, 4);
+    let killing: Promise<void> | undefined;
+    const wins = () => [...answered.values()].filter(Boolean).length;
+    // IN_FLIGHT buyers at a time, so sagas are always under way when the kill lands
+    let next = 0;
+    const buyer = async (client: RewardsClient) => {
+      while (next < CRASH_MEMBERS.length && !killing) {
+        const m = CRASH_MEMBERS[next++];
+        await client
+          .RedeemReward({ tenant_id: CRASH_TENANT, member_id: m, idempotency_key: `buy-${m}`, reward_id: 'lamp' }, { deadline: Date.now() + 20_000 })
+          .then(
+            () => answered.set(m, true),
+            (err: unknown) => {
+              if (isServiceError(err) && err.code === status.FAILED_PRECONDITION) answered.set(m, false);
+            },
+          );
+        if (wins() >= KILL_AFTER_WINS && !killing) killing = first.kill9();
+      }
+    };
+    await Promise.all(Array.from({ length: IN_FLIGHT }, (_, i) => buyer(clients[i % clients.length])));
+    await killing;
+    for (const c of clients) c.close();
+    const unanswered = CRASH_MEMBERS.slice(0, next).filter((m) => !answered.has(m));
+    const neverSent = CRASH_MEMBERS.slice(next);
+    expect(unanswered.length, 'the kill landed while calls were unanswered').toBeGreaterThan(0);
+
+    const restarted = await startEngine({ dataDir, isolateEnv: true, env: ENGINE_ENV });
+    const client = rewardsClient(restarted.grpcAddr);
+    const check = rewardsAdminClient(restarted.grpcAddr);
+    try {
+      // a retry with the same key answers the first attempt's outcome, or decides it now
+      for (const m of [...unanswered, ...neverSent]) {
+        const outcome = await client
+          .RedeemReward({ tenant_id: CRASH_TENANT, member_id: m, idempotency_key: `buy-${m}`, reward_id: 'lamp' })
+          .then(
+            () => true,
+            (err: unknown) => (isServiceError(err) && err.code === status.FAILED_PRECONDITION ? false : Promise.reject(err)),
+          );
+        answered.set(m, outcome);
+      }
+      const acknowledged = [...answered.values()].filter(Boolean).length;
+      const lamp = await eventually('every reservation settled', async () => {
+        const r = ((await check.ListRewards({ tenant_id: CRASH_TENANT })).rewards as Msg[])[0];
+        return r.units_left + r.units_sold === STOCK ? r : undefined;
+      });
+      expect(lamp.units_sold).toBe(acknowledged);
+      expect(acknowledged).toBe(STOCK);
+
+      const after = await balances(client, CRASH_TENANT, CRASH_MEMBERS);
+      const orders = await Promise.all(CRASH_MEMBERS.map((m) => client.ListRedemptions({ tenant_id: CRASH_TENANT, member_id: m })));
+      CRASH_MEMBERS.forEach((m, i) => {
+        const paid = answered.get(m) === true;
+        expect([m, orders[i].redemptions.length, after[i]]).toEqual([m, paid ? 1 : 0, paid ? SEED_POINTS - PRICE : SEED_POINTS]);
+      });
+      const total = after.reduce((a, b) => a + b, 0);
+      expect(total + lamp.units_sold * PRICE).toBe(CRASH_MEMBERS.length * SEED_POINTS);
+      // the kill landed between a reservation and its settlement: those sagas resumed from their log
+      expect(await sagaCount(restarted, 'resumed'), 'sagas resumed after the restart').toBeGreaterThan(0);
+    } finally {
+      client.close();
+      check.close();
+      expect(await restarted.stop(), restarted.output()).toBe(0);
+    }
+  }, 120_000);
+});
