@@ -75,5 +75,7 @@ function fromWire(event: WirePointsEvent): PointsEvent {
     createdAt: msOf(at),
     ...(event.tierTo ? { tierFrom: event.tierFrom, tierTo: event.tierTo, tierReason: event.tierReason } : {}),
     ...(event.expiresAt ? { expiresAt: msOf(event.expiresAt) } : {}),
+    ...(event.reference ? { reference: event.reference } : {}),
+    ...(event.counterparty ? { counterparty: event.counterparty } : {}),
   };
 }

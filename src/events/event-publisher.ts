@@ -21,6 +21,10 @@ export interface PointsEvent {
   tierReason?: string;
   /** expiring_soon only: when `points` expire (epoch ms). */
   expiresAt?: number;
+  /** The transfer, hold or redemption the entry belongs to (both sides of a transfer share it). */
+  reference?: string;
+  /** Transfers: the other member, the charity account or the partner; redemptions: the reward. */
+  counterparty?: string;
 }
 
 /**

@@ -77,7 +77,7 @@ export function outboxRecordsOf(entries: LedgerEntry[], ledgerId: string, shard:
     // An earn that crosses a threshold is two facts for consumers: points earned, tier changed.
     const soon = e.detail?.expiringSoon;
     if (soon) add(e, EVENT_OF_ENTRY.notice, { points: soon.points, expiresAt: soon.expiresAt });
-    else if (e.type !== 'tier') add(e, EVENT_OF_ENTRY[e.type], {});
+    else if (e.type !== 'tier') add(e, EVENT_OF_ENTRY[e.type], referenceOf(e));
     if (change) add(e, EVENT_OF_ENTRY.tier, { tierFrom: change.from, tierTo: change.to, tierReason: change.reason });
   }
   const records: OutboxRecord[] = [];
@@ -90,6 +90,17 @@ export function outboxRecordsOf(entries: LedgerEntry[], ledgerId: string, shard:
   return records;
 }
 
+/** What ties the entry to other entries: a transfer's id and counterparty, a hold, a redemption and its reward. */
+function referenceOf(e: LedgerEntry): Partial<PointsEvent> {
+  const d = e.detail;
+  if (!d) return {};
+  if (d.transfer) return { reference: d.transfer.transferId, counterparty: d.transfer.counterparty };
+  if (d.hold) return { reference: d.hold.holdId };
+  if (d.redemption) return { reference: d.redemption.redemptionId, counterparty: d.redemption.rewardId };
+  if (d.stock) return { reference: d.stock.redemptionId, counterparty: d.stock.buyerId };
+  return {};
+}
+
 /**
  * An upper bound of one event's protobuf size: its strings at 3 bytes a character (UTF-8 worst case
  * for the BMP), the entry id (tenant:member:seq), ~64 bytes of numbers, tags and lengths, and room
@@ -97,5 +108,7 @@ export function outboxRecordsOf(entries: LedgerEntry[], ledgerId: string, shard:
  */
 function encodedBytesAtMost(e: LedgerEntry): number {
   const text = e.tenantId.length * 2 + e.memberId.length * 2 + e.orderId.length + e.idempotencyKey.length + e.reason.length;
-  return 64 + 3 * text + 16 + 96;
+  // reference and counterparty: ids of at most ~400 characters together (entry ids, member ids)
+  const reference = e.detail && (e.detail.transfer || e.detail.hold || e.detail.redemption || e.detail.stock) ? 3 * 400 + 8 : 0;
+  return 64 + 3 * text + 16 + 96 + reference;
 }
