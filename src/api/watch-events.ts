@@ -77,6 +77,8 @@ export function encodeEvent(e: PointsEvent): Record<string, unknown> {
     tier_to: e.tierTo ?? '',
     tier_reason: e.tierReason ?? '',
     expires_at: e.expiresAt ? timestampOf(e.expiresAt) : null,
+    reference: e.reference ?? '',
+    counterparty: e.counterparty ?? '',
   };
 }
 

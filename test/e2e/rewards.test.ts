@@ -6,6 +6,7 @@ import { status } from '@grpc/grpc-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type EngineProcess, cleanupEngines, makeDataDir, startEngine } from '../support/engine-process.js';
 import { eventually, failureOf } from '../support/expect-grpc.js';
+import { pointsClient } from '../support/points-client.js';
 import { type Msg, type RewardsAdminClient, type RewardsClient, rewardsAdminClient, rewardsClient, timestamp } from '../support/rewards-client.js';
 
 const TENANT = 'mall-e2e';
@@ -220,6 +221,41 @@ describe('points mall and lotteries over gRPC', () => {
     expect(await client.DrawLottery({ tenant_id: TENANT, member_id: memberId, idempotency_key: 'fixed-key', lottery_id: lottery.reward_id })).toEqual(retry);
     const notLottery = await failureOf(client.DrawLottery({ tenant_id: TENANT, member_id: memberId, idempotency_key: uniq('d'), lottery_id: (await put({})).reward_id }));
     expect(notLottery.code).toBe(status.INVALID_ARGUMENT);
+  });
+
+  it('events: the payment and the review go out with the redemption id as reference and the reward as counterparty', async () => {
+    const tenant = uniq('mall-events');
+    const watcher = pointsClient(engine.grpcAddr);
+    const watch = watcher.watchEvents({ tenant_id: tenant });
+    try {
+      await admin.PutReward({ tenant_id: tenant, reward: reward({ reward_id: 'mug', kind: 'REWARD_KIND_PHYSICAL', stock: 2 }) });
+      await client.Adjust({ tenant_id: tenant, member_id: 'ann', idempotency_key: 'seed', points: 600, reason: 'seed', operator: 'e2e' });
+      const order = await client.RedeemReward({
+        tenant_id: tenant,
+        member_id: 'ann',
+        idempotency_key: 'buy',
+        reward_id: 'mug',
+        shipping: { name: 'Ann', phone: '1', address: 'Shanghai' },
+      });
+      const id = order.redemption.redemption_id;
+      await admin.UpdateRedemption({ tenant_id: tenant, member_id: 'ann', idempotency_key: 'ok', redemption_id: id, action: 'REDEMPTION_ACTION_APPROVE', operator: 'ops' });
+      const got = (await watch.waitFor(5)).map((m) => m.event);
+      const mine = got.filter((e) => e.member_id === 'ann').map((e) => [e.event, e.points, e.reference, e.counterparty]);
+      expect(mine).toEqual([
+        ['adjusted', 600, '', ''],
+        ['reward_redeemed', -500, id, 'mug'],
+        ['redemption_updated', 0, id, 'mug'],
+      ]);
+      // the stock actor's steps: units set aside for ann, then sold
+      const stock = got.filter((e) => e.event === 'stock_changed').map((e) => [e.reason, e.reference, e.counterparty]);
+      expect(stock).toEqual([
+        ['reserve', id, 'ann'],
+        ['confirm', id, 'ann'],
+      ]);
+    } finally {
+      watch.cancel();
+      watcher.close();
+    }
   });
 
   it('the catalog, units sold and orders survive a restart', async () => {

@@ -66,11 +66,13 @@ describe('WatchEvents on a running engine', () => {
           idempotency_key: entry.idempotency_key,
           reason: entry.reason,
           created_at: entry.created_at,
-          // Only tier_changed and expiring_soon events fill these.
+          // Only tier_changed and expiring_soon events fill these; transfers, holds and redemptions the last two.
           tier_from: '',
           tier_to: '',
           tier_reason: '',
           expires_at: null,
+          reference: '',
+          counterparty: '',
         });
       }
       // And against what the writes answered, independently of ListEntries.
