@@ -166,8 +166,14 @@ export function decodeRedeemRewardRequest(m: RedeemRewardRequestMsg) {
   };
 }
 
-export function decodeDrawLotteryRequest(m: { tenant_id: string; member_id: string; idempotency_key: string; lottery_id: string }) {
-  return { ...keyed(m, ''), rewardId: id(m.lottery_id, 'lottery_id') };
+export function decodeDrawLotteryRequest(m: {
+  tenant_id: string;
+  member_id: string;
+  idempotency_key: string;
+  lottery_id: string;
+  shipping: ShippingMsg | null;
+}) {
+  return { ...keyed(m, ''), rewardId: id(m.lottery_id, 'lottery_id'), shipping: m.shipping ? decodeShipping(m.shipping) : undefined };
 }
 
 export function decodeUpdateRedemption(

@@ -52,7 +52,7 @@ export function rewardPointsHandlers(deps: RewardServiceDeps): grpc.UntypedServi
       const reward = catalogReward(deps, r.tenantId, r.rewardId);
       if (reward.kind !== 'lottery') throw new RejectionError(reject.invalidField('lottery_id', 'is not a lottery'));
       const drawValue = deps.rewards.drawValueOf(r.tenantId, r.memberId, r.rewardId, r.idempotencyKey);
-      return encodeRedemption(await redeem(deps, reward, { ...r, quantity: 1, shipping: undefined, drawValue }, deadline));
+      return encodeRedemption(await redeem(deps, reward, { ...r, quantity: 1, drawValue }, deadline));
     }),
     ListRedemptions: unary(deps, 'ListRedemptions', async (req, deadline) => {
       const list = accepted<RedemptionList>(await engine.submit({ kind: 'redemptions', ...member(req, '') }, deadline));

@@ -148,6 +148,9 @@ export interface PointsEventMsg {
   idempotency_key: string;
   reason: string;
   created_at: Timestamp | null;
+  /** Transfers, holds and redemptions: the id that ties their entries together, and the other side. */
+  reference?: string;
+  counterparty?: string;
 }
 
 export interface WatchedEvent {
