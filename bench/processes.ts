@@ -1,6 +1,6 @@
 // Child-process plumbing for the orchestrator: spawn with output capture, wait until a server
 // is ready, stop it, read its memory, and make sure no child outlives the bench (Ctrl-C included).
-import { type ChildProcess, spawn } from "node:child_process";
+import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { createWriteStream, readFileSync, type WriteStream } from "node:fs";
 import net from "node:net";
 import { createInterface } from "node:readline";
@@ -220,4 +220,30 @@ export function killChildrenOnExit(): void {
 	process.on("exit", () => {
 		for (const child of live) child.kill("SIGKILL");
 	});
+}
+
+let clockTicks: number | undefined;
+
+/** CPU seconds (user + system, all threads) a process has used so far; Linux only, null elsewhere or if it is gone. */
+export function readCpuSeconds(pid: number): number | null {
+	let stat: string;
+	try {
+		stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+	} catch {
+		return null;
+	}
+	if (clockTicks === undefined) {
+		try {
+			clockTicks =
+				Number(execFileSync("getconf", ["CLK_TCK"], { encoding: "utf8" }).trim()) ||
+				100;
+		} catch {
+			clockTicks = 100;
+		}
+	}
+	// Fields after the command name (which is in parentheses and may hold spaces): state is field 3,
+	// utime 14 and stime 15.
+	const rest = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+	const ticks = Number(rest[11]) + Number(rest[12]);
+	return Number.isFinite(ticks) ? ticks / clockTicks : null;
 }

@@ -5,7 +5,9 @@
 // third phase in the same process: N batch items to N distinct members (m1..mN in order) while its
 // RSS is sampled every second. With --profile redis-nats the engine runs against a private
 // redis-server and nats-server (bench/servers.ts) started before and stopped after each engine run;
-// --profile both runs the engine with each profile and compares them. See bench/README.md.
+// --profile both runs the engine with each profile and compares them. --profile flash-sale runs a
+// different workload on the embedded engine: bench/flash-sale.ts seeds N contenders and fires their
+// RedeemReward at one reward of U units the instant it goes on sale. See bench/README.md.
 import {
 	existsSync,
 	mkdirSync,
@@ -17,11 +19,19 @@ import os from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
+import {
+	type FlashSaleEngine,
+	type FlashSaleResult,
+	formatFlashSale,
+	parseMetrics,
+	saleMetrics,
+} from "./flash-sale-report.js";
 import { gitCommit, machineInfo } from "./machine.js";
 import {
 	freePort,
 	killChildrenOnExit,
 	type Managed,
+	readCpuSeconds,
 	readMemory,
 	spawnManaged,
 	stopProcess,
@@ -57,7 +67,7 @@ const HOST = "127.0.0.1";
 const USAGE = `usage: npm run bench -- [flags]
   --duration S            measured seconds per mode (default 10)
   --warmup S              unmeasured seconds before each mode (default 3)
-  --concurrency N         Earn calls in flight (default 64)
+  --concurrency N         Earn calls in flight (default 64; flash-sale: RedeemReward, 2000)
   --batch-concurrency N   SubmitBatch calls in flight (default 8)
   --batch-size N          earn commands per SubmitBatch (default 100)
   --repeat N              repeat the whole sequence, report medians (default 1)
@@ -66,6 +76,13 @@ const USAGE = `usage: npm run bench -- [flags]
                           nats-server -js started per engine run), both (= embedded,redis-nats:
                           each repeat runs the engine with each, ratios redis-nats/embedded)
   --profiles P,P          same as --profile with a comma-separated list
+  --profile flash-sale    积分秒杀 on the embedded engine (runs alone; see bench/README.md):
+    --contenders N        members seeded and each firing RedeemReward once (default 100000)
+    --units N             stock of the reward (default 10000)
+    --concurrency N       RedeemReward calls in flight (default 2000 with this profile)
+    --channels N          gRPC channels (connections) for the calls (default 8)
+    --sale-delay S        seconds between PutReward and available_from (default 2)
+    --note TEXT           free text stored in the results file (e.g. what else ran)
   --label NAME            results file name prefix (default: the profile, or
                           embedded-vs-redis-nats for both)
   --target all|echo|engine  which servers to run (default all; echo alone tests the harness)
@@ -81,7 +98,8 @@ const { values: flags } = parseArgs({
 	options: {
 		duration: { type: "string", default: "10" },
 		warmup: { type: "string", default: "3" },
-		concurrency: { type: "string", default: "64" },
+		// No default here: 64 Earn calls, or 2000 RedeemReward calls with --profile flash-sale.
+		concurrency: { type: "string" },
 		"batch-concurrency": { type: "string", default: "8" },
 		"batch-size": { type: "string", default: "100" },
 		repeat: { type: "string", default: "1" },
@@ -94,6 +112,11 @@ const { values: flags } = parseArgs({
 		tenant: { type: "string", default: "t1" },
 		"touch-members": { type: "string", default: "0" },
 		"touch-max-seconds": { type: "string", default: "600" },
+		contenders: { type: "string", default: "100000" },
+		units: { type: "string", default: "10000" },
+		channels: { type: "string", default: "8" },
+		"sale-delay": { type: "string", default: "2" },
+		note: { type: "string" },
 		"no-save": { type: "boolean", default: false },
 		help: { type: "boolean", short: "h", default: false },
 	},
@@ -126,10 +149,17 @@ const targetsByFlag: Record<string, TargetName[]> = {
 	engine: ["engine"],
 };
 
+if (flags.profile !== undefined && flags.profiles !== undefined)
+	throw new Error("give --profile or --profiles, not both");
+const rawProfiles = flags.profiles ?? flags.profile ?? "embedded";
+/** --profile flash-sale: its own workload, alone (see runFlashSale). */
+const flashSale = rawProfiles.split(",").some((p) => p.trim() === "flash-sale");
+if (flashSale && rawProfiles.trim() !== "flash-sale")
+	throw new Error("--profile flash-sale runs alone (not with other profiles)");
+
 function parseProfiles(): Profile[] {
-	if (flags.profile !== undefined && flags.profiles !== undefined)
-		throw new Error("give --profile or --profiles, not both");
-	const raw = flags.profiles ?? flags.profile ?? "embedded";
+	if (flashSale) return ["embedded"];
+	const raw = rawProfiles;
 	const names = raw
 		.split(",")
 		.map((p) => p.trim())
@@ -146,7 +176,7 @@ const profiles = parseProfiles();
 const config = {
 	durationS: seconds("duration", flags.duration),
 	warmupS: seconds("warmup", flags.warmup),
-	concurrency: count("concurrency", flags.concurrency),
+	concurrency: count("concurrency", flags.concurrency ?? "64"),
 	batchConcurrency: count("batch-concurrency", flags["batch-concurrency"]),
 	batchSize: count("batch-size", flags["batch-size"]),
 	repeat: count("repeat", flags.repeat),
@@ -154,7 +184,11 @@ const config = {
 	/** Results file prefix. */
 	profile:
 		flags.label ??
-		(profiles.length > 1 ? profiles.join("-vs-") : profiles[0]),
+		(flashSale
+			? "flash-sale"
+			: profiles.length > 1
+				? profiles.join("-vs-")
+				: profiles[0]),
 	profiles,
 	targets: targetsByFlag[flags.target],
 	engineEnv: Object.fromEntries(
@@ -174,6 +208,28 @@ if (!config.targets)
 		`--target: expected all, echo or engine, got ${flags.target}`,
 	);
 if (config.durationS === 0) throw new Error("--duration must be > 0");
+
+/** --profile flash-sale only. */
+const flashConfig = flashSale
+	? {
+			contenders: count("contenders", flags.contenders),
+			units: count("units", flags.units),
+			concurrency: count("concurrency", flags.concurrency ?? "2000"),
+			channels: count("channels", flags.channels),
+			saleDelayS: seconds("sale-delay", flags["sale-delay"]),
+			note: flags.note ?? null,
+		}
+	: null;
+if (flashConfig) {
+	if (flashConfig.units > flashConfig.contenders)
+		throw new Error("--units must not exceed --contenders");
+	if (flashConfig.saleDelayS < 0.5)
+		throw new Error("--sale-delay must be >= 0.5 s");
+	if (config.repeat > 1)
+		throw new Error("--profile flash-sale: --repeat is not supported");
+	if (flags.target === "echo")
+		throw new Error("--profile flash-sale runs the engine only");
+}
 if (config.touchMembers > 0 && config.touchMaxS === 0)
 	throw new Error("--touch-max-seconds must be > 0");
 
@@ -290,7 +346,13 @@ async function startServer(
 	variant: Variant,
 	repeat: number,
 	servers: BackingServers | null,
-): Promise<{ proc: Managed; address: string; dataDir?: string }> {
+): Promise<{
+	proc: Managed;
+	address: string;
+	dataDir?: string;
+	/** Engine only: its Prometheus endpoint, host:port. */
+	metricsAddr?: string;
+}> {
 	const { target, name } = variant;
 	const port = await freePort(HOST);
 	const address = `${HOST}:${port}`;
@@ -303,6 +365,8 @@ async function startServer(
 
 	let proc: Managed;
 	let dataDir: string | undefined;
+	const metricsAddr =
+		target === "engine" ? `${HOST}:${await freePort(HOST)}` : undefined;
 	if (target === "echo") {
 		proc = spawnManaged(
 			"echo server",
@@ -324,7 +388,7 @@ async function startServer(
 		const env: NodeJS.ProcessEnv = {
 			...process.env,
 			JIFEN_GRPC_ADDR: address,
-			JIFEN_METRICS_ADDR: `${HOST}:${await freePort(HOST)}`,
+			JIFEN_METRICS_ADDR: metricsAddr,
 			JIFEN_DATA_DIR: dataDir,
 			...(config.shards !== null
 				? { JIFEN_SHARDS: String(config.shards) }
@@ -351,7 +415,7 @@ async function startServer(
 		if (dataDir) rmSync(dataDir, { recursive: true, force: true });
 		throw err;
 	}
-	return { proc, address, dataDir };
+	return { proc, address, dataDir, metricsAddr };
 }
 
 /** redis-nats: the private servers live exactly as long as this one engine run. */
@@ -513,6 +577,184 @@ async function runTouch(
 	};
 }
 
+// ---- flash sale ----------------------------------------------------------------------------
+/**
+ * --profile flash-sale: one embedded engine, bench/flash-sale.ts in its own process against it
+ * (seeding, the sale, verification). The engine's CPU is read at the generator's PHASE lines and its
+ * RSS every second. Returns the generator's result and what was seen of the engine.
+ */
+async function runFlashSale(
+	fc: NonNullable<typeof flashConfig>,
+): Promise<{ result: FlashSaleResult; engine: FlashSaleEngine }> {
+	const variant: Variant = {
+		name: "engine-flash-sale",
+		target: "engine",
+		profile: "embedded",
+	};
+	progress(
+		`flash-sale: starting the engine (embedded${config.shards !== null ? `, ${config.shards} shards` : ", default shards"})`,
+	);
+	const { proc, address, dataDir, metricsAddr } = await startServer(
+		variant,
+		0,
+		null,
+	);
+	const scrape = (): Promise<Map<string, number> | null> =>
+		fetch(`http://${metricsAddr}/metrics`)
+			.then((r) => r.text())
+			.then(parseMetrics)
+			.catch(() => null);
+	// "armed": the reward is put, the sale opens in --sale-delay; "sale-end": every contender answered.
+	const scrapes: Record<string, Promise<Map<string, number> | null>> = {};
+	let maxRss = 0;
+	const sample = () => {
+		const m = readMemory(proc.pid);
+		if (m) maxRss = Math.max(maxRss, m.rssBytes);
+	};
+	const timer = setInterval(sample, 1000);
+	const cpuAt: Record<string, number | null> = { start: readCpuSeconds(proc.pid) };
+	let rssAfterSale: number | null = null;
+	try {
+		let lastJson: string | undefined;
+		const gen = spawnManaged(
+			"flash-sale generator",
+			process.execPath,
+			[
+				"--max-semi-space-size=32",
+				"--import",
+				"tsx",
+				"bench/flash-sale.ts",
+				...["--target", address, "--tenant", config.tenant],
+				...["--contenders", String(fc.contenders), "--units", String(fc.units)],
+				...["--concurrency", String(fc.concurrency), "--channels", String(fc.channels)],
+				...["--sale-delay", String(fc.saleDelayS)],
+			],
+			{
+				cwd: ROOT,
+				inheritStderr: true,
+				onStdoutLine: (line) => {
+					if (line.startsWith("{")) lastJson = line;
+					const phase = /^PHASE (\S+)/.exec(line)?.[1];
+					if (phase) {
+						cpuAt[phase] = readCpuSeconds(proc.pid);
+						if (phase === "armed" || phase === "sale-end")
+							scrapes[phase] = scrape();
+						sample();
+						if (phase === "sale-end")
+							rssAfterSale = readMemory(proc.pid)?.rssBytes ?? null;
+					}
+				},
+			},
+		);
+		// Bounded by the generator's own call deadlines; this only catches a wedged process.
+		const killer = setTimeout(() => gen.child.kill("SIGKILL"), 3_600_000);
+		const exit = await gen.exited;
+		clearTimeout(killer);
+		if (proc.child.exitCode !== null || proc.child.signalCode !== null)
+			throw new Error(`the engine died during the flash sale:\n${proc.tail()}`);
+		if (exit.code !== 0 || !lastJson)
+			throw new Error(
+				`flash-sale generator failed (code ${exit.code}, signal ${exit.signal}):\n${gen.tail()}`,
+			);
+		sample();
+		const end = readMemory(proc.pid);
+		const [armed, ended] = await Promise.all([
+			scrapes.armed ?? null,
+			scrapes["sale-end"] ?? null,
+		]);
+		const used = (a?: number | null, b?: number | null) =>
+			a != null && b != null ? Math.round((b - a) * 100) / 100 : null;
+		return {
+			result: JSON.parse(lastJson) as FlashSaleResult,
+			engine: {
+				shards: config.shards !== null ? String(config.shards) : `default (${os.cpus().length} cores)`,
+				cpuSecondsSeeding: used(cpuAt.start, cpuAt.seeded),
+				cpuSecondsSale: used(cpuAt["sale-start"], cpuAt["sale-end"]),
+				peakRssBytes: Math.max(maxRss, end?.peakRssBytes ?? 0) || null,
+				rssAfterSaleBytes: rssAfterSale,
+				saleMetrics: armed && ended ? saleMetrics(armed, ended) : null,
+			},
+		};
+	} finally {
+		clearInterval(timer);
+		const exit = await stopProcess(proc);
+		if (exit.code !== 0 && exit.signal !== "SIGTERM")
+			progress(`warning: engine exited with code ${exit.code} signal ${exit.signal} on SIGTERM`);
+		if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+	}
+}
+
+/** The command as typed, arguments with spaces or quotes quoted again. */
+function commandLine(): string {
+	const args = process.argv
+		.slice(2)
+		.map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replaceAll("'", "'\\''")}'`));
+	return `npm run bench -- ${args.join(" ")}`.trim();
+}
+
+function resultsFile(startedAt: Date): string {
+	const dir = join(ROOT, "bench/results");
+	mkdirSync(dir, { recursive: true });
+	// Colons are not portable in file names.
+	const stamp = startedAt
+		.toISOString()
+		.replace(/\.\d+Z$/, "Z")
+		.replaceAll(":", "-");
+	return join(dir, `${config.profile}-${stamp}.json`);
+}
+
+async function mainFlashSale(
+	fc: NonNullable<typeof flashConfig>,
+	startedAt: Date,
+	machine: ReturnType<typeof machineInfo>,
+): Promise<void> {
+	const { result, engine } = await runFlashSale(fc);
+	console.log(formatFlashSale(result, engine));
+	if (!flags["no-save"]) {
+		const record = {
+			profile: "flash-sale",
+			startedAt: startedAt.toISOString(),
+			finishedAt: new Date().toISOString(),
+			command: commandLine(),
+			argv: process.argv.slice(2),
+			git: gitCommit(ROOT),
+			machine,
+			loadavgAtEnd: os.loadavg().map((x) => Math.round(x * 100) / 100),
+			note: fc.note,
+			config: { ...fc, shards: config.shards, tenant: config.tenant, engineEnv: config.engineEnv },
+			pass: result.verification.pass,
+			summary: {
+				seedingSeconds: result.seeding.seconds,
+				seedingMembersPerSec: result.seeding.membersPerSec,
+				sellOutSeconds: result.sale.sellOutSeconds,
+				redemptionsPerSec: result.sale.redemptionsPerSec,
+				allAnsweredSeconds: result.sale.allAnsweredSeconds,
+				requestsPerSec: result.sale.requestsPerSec,
+				successP50Ms: result.sale.latency.success.p50Ms,
+				successP99Ms: result.sale.latency.success.p99Ms,
+				refusalP50Ms: result.sale.latency.refusal.p50Ms,
+				refusalP99Ms: result.sale.latency.refusal.p99Ms,
+				engineCpuSecondsSale: engine.cpuSecondsSale,
+				enginePeakRssMB:
+					engine.peakRssBytes === null ? null : Math.round(engine.peakRssBytes / 2 ** 20),
+			},
+			engine,
+			result,
+		};
+		const file = resultsFile(startedAt);
+		writeFileSync(file, `${JSON.stringify(record, null, 2)}\n`);
+		progress(`wrote ${file}`);
+	}
+	if (!result.verification.pass) {
+		keepWorkDir = true;
+		console.error(
+			`[bench] FLASH SALE VERIFICATION FAILED: ${result.verification.problems.join("; ")}`,
+		);
+		console.error(`[bench] server logs kept in ${workDir}`);
+		process.exit(2);
+	}
+}
+
 // ---- main ----------------------------------------------------------------------------------
 async function main(): Promise<void> {
 	const startedAt = new Date();
@@ -522,6 +764,7 @@ async function main(): Promise<void> {
 			`warning: load average ${machine.loadavg[0]} on ${machine.cpuCount} CPUs; other work will skew the numbers`,
 		);
 	}
+	if (flashConfig) return mainFlashSale(flashConfig, startedAt, machine);
 	const variants = config.targets.flatMap((target): Variant[] =>
 		target === "echo"
 			? [{ name: "echo", target }]
@@ -580,7 +823,7 @@ async function main(): Promise<void> {
 		profile: config.profile,
 		startedAt: startedAt.toISOString(),
 		finishedAt: new Date().toISOString(),
-		command: `npm run bench -- ${process.argv.slice(2).join(" ")}`.trim(),
+		command: commandLine(),
 		argv: process.argv.slice(2),
 		git: gitCommit(ROOT),
 		machine,
@@ -597,14 +840,7 @@ async function main(): Promise<void> {
 		...(comparison ? { redisNatsVsEmbedded: comparison } : {}),
 		runs,
 	};
-	const dir = join(ROOT, "bench/results");
-	mkdirSync(dir, { recursive: true });
-	// Colons are not portable in file names.
-	const stamp = startedAt
-		.toISOString()
-		.replace(/\.\d+Z$/, "Z")
-		.replaceAll(":", "-");
-	const file = join(dir, `${config.profile}-${stamp}.json`);
+	const file = resultsFile(startedAt);
 	writeFileSync(file, `${JSON.stringify(record, null, 2)}\n`);
 	progress(`wrote ${file}`);
 }
