@@ -2,6 +2,8 @@
 // Plain data only: they cross the thread boundary to the shard worker by structured clone.
 
 import type { Reward } from '../rules/rewards.js';
+import type { ListFlaggedQuery, ReviewCommand, ReviewQueueCommand } from '../risk/review-commands.js';
+import type { RiskContext } from '../risk/risk-context.js';
 
 export interface LineItem {
   sku: string;
@@ -17,6 +19,8 @@ interface Addressed {
 
 interface Keyed extends Addressed {
   idempotencyKey: string;
+  /** Anti-abuse context of the request (device, IP, payment fingerprint), when it carried any. */
+  risk?: RiskContext;
 }
 
 export interface EarnCommand extends Keyed {
@@ -259,7 +263,9 @@ export type WriteCommand =
   | SettleReservationCommand
   | RestockCommand
   | UpdateRedemptionCommand
-  | ImportLotCommand;
+  | ImportLotCommand
+  | ReviewCommand
+  | ReviewQueueCommand;
 
 export interface GetAccountQuery extends Addressed {
   kind: 'getAccount';
@@ -290,11 +296,11 @@ export interface ListRedemptionsQuery extends Addressed {
   kind: 'redemptions';
 }
 
-export type Query = GetAccountQuery | ListEntriesQuery | QuoteRedemptionQuery | StockQuery | ListRedemptionsQuery;
+export type Query = GetAccountQuery | ListEntriesQuery | QuoteRedemptionQuery | StockQuery | ListRedemptionsQuery | ListFlaggedQuery;
 
 /** One unit of work for a shard: a write or a read of one member. */
 export type ShardOp = WriteCommand | Query;
 
 export function isWrite(op: ShardOp): op is WriteCommand {
-  return op.kind !== 'getAccount' && op.kind !== 'listEntries' && op.kind !== 'quote' && op.kind !== 'stock' && op.kind !== 'redemptions';
+  return op.kind !== 'getAccount' && op.kind !== 'listEntries' && op.kind !== 'quote' && op.kind !== 'stock' && op.kind !== 'redemptions' && op.kind !== 'listFlagged';
 }

@@ -10,6 +10,9 @@ import { expiryNoticeAt, lotExpiresAt } from '../rules/expiry.js';
 import { pointsUsableFor } from '../rules/points-as-cash.js';
 import type { Program } from '../rules/program/program.js';
 import { metricMonthKey, reviewTier, upgradeAfter } from '../rules/tiers.js';
+import { decideReview, decideReviewQueue } from '../risk/review.js';
+import { screenDecision } from '../risk/screen.js';
+import type { SharedView } from '../risk/shared-checks.js';
 import {
   type ActivityCommand,
   type CaptureHoldCommand,
@@ -42,6 +45,8 @@ export interface DecisionInputs {
   order: OrderRecord | undefined;
   /** The tenant's current program. */
   program: Program;
+  /** This command's cross-member velocity windows, reserved for the batch before deciding (src/risk). */
+  risk?: SharedView;
 }
 
 export type Decision =
@@ -55,6 +60,12 @@ export type Decision =
   | { ok: false; rejection: Rejection };
 
 export function decide(state: MemberState, cmd: WriteCommand, inputs: DecisionInputs): Decision {
+  const decision = decideCommand(state, cmd, inputs);
+  // 防刷: velocity limits and review rules, only for programs that have them.
+  return inputs.program.risk === undefined ? decision : screenDecision(state, cmd, inputs, decision);
+}
+
+function decideCommand(state: MemberState, cmd: WriteCommand, inputs: DecisionInputs): Decision {
   switch (cmd.kind) {
     case 'earn':
       return decideEarn(state, cmd, inputs);
@@ -94,6 +105,10 @@ export function decide(state: MemberState, cmd: WriteCommand, inputs: DecisionIn
       return withoutOrder(decideUpdateRedemption(state, cmd, inputs));
     case 'importLot':
       return decideImportLot(state, cmd, inputs);
+    case 'review':
+      return decideReview(state, cmd, inputs);
+    case 'reviewQueue':
+      return decideReviewQueue(state, cmd, inputs);
   }
 }
 

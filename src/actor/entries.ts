@@ -1,6 +1,8 @@
 // Ledger entries: the append-only truth. A member's state is the fold of its entries (see state.ts).
 
-export type EntryType = 'earn' | 'redeem' | 'reverse' | 'adjust' | 'expire' | 'enroll' | 'activity' | 'tier' | 'referral' | 'notice' | 'hold' | 'capture' | 'release' | 'transfer_out' | 'transfer_in' | 'stock' | 'redeem_reward' | 'lottery_draw' | 'redemption_update' | 'import';
+import type { RiskDetail } from '../risk/member-risk.js';
+
+export type EntryType = 'earn' | 'redeem' | 'reverse' | 'adjust' | 'expire' | 'enroll' | 'activity' | 'tier' | 'referral' | 'notice' | 'hold' | 'capture' | 'release' | 'transfer_out' | 'transfer_in' | 'stock' | 'redeem_reward' | 'lottery_draw' | 'redemption_update' | 'import' | 'review';
 
 /** Sentinel expiry for lots that never expire; sorts after every real date. */
 export const NEVER_EXPIRES = 0;
@@ -86,6 +88,8 @@ export interface EntryDetail {
   reverseLot?: { expiresAt: number; availableAt: number };
   /** import: where the lot came from (batch and row of the legacy import) and when it was first earned. */
   import?: { batchId: string; rowKey: string; earnedAt: number };
+  /** Anti-abuse: identities seen, a hold for review, a review's verdict, the review queue (src/risk/member-risk.ts). */
+  risk?: RiskDetail;
   /** Spendable balance right after the entry, when it differs from balanceAfter (pending or lapsed lots). */
   availableAfter?: number;
 }

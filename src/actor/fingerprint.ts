@@ -74,6 +74,13 @@ export function payloadFingerprint(cmd: WriteCommand): string {
       // dryRun left out: a dry run of an imported row must read as its retry.
       text = `importLot\u0000${cmd.batchId}\u0000${cmd.rowKey}\u0000${cmd.points}\u0000${cmd.earnedAt}\u0000${cmd.expiresAt}\u0000${cmd.tier}`;
       break;
+    case 'review':
+      // orderId left out: the front looks it up (the review queue), it is not the caller's payload.
+      text = `review\u0000${cmd.flagSeq}\u0000${cmd.decision}\u0000${cmd.operator}\u0000${cmd.reason}`;
+      break;
+    case 'reviewQueue':
+      text = `reviewQueue\u0000${cmd.change.op}\u0000${cmd.change.op === 'add' ? cmd.change.flag.flagId : cmd.change.flagId}`;
+      break;
   }
   return fnv1a64(text);
 }

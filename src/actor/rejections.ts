@@ -30,13 +30,20 @@ export type RejectionKind =
   | 'RewardRefused'
   | 'RedemptionNotFound'
   | 'RedemptionState'
-  | 'ReservationNotOpen';
+  | 'ReservationNotOpen'
+  | 'VelocityLimit'
+  | 'RiskUnavailable'
+  | 'FlagNotOpen';
 
 export interface Rejection {
   kind: RejectionKind;
   message: string;
   /** The request field at fault, for InvalidField. */
   field?: string;
+  /** VelocityLimit: the limit that refused (src/risk/risk-rejections.ts). */
+  policy?: string;
+  /** A hint for the caller (VelocityLimit): retry no sooner than this many ms from now. */
+  retryAfterMs?: number;
 }
 
 export const reject = {

@@ -6,6 +6,7 @@ import type { BreakdownLine, LedgerEntry, RedemptionOrder, StockStep } from './e
 import { type ReservationOutcome, reservationOutcome } from './stock.js';
 import { NEVER_EXPIRES, entryIdOf } from './entries.js';
 import type { Rejection } from './rejections.js';
+import type { FlaggedPage } from '../risk/review-commands.js';
 import { pointsUsableFor } from '../rules/points-as-cash.js';
 import { floorScaled } from '../rules/rounding.js';
 import { type Lot, type MemberState, availablePoints, heldPoints, pendingPoints } from './state.js';
@@ -36,6 +37,8 @@ export interface WriteResult {
   redemption?: RedemptionOrder;
   /** A stock actor's step (reserve: the redemption id, the unit a draw won, the units left). */
   stock?: StockStep;
+  /** The rule that held the entry's points for review (anti-abuse), if one did. */
+  reviewRule?: string;
 }
 
 /** A stock actor's units, and where one reservation stands. */
@@ -101,7 +104,7 @@ export interface RedemptionQuote {
   perMinor: number;
 }
 
-export type OpValue = WriteResult | AccountView | EntryPage | RedemptionQuote | StockView | RedemptionList;
+export type OpValue = WriteResult | AccountView | EntryPage | RedemptionQuote | StockView | RedemptionList | FlaggedPage;
 
 export function stockViewOf(state: MemberState, redemptionId: string): StockView {
   return {
@@ -145,6 +148,7 @@ export function writeResultOf(entry: LedgerEntry): WriteResult {
     partnerUnits: detail?.transfer?.partnerUnits ?? 0,
     redemption: detail?.redemption,
     stock: detail?.stock,
+    reviewRule: detail?.risk?.flag?.rule,
   };
 }
 

@@ -5,6 +5,7 @@ import { type CapUsage, OVERALL_CAP } from '../rules/caps.js';
 import { type LedgerEntry, NEVER_EXPIRES, type RedemptionOrder } from './entries.js';
 import { applyRedemption } from './redemptions.js';
 import { type StockState, applyStockStep } from './stock.js';
+import { type MemberRisk, applyRisk } from '../risk/member-risk.js';
 
 /**
  * Points earned together that expire together; spending takes the soonest-expiring first. A lot
@@ -77,6 +78,8 @@ export interface MemberState {
   redemptions: RedemptionOrder[];
   /** Only on a reward's stock actor (member id stockActorOf(reward)): its units. */
   stock?: StockState;
+  /** Anti-abuse windows, usual orders, identities and open review holds; only under a program with a risk policy. */
+  risk?: MemberRisk;
 }
 
 export interface Hold {
@@ -245,6 +248,7 @@ function applyDetail(state: MemberState, entry: LedgerEntry): void {
   }
   if (detail.stock) applyStockStep(state, detail.stock);
   if (detail.redemption) applyRedemption(state, entry, detail.redemption);
+  if (detail.risk) applyRisk(state, entry);
 }
 
 /**

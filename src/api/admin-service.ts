@@ -9,6 +9,7 @@ import type { ProgramRegistry } from '../engine/program-registry.js';
 import type { ProgramFormat } from '../rules/program/program-loader.js';
 import { decodeTenant } from './decode.js';
 import { importLots } from './import-lots.js';
+import { reviewQueueHandlers } from './review-queue.js';
 import { RejectionError } from './status.js';
 import { unary } from './unary-call.js';
 import type { EngineMetrics } from '../metrics/registry.js';
@@ -57,6 +58,7 @@ export function adminServiceHandlers(deps: AdminServiceDeps): grpc.UntypedServic
       };
     }),
     ImportLots: unary(deps, 'ImportLots', (req, deadline) => importLots(deps.engine, req, deadline)),
+    ...reviewQueueHandlers(deps),
   };
 }
 

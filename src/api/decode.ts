@@ -21,6 +21,7 @@ import type {
 } from '../actor/commands.js';
 import { reject } from '../actor/rejections.js';
 import { RejectionError } from './status.js';
+import { riskFieldOf } from './risk-fields.js';
 import type {
   AdjustRequestMsg,
   CaptureHoldRequestMsg,
@@ -61,6 +62,7 @@ export function decodeEarn(m: EarnRequestMsg, time: TimeBounds, at = ''): EarnCo
   return {
     kind: 'earn',
     ...keyed(m, at),
+    ...riskFieldOf(m, at),
     orderId: printable(m.order_id, `${at}order_id`),
     amountMinor: positiveInt(m.amount_minor, `${at}amount_minor`),
     currency: currency(m.currency, `${at}currency`),
@@ -75,6 +77,7 @@ export function decodeRedeem(m: RedeemRequestMsg, at = ''): RedeemCommand {
   return {
     kind: 'redeem',
     ...keyed(m, at),
+    ...riskFieldOf(m, at),
     points: positiveInt(m.points, `${at}points`),
     reason: optionalText(m.reason, `${at}reason`, 256),
     orderId: m.order_id ? printable(m.order_id, `${at}order_id`) : '',
@@ -110,6 +113,7 @@ export function decodeEnroll(m: EnrollRequestMsg, time: TimeBounds, at = ''): En
   return {
     kind: 'enroll',
     ...keys,
+    ...riskFieldOf(m, at),
     birthday: m.birthday ? birthday(m.birthday, `${at}birthday`) : undefined,
     referrerMemberId: referrer,
     channel: optionalText(m.channel, `${at}channel`, 64),
@@ -126,6 +130,7 @@ export function decodeRecordActivity(m: RecordActivityRequestMsg, time: TimeBoun
   return {
     kind: 'activity',
     ...keyed(m, at),
+    ...riskFieldOf(m, at),
     activity: m.activity,
     targetId: m.target_id ? printable(m.target_id, `${at}target_id`) : '',
     occurredAt: occurredAt(m.occurred_at, time, `${at}occurred_at`),
@@ -150,6 +155,7 @@ export function decodeHold(m: HoldRequestMsg, at = ''): HoldCommand {
   return {
     kind: 'hold',
     ...keyed(m, at),
+    ...riskFieldOf(m, at),
     points: positiveInt(m.points, `${at}points`),
     ttlMs: ttlSeconds * 1000,
     orderId: printable(m.order_id, `${at}order_id`),
@@ -187,6 +193,7 @@ export function decodeTransfer(m: TransferRequestMsg, at = ''): TransferCommand 
   return {
     kind: 'transfer',
     ...keys,
+    ...riskFieldOf(m, at),
     transferKind,
     toMemberId,
     points: positiveInt(m.points, `${at}points`),

@@ -28,6 +28,7 @@ const ENTRY_TYPES = {
   lottery_draw: 'ENTRY_TYPE_LOTTERY_DRAW',
   redemption_update: 'ENTRY_TYPE_REDEMPTION_UPDATE',
   import: 'ENTRY_TYPE_IMPORT',
+  review: 'ENTRY_TYPE_REVIEW',
 } as const;
 
 /**
@@ -44,6 +45,7 @@ export function encodeWrite(kind: WriteCommand['kind'], r: WriteResult): Record<
         pending: r.pending,
         available_at: r.availableAt > 0 ? timestampOf(r.availableAt) : null,
         program_version: r.programVersion,
+        review_rule: r.reviewRule ?? '',
       };
     case 'reverse':
       return moved;
@@ -124,9 +126,9 @@ export function encodeEntryPage(p: EntryPage): Record<string, unknown> {
 
 export function encodeBatchResult(kind: WriteCommand['kind'], result: OpResult): Record<string, unknown> {
   if (result.ok) return { [kind]: encodeWrite(kind, result.value as WriteResult) };
-  return encodeBatchError(statusOf(result.rejection), result.rejection.message);
+  return encodeBatchError(statusOf(result.rejection), result.rejection.message, result.rejection.retryAfterMs);
 }
 
-export function encodeBatchError(code: number, message: string): Record<string, unknown> {
-  return { error: { code, message, status: statusName(code) } };
+export function encodeBatchError(code: number, message: string, retryAfterMs = 0): Record<string, unknown> {
+  return { error: { code, message, status: statusName(code), retry_after_ms: retryAfterMs } };
 }

@@ -41,6 +41,9 @@ const CODES: Record<RejectionKind, status> = {
   RedemptionNotFound: status.NOT_FOUND,
   RedemptionState: status.FAILED_PRECONDITION,
   ReservationNotOpen: status.FAILED_PRECONDITION,
+  VelocityLimit: status.RESOURCE_EXHAUSTED,
+  RiskUnavailable: status.UNAVAILABLE,
+  FlagNotOpen: status.FAILED_PRECONDITION,
 };
 
 export function statusOf(rejection: Rejection): status {

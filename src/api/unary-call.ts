@@ -4,6 +4,7 @@
 import * as grpc from '@grpc/grpc-js';
 import type { EngineMetrics } from '../metrics/registry.js';
 import { rejectionOfError, statusName } from './status.js';
+import { retryAfterTrailerOf } from './retry-after.js';
 
 type Handler = (call: grpc.ServerUnaryCall<any, any>, callback: grpc.sendUnaryData<any>) => void;
 
@@ -35,7 +36,7 @@ export function unary(
         const { code, message } = rejectionOfError(err);
         if (code === grpc.status.INTERNAL) console.error(`${method} failed:`, err);
         finish(code);
-        callback({ code, details: message });
+        callback({ code, details: message, ...retryAfterTrailerOf(err) });
       },
     );
   };

@@ -29,6 +29,7 @@ const schema = z.object({
   JIFEN_HOUSEKEEPING_INTERVAL_MS: z.coerce.number().int().min(10).max(86_400_000).default(60_000),
   JIFEN_CLOCK_OFFSET_MS: z.coerce.number().int().default(0),
   JIFEN_ACTIVATE_FROM_CACHE: z.enum(['auto', 'always', 'never']).default('auto'),
+  JIFEN_RISK_REDIS_FAILURE: z.enum(['open', 'closed']).default('open'),
   JIFEN_LEDGER: z.enum(['embedded', 'cassandra']).default('embedded'),
   JIFEN_BALANCES: z.enum(['memory', 'redis']).default('memory'),
   JIFEN_EVENTS: z.enum(['memory', 'nats']).default('memory'),
@@ -66,6 +67,8 @@ export interface Config {
   clockOffsetMs: number;
   /** Activation from the Redis copy: always, never, or auto (only with a remote ledger, i.e. Cassandra). */
   activateFromCache: 'auto' | 'always' | 'never';
+  /** When the cross-member velocity windows cannot be reached: skip those limits (open) or refuse what needs them (closed). */
+  riskRedisFailure: 'open' | 'closed';
   ledger: { kind: 'embedded' } | CassandraSettings;
   balances: { kind: 'memory' } | RedisSettings;
   events: { kind: 'memory' } | NatsSettings;
@@ -122,6 +125,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     housekeepingIntervalMs: c.JIFEN_HOUSEKEEPING_INTERVAL_MS,
     clockOffsetMs: c.JIFEN_CLOCK_OFFSET_MS,
     activateFromCache: c.JIFEN_ACTIVATE_FROM_CACHE,
+    riskRedisFailure: c.JIFEN_RISK_REDIS_FAILURE,
     ledger: ledgerSettings(c),
     balances: balanceSettings(c),
     events: eventSettings(c),

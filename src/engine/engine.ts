@@ -18,6 +18,7 @@ import { shardOf } from './router.js';
 import { ShardMailbox } from './shard-mailbox.js';
 import type { EpochAuthority } from './cache-epoch.js';
 import type { ShardWorkerData } from './shard-worker.js';
+import { WindowsHost } from '../risk/windows-channel.js';
 
 export class Engine {
   private closing = false;
@@ -56,6 +57,8 @@ export class Engine {
     const early: [number, FollowUp[]][] = [];
     const onFollowUps = (shard: number, followUps: FollowUp[], resumed: boolean) =>
       engine ? engine.courier.deliver(shard, followUps, resumed) : early.push([shard, followUps]);
+    // Cross-member velocity windows live in Redis when balances do, else in this thread for all shards.
+    const riskChannel = config.balances.kind === 'memory' ? new WindowsHost(shards).name : '';
     for (let shard = 0; shard < shards; shard++) {
       const workerData: ShardWorkerData = {
         shard,
@@ -72,6 +75,7 @@ export class Engine {
         clockOffsetMs: config.clockOffsetMs,
         activateFromCache:
           config.activateFromCache === 'always' || (config.activateFromCache === 'auto' && config.ledger.kind === 'cassandra'),
+        risk: { channel: riskChannel, failure: config.riskRedisFailure },
       };
       // With Redis or NATS the shard thread's clients and outbox relay need its event loop between
       // tasks, so it must not park in Atomics.wait, and it takes every pipelined batch at once so a

@@ -11,6 +11,8 @@ import { NatsEventPublisher } from '../events/nats-publisher.js';
 import { CassandraLedgerStore } from '../ledger/cassandra/cassandra-store.js';
 import { SqliteLedgerStore } from '../ledger/embedded/sqlite-store.js';
 import type { LedgerStore } from '../ledger/store.js';
+import type { RiskOptions } from '../risk/risk-batch.js';
+import { type ShardRiskSettings, openShardWindows } from '../risk/shard-windows.js';
 
 export interface ShardBackendSettings {
   shard: number;
@@ -21,6 +23,8 @@ export interface ShardBackendSettings {
   ledger: Config['ledger'];
   balances: Config['balances'];
   events: Config['events'];
+  /** Cross-member velocity windows: the front's channel (memory mode) and the failure policy. */
+  risk: ShardRiskSettings;
 }
 
 export interface ShardBackends {
@@ -28,6 +32,8 @@ export interface ShardBackends {
   cache: BalanceCache | undefined;
   /** In publishing order: the durable bus first, then the in-process hub (WatchEvents). */
   publishers: EventPublisher[];
+  /** Cross-member velocity windows (Redis, or the front's in-process windows). */
+  risk: RiskOptions;
 }
 
 export function shardFile(dataDir: string, shard: number): string {
@@ -37,12 +43,13 @@ export function shardFile(dataDir: string, shard: number): string {
 export async function openShardBackends(s: ShardBackendSettings): Promise<ShardBackends> {
   const store = await openLedger(s);
   const cache = await openBalanceCache(s.balances, s.ledgerId);
+  const risk = await openShardWindows(s.shard, s.ledgerId, s.balances, s.risk);
   const publishers: EventPublisher[] = [];
   if (s.events.kind === 'nats') {
     publishers.push(await NatsEventPublisher.connect({ url: s.events.url, stream: s.events.stream }));
   }
   publishers.push(new InProcessPublisher());
-  return { store, cache, publishers };
+  return { store, cache, publishers, risk };
 }
 
 async function openLedger(s: ShardBackendSettings): Promise<LedgerStore> {

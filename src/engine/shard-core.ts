@@ -34,6 +34,9 @@ import { tierLevel } from '../rules/tiers.js';
 import type { DueChange, FollowUp, KeyRef, LedgerStore, MemberHistory, MemberLoad, OrderRef, OutboxRecord } from '../ledger/store.js';
 import { type Actor, ActorCache, actorKey } from './actor-cache.js';
 import type { ProgramBook } from './program-book.js';
+import { type RiskOptions, RiskBatch, type RiskStats } from '../risk/risk-batch.js';
+import { listFlaggedOf } from '../risk/review.js';
+import { InProcessWindows } from '../risk/shared-windows.js';
 
 export interface ShardCoreOptions {
   /** Active actors kept in memory before the least recently used are passivated. */
@@ -48,6 +51,8 @@ export interface ShardCoreOptions {
   cache?: ShardCache;
   /** Each tenant's current program. */
   programs: ProgramBook;
+  /** Cross-member velocity windows (src/risk); absent: windows of this core alone, in memory (tests, one shard). */
+  risk?: RiskOptions;
 }
 
 /** Follow-ups re-read at start; more stay stored and wait for the next start (they are rare: referrals). */
@@ -80,6 +85,8 @@ export interface BatchStats {
   cacheFault: boolean;
   /** Highest outbox id committed so far (the relay publishes up to it). */
   outboxId: number;
+  /** Anti-abuse decisions and shared-store failures, when a program of the batch has a risk policy. */
+  risk?: RiskStats;
 }
 
 export interface BatchReply {
@@ -105,6 +112,7 @@ export class ShardCore {
   private committedOutbox: OutboxRecord[] = [];
   private lastFollowUpId = 0;
   private undelivered: FollowUp[] = [];
+  private readonly risk: RiskOptions;
 
   private constructor(
     private readonly store: LedgerStore,
@@ -112,6 +120,7 @@ export class ShardCore {
     private lastOutboxId: number,
   ) {
     this.actors = new ActorCache(options.actorCapacity);
+    this.risk = options.risk ?? { windows: new InProcessWindows(), failure: 'open', keyPrefix: '' };
   }
 
   /** Outbox records committed since the last take, for the relay to publish without reading them back. */
@@ -159,6 +168,14 @@ export class ShardCore {
     const [priorByKey, orders] = await Promise.all([this.fetchPriorEntries(ops), this.fetchOrders(ops)]);
 
     const now = this.options.clock();
+    // One reservation of the batch's cross-member velocity windows (undefined: no risk policy involved).
+    const risk = await RiskBatch.start(
+      this.risk,
+      ops,
+      now,
+      (tenantId) => this.options.programs.programFor(tenantId),
+      (op) => priorByKey.has(idempotencyKeyOf(op)),
+    );
     const results: OpResult[] = new Array(ops.length);
     const entries: LedgerEntry[] = [];
     const batchKeys = new Map<string, LedgerEntry>();
@@ -183,6 +200,8 @@ export class ShardCore {
             results[i] = { ok: true, value: stockViewOf(actor.state, op.redemptionId) };
           } else if (op.kind === 'redemptions') {
             results[i] = { ok: true, value: redemptionListOf(actor.state) };
+          } else if (op.kind === 'listFlagged') {
+            results[i] = { ok: true, value: listFlaggedOf(actor.state, op) };
           }
           continue; // listEntries is answered after the commit, so it sees this batch's writes
         }
@@ -202,7 +221,9 @@ export class ShardCore {
           payloadHash: hashes[i],
           order: orderKey === undefined ? undefined : orders.get(orderKey),
           program,
+          risk: risk?.inputFor(i),
         });
+        risk?.decided(i, decision);
         if (!decision.ok) {
           results[i] = { ok: false, rejection: decision.rejection };
           continue;
@@ -232,6 +253,7 @@ export class ShardCore {
     } catch (err) {
       // A bug mid-batch leaves actors ahead of the ledger: forget them so the ledger re-activates them.
       for (const actor of touched) this.actors.drop(actorKey(actor.state.tenantId, actor.state.memberId));
+      risk?.close(false);
       throw err;
     }
 
@@ -256,6 +278,7 @@ export class ShardCore {
       cacheFault: false,
       outboxId: this.lastOutboxId,
     };
+    if (risk) stats.risk = risk.close(committed);
     return { reply: { results, stats, followUps: committed ? followUps : [] }, cacheWritten };
   }
 
@@ -518,8 +541,9 @@ function idempotencyKeyOf(ref: KeyRef): string {
   return `${ref.tenantId}\u0000${ref.memberId}\u0000${ref.idempotencyKey}`;
 }
 
-/** Earn and reverse read and update the member's record of their order. */
+/** Earn and reverse read and update the member's record of their order (and a review of a held order). */
 function orderKeyOf(op: WriteCommand): string | undefined {
+  if (op.kind === 'review' && op.orderId !== '') return `${op.tenantId}\u0000${op.memberId}\u0000${op.orderId}`;
   if (op.kind !== 'earn' && op.kind !== 'reverse') return undefined;
   return `${op.tenantId}\u0000${op.memberId}\u0000${op.orderId}`;
 }

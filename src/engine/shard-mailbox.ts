@@ -12,6 +12,7 @@ import type { OpResult } from '../actor/results.js';
 import type { EngineMetrics } from '../metrics/registry.js';
 import type { BatchReply } from './shard-core.js';
 import type { HousekeepingReport, ShardTask } from './shard-worker.js';
+import { recordRiskStats } from '../risk/risk-metrics.js';
 
 export type Reply = (result: OpResult) => void;
 
@@ -184,6 +185,7 @@ export class ShardMailbox {
     if (stats.entries > 0) this.metrics.commitSeconds.observe(stats.commitMs / 1000);
     this.metrics.activeActors.set({ shard: this.shard }, stats.activeActors);
     if (stats.activated > 0) this.metrics.activations.inc({ shard: this.shard }, stats.activated);
+    if (stats.risk) recordRiskStats(this.metrics, stats.risk);
     if (reply.followUps.length > 0) this.onFollowUps(this.shard, reply.followUps, false);
     for (let i = 0; i < letters.length; i++) {
       const result = results[i];

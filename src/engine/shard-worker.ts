@@ -59,6 +59,7 @@ async function startShard() {
     programs,
     shard: settings.shard,
     ledgerId: settings.ledgerId,
+    risk: backends.risk,
     cache: backends.cache
       ? { cache: backends.cache, epoch: () => epoch.epoch, activateFromCache: settings.activateFromCache }
       : undefined,
@@ -116,6 +117,7 @@ export default async function runShardTask(task: ShardTask): Promise<BatchReply 
       await relay.close();
       await core.close();
       await backends.cache?.close();
+      await backends.risk.windows.close();
       for (const publisher of backends.publishers) await publisher.close();
       epoch.close();
       return null;

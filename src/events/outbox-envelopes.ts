@@ -5,6 +5,7 @@ import type { EntryType, LedgerEntry } from '../actor/entries.js';
 import { entryIdOf } from '../actor/entries.js';
 import type { OutboxRecord } from '../ledger/store.js';
 import type { EventEnvelope, PointsEvent } from './event-publisher.js';
+import { RISK_FLAGGED, flaggedRuleOf, isReviewQueueEntry, reviewEventOf } from '../risk/risk-events.js';
 
 export const EVENT_OF_ENTRY: Record<EntryType, string> = {
   earn: 'earned',
@@ -27,6 +28,7 @@ export const EVENT_OF_ENTRY: Record<EntryType, string> = {
   lottery_draw: 'lottery_drawn',
   redemption_update: 'redemption_updated',
   import: 'imported',
+  review: 'reviewed',
 };
 
 /** Envelope limits, keeping a JetStream message well under NATS's default 1 MiB payload limit. */
@@ -73,12 +75,15 @@ export function outboxRecordsOf(entries: LedgerEntry[], ledgerId: string, shard:
     });
   };
   for (const e of entries) {
+    if (isReviewQueueEntry(e)) continue; // the review queue's own bookkeeping is no points event
     const change = e.detail?.tierChange;
     // An earn that crosses a threshold is two facts for consumers: points earned, tier changed.
     const soon = e.detail?.expiringSoon;
     if (soon) add(e, EVENT_OF_ENTRY.notice, { points: soon.points, expiresAt: soon.expiresAt });
-    else if (e.type !== 'tier') add(e, EVENT_OF_ENTRY[e.type], referenceOf(e));
+    else if (e.type !== 'tier') add(e, reviewEventOf(e) ?? EVENT_OF_ENTRY[e.type], referenceOf(e));
     if (change) add(e, EVENT_OF_ENTRY.tier, { tierFrom: change.from, tierTo: change.to, tierReason: change.reason });
+    const flagged = flaggedRuleOf(e);
+    if (flagged) add(e, RISK_FLAGGED, { reason: flagged });
   }
   const records: OutboxRecord[] = [];
   let id = firstId;

@@ -103,6 +103,20 @@ export class EngineMetrics {
     registers: [this.registry],
   });
 
+  readonly riskDecisions = new Counter({
+    name: 'jifen_risk_decisions_total',
+    help: 'Anti-abuse decisions by policy or rule that fired (none: allowed) and outcome (allow, reject, review, unavailable)',
+    labelNames: ['policy', 'outcome'] as const,
+    registers: [this.registry],
+  });
+
+  readonly riskStoreFailures = new Counter({
+    name: 'jifen_risk_store_failures_total',
+    help: 'Batches whose cross-member velocity windows could not be reserved (Redis down), by failure policy (open, closed)',
+    labelNames: ['policy'] as const,
+    registers: [this.registry],
+  });
+
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'jifen_process_' });
   }

@@ -6,6 +6,7 @@
 
 import { z } from 'zod';
 import { DEFAULT_TIME_ZONE, isKnownTimeZone, startOfLocalDate } from '../calendar.js';
+import { checkRiskPolicy, reviewSchema, riskFieldOf, velocitySchema } from '../../risk/velocity-policy.js';
 import {
   BASIS_POINTS,
   type Behaviour,
@@ -268,6 +269,9 @@ const documentSchema = z.strictObject({
       max_hold_minutes: z.int().gte(1).lte(7 * 24 * 60).optional(),
     })
     .optional(),
+  /** 防刷 anti-abuse (src/risk/velocity-policy.ts). */
+  velocity: velocitySchema.optional(),
+  review: reviewSchema.optional(),
 });
 
 type ParsedDocument = z.output<typeof documentSchema>;
@@ -382,6 +386,7 @@ function checkConsistency(doc: ParsedDocument, options: ParseProgramOptions): Pr
     fail('expiry', 'needs months or days > 0 for kind rolling');
   }
   checkPendingBeforeExpiry(doc, fail);
+  checkRiskPolicy(doc.velocity, doc.review, fail);
   return errors;
 }
 
@@ -483,6 +488,7 @@ function normalise(doc: ParsedDocument, tenantId: string, version: number): Prog
     },
     caps: normaliseCaps(doc.caps),
     expiry: normaliseExpiry(doc.expiry),
+    ...riskFieldOf(doc.velocity, doc.review),
   };
 }
 

@@ -2,6 +2,8 @@
 // Authored as YAML/JSON (see program-schema.ts for the authored shape and its validation); the
 // engine assigns `version`. Rates and multipliers are integers (basis points), never floats.
 
+import type { RiskPolicy } from '../../risk/velocity-policy.js';
+
 /** 10000 basis points = 1.0×. Authored multipliers (1.2, 1.5 …) are stored as basis points (12000, 15000 …). */
 export const BASIS_POINTS = 10_000;
 
@@ -29,6 +31,8 @@ export interface Program {
   expiry: ExpiryPolicy;
   pointsAsCash: PointsAsCashPolicy;
   transfers: TransferPolicy;
+  /** 防刷 velocity limits and review rules; absent when the program has none (nothing is checked). */
+  risk?: RiskPolicy;
 }
 
 /** 转赠 / 积分捐赠 / 跨界兑换: points leaving a member for another member, a charity or a partner. */
