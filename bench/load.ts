@@ -40,6 +40,7 @@ const { values: flags } = parseArgs({
 		"zipf-s": { type: "string", default: "1.0" },
 		"members-order": { type: "string", default: "zipf" },
 		items: { type: "string" },
+		"device-ids": { type: "string", default: "0" },
 	},
 });
 
@@ -54,6 +55,8 @@ if (!flags.target) throw new Error("--target host:port is required");
 if (flags.mode !== "unary" && flags.mode !== "batch")
 	throw new Error(`--mode must be unary or batch`);
 const target = flags.target;
+/** With N > 0 every earn carries device_id d<member id mod N> (the velocity profile's device windows). */
+const deviceIds = Math.floor(positive("device-ids", flags["device-ids"], true));
 const mode = flags.mode;
 const concurrency = Math.floor(positive("concurrency", flags.concurrency));
 const durationS = positive("duration", flags.duration);
@@ -126,6 +129,7 @@ function earnCommand(id: number, occurredAt: Timestamp): EarnRequest {
 		channel: "app",
 		store_id: "s1",
 		occurred_at: occurredAt,
+		...(deviceIds > 0 ? { device_id: `d${id % deviceIds}` } : {}),
 	};
 }
 

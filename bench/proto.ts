@@ -23,6 +23,8 @@ export interface EarnRequest {
 	channel: string;
 	store_id: string;
 	occurred_at: Timestamp;
+	/** Anti-abuse context (the velocity profile's device windows). */
+	device_id?: string;
 }
 
 export interface EarnResponse {

@@ -9,8 +9,8 @@ export type TargetName = "echo" | "engine";
  * base rate), private Redis + NATS JetStream, or embedded with deploy/programs/example.yaml (tenant
  * `example`, ~20 rules, campaigns and behaviours).
  */
-export type Profile = "embedded" | "redis-nats" | "example-program";
-export const PROFILES: readonly Profile[] = ["embedded", "redis-nats", "example-program"];
+export type Profile = "embedded" | "redis-nats" | "example-program" | "velocity";
+export const PROFILES: readonly Profile[] = ["embedded", "redis-nats", "example-program", "velocity"];
 /** Row and summary name of an engine run with this profile ("engine" alone is embedded, as before). */
 export const engineVariant = (p: Profile) =>
 	p === "embedded" ? "engine" : `engine-${p}`;

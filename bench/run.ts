@@ -261,12 +261,21 @@ const defaultLoad = (mode: Mode): LoadOptions => ({
 	warmupS: config.warmupS,
 });
 
-/** The example-program profile sends its commands to the example program's tenant. */
+/** Devices the velocity comparison spreads its members over (device_id = d<member id mod N>). */
+const VELOCITY_DEVICES = 20_000;
+
+/**
+ * The example-program profile sends its commands to the example program's tenant; the velocity
+ * profile to the bench program with velocity limits, with a device id on every earn — and so does
+ * redis-nats when it is the velocity run's baseline, so the two differ only in the limits.
+ */
 function loadFor(variant: Variant, mode: Mode): LoadOptions {
 	const load = defaultLoad(mode);
-	return variant.profile === "example-program"
-		? { ...load, extra: ["--tenant", "example"] }
-		: load;
+	const devices = ["--device-ids", String(VELOCITY_DEVICES)];
+	if (variant.profile === "example-program") return { ...load, extra: ["--tenant", "example"] };
+	if (variant.profile === "velocity") return { ...load, extra: ["--tenant", "velocity", ...devices] };
+	if (variant.profile === "redis-nats" && config.profiles.includes("velocity")) return { ...load, extra: devices };
+	return load;
 }
 
 async function runLoad(
@@ -338,7 +347,8 @@ function profileEnv(
 			JIFEN_EVENTS: "memory",
 			JIFEN_PROGRAMS_DIR: join(ROOT, "deploy", "programs"),
 		};
-	if (!servers) throw new Error("redis-nats: servers not started");
+	if (!servers) throw new Error(`${profile}: servers not started`);
+	if (profile === "velocity") return { ...servers.env, JIFEN_PROGRAMS_DIR: join(ROOT, "bench", "programs") };
 	return servers.env;
 }
 
@@ -423,7 +433,7 @@ async function runVariant(
 	variant: Variant,
 	repeat: number,
 ): Promise<TargetRun> {
-	if (variant.profile !== "redis-nats") return runTarget(variant, repeat, null);
+	if (variant.profile !== "redis-nats" && variant.profile !== "velocity") return runTarget(variant, repeat, null);
 	progress(
 		`${variant.name} #${repeat + 1}: starting private redis-server and nats-server -js`,
 	);
@@ -813,6 +823,14 @@ async function main(): Promise<void> {
 		const r = ratios(rules, bare);
 		console.log(
 			`example-program/embedded  SubmitBatch items/s ${r.batchItemsPerSec.toFixed(2)}x (>= 0.80: ${r.batchItemsPerSec >= 0.8 ? "pass" : "FAIL"})  Earn calls/s ${r.unaryCallsPerSec.toFixed(2)}x`,
+		);
+	}
+	const withoutLimits = summary[engineVariant("redis-nats")];
+	const withLimits = summary[engineVariant("velocity")];
+	if (withoutLimits && withLimits) {
+		const r = ratios(withLimits, withoutLimits);
+		console.log(
+			`velocity/redis-nats  Earn calls/s ${r.unaryCallsPerSec.toFixed(2)}x  SubmitBatch items/s ${r.batchItemsPerSec.toFixed(2)}x (>= 0.85: ${r.unaryCallsPerSec >= 0.85 && r.batchItemsPerSec >= 0.85 ? "pass" : "FAIL"})`,
 		);
 	}
 	if (config.touchMembers > 0 && !config.targets.includes("engine"))

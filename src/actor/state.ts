@@ -129,6 +129,27 @@ export function capUsageOf(state: MemberState, dayKey: string, monthKey: string)
   return { dayKey, monthKey, day: state.usage.days[dayKey] ?? {}, month: state.usage.months[monthKey] ?? {} };
 }
 
+/**
+ * The part of a state an account read needs (accountViewOf): balance, debt, lots, holds, lifetime
+ * figures, enrolment and tier standing. A cache that only serves reads stores this (completeState
+ * fills the rest on the way back); one that seeds actors needs the whole state.
+ */
+export function accountStateOf(state: MemberState): MemberState {
+  const account = emptyState(state.tenantId, state.memberId);
+  account.seq = state.seq;
+  account.balance = state.balance;
+  account.debt = state.debt;
+  account.lots = state.lots;
+  account.holds = state.holds;
+  account.lifetimeEarned = state.lifetimeEarned;
+  account.lifetimeRedeemed = state.lifetimeRedeemed;
+  account.enrolledAt = state.enrolledAt;
+  account.tier = state.tier;
+  account.tierValidUntil = state.tierValidUntil;
+  account.tierMetric = state.tierMetric;
+  return account;
+}
+
 export function memberExists(state: MemberState): boolean {
   return state.seq > 0;
 }

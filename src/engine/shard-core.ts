@@ -20,6 +20,7 @@ import {
 import {
   type MemberState,
   applyEntry,
+  accountStateOf,
   availablePoints,
   completeState,
   emptyState,
@@ -502,9 +503,12 @@ export class ShardCore {
     const epoch = shardCache.epoch();
     try {
       const now = this.options.clock();
+      // Only activation needs the whole state; a cache that serves reads gets the account's part
+      // (lots, holds, tier …), a fraction of a busy member's JSON (caps, activity, risk windows).
+      const whole = shardCache.activateFromCache;
       await shardCache.cache.putAccounts(
         [...states].map((state) => ({
-          state,
+          state: whole ? state : accountStateOf(state),
           held: heldPoints(state, now),
           tier: tierLevel(this.options.programs.programFor(state.tenantId), state.tier).id,
           available: availablePoints(state, now),
