@@ -305,15 +305,18 @@ function addPoints(state: MemberState, points: number, expiresAt: number, availa
   if (points === 0) return;
   const paid = Math.min(state.debt, points);
   state.debt -= paid;
-  const rest = points - paid;
-  if (rest === 0) return;
-  const lots = state.lots;
+  insertLot(state.lots, expiresAt, availableAt, points - paid);
+}
+
+/** Adds points as a lot in lot order: soonest expiry first (never last), then by availableAt; equal lots merge. */
+export function insertLot(lots: Lot[], expiresAt: number, availableAt: number, points: number): void {
+  if (points <= 0) return;
   const order = expiryOrder(expiresAt);
   let i = 0;
   while (i < lots.length && expiryOrder(lots[i].expiresAt) < order) i++;
   while (i < lots.length && lots[i].expiresAt === expiresAt && lots[i].availableAt < availableAt) i++;
-  if (i < lots.length && lots[i].expiresAt === expiresAt && lots[i].availableAt === availableAt) lots[i].points += rest;
-  else lots.splice(i, 0, { expiresAt, points: rest, availableAt });
+  if (i < lots.length && lots[i].expiresAt === expiresAt && lots[i].availableAt === availableAt) lots[i].points += points;
+  else lots.splice(i, 0, { expiresAt, points, availableAt });
 }
 
 /**
@@ -341,7 +344,7 @@ function takePoints(state: MemberState, entry: LedgerEntry): void {
 }
 
 /** Takes up to `wanted` points from the matching lots in lot order; returns what is still wanted. */
-function takeWhere(lots: Lot[], wanted: number, matches: (lot: Lot) => boolean): number {
+export function takeWhere(lots: Lot[], wanted: number, matches: (lot: Lot) => boolean): number {
   let left = wanted;
   for (let i = 0; i < lots.length && left > 0; ) {
     const lot = lots[i];

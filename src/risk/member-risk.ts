@@ -3,8 +3,8 @@
 // earns held for review. Only entries decided under a program with a risk policy carry
 // `detail.risk`, so members of other tenants never grow this state.
 
-import { type LedgerEntry, NEVER_EXPIRES } from '../actor/entries.js';
-import type { Lot, MemberState } from '../actor/state.js';
+import type { LedgerEntry } from '../actor/entries.js';
+import { type Lot, type MemberState, insertLot, takeWhere } from '../actor/state.js';
 import { type Buckets, WINDOW_KINDS, WINDOW_MS, addToBuckets, countIn, pointsIn, retryAfterMs } from './sliding-window.js';
 import { MAX_ORDER_HISTORY, type RiskAction, type WindowKind } from './velocity-policy.js';
 
@@ -201,7 +201,7 @@ function applyReview(state: MemberState, risk: MemberRisk, review: ReviewDetail)
   risk.flags = risk.flags.filter((f) => f.seq !== review.flagSeq);
   // A rejection's points already left through the entry (its reverseLot names the review lot).
   if (review.decision !== 'approve' || review.points === 0) return;
-  takeFromLot(state.lots, review.expiresAt, UNDER_REVIEW, review.points);
+  takeWhere(state.lots, review.points, (lot) => lot.expiresAt === review.expiresAt && lot.availableAt === UNDER_REVIEW);
   const pending = Math.min(review.pendingPoints, review.points);
   insertLot(state.lots, review.expiresAt, 0, review.points - pending);
   insertLot(state.lots, review.expiresAt, review.availableAt, pending);
@@ -229,35 +229,4 @@ function remember(list: string[], value: string): void {
   if (at >= 0) list.splice(at, 1);
   list.push(value);
   if (list.length > IDENTITIES_KEPT) list.shift();
-}
-
-function takeFromLot(lots: Lot[], expiresAt: number, availableAt: number, points: number): void {
-  let left = points;
-  for (let i = 0; i < lots.length && left > 0; ) {
-    const lot = lots[i];
-    if (lot.expiresAt !== expiresAt || lot.availableAt !== availableAt) {
-      i++;
-      continue;
-    }
-    const used = Math.min(lot.points, left);
-    lot.points -= used;
-    left -= used;
-    if (lot.points === 0) lots.splice(i, 1);
-    else i++;
-  }
-}
-
-/** The lot order of state.ts: soonest expiry first (never last), then by availableAt; equal lots merge. */
-function insertLot(lots: Lot[], expiresAt: number, availableAt: number, points: number): void {
-  if (points <= 0) return;
-  const order = expiryOrder(expiresAt);
-  let i = 0;
-  while (i < lots.length && expiryOrder(lots[i].expiresAt) < order) i++;
-  while (i < lots.length && lots[i].expiresAt === expiresAt && lots[i].availableAt < availableAt) i++;
-  if (i < lots.length && lots[i].expiresAt === expiresAt && lots[i].availableAt === availableAt) lots[i].points += points;
-  else lots.splice(i, 0, { expiresAt, points, availableAt });
-}
-
-function expiryOrder(expiresAt: number): number {
-  return expiresAt === NEVER_EXPIRES ? Number.POSITIVE_INFINITY : expiresAt;
 }
