@@ -106,82 +106,108 @@ const STOCK = 400;
 /** The engine dies once this many buyers were told they won: the other sagas are under way then. */
 const KILL_AFTER_WINS = 150;
 const IN_FLIGHT = 48;
+/** Crash rounds at most, until one kill lands while sagas are under way. */
+const MAX_CRASH_ROUNDS = 3;
 
 describe('kill -9 in the middle of a flash sale', () => {
   it('after the restart and retries: units sold = orders = payments, every buyer paid once or kept its points', async () => {
-    const dataDir = makeDataDir();
-    const first = await startEngine({ dataDir, isolateEnv: true, env: ENGINE_ENV });
-    const admin = rewardsAdminClient(first.grpcAddr);
-    const seeding = rewardsClient(first.grpcAddr);
-    await seedMembers(seeding, CRASH_TENANT, CRASH_MEMBERS);
-    await admin.PutReward({ tenant_id: CRASH_TENANT, reward: { reward_id: 'lamp', name: 'Lamp', kind: 'REWARD_KIND_VIRTUAL', points: PRICE, stock: STOCK } });
-    admin.close();
-    seeding.close();
-
-    // Every buyer sends once; the engine dies once KILL_AFTER_WINS buyers were answered that they won.
-    const answered = new Map<string, boolean>();
-    const clients = clientsFor(first, 4);
-    let killing: Promise<void> | undefined;
-    const wins = () => [...answered.values()].filter(Boolean).length;
-    // IN_FLIGHT buyers at a time, so sagas are always under way when the kill lands
-    let next = 0;
-    const buyer = async (client: RewardsClient) => {
-      while (next < CRASH_MEMBERS.length && !killing) {
-        const m = CRASH_MEMBERS[next++];
-        await client
-          .RedeemReward({ tenant_id: CRASH_TENANT, member_id: m, idempotency_key: `buy-${m}`, reward_id: 'lamp' }, { deadline: Date.now() + 20_000 })
-          .then(
-            () => answered.set(m, true),
-            (err: unknown) => {
-              if (isServiceError(err) && err.code === status.FAILED_PRECONDITION) answered.set(m, false);
-            },
-          );
-        if (wins() >= KILL_AFTER_WINS && !killing) killing = first.kill9();
-      }
-    };
-    await Promise.all(Array.from({ length: IN_FLIGHT }, (_, i) => buyer(clients[i % clients.length])));
-    await killing;
-    for (const c of clients) c.close();
-    const unanswered = CRASH_MEMBERS.slice(0, next).filter((m) => !answered.has(m));
-    const neverSent = CRASH_MEMBERS.slice(next);
-    expect(unanswered.length, 'the kill landed while calls were unanswered').toBeGreaterThan(0);
-
-    const restarted = await startEngine({ dataDir, isolateEnv: true, env: ENGINE_ENV });
-    const client = rewardsClient(restarted.grpcAddr);
-    const check = rewardsAdminClient(restarted.grpcAddr);
-    try {
-      // a retry with the same key answers the first attempt's outcome, or decides it now
-      for (const m of [...unanswered, ...neverSent]) {
-        const outcome = await client
-          .RedeemReward({ tenant_id: CRASH_TENANT, member_id: m, idempotency_key: `buy-${m}`, reward_id: 'lamp' })
-          .then(
-            () => true,
-            (err: unknown) => (isServiceError(err) && err.code === status.FAILED_PRECONDITION ? false : Promise.reject(err)),
-          );
-        answered.set(m, outcome);
-      }
-      const acknowledged = [...answered.values()].filter(Boolean).length;
-      const lamp = await eventually('every reservation settled', async () => {
-        const r = ((await check.ListRewards({ tenant_id: CRASH_TENANT })).rewards as Msg[])[0];
-        return r.units_left + r.units_sold === STOCK ? r : undefined;
-      });
-      expect(lamp.units_sold).toBe(acknowledged);
-      expect(acknowledged).toBe(STOCK);
-
-      const after = await balances(client, CRASH_TENANT, CRASH_MEMBERS);
-      const orders = await Promise.all(CRASH_MEMBERS.map((m) => client.ListRedemptions({ tenant_id: CRASH_TENANT, member_id: m })));
-      CRASH_MEMBERS.forEach((m, i) => {
-        const paid = answered.get(m) === true;
-        expect([m, orders[i].redemptions.length, after[i]]).toEqual([m, paid ? 1 : 0, paid ? SEED_POINTS - PRICE : SEED_POINTS]);
-      });
-      const total = after.reduce((a, b) => a + b, 0);
-      expect(total + lamp.units_sold * PRICE).toBe(CRASH_MEMBERS.length * SEED_POINTS);
-      // the kill landed between a reservation and its settlement: those sagas resumed from their log
-      expect(await sagaCount(restarted, 'resumed'), 'sagas resumed after the restart').toBeGreaterThan(0);
-    } finally {
-      client.close();
-      check.close();
-      expect(await restarted.stop(), restarted.output()).toBe(0);
-    }
-  }, 120_000);
+    // Every round asserts conservation in full. Whether the kill lands while sagas are between their
+    // reservation and settlement is up to the machine: a round that missed it runs again, a bounded
+    // number of times, so the resumed path is proven too.
+    let resumed = 0;
+    for (let round = 0; round < MAX_CRASH_ROUNDS && resumed === 0; round++) resumed = await crashRound();
+    expect(resumed, 'sagas resumed from their log after a restart').toBeGreaterThan(0);
+  }, MAX_CRASH_ROUNDS * 60_000);
 });
+
+/** One sale on a fresh data dir, killed mid-way; returns how many sagas the restarted engine resumed. */
+async function crashRound(): Promise<number> {
+  const dataDir = makeDataDir();
+  const first = await startEngine({ dataDir, isolateEnv: true, env: ENGINE_ENV });
+  const admin = rewardsAdminClient(first.grpcAddr);
+  const seeding = rewardsClient(first.grpcAddr);
+  await seedMembers(seeding, CRASH_TENANT, CRASH_MEMBERS);
+  await admin.PutReward({ tenant_id: CRASH_TENANT, reward: { reward_id: 'lamp', name: 'Lamp', kind: 'REWARD_KIND_VIRTUAL', points: PRICE, stock: STOCK } });
+  admin.close();
+  seeding.close();
+
+  // Every buyer sends once, IN_FLIGHT at a time; once KILL_AFTER_WINS buyers were told they won, the
+  // engine dies the moment its metrics show sagas under way (or after a second of looking).
+  const answered = new Map<string, boolean>();
+  const clients = clientsFor(first, 4);
+  let killing: Promise<void> | undefined;
+  const wins = () => [...answered.values()].filter(Boolean).length;
+  let next = 0;
+  const buyer = async (client: RewardsClient) => {
+    while (next < CRASH_MEMBERS.length && !killing) {
+      const m = CRASH_MEMBERS[next++];
+      await client
+        .RedeemReward({ tenant_id: CRASH_TENANT, member_id: m, idempotency_key: `buy-${m}`, reward_id: 'lamp' }, { deadline: Date.now() + 20_000 })
+        .then(
+          () => answered.set(m, true),
+          (err: unknown) => {
+            if (isServiceError(err) && err.code === status.FAILED_PRECONDITION) answered.set(m, false);
+          },
+        );
+    }
+  };
+  const killer = async () => {
+    while (wins() < KILL_AFTER_WINS) await new Promise((resolve) => setTimeout(resolve, 2));
+    const until = Date.now() + 1_000;
+    while (Date.now() < until && (await sagasInFlight(first)) < 3) await new Promise((resolve) => setTimeout(resolve, 1));
+    killing = first.kill9();
+  };
+  await Promise.all([killer(), ...Array.from({ length: IN_FLIGHT }, (_, i) => buyer(clients[i % clients.length]))]);
+  await killing;
+  for (const c of clients) c.close();
+  const unanswered = CRASH_MEMBERS.slice(0, next).filter((m) => !answered.has(m));
+  const neverSent = CRASH_MEMBERS.slice(next);
+
+  const restarted = await startEngine({ dataDir, isolateEnv: true, env: ENGINE_ENV });
+  const client = rewardsClient(restarted.grpcAddr);
+  const check = rewardsAdminClient(restarted.grpcAddr);
+  try {
+    // a retry with the same key answers the first attempt's outcome, or decides it now
+    for (const m of [...unanswered, ...neverSent]) {
+      const outcome = await client
+        .RedeemReward({ tenant_id: CRASH_TENANT, member_id: m, idempotency_key: `buy-${m}`, reward_id: 'lamp' })
+        .then(
+          () => true,
+          (err: unknown) => (isServiceError(err) && err.code === status.FAILED_PRECONDITION ? false : Promise.reject(err)),
+        );
+      answered.set(m, outcome);
+    }
+    const acknowledged = [...answered.values()].filter(Boolean).length;
+    const lamp = await eventually('every reservation settled', async () => {
+      const r = ((await check.ListRewards({ tenant_id: CRASH_TENANT })).rewards as Msg[])[0];
+      return r.units_left + r.units_sold === STOCK ? r : undefined;
+    });
+    expect(lamp.units_sold).toBe(acknowledged);
+    expect(acknowledged).toBe(STOCK);
+
+    const after = await balances(client, CRASH_TENANT, CRASH_MEMBERS);
+    const orders = await Promise.all(CRASH_MEMBERS.map((m) => client.ListRedemptions({ tenant_id: CRASH_TENANT, member_id: m })));
+    CRASH_MEMBERS.forEach((m, i) => {
+      const paid = answered.get(m) === true;
+      expect([m, orders[i].redemptions.length, after[i]]).toEqual([m, paid ? 1 : 0, paid ? SEED_POINTS - PRICE : SEED_POINTS]);
+    });
+    const total = after.reduce((a, b) => a + b, 0);
+    expect(total + lamp.units_sold * PRICE).toBe(CRASH_MEMBERS.length * SEED_POINTS);
+    return await sagaCount(restarted, 'resumed');
+  } finally {
+    client.close();
+    check.close();
+    expect(await restarted.stop(), restarted.output()).toBe(0);
+  }
+}
+
+/** jifen_redemption_sagas_in_flight of a running engine (0 when it cannot be read). */
+async function sagasInFlight(engine: EngineProcess): Promise<number> {
+  try {
+    const text = await (await fetch(engine.metricsUrl)).text();
+    const m = /^jifen_redemption_sagas_in_flight (\S+)$/m.exec(text);
+    return m ? Number(m[1]) : 0;
+  } catch {
+    return 0;
+  }
+}
