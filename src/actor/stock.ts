@@ -34,8 +34,13 @@ export interface StockState {
   buyers: Record<string, { periodKey: string; units: number }>;
 }
 
-/** Settled outcomes kept for retries; older retries are answered from the buyer's orders. */
-const SETTLED_KEPT = 20_000;
+/**
+ * Settled outcomes kept for retries (older retries are answered from the buyer's orders): bounded,
+ * because the stock actor's state is snapshotted like any member's.
+ */
+const SETTLED_KEPT = 5_000;
+/** Past this many buyers, those counted in an earlier limit period are forgotten. */
+const BUYERS_PRUNED_AT = 10_000;
 
 export function emptyStock(): StockState {
   return { sold: {}, reserved: {}, open: {}, settled: {}, buyers: {} };
@@ -65,7 +70,8 @@ export function decideReserve(state: MemberState, cmd: ReserveStockCommand, now:
     return { ok: false, rejection: reject.rewardNotOnSale(reward.rewardId, `was on sale until ${new Date(reward.availableUntil).toISOString()}`) };
   }
   const stock = state.stock ?? emptyStock();
-  const periodKey = limitPeriodKey(reward.limitPeriod, now, program.timeZone);
+  // '' = no per-member limit: the actor then keeps no per-buyer counts at all
+  const periodKey = reward.perMemberLimit > 0 ? limitPeriodKey(reward.limitPeriod, now, program.timeZone) : '';
   if (reward.perMemberLimit > 0) {
     const bought = stock.buyers[cmd.buyerId];
     const units = bought && bought.periodKey === periodKey ? bought.units : 0;
@@ -158,8 +164,7 @@ export function applyStockStep(state: MemberState, step: StockStep): void {
     case 'reserve': {
       stock.open[step.redemptionId] = { buyerId: step.buyerId, unit, quantity, periodKey: step.periodKey };
       stock.reserved[unit] = (stock.reserved[unit] ?? 0) + quantity;
-      const bought = stock.buyers[step.buyerId];
-      stock.buyers[step.buyerId] = { periodKey: step.periodKey, units: (bought?.periodKey === step.periodKey ? bought.units : 0) + quantity };
+      if (step.periodKey !== '') countBuyer(stock, step);
       break;
     }
     case 'confirm':
@@ -190,6 +195,14 @@ export function reservationOutcome(state: MemberState, redemptionId: string): Re
   if (!stock) return { state: 'unknown' };
   if (stock.open[redemptionId]) return { state: 'open' };
   return stock.settled[redemptionId] ?? { state: 'unknown' };
+}
+
+function countBuyer(stock: StockState, step: StockStep): void {
+  const bought = stock.buyers[step.buyerId];
+  stock.buyers[step.buyerId] = { periodKey: step.periodKey, units: (bought?.periodKey === step.periodKey ? bought.units : 0) + step.quantity };
+  const ids = Object.keys(stock.buyers);
+  if (ids.length <= BUYERS_PRUNED_AT) return;
+  for (const id of ids) if (stock.buyers[id].periodKey !== step.periodKey) delete stock.buyers[id];
 }
 
 function giveBackLimit(stock: StockState, step: StockStep): void {

@@ -156,6 +156,8 @@ describe('stock actor: reserve', () => {
     const again = stock.attempt({ ...settle('cup-1', true), idempotencyKey: 'other' });
     expect(again.ok ? '' : again.rejection.kind).toBe('ReservationNotOpen');
     expect(stock.state.stock?.sold).toEqual({ '': 1 });
+    // a reward without a per-member limit keeps no per-buyer counts (they would grow with every buyer)
+    expect(stock.state.stock?.buyers).toEqual({});
   });
 });
 
