@@ -4,7 +4,7 @@
 import type { RedemptionAction, Shipping, UpdateRedemptionCommand } from '../actor/commands.js';
 import type { Program } from '../rules/program/program.js';
 import type { LimitPeriod, Prize, PrizeKind, Reward, RewardKind } from '../rules/rewards.js';
-import { id, invalid, keyed, nonNegativeInt, optionalText, positiveInt, requiredText } from './decode.js';
+import { id, invalid, keyed, nonNegativeInt, optionalText, positiveInt, requiredText, timestampMs } from './decode.js';
 import type { Timestamp } from './wire.js';
 
 export interface ShippingMsg {
@@ -219,9 +219,10 @@ function decodeShipping(s: ShippingMsg): Shipping {
   };
 }
 
+/** Sale windows are instants after 1970: a negative one is a mistake, not "open". */
 function instant(ts: Timestamp | null, field: string): number {
-  if (!ts) return 0;
-  if (!Number.isInteger(ts.seconds) || !Number.isInteger(ts.nanos) || ts.seconds < 0) throw invalid(field, 'is not a valid timestamp');
-  return ts.seconds * 1000 + Math.floor(ts.nanos / 1_000_000);
+  const ms = timestampMs(ts, field);
+  if (ms < 0) throw invalid(field, 'is not a valid timestamp');
+  return ms;
 }
 

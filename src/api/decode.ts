@@ -343,13 +343,19 @@ function lineItem(it: { sku: string; category: string; amount_minor: number; qua
   };
 }
 
-/** 0 means "not given": the engine then uses its own clock, and a retry without it still matches. */
-function occurredAt(ts: Timestamp | null, time: TimeBounds, field: string): number {
+/** Epoch ms of a Timestamp message; 0 when it is not given. */
+export function timestampMs(ts: Timestamp | null | undefined, field: string): number {
   if (!ts) return 0;
   if (!Number.isInteger(ts.seconds) || !Number.isInteger(ts.nanos) || ts.nanos < 0 || ts.nanos > 999_999_999) {
     throw invalid(field, 'is not a valid timestamp');
   }
-  const ms = ts.seconds * 1000 + Math.floor(ts.nanos / 1_000_000);
+  return ts.seconds * 1000 + Math.floor(ts.nanos / 1_000_000);
+}
+
+/** 0 means "not given": the engine then uses its own clock, and a retry without it still matches. */
+function occurredAt(ts: Timestamp | null, time: TimeBounds, field: string): number {
+  if (!ts) return 0;
+  const ms = timestampMs(ts, field);
   if (ms > time.now + time.maxFutureSkewMs) throw invalid(field, `is more than ${time.maxFutureSkewMs} ms in the future`);
   if (ms < time.now - time.maxLatenessMs) throw invalid(field, `is older than the lateness window (${time.maxLatenessMs} ms)`);
   return ms;

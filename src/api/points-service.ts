@@ -2,7 +2,6 @@
 
 import type * as grpc from '@grpc/grpc-js';
 import type { ShardOp, WriteCommand } from '../actor/commands.js';
-import type { OpResult } from '../actor/results.js';
 import type { AccountReader } from '../engine/account-reader.js';
 import type { Engine } from '../engine/engine.js';
 import type { EventHub } from '../events/event-hub.js';
@@ -26,7 +25,7 @@ import {
   decodeReverse,
 } from './decode.js';
 import { encodeAccount, encodeBatchError, encodeBatchResult, encodeEntryPage, encodeQuote, encodeWrite } from './encode.js';
-import { RejectionError, rejectionOfError } from './status.js';
+import { acceptedValue, rejectionOfError } from './status.js';
 import { unary } from './unary-call.js';
 import { watchEventsHandler } from './watch-events.js';
 import type { SubmitBatchRequestMsg } from './wire.js';
@@ -106,9 +105,4 @@ async function submitBatch(
     results[positions[j]] = encodeBatchResult(ops[j].kind as WriteCommand['kind'], outcomes[j]);
   }
   return { results };
-}
-
-function acceptedValue<T>(result: OpResult): T {
-  if (!result.ok) throw new RejectionError(result.rejection);
-  return result.value as T;
 }

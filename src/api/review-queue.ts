@@ -3,8 +3,7 @@
 // actor, which writes the REVIEW entry with operator and reason and takes the flag off the queue.
 
 import type * as grpc from '@grpc/grpc-js';
-import type { OpResult, WriteResult } from '../actor/results.js';
-import { reject } from '../actor/rejections.js';
+import type { WriteResult } from '../actor/results.js';
 import type { Engine } from '../engine/engine.js';
 import type { EngineMetrics } from '../metrics/registry.js';
 import {
@@ -14,10 +13,10 @@ import {
   type ReviewCommand,
   type ReviewDecision,
 } from '../risk/review-commands.js';
-import { decodeTenant } from './decode.js';
-import { RejectionError } from './status.js';
+import { decodeTenant, invalid, printable, requiredText, timestampMs } from './decode.js';
+import { acceptedValue } from './status.js';
 import { unary } from './unary-call.js';
-import { type Timestamp, timestampOf } from './wire.js';
+import { timestampOf } from './wire.js';
 
 export interface ReviewQueueDeps {
   engine: Engine;
@@ -27,13 +26,12 @@ export interface ReviewQueueDeps {
 const DEFAULT_PAGE_SIZE = 100;
 const MAX_PAGE_SIZE = 1000;
 const FLAG_ID = /^([A-Za-z0-9][A-Za-z0-9_.@+-]{0,127}):([A-Za-z0-9][A-Za-z0-9_.@+-]{0,127}):([1-9][0-9]{0,14})$/;
-const PRINTABLE_ASCII = /^[\x20-\x7e]{1,128}$/;
 
 export function reviewQueueHandlers(deps: ReviewQueueDeps): grpc.UntypedServiceImplementation {
   return {
     ListFlagged: unary(deps, 'ListFlagged', async (req, deadline) => {
       const query = decodeListFlagged(req);
-      return encodeFlaggedPage(accepted<FlaggedPage>(await deps.engine.submit(query, deadline)));
+      return encodeFlaggedPage(acceptedValue<FlaggedPage>(await deps.engine.submit(query, deadline)));
     }),
     ApproveFlagged: unary(deps, 'ApproveFlagged', (req, deadline) => reviewFlag(deps.engine, req, 'approve', deadline)),
     RejectFlagged: unary(deps, 'RejectFlagged', (req, deadline) => reviewFlag(deps.engine, req, 'reject', deadline)),
@@ -52,16 +50,16 @@ async function reviewFlag(engine: Engine, req: any, decision: ReviewDecision, de
     idempotencyKey: printable(req.idempotency_key, 'idempotency_key'),
     flagSeq: Number(match[3]),
     decision,
-    operator: text(req.operator, 'operator', 128),
-    reason: text(req.reason, 'reason', 256),
+    operator: requiredText(req.operator, 'operator', 128),
+    reason: requiredText(req.reason, 'reason', 256),
     orderId: '',
   };
   // The order comes from the queue; a flag no longer queued is answered by the member's actor (a
   // retry of a verdict already given returns it, anything else is FAILED_PRECONDITION there).
   const lookup: ListFlaggedQuery = { ...queueQuery(tenantId), flagId: req.flag_id, limit: 1 };
-  const found = accepted<FlaggedPage>(await engine.submit(lookup, deadline)).flags[0];
+  const found = acceptedValue<FlaggedPage>(await engine.submit(lookup, deadline)).flags[0];
   if (found) cmd.orderId = found.orderId;
-  const r = accepted<WriteResult>(await engine.submit(cmd, deadline));
+  const r = acceptedValue<WriteResult>(await engine.submit(cmd, deadline));
   return { entry_id: r.entryId, points: r.points, balance: r.balance, seq: r.seq };
 }
 
@@ -71,8 +69,8 @@ function decodeListFlagged(req: any): ListFlaggedQuery {
   if (rule.length > 128) throw invalid('rule', 'must be at most 128 characters');
   const pageSize = Number(req.page_size ?? 0);
   if (!Number.isInteger(pageSize) || pageSize < 0 || pageSize > MAX_PAGE_SIZE) throw invalid('page_size', `must be 0..${MAX_PAGE_SIZE}`);
-  const from = instant(req.from, 'from');
-  const to = instant(req.to, 'to');
+  const from = timestampMs(req.from, 'from');
+  const to = timestampMs(req.to, 'to');
   if (from > 0 && to > 0 && to <= from) throw invalid('to', 'must be after from');
   return { ...queueQuery(tenantId), rule, from, to, afterSeq: pageToken(req.page_token), limit: pageSize === 0 ? DEFAULT_PAGE_SIZE : pageSize };
 }
@@ -103,35 +101,4 @@ function pageToken(token: unknown): number {
   const match = /^flag:(\d{1,15})$/.exec(Buffer.from(String(token), 'base64url').toString('latin1'));
   if (!match) throw invalid('page_token', 'is not a token this API returned');
   return Number(match[1]);
-}
-
-function instant(ts: Timestamp | null | undefined, field: string): number {
-  if (!ts) return 0;
-  if (!Number.isInteger(ts.seconds) || !Number.isInteger(ts.nanos) || ts.nanos < 0 || ts.nanos > 999_999_999) {
-    throw invalid(field, 'is not a valid timestamp');
-  }
-  return ts.seconds * 1000 + Math.floor(ts.nanos / 1_000_000);
-}
-
-function printable(value: unknown, field: string): string {
-  const s = String(value ?? '');
-  if (!s) throw invalid(field, 'is required');
-  if (!PRINTABLE_ASCII.test(s)) throw invalid(field, 'must be 1-128 printable ASCII characters');
-  return s;
-}
-
-function text(value: unknown, field: string, max: number): string {
-  const s = String(value ?? '');
-  if (!s) throw invalid(field, 'is required');
-  if (s.length > max) throw invalid(field, `must be at most ${max} characters`);
-  return s;
-}
-
-function accepted<T>(result: OpResult): T {
-  if (!result.ok) throw new RejectionError(result.rejection);
-  return result.value as T;
-}
-
-function invalid(field: string, problem: string): RejectionError {
-  return new RejectionError(reject.invalidField(field, problem));
 }

@@ -8,7 +8,7 @@ import type { RedeemRewardCommand, ReserveStockCommand } from '../actor/commands
 import { engineKey } from '../actor/commands.js';
 import type { RedemptionOrder } from '../actor/entries.js';
 import { reject } from '../actor/rejections.js';
-import type { OpResult, RedemptionList, StockView, WriteResult } from '../actor/results.js';
+import type { RedemptionList, StockView, WriteResult } from '../actor/results.js';
 import type { Engine } from '../engine/engine.js';
 import type { RewardCatalog } from '../engine/reward-catalog.js';
 import type { EngineMetrics } from '../metrics/registry.js';
@@ -24,7 +24,7 @@ import {
   decodeUpdateRedemption,
   requireShipping,
 } from './decode-reward.js';
-import { RejectionError } from './status.js';
+import { RejectionError, acceptedValue } from './status.js';
 import { unary } from './unary-call.js';
 import { timestampOf } from './wire.js';
 
@@ -55,11 +55,11 @@ export function rewardPointsHandlers(deps: RewardServiceDeps): grpc.UntypedServi
       return encodeRedemption(await redeem(deps, reward, { ...r, quantity: 1, drawValue }, deadline));
     }),
     ListRedemptions: unary(deps, 'ListRedemptions', async (req, deadline) => {
-      const list = accepted<RedemptionList>(await engine.submit({ kind: 'redemptions', ...member(req, '') }, deadline));
+      const list = acceptedValue<RedemptionList>(await engine.submit({ kind: 'redemptions', ...member(req, '') }, deadline));
       return { redemptions: list.orders.map(redemptionMsg) };
     }),
     CancelRedemption: unary(deps, 'CancelRedemption', async (req, deadline) =>
-      encodeRedemption(accepted<WriteResult>(await engine.submit(decodeUpdateRedemption(req, true), deadline))),
+      encodeRedemption(acceptedValue<WriteResult>(await engine.submit(decodeUpdateRedemption(req, true), deadline))),
     ),
   };
 }
@@ -77,15 +77,18 @@ export function rewardAdminHandlers(deps: RewardServiceDeps): grpc.UntypedServic
       }
       const outcome = await deps.rewards.put(reward, expected);
       if (!outcome.ok) throw new RejectionError(outcome.rejection);
-      return { tenant_id: tenantId, reward: await rewardMsg(engine, outcome.reward, Number.POSITIVE_INFINITY) };
+      const [stock] = await stockViews(engine, [outcome.reward], Number.POSITIVE_INFINITY);
+      return { tenant_id: tenantId, reward: rewardMsg(outcome.reward, stock) };
     }),
     ListRewards: unary(deps, 'ListRewards', async (req, deadline) => {
       const tenantId = decodeTenant(req.tenant_id);
-      return { rewards: await Promise.all(deps.rewards.list(tenantId).map((reward) => rewardMsg(engine, reward, deadline))) };
+      const rewards = deps.rewards.list(tenantId);
+      const stocks = await stockViews(engine, rewards, deadline);
+      return { rewards: rewards.map((reward, i) => rewardMsg(reward, stocks[i])) };
     }),
     UpdateRedemption: unary(deps, 'UpdateRedemption', async (req, deadline) => {
       decodeMemberId(req.member_id);
-      return encodeRedemption(accepted<WriteResult>(await engine.submit(decodeUpdateRedemption(req, false), deadline)));
+      return encodeRedemption(acceptedValue<WriteResult>(await engine.submit(decodeUpdateRedemption(req, false), deadline)));
     }),
   };
 }
@@ -117,9 +120,11 @@ async function redeem(deps: RewardServiceDeps, reward: Reward, r: RedeemRequest,
     drawValue: r.drawValue,
   };
   const reserved = await deps.engine.submit(reserve, deadline);
-  const step = accepted<WriteResult>(reserved).stock;
+  const step = acceptedValue<WriteResult>(reserved).stock;
+  const replayed = reserved.ok && reserved.replayed === true;
   if (!step) throw new Error('reservation without its stock step');
-  if (step.op === 'reserve' && (reward.kind !== 'lottery' || step.unit !== reward.fallbackPrizeId)) {
+  // a retry answers an old reservation: its units-left figure is history, not the gauge's value
+  if (!replayed && (reward.kind !== 'lottery' || step.unit !== reward.fallbackPrizeId)) {
     deps.metrics.stockLeft.set({ tenant: r.tenantId, reward: reward.rewardId, unit: step.unit }, step.left);
   }
   const payment: RedeemRewardCommand = {
@@ -135,7 +140,7 @@ async function redeem(deps: RewardServiceDeps, reward: Reward, r: RedeemRequest,
     shipping: r.shipping,
     periodKey: step.periodKey,
   };
-  const outcome = await deps.engine.sagas.outcome(payment, reserved.ok && reserved.replayed === true);
+  const outcome = await deps.engine.sagas.outcome(payment, replayed);
   if (!outcome.ok) throw new RejectionError(outcome.rejection);
   return outcome.result;
 }
@@ -147,9 +152,16 @@ function catalogReward(deps: RewardServiceDeps, tenantId: string, rewardId: stri
 }
 
 /** A catalog entry with the units sold and left, as its stock actor knows them now. */
-async function rewardMsg(engine: Engine, reward: Reward, deadline: number): Promise<Record<string, unknown>> {
-  const view = await engine.submit({ kind: 'stock', tenantId: reward.tenantId, memberId: stockActorOf(reward.rewardId), redemptionId: '' }, deadline);
-  const stock: StockView = view.ok ? (view.value as StockView) : { sold: {}, reserved: {}, reservation: { state: 'unknown' } };
+/** What each reward's stock actor holds now, asked of all of them at once. */
+async function stockViews(engine: Engine, rewards: Reward[], deadline: number): Promise<StockView[]> {
+  const views = await engine.submitAll(
+    rewards.map((r) => ({ kind: 'stock' as const, tenantId: r.tenantId, memberId: stockActorOf(r.rewardId), redemptionId: '' })),
+    deadline,
+  );
+  return views.map((v) => acceptedValue<StockView>(v));
+}
+
+function rewardMsg(reward: Reward, stock: StockView): Record<string, unknown> {
   const left = (unit: string, supplied: number) => supplied - (stock.sold[unit] ?? 0) - (stock.reserved[unit] ?? 0);
   return {
     reward_id: reward.rewardId,
@@ -212,9 +224,4 @@ function redemptionMsg(o: RedemptionOrder): Record<string, unknown> {
     updated_at: timestampOf(o.updatedAt),
     draw_value: o.drawValue,
   };
-}
-
-function accepted<T>(result: OpResult): T {
-  if (!result.ok) throw new RejectionError(result.rejection);
-  return result.value as T;
 }

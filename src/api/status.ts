@@ -2,6 +2,7 @@
 
 import { status } from '@grpc/grpc-js';
 import type { Rejection, RejectionKind } from '../actor/rejections.js';
+import type { OpResult } from '../actor/results.js';
 
 /** A rejection thrown across the API layer's own functions (decoding, validation). */
 export class RejectionError extends Error {
@@ -45,6 +46,12 @@ const CODES: Record<RejectionKind, status> = {
   RiskUnavailable: status.UNAVAILABLE,
   FlagNotOpen: status.FAILED_PRECONDITION,
 };
+
+/** A shard's answer as the handler's value; a refusal leaves as its RejectionError (and so its status). */
+export function acceptedValue<T>(result: OpResult): T {
+  if (!result.ok) throw new RejectionError(result.rejection);
+  return result.value as T;
+}
 
 export function statusOf(rejection: Rejection): status {
   return CODES[rejection.kind];

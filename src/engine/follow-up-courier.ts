@@ -3,16 +3,14 @@
 // the target has decided. Delivery is at least once (again after a restart); the commands' keys make
 // the effect once.
 
-import type { OpResult } from '../actor/results.js';
 import type { FollowUp } from '../ledger/store.js';
-import { RETRYABLE, type RedemptionSagas } from './redemption-saga.js';
+import type { RedemptionSagas } from './redemption-saga.js';
+import { type SubmitRoutes, submitUntilDecided } from './submit-until-decided.js';
 
 const RETRY_MS = 1_000;
 
-export interface CourierRoutes {
-  submit(op: FollowUp['command']): Promise<OpResult>;
+export interface CourierRoutes extends SubmitRoutes {
   complete(originShard: number, ids: number[]): Promise<void>;
-  closing(): boolean;
 }
 
 export class FollowUpCourier {
@@ -45,19 +43,9 @@ export class FollowUpCourier {
 
   /** True once the target decided (applied, or refused for good); false if the engine is closing. */
   private async deliverOne(followUp: FollowUp): Promise<boolean> {
-    for (;;) {
-      if (this.routes.closing()) return false;
-      const result = await this.routes.submit(followUp.command);
-      if (result.ok) {
-        this.onOutcome('delivered');
-        return true;
-      }
-      if (!RETRYABLE.has(result.rejection.kind)) {
-        this.onOutcome('refused');
-        return true;
-      }
-      this.onOutcome('retry');
-      await new Promise((resolve) => setTimeout(resolve, RETRY_MS));
-    }
+    const result = await submitUntilDecided(this.routes, followUp.command, RETRY_MS, () => this.onOutcome('retry'));
+    if (!result) return false;
+    this.onOutcome(result.ok ? 'delivered' : 'refused');
+    return true;
   }
 }

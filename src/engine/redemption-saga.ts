@@ -10,16 +10,12 @@ import { reject } from '../actor/rejections.js';
 import type { OpResult, StockView, WriteResult } from '../actor/results.js';
 import type { ReservationOutcome } from '../actor/stock.js';
 import { stockActorOf } from '../rules/rewards.js';
+import { type SubmitRoutes, submitUntilDecided } from './submit-until-decided.js';
 
 export type SagaOutcome = { ok: true; result: WriteResult } | { ok: false; rejection: Rejection };
 
-export interface SagaRoutes {
-  submit(op: ShardOp): Promise<OpResult>;
-  closing(): boolean;
-}
+export type SagaRoutes = SubmitRoutes;
 
-/** Refusals that say "not now", not "never": the step is tried again. */
-export const RETRYABLE = new Set(['MailboxFull', 'ShuttingDown', 'CommitFailed', 'DeadlineExceeded']);
 const RETRY_MS = 200;
 
 export class RedemptionSagas {
@@ -111,14 +107,8 @@ export class RedemptionSagas {
     return true;
   }
 
-  /** Submits until the target decides for good; undefined when the engine is closing. */
-  private async step(op: ShardOp): Promise<OpResult | undefined> {
-    for (;;) {
-      if (this.routes.closing()) return undefined;
-      const result = await this.routes.submit(op);
-      if (result.ok || !RETRYABLE.has(result.rejection.kind)) return result;
-      await new Promise((resolve) => setTimeout(resolve, RETRY_MS));
-    }
+  private step(op: ShardOp): Promise<OpResult | undefined> {
+    return submitUntilDecided(this.routes, op, RETRY_MS);
   }
 
   /**
