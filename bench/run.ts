@@ -722,13 +722,7 @@ async function mainFlashSale(
 	console.log(formatFlashSale(result, engine));
 	if (!flags["no-save"]) {
 		const record = {
-			profile: "flash-sale",
-			startedAt: startedAt.toISOString(),
-			finishedAt: new Date().toISOString(),
-			command: commandLine(),
-			argv: process.argv.slice(2),
-			git: gitCommit(ROOT),
-			machine,
+			...recordHeader("flash-sale", startedAt, machine),
 			loadavgAtEnd: os.loadavg().map((x) => Math.round(x * 100) / 100),
 			note: fc.note,
 			config: { ...fc, shards: config.shards, tenant: config.tenant, engineEnv: config.engineEnv },
@@ -838,13 +832,7 @@ async function main(): Promise<void> {
 
 	if (flags["no-save"]) return;
 	const record = {
-		profile: config.profile,
-		startedAt: startedAt.toISOString(),
-		finishedAt: new Date().toISOString(),
-		command: commandLine(),
-		argv: process.argv.slice(2),
-		git: gitCommit(ROOT),
-		machine,
+		...recordHeader(config.profile, startedAt, machine),
 		...(config.profiles.includes("redis-nats") &&
 		config.targets.includes("engine")
 			? { backingServerVersions: backingServerVersions() }
@@ -871,3 +859,16 @@ main().catch((err: unknown) => {
 	console.error(`[bench] server logs kept in ${workDir}`);
 	process.exit(1);
 });
+
+/** What every results file starts with: the run, its command line, the commit and the machine. */
+function recordHeader(profile: string, startedAt: Date, machine: unknown): Record<string, unknown> {
+	return {
+		profile,
+		startedAt: startedAt.toISOString(),
+		finishedAt: new Date().toISOString(),
+		command: commandLine(),
+		argv: process.argv.slice(2),
+		git: gitCommit(ROOT),
+		machine,
+	};
+}
