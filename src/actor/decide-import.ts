@@ -7,7 +7,8 @@ import { lotExpiresAt } from '../rules/expiry.js';
 import type { Program } from '../rules/program/program.js';
 import type { ImportLotCommand } from './commands.js';
 import type { Decision, DecisionInputs } from './decide.js';
-import { type LedgerEntry, NEVER_EXPIRES, type TierChange, emptyDetail } from './entries.js';
+import { NEVER_EXPIRES, type TierChange, emptyDetail } from './entries.js';
+import { newEntry } from './new-entry.js';
 import { reject } from './rejections.js';
 import type { MemberState } from './state.js';
 
@@ -34,23 +35,12 @@ export function decideImportLot(state: MemberState, cmd: ImportLotCommand, input
   const detail = emptyDetail(program.version);
   detail.import = { batchId: cmd.batchId, rowKey: cmd.rowKey, earnedAt: cmd.earnedAt };
   detail.tierChange = tierChange;
-  const entry: LedgerEntry = {
-    tenantId: cmd.tenantId,
-    memberId: cmd.memberId,
-    seq: state.seq + 1,
+  const entry = newEntry(state, cmd, inputs, cmd.points, {
     type: 'import',
-    points: cmd.points,
-    balanceAfter: state.balance + cmd.points,
-    idempotencyKey: cmd.idempotencyKey,
-    orderId: '',
     reason: `legacy import ${cmd.batchId} row ${cmd.rowKey}`,
-    operator: '',
-    amountMinor: 0,
-    createdAt: now,
     expiresAt,
-    payloadHash: inputs.payloadHash,
     detail,
-  };
+  });
   return { ok: true, entry, order: undefined };
 }
 

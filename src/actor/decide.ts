@@ -94,11 +94,11 @@ function decideCommand(state: MemberState, cmd: WriteCommand, inputs: DecisionIn
     case 'transferIn':
       return decideTransferIn(state, cmd, inputs);
     case 'reserveStock':
-      return withoutOrder(decideReserve(state, cmd, inputs.now, inputs.program, inputs.payloadHash));
+      return withoutOrder(decideReserve(state, cmd, inputs));
     case 'settleReservation':
-      return withoutOrder(decideSettle(state, cmd, inputs.now, inputs.program, inputs.payloadHash));
+      return withoutOrder(decideSettle(state, cmd, inputs));
     case 'restock':
-      return withoutOrder(decideRestock(state, cmd, inputs.now, inputs.program, inputs.payloadHash));
+      return withoutOrder(decideRestock(state, cmd, inputs));
     case 'redeemReward':
       return withoutOrder(decideRedeemReward(state, cmd, inputs));
     case 'updateRedemption':

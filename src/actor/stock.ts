@@ -5,8 +5,9 @@
 
 import type { Program } from '../rules/program/program.js';
 import { REWARD_UNIT, type Reward, limitPeriodKey, prizeFor } from '../rules/rewards.js';
-import type { RedeemRewardCommand, ReserveStockCommand, RestockCommand, SettleReservationCommand } from './commands.js';
+import type { RedeemRewardCommand, ReserveStockCommand, RestockCommand, SettleReservationCommand, WriteCommand } from './commands.js';
 import { type LedgerEntry, type StockStep, emptyDetail } from './entries.js';
+import { newEntry } from './new-entry.js';
 import { type Rejection, reject } from './rejections.js';
 import type { MemberState } from './state.js';
 
@@ -54,6 +55,12 @@ export interface StockDecision {
 
 type Result = StockDecision | { ok: false; rejection: Rejection };
 
+interface Inputs {
+  now: number;
+  payloadHash: string;
+  program: Program;
+}
+
 /** Units of `unit` still for sale: supplied − sold − set aside. */
 export function unitsLeft(state: MemberState, reward: Reward, unit: string): number {
   const stock = state.stock ?? emptyStock();
@@ -61,8 +68,9 @@ export function unitsLeft(state: MemberState, reward: Reward, unit: string): num
   return supplied - (stock.sold[unit] ?? 0) - (stock.reserved[unit] ?? 0);
 }
 
-export function decideReserve(state: MemberState, cmd: ReserveStockCommand, now: number, program: Program, payloadHash: string): Result {
+export function decideReserve(state: MemberState, cmd: ReserveStockCommand, inputs: Inputs): Result {
   const { reward } = cmd;
+  const { now, program } = inputs;
   if (reward.availableFrom > 0 && now < reward.availableFrom) {
     return { ok: false, rejection: reject.rewardNotOnSale(reward.rewardId, `is on sale from ${new Date(reward.availableFrom).toISOString()}`) };
   }
@@ -102,7 +110,7 @@ export function decideReserve(state: MemberState, cmd: ReserveStockCommand, now:
     refusal: undefined,
     left: unlimited ? 0 : unitsLeft(state, reward, unit) - cmd.quantity,
   };
-  const entry = stockEntry(state, cmd, now, payloadHash, program.version, step);
+  const entry = stockEntry(state, cmd, inputs, step);
   const followUp: RedeemRewardCommand = {
     kind: 'redeemReward',
     tenantId: cmd.tenantId,
@@ -119,7 +127,7 @@ export function decideReserve(state: MemberState, cmd: ReserveStockCommand, now:
   return { ok: true, entry, followUp };
 }
 
-export function decideSettle(state: MemberState, cmd: SettleReservationCommand, now: number, program: Program, payloadHash: string): Result {
+export function decideSettle(state: MemberState, cmd: SettleReservationCommand, inputs: Inputs): Result {
   const open = state.stock?.open[cmd.redemptionId];
   if (!open) return { ok: false, rejection: reject.reservationNotOpen(cmd.redemptionId) };
   const step: StockStep = {
@@ -135,10 +143,10 @@ export function decideSettle(state: MemberState, cmd: SettleReservationCommand, 
     refusal: cmd.refusal,
     left: 0,
   };
-  return { ok: true, entry: stockEntry(state, cmd, now, payloadHash, program.version, step) };
+  return { ok: true, entry: stockEntry(state, cmd, inputs, step) };
 }
 
-export function decideRestock(state: MemberState, cmd: RestockCommand, now: number, program: Program, payloadHash: string): Result {
+export function decideRestock(state: MemberState, cmd: RestockCommand, inputs: Inputs): Result {
   const step: StockStep = {
     op: 'restock',
     redemptionId: cmd.redemptionId,
@@ -152,7 +160,7 @@ export function decideRestock(state: MemberState, cmd: RestockCommand, now: numb
     refusal: undefined,
     left: 0,
   };
-  return { ok: true, entry: stockEntry(state, cmd, now, payloadHash, program.version, step) };
+  return { ok: true, entry: stockEntry(state, cmd, inputs, step) };
 }
 
 /** The fold of a stock entry: replay gives back exactly the units sold, set aside and per buyer. */
@@ -212,31 +220,8 @@ function giveBackLimit(stock: StockState, step: StockStep): void {
   if (bought.units <= 0) delete stock.buyers[step.buyerId];
 }
 
-function stockEntry(
-  state: MemberState,
-  cmd: { tenantId: string; memberId: string; idempotencyKey: string },
-  now: number,
-  payloadHash: string,
-  programVersion: number,
-  step: StockStep,
-): LedgerEntry {
-  const detail = emptyDetail(programVersion);
+function stockEntry(state: MemberState, cmd: WriteCommand, inputs: Inputs, step: StockStep): LedgerEntry {
+  const detail = emptyDetail(inputs.program.version);
   detail.stock = step;
-  return {
-    tenantId: cmd.tenantId,
-    memberId: cmd.memberId,
-    seq: state.seq + 1,
-    type: 'stock',
-    points: 0,
-    balanceAfter: state.balance,
-    idempotencyKey: cmd.idempotencyKey,
-    orderId: step.redemptionId,
-    reason: step.op,
-    operator: '',
-    amountMinor: 0,
-    createdAt: now,
-    expiresAt: 0,
-    payloadHash,
-    detail,
-  };
+  return newEntry(state, cmd, inputs, 0, { type: 'stock', orderId: step.redemptionId, reason: step.op, detail });
 }

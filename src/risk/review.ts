@@ -5,8 +5,9 @@
 
 import { engineKey } from '../actor/commands.js';
 import type { Decision, DecisionInputs } from '../actor/decide.js';
-import { type EntryDetail, type LedgerEntry, NEVER_EXPIRES, type OrderRecord, emptyDetail, entryIdOf } from '../actor/entries.js';
+import { type EntryDetail, type LedgerEntry, type OrderRecord, emptyDetail, entryIdOf } from '../actor/entries.js';
 import type { MemberState } from '../actor/state.js';
+import { newEntry } from '../actor/new-entry.js';
 import { UNDER_REVIEW, reviewLotPoints } from './member-risk.js';
 import { type FlaggedPage, type ListFlaggedQuery, REVIEW_QUEUE_MEMBER, type ReviewCommand, type ReviewQueueCommand } from './review-commands.js';
 import { riskReject } from './risk-rejections.js';
@@ -89,21 +90,5 @@ function reviewEntry(
   detail: EntryDetail,
   fields: { orderId: string; reason: string; operator: string },
 ): LedgerEntry {
-  return {
-    tenantId: cmd.tenantId,
-    memberId: cmd.memberId,
-    seq: state.seq + 1,
-    type: 'review',
-    points,
-    balanceAfter: state.balance + points,
-    idempotencyKey: cmd.idempotencyKey,
-    orderId: fields.orderId,
-    reason: fields.reason,
-    operator: fields.operator,
-    amountMinor: 0,
-    createdAt: inputs.now,
-    expiresAt: NEVER_EXPIRES,
-    payloadHash: inputs.payloadHash,
-    detail,
-  };
+  return newEntry(state, cmd, inputs, points, { type: 'review', ...fields, detail });
 }
