@@ -428,49 +428,59 @@ async function startServer(
 	return { proc, address, dataDir, metricsAddr };
 }
 
+/** One variant's server (and, for redis-nats, its private Redis and NATS), up for one repeat. */
+interface Running {
+	variant: Variant;
+	repeat: number;
+	proc: Managed;
+	address: string;
+	dataDir?: string;
+	servers: BackingServers | null;
+	serversCpuAtStart?: { redis: number | null; nats: number | null };
+	results: Partial<Record<Mode, LoadResult>>;
+}
+
 /** redis-nats: the private servers live exactly as long as this one engine run. */
-async function runVariant(
-	variant: Variant,
-	repeat: number,
-): Promise<TargetRun> {
-	if (variant.profile !== "redis-nats" && variant.profile !== "velocity") return runTarget(variant, repeat, null);
-	progress(
-		`${variant.name} #${repeat + 1}: starting private redis-server and nats-server -js`,
-	);
-	const servers = await startRedisNats(join(workDir, `${variant.name}-${repeat}`));
-	progress(
-		`${variant.name} #${repeat + 1}: ${servers.env.REDIS_URL}, ${servers.env.NATS_URL}`,
-	);
+async function startVariant(variant: Variant, repeat: number): Promise<Running> {
+	let servers: BackingServers | null = null;
+	if (variant.profile === "redis-nats" || variant.profile === "velocity") {
+		progress(`${variant.name} #${repeat + 1}: starting private redis-server and nats-server -js`);
+		servers = await startRedisNats(join(workDir, `${variant.name}-${repeat}`));
+		progress(`${variant.name} #${repeat + 1}: ${servers.env.REDIS_URL}, ${servers.env.NATS_URL}`);
+	}
+	progress(`${variant.name} #${repeat + 1}: starting`);
 	try {
-		return await runTarget(variant, repeat, servers);
-	} finally {
-		await servers.stop();
+		const { proc, address, dataDir } = await startServer(variant, repeat, servers);
+		return { variant, repeat, proc, address, dataDir, servers, serversCpuAtStart: servers?.cpuSeconds(), results: {} };
+	} catch (err) {
+		await servers?.stop();
+		throw err;
 	}
 }
 
-async function runTarget(
-	variant: Variant,
-	repeat: number,
-	servers: BackingServers | null,
-): Promise<TargetRun> {
+async function measure(run: Running, mode: Mode): Promise<void> {
+	const { variant, repeat } = run;
+	progress(
+		mode === "unary"
+			? `${variant.name} #${repeat + 1}: Earn x${config.concurrency} in flight, ${config.warmupS}s warmup + ${config.durationS}s`
+			: `${variant.name} #${repeat + 1}: SubmitBatch x${config.batchSize}, ${config.batchConcurrency} in flight`,
+	);
+	run.results[mode] = await runLoad(run.address, mode, loadFor(variant, mode));
+	checkAlive(run);
+}
+
+function checkAlive({ proc, variant }: Running): void {
+	if (proc.child.exitCode !== null || proc.child.signalCode !== null)
+		throw new Error(`${variant.name} died during the run:\n${proc.tail()}`);
+}
+
+/** Samples memory and the backing servers' CPU, runs the touch phase if asked, and stops everything. */
+async function finishVariant(run: Running): Promise<TargetRun> {
+	const { variant, repeat, proc, servers } = run;
 	const target = variant.name;
-	progress(`${target} #${repeat + 1}: starting`);
-	const { proc, address, dataDir } = await startServer(variant, repeat, servers);
-	const serversCpuAtStart = servers?.cpuSeconds();
 	try {
-		progress(
-			`${target} #${repeat + 1}: Earn x${config.concurrency} in flight, ${config.warmupS}s warmup + ${config.durationS}s`,
-		);
-		const unary = await runLoad(address, "unary", loadFor(variant, "unary"));
-		progress(
-			`${target} #${repeat + 1}: SubmitBatch x${config.batchSize}, ${config.batchConcurrency} in flight`,
-		);
-		const batch = await runLoad(address, "batch", loadFor(variant, "batch"));
-		const checkAlive = () => {
-			if (proc.child.exitCode !== null || proc.child.signalCode !== null)
-				throw new Error(`${target} died during the run:\n${proc.tail()}`);
-		};
-		checkAlive();
+		const { unary, batch } = run.results;
+		if (!unary || !batch) throw new Error(`${target} #${repeat + 1}: a mode was not measured`);
 		// Sampled after the load (before the touch phase, so the figure stays comparable with runs
 		// without one), before SIGTERM: VmRSS is what it holds now, VmHWM its peak.
 		const memory = readMemory(proc.pid);
@@ -480,8 +490,8 @@ async function runTarget(
 			end != null && start != null ? Math.round((end - start) * 100) / 100 : null;
 		let touch: TouchRun | undefined;
 		if (variant.target === "engine" && config.touchMembers > 0) {
-			touch = await runTouch(proc, address, repeat, target);
-			checkAlive();
+			touch = await runTouch(proc, run.address, repeat, target);
+			checkAlive(run);
 		}
 		return {
 			target: variant.target,
@@ -498,21 +508,49 @@ async function runTarget(
 							natsPort: servers.nats.port,
 							redisMemory: serversMemory.redis,
 							natsMemory: serversMemory.nats,
-							redisCpuS: cpuUsed(serversCpu?.redis, serversCpuAtStart?.redis),
-							natsCpuS: cpuUsed(serversCpu?.nats, serversCpuAtStart?.nats),
+							redisCpuS: cpuUsed(serversCpu?.redis, run.serversCpuAtStart?.redis),
+							natsCpuS: cpuUsed(serversCpu?.nats, run.serversCpuAtStart?.nats),
 						},
 					}
 				: {}),
 		};
 	} finally {
-		const exit = await stopProcess(proc);
-		if (exit.code !== 0 && exit.signal !== "SIGTERM") {
-			progress(
-				`warning: ${target} exited with code ${exit.code} signal ${exit.signal} on SIGTERM`,
-			);
-		}
-		if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+		await stopVariant(run);
 	}
+}
+
+async function stopVariant({ proc, variant, dataDir, servers }: Running): Promise<void> {
+	const exit = await stopProcess(proc);
+	if (exit.code !== 0 && exit.signal !== "SIGTERM") {
+		progress(`warning: ${variant.name} exited with code ${exit.code} signal ${exit.signal} on SIGTERM`);
+	}
+	if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+	await servers?.stop();
+}
+
+/**
+ * One repeat. Every variant's server is started first and stays up (idle) while the others are
+ * measured, so each mode runs back to back across the variants: a ratio between variants then
+ * compares runs seconds apart, not the length of a whole variant's run, which matters on a shared
+ * machine whose speed drifts. Odd repeats take the variants in reverse order, so neither profile
+ * always runs first.
+ */
+async function runRepeat(variants: Variant[], repeat: number): Promise<TargetRun[]> {
+	const order = repeat % 2 === 0 ? variants : [...variants].reverse();
+	const running: Running[] = [];
+	try {
+		for (const variant of order) running.push(await startVariant(variant, repeat));
+		for (const mode of ["unary", "batch"] as const) {
+			for (const run of running) await measure(run, mode);
+		}
+	} catch (err) {
+		await Promise.allSettled(running.map(stopVariant));
+		throw err;
+	}
+	const finished: TargetRun[] = [];
+	for (const run of running) finished.push(await finishVariant(run));
+	// Reported in the variants' own order, whichever ran first.
+	return variants.map((v) => finished.find((f) => f.variant === v.name) as TargetRun);
 }
 
 /**
@@ -779,10 +817,7 @@ async function main(): Promise<void> {
 				})),
 	);
 	const runs: TargetRun[] = [];
-	// Variants alternate inside each repeat so slow drift of the machine hits all alike.
-	for (let r = 0; r < config.repeat; r++) {
-		for (const variant of variants) runs.push(await runVariant(variant, r));
-	}
+	for (let r = 0; r < config.repeat; r++) runs.push(...(await runRepeat(variants, r)));
 
 	const summary: Record<string, TargetSummary> = {};
 	for (const { name } of variants)

@@ -18,7 +18,7 @@ const schema = z.object({
   JIFEN_SHARDS: positiveInt(4096).optional(),
   JIFEN_MAILBOX_CAPACITY: positiveInt(10_000_000).default(20_000),
   JIFEN_MAX_BATCH: positiveInt(100_000).default(4_096),
-  JIFEN_PIPELINE_DEPTH: positiveInt(16).default(2),
+  JIFEN_PIPELINE_DEPTH: positiveInt(16).optional(),
   JIFEN_ACTORS_PER_SHARD: positiveInt(100_000_000).default(250_000),
   JIFEN_SNAPSHOT_EVERY: positiveInt(1_000_000).default(64),
   JIFEN_DURABILITY: z.enum(['fsync', 'os']).default('fsync'),
@@ -37,6 +37,7 @@ const schema = z.object({
   REDIS_CLUSTER_NODES: z.string().regex(/^[^\s,]+:\d+(,[^\s,]+:\d+)*$/, 'must be host:port[,host:port...]').optional(),
   NATS_URL: z.string().regex(/^(nats|tls):\/\/[^\s]+$/, 'must be a nats:// URL').optional(),
   JIFEN_NATS_STREAM: z.string().regex(/^[A-Za-z0-9_-]+$/).default('JIFEN'),
+  JIFEN_NATS_ROUND_INTERVAL_MS: z.coerce.number().int().min(0).max(10_000).default(50),
   CASSANDRA_CONTACT_POINTS: z.string().min(1).optional(),
   CASSANDRA_LOCAL_DC: z.string().min(1).optional(),
   CASSANDRA_KEYSPACE: z.string().regex(/^[a-z][a-z0-9_]{0,47}$/, 'must be a lowercase CQL identifier').default('jifen'),
@@ -52,7 +53,8 @@ export interface Config {
   shards: number | undefined;
   mailboxCapacity: number;
   maxBatch: number;
-  pipelineDepth: number;
+  /** Batches in flight per shard; undefined: 2 for embedded-only shards, 1 with Redis or NATS (see engine.ts). */
+  pipelineDepth: number | undefined;
   actorsPerShard: number;
   snapshotEvery: number;
   durability: 'fsync' | 'os';
@@ -85,6 +87,8 @@ export interface NatsSettings {
   kind: 'nats';
   url: string;
   stream: string;
+  /** Least time between two publish rounds of a shard's outbox; what commits meanwhile rides in the next. */
+  roundIntervalMs: number;
 }
 
 export interface CassandraSettings {
@@ -164,7 +168,7 @@ function balanceSettings(c: Env): Config['balances'] {
 function eventSettings(c: Env): Config['events'] {
   if (c.JIFEN_EVENTS === 'memory') return { kind: 'memory' };
   if (!c.NATS_URL) throw new ConfigError('JIFEN_EVENTS=nats needs NATS_URL (e.g. nats://127.0.0.1:4222)');
-  return { kind: 'nats', url: c.NATS_URL, stream: c.JIFEN_NATS_STREAM };
+  return { kind: 'nats', url: c.NATS_URL, stream: c.JIFEN_NATS_STREAM, roundIntervalMs: c.JIFEN_NATS_ROUND_INTERVAL_MS };
 }
 
 export function defaultShardCount(): number {

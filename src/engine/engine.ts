@@ -78,15 +78,19 @@ export class Engine {
         risk: { channel: riskChannel, failure: config.riskRedisFailure },
       };
       // With Redis or NATS the shard thread's clients and outbox relay need its event loop between
-      // tasks, so it must not park in Atomics.wait, and it takes every pipelined batch at once so a
-      // batch's commit overlaps the previous one's cache write. The embedded default has nothing to
-      // overlap and keeps the faster Atomics wake-up.
+      // tasks, so it must not park in Atomics.wait. The embedded default keeps the faster Atomics
+      // wake-up and two batches in flight (the next one waits in the pool while one applies). With
+      // Redis one batch at a time: a batch's replies wait for its cache write, so whatever arrives
+      // meanwhile rides in the next batch, and the Redis round trip and per-call client work are
+      // paid once per (larger) batch — cheaper per command on CPU-bound machines than overlapping
+      // two smaller batches (bench/README.md, "redis-nats vs embedded").
       const embeddedOnly = config.balances.kind === 'memory' && config.events.kind === 'memory';
+      const pipelineDepth = config.pipelineDepth ?? (embeddedOnly ? 2 : 1);
       const pool = new Piscina({
         filename: workerFile.href,
         minThreads: 1,
         maxThreads: 1,
-        concurrentTasksPerWorker: embeddedOnly ? 1 : config.pipelineDepth,
+        concurrentTasksPerWorker: embeddedOnly ? 1 : pipelineDepth,
         idleTimeout: Number.POSITIVE_INFINITY,
         maxQueue: Number.POSITIVE_INFINITY,
         workerData,
@@ -100,7 +104,7 @@ export class Engine {
           {
             capacity: config.mailboxCapacity,
             maxBatch: config.maxBatch,
-            pipelineDepth: config.pipelineDepth,
+            pipelineDepth,
             housekeepingIntervalMs: config.housekeepingIntervalMs,
           },
           metrics,

@@ -65,6 +65,8 @@ async function startShard() {
       : undefined,
   });
   const relay = await OutboxRelay.open(backends.store, backends.publishers, {
+    // Only with NATS: this thread's event loop then runs the spacing timer (an embedded shard parks in Atomics.wait).
+    roundIntervalMs: settings.events.kind === 'nats' ? settings.events.roundIntervalMs : 0,
     onError: (err) => console.error(`jifen shard ${settings.shard}: event publish failed, will retry:`, errorText(err)),
   });
   return { core, relay, backends, epoch };
