@@ -6,7 +6,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type JetStreamManager, type NatsConnection, connect } from 'nats';
+import { type NatsConnection, connect } from 'nats';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { EventEnvelope, EventPublisher } from '../../src/events/event-publisher.js';
 import { NatsEventPublisher } from '../../src/events/nats-publisher.js';
@@ -32,14 +32,12 @@ describe.skipIf(!natsServerOnPath())('OutboxRelay publish rounds on a real nats-
   let server: NatsServer;
   let nats: NatsEventPublisher;
   let reader: NatsConnection;
-  let jsm: JetStreamManager;
   const opened: { dir: string; store: SqliteLedgerStore; relay?: OutboxRelay }[] = [];
 
   beforeAll(async () => {
     server = await startNatsServer();
     nats = await NatsEventPublisher.connect({ url: server.url, stream: STREAM, publishTimeoutMs: 2_000 });
     reader = await connect({ servers: server.url });
-    jsm = await reader.jetstreamManager();
   });
 
   afterEach(async () => {
