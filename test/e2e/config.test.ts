@@ -35,6 +35,11 @@ const CASES: Case[] = [
     names: ['JIFEN_SHARDS'],
   },
   {
+    name: 'JIFEN_NATS_ROUND_INTERVAL_MS=-5 names JIFEN_NATS_ROUND_INTERVAL_MS',
+    env: { JIFEN_EVENTS: 'nats', NATS_URL: 'nats://127.0.0.1:1', JIFEN_NATS_ROUND_INTERVAL_MS: '-5' },
+    names: ['JIFEN_NATS_ROUND_INTERVAL_MS'],
+  },
+  {
     name: 'REDIS_URL=http://x names REDIS_URL and the scheme it needs',
     env: { JIFEN_BALANCES: 'redis', REDIS_URL: 'http://x' },
     names: ['REDIS_URL', 'redis://'],
