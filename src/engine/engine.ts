@@ -86,11 +86,14 @@ export class Engine {
       // two smaller batches (bench/README.md, "redis-nats vs embedded").
       const embeddedOnly = config.balances.kind === 'memory' && config.events.kind === 'memory';
       const pipelineDepth = config.pipelineDepth ?? (embeddedOnly ? 2 : 1);
+      // Batches that wait for a velocity-window reservation in Redis before deciding have a second
+      // round trip in their path: then two in flight again, one's reservation overlapping the other.
+      const reservingDepth = config.pipelineDepth ?? 2;
       const pool = new Piscina({
         filename: workerFile.href,
         minThreads: 1,
         maxThreads: 1,
-        concurrentTasksPerWorker: embeddedOnly ? 1 : pipelineDepth,
+        concurrentTasksPerWorker: embeddedOnly ? 1 : Math.max(pipelineDepth, reservingDepth),
         idleTimeout: Number.POSITIVE_INFINITY,
         maxQueue: Number.POSITIVE_INFINITY,
         workerData,
@@ -105,6 +108,7 @@ export class Engine {
             capacity: config.mailboxCapacity,
             maxBatch: config.maxBatch,
             pipelineDepth,
+            reservingDepth,
             housekeepingIntervalMs: config.housekeepingIntervalMs,
           },
           metrics,

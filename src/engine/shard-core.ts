@@ -88,6 +88,8 @@ export interface BatchStats {
   outboxId: number;
   /** Anti-abuse decisions and shared-store failures, when a program of the batch has a risk policy. */
   risk?: RiskStats;
+  /** The batch waited for a shared velocity-window reservation before deciding. */
+  reserved?: boolean;
 }
 
 export interface BatchReply {
@@ -279,7 +281,10 @@ export class ShardCore {
       cacheFault: false,
       outboxId: this.lastOutboxId,
     };
-    if (risk) stats.risk = risk.close(committed);
+    if (risk) {
+      stats.risk = risk.close(committed);
+      if (risk.reserved) stats.reserved = true;
+    }
     return { reply: { results, stats, followUps: committed ? followUps : [] }, cacheWritten };
   }
 

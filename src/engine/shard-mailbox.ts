@@ -28,6 +28,12 @@ export interface MailboxOptions {
   maxBatch: number;
   /** Batches sent to the shard and not yet answered; 2 keeps the shard busy without shrinking batches. */
   pipelineDepth: number;
+  /**
+   * The depth while the shard's batches wait for shared velocity-window reservations (a store round
+   * trip before deciding): a second batch in flight then overlaps one batch's reservation with the
+   * other's work. Default: pipelineDepth.
+   */
+  reservingDepth?: number;
   /** How often the shard is asked to expire lapsed lots and review lapsed tiers; 0 = never. */
   housekeepingIntervalMs?: number;
 }
@@ -35,6 +41,8 @@ export interface MailboxOptions {
 export class ShardMailbox {
   private queue: Letter[] = [];
   private batchesInFlight = 0;
+  /** pipelineDepth, or reservingDepth after a batch that reserved shared windows. */
+  private depthNow: number;
   private opsInFlight = 0;
   private scheduled = false;
   private idleWaiters: (() => void)[] = [];
@@ -52,7 +60,9 @@ export class ShardMailbox {
     private readonly onCacheFault: () => void = () => {},
     /** Called with the follow-ups a batch committed (and, at start, those left from before a restart). */
     private readonly onFollowUps: (shard: number, followUps: FollowUp[], resumed: boolean) => void = () => {},
-  ) {}
+  ) {
+    this.depthNow = options.pipelineDepth;
+  }
 
   get depth(): number {
     return this.queue.length + this.opsInFlight;
@@ -71,7 +81,7 @@ export class ShardMailbox {
       return;
     }
     this.queue.push({ op, deadline, reply });
-    if (!this.scheduled && this.batchesInFlight < this.options.pipelineDepth) {
+    if (!this.scheduled && this.batchesInFlight < this.depthNow) {
       this.scheduled = true;
       setImmediate(() => {
         this.scheduled = false;
@@ -145,7 +155,7 @@ export class ShardMailbox {
   }
 
   private dispatch(): void {
-    if (this.batchesInFlight >= this.options.pipelineDepth) return;
+    if (this.batchesInFlight >= this.depthNow) return;
     let letters: Letter[] = [];
     while (letters.length === 0 && this.queue.length > 0) letters = this.takeLive();
     if (letters.length === 0) {
@@ -180,6 +190,7 @@ export class ShardMailbox {
 
   private deliver(letters: Letter[], reply: BatchReply): void {
     const { stats, results } = reply;
+    this.depthNow = stats.reserved ? (this.options.reservingDepth ?? this.options.pipelineDepth) : this.options.pipelineDepth;
     // Before the replies: a client that reads its own write through the cache must not see the old copy.
     if (stats.cacheFault) this.onCacheFault();
     if (stats.entries > 0) this.metrics.commitSeconds.observe(stats.commitMs / 1000);

@@ -106,6 +106,11 @@ export class RiskBatch implements SharedView {
     return batch;
   }
 
+  /** The batch asked the shared windows before deciding (a store round trip in its path). */
+  get reserved(): boolean {
+    return this.request.opCount > 0;
+  }
+
   /** decide's view of op i's verdicts (this object, pointed at op i), or undefined when it has no shared checks. */
   inputFor(i: number): SharedView | undefined {
     const slot = this.slotOf[i];
