@@ -551,7 +551,13 @@ async function runRepeat(variants: Variant[], repeat: number): Promise<TargetRun
 		throw err;
 	}
 	const finished: TargetRun[] = [];
-	for (const run of running) finished.push(await finishVariant(run));
+	try {
+		for (const run of running) finished.push(await finishVariant(run));
+	} catch (err) {
+		// finishVariant stopped its own run; the ones after it are still up.
+		await Promise.allSettled(running.slice(finished.length + 1).map(stopVariant));
+		throw err;
+	}
 	// Reported in the variants' own order, whichever ran first.
 	return variants.map((v) => finished.find((f) => f.variant === v.name) as TargetRun);
 }

@@ -6,6 +6,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { type NatsConnection, connect } from 'nats';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { EventEnvelope, EventPublisher } from '../../src/events/event-publisher.js';
@@ -13,6 +14,7 @@ import { NatsEventPublisher } from '../../src/events/nats-publisher.js';
 import { OutboxRelay, type OutboxRelayOptions } from '../../src/events/outbox-relay.js';
 import { SqliteLedgerStore } from '../../src/ledger/embedded/sqlite-store.js';
 import type { OutboxRecord } from '../../src/ledger/store.js';
+import { eventually } from '../support/expect-grpc.js';
 import { type NatsServer, natsServerOnPath, startNatsServer } from '../support/nats-server.js';
 
 const STREAM = 'JIFEN';
@@ -98,7 +100,7 @@ describe.skipIf(!natsServerOnPath())('OutboxRelay publish rounds on a real nats-
     const relay = await o.open({ roundIntervalMs: 0 });
     for (let i = 1; i <= 4; i++) {
       relay.kick(await o.commit(1));
-      await until(() => relay.publishedId === i);
+      await publishedUpTo(relay, i);
     }
     expect(o.recorder.rounds.map((r) => r.batchIds)).toEqual([1, 2, 3, 4].map((id) => [batchIdOf('no-interval', id)]));
   });
@@ -107,11 +109,11 @@ describe.skipIf(!natsServerOnPath())('OutboxRelay publish rounds on a real nats-
     const o = outbox('spaced');
     const relay = await o.open({ roundIntervalMs: 1_000 });
     relay.kick(await o.commit(1)); // the first round starts at once
-    await until(() => relay.publishedId === 1);
+    await publishedUpTo(relay, 1);
     for (let i = 0; i < 9; i++) relay.kick(await o.commit(1));
     await sleep(200);
     expect(relay.publishedId).toBe(1); // still waiting for the interval to pass
-    await until(() => relay.publishedId === 10);
+    await publishedUpTo(relay, 10);
 
     const rounds = o.recorder.rounds;
     expect(rounds.map((r) => r.batchIds.length)).toEqual([1, 9]);
@@ -125,7 +127,7 @@ describe.skipIf(!natsServerOnPath())('OutboxRelay publish rounds on a real nats-
     const o = outbox('backlog');
     await o.commit(600); // committed before the relay starts, as after a restart or an outage
     const relay = await o.open({ roundIntervalMs: 60_000, recordsPerRound: 256 });
-    await until(() => relay.publishedId === 600);
+    await publishedUpTo(relay, 600);
     expect(o.recorder.rounds.map((r) => r.batchIds.length)).toEqual([256, 256, 88]);
     expect(await streamed('backlog', 600)).toEqual(Array.from({ length: 600 }, (_, i) => batchIdOf('backlog', i + 1)));
   });
@@ -134,7 +136,7 @@ describe.skipIf(!natsServerOnPath())('OutboxRelay publish rounds on a real nats-
     const o = outbox('closing');
     const relay = await o.open({ roundIntervalMs: 60_000 });
     relay.kick(await o.commit(1));
-    await until(() => relay.publishedId === 1);
+    await publishedUpTo(relay, 1);
     relay.kick(await o.commit(2)); // would wait a minute
     await relay.close();
     expect(o.recorder.rounds.map((r) => r.batchIds.length)).toEqual([1, 2]);
@@ -171,14 +173,7 @@ function recordOf(tenant: string, id: number): OutboxRecord {
   return { id, envelope };
 }
 
-async function until(condition: () => boolean, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await sleep(10);
-  }
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
+/** Resolves once the relay's cursor reached `id`. */
+function publishedUpTo(relay: OutboxRelay, id: number): Promise<true> {
+  return eventually(`cursor at ${id}`, async () => (relay.publishedId === id ? true : undefined), 10_000);
 }
