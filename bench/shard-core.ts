@@ -4,7 +4,7 @@
 // Usage: npx tsx bench/shard-core.ts [--batch 500] [--seconds 5] [--durability fsync|os] 
 //   Prints commands/s, CPU µs per command, and where the time went per store call.
 
-import { ProgramBook } from '../src/engine/program-book.js';
+import { ProgramBook } from '../src/shard/program-book.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,7 +12,7 @@ import { parseArgs } from 'node:util';
 import type { EarnCommand } from '../src/actor/commands.js';
 import { SqliteLedgerStore } from '../src/ledger/embedded/sqlite-store.js';
 import type { LedgerStore } from '../src/ledger/store.js';
-import { ShardCore } from '../src/engine/shard-core.js';
+import { ShardCore } from '../src/shard/shard-core.js';
 import { zipfSampler } from './zipf.js';
 
 const { values } = parseArgs({

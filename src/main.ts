@@ -3,17 +3,17 @@
 
 import { type ApiServer, startApiServer } from './api/server.js';
 import { ConfigError, loadConfig } from './config/config.js';
-import { AccountReader } from './engine/account-reader.js';
-import { EpochAuthority } from './engine/cache-epoch.js';
-import { defaultProgram } from './engine/program-book.js';
-import { ProgramRegistry } from './engine/program-registry.js';
-import { Engine } from './engine/engine.js';
-import { openBalanceCache } from './engine/shard-backends.js';
+import { AccountReader } from './front/account-reader.js';
+import { EpochAuthority } from './front/cache-epoch.js';
+import { defaultProgram } from './shard/program-book.js';
+import { ProgramRegistry } from './front/program-registry.js';
+import { Engine } from './front/engine.js';
+import { openBalanceCache } from './shard/shard-backends.js';
 import { EventHub } from './events/event-hub.js';
 import { subscribeInProcess } from './events/in-process-bus.js';
 import { startMetricsServer } from './metrics/http.js';
 import { EngineMetrics } from './metrics/registry.js';
-import { RewardCatalog } from './engine/reward-catalog.js';
+import { RewardCatalog } from './front/reward-catalog.js';
 
 async function main(): Promise<void> {
   const config = loadConfig();

@@ -2,8 +2,8 @@
 // Plain data only: they cross the thread boundary to the shard worker by structured clone.
 
 import type { Reward } from '../rules/rewards.js';
-import type { ListFlaggedQuery, ReviewCommand, ReviewQueueCommand } from '../risk/review-commands.js';
-import type { RiskContext } from '../risk/risk-context.js';
+import type { ListFlaggedQuery, ReviewCommand, ReviewQueueCommand } from './risk/review-commands.js';
+import type { RiskContext } from './risk/risk-context.js';
 
 export interface LineItem {
   sku: string;

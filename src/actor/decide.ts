@@ -10,9 +10,9 @@ import { expiryNoticeAt, lotExpiresAt } from '../rules/expiry.js';
 import { pointsUsableFor } from '../rules/points-as-cash.js';
 import type { Program } from '../rules/program/program.js';
 import { metricMonthKey, reviewTier, upgradeAfter } from '../rules/tiers.js';
-import { decideReview, decideReviewQueue } from '../risk/review.js';
-import { screenDecision } from '../risk/screen.js';
-import type { SharedView } from '../risk/shared-checks.js';
+import { decideReview, decideReviewQueue } from './risk/review.js';
+import { screenDecision } from './risk/screen.js';
+import type { SharedView } from './risk/shared-checks.js';
 import {
   type ActivityCommand,
   type CaptureHoldCommand,

@@ -1,6 +1,6 @@
 // Ledger entries: the append-only truth. A member's state is the fold of its entries (see state.ts).
 
-import type { RiskDetail } from '../risk/member-risk.js';
+import type { RiskDetail } from './risk/member-risk.js';
 
 export type EntryType = 'earn' | 'redeem' | 'reverse' | 'adjust' | 'expire' | 'enroll' | 'activity' | 'tier' | 'referral' | 'notice' | 'hold' | 'capture' | 'release' | 'transfer_out' | 'transfer_in' | 'stock' | 'redeem_reward' | 'lottery_draw' | 'redemption_update' | 'import' | 'review';
 

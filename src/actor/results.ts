@@ -6,7 +6,7 @@ import type { BreakdownLine, LedgerEntry, RedemptionOrder, StockStep } from './e
 import { type ReservationOutcome, reservationOutcome } from './stock.js';
 import { NEVER_EXPIRES, entryIdOf } from './entries.js';
 import type { Rejection } from './rejections.js';
-import type { FlaggedPage } from '../risk/review-commands.js';
+import type { FlaggedPage } from './risk/review-commands.js';
 import { pointsUsableFor } from '../rules/points-as-cash.js';
 import { floorScaled } from '../rules/rounding.js';
 import { type Lot, type MemberState, availablePoints, heldPoints, pendingPoints } from './state.js';

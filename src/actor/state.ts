@@ -5,7 +5,7 @@ import { type CapUsage, OVERALL_CAP } from '../rules/caps.js';
 import { type LedgerEntry, NEVER_EXPIRES, type RedemptionOrder } from './entries.js';
 import { applyRedemption } from './redemptions.js';
 import { type StockState, applyStockStep } from './stock.js';
-import { type MemberRisk, applyRisk } from '../risk/member-risk.js';
+import { type MemberRisk, applyRisk } from './risk/member-risk.js';
 
 /**
  * Points earned together that expire together; spending takes the soonest-expiring first. A lot

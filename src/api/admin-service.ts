@@ -4,8 +4,8 @@
 
 import type * as grpc from '@grpc/grpc-js';
 import { reject } from '../actor/rejections.js';
-import type { Engine } from '../engine/engine.js';
-import type { ProgramRegistry } from '../engine/program-registry.js';
+import type { Engine } from '../front/engine.js';
+import type { ProgramRegistry } from '../front/program-registry.js';
 import type { ProgramFormat } from '../rules/program/program-loader.js';
 import { decodeTenant } from './decode.js';
 import { importLots } from './import-lots.js';

@@ -4,7 +4,7 @@
 import type { ShardOp } from '../actor/commands.js';
 import type { WriteResult } from '../actor/results.js';
 import type { Rejection } from '../actor/rejections.js';
-import type { Engine } from '../engine/engine.js';
+import type { Engine } from '../front/engine.js';
 import { type ImportLotsRequestMsg, decodeImportLots } from './decode-import.js';
 import { statusName, statusOf } from './status.js';
 

@@ -2,8 +2,8 @@
 
 import type * as grpc from '@grpc/grpc-js';
 import type { ShardOp, WriteCommand } from '../actor/commands.js';
-import type { AccountReader } from '../engine/account-reader.js';
-import type { Engine } from '../engine/engine.js';
+import type { AccountReader } from '../front/account-reader.js';
+import type { Engine } from '../front/engine.js';
 import type { EventHub } from '../events/event-hub.js';
 import type { EngineMetrics } from '../metrics/registry.js';
 import {

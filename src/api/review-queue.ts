@@ -4,7 +4,7 @@
 
 import type * as grpc from '@grpc/grpc-js';
 import type { WriteResult } from '../actor/results.js';
-import type { Engine } from '../engine/engine.js';
+import type { Engine } from '../front/engine.js';
 import type { EngineMetrics } from '../metrics/registry.js';
 import {
   type FlaggedPage,
@@ -12,7 +12,7 @@ import {
   REVIEW_QUEUE_MEMBER,
   type ReviewCommand,
   type ReviewDecision,
-} from '../risk/review-commands.js';
+} from '../actor/risk/review-commands.js';
 import { decodeTenant, invalid, printable, requiredText, timestampMs } from './decode.js';
 import { acceptedValue } from './status.js';
 import { unary } from './unary-call.js';

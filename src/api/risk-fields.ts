@@ -2,7 +2,7 @@
 // `risk` context. Spread into a command: nothing at all when the request carries none.
 
 import { reject } from '../actor/rejections.js';
-import { type RiskContext, type RiskFieldsMsg, riskContextOf } from '../risk/risk-context.js';
+import { type RiskContext, type RiskFieldsMsg, riskContextOf } from '../actor/risk/risk-context.js';
 import { RejectionError } from './status.js';
 
 const NONE: { risk?: RiskContext } = Object.freeze({});

@@ -14,7 +14,7 @@ import {
   type SharedWindows,
   SharedWindowsUnavailable,
 } from './shared-windows.js';
-import { BUCKETS } from './sliding-window.js';
+import { BUCKETS } from '../rules/sliding-window.js';
 
 export interface RedisWindowsOptions {
   connectTimeoutMs?: number;

@@ -15,9 +15,9 @@ import {
   type ReserveRequest,
   type SharedWindows,
 } from './shared-windows.js';
-import { type SharedView, forEachSharedCheck, knownCostOf, riskActionOf } from './shared-checks.js';
-import { WINDOW_MS, bucketMsOf } from './sliding-window.js';
-import type { RiskAction, RiskPolicy } from './velocity-policy.js';
+import { type SharedView, forEachSharedCheck, knownCostOf, riskActionOf } from '../actor/risk/shared-checks.js';
+import { WINDOW_MS, bucketMsOf } from '../rules/sliding-window.js';
+import type { RiskAction, RiskPolicy } from '../rules/velocity-policy.js';
 
 export type RiskFailurePolicy = 'open' | 'closed';
 

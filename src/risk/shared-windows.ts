@@ -3,7 +3,7 @@
 // Redis script in redis-windows.ts mirrors). A reservation is atomic per command: either every
 // counter of the command is within its blocking limits and all of them count it, or none does.
 
-import { type Buckets, addToBuckets, bucketMsOf, countIn, oldestIndex, pointsIn, retryAfterMs } from './sliding-window.js';
+import { type Buckets, addToBuckets, bucketMsOf, countIn, oldestIndex, pointsIn, retryAfterMs } from '../rules/sliding-window.js';
 
 /** A counter check: [CHECK_COUNTER, key, windowMs, maxCount, maxPoints, cost] (0 = no limit). */
 export const CHECK_COUNTER = 0;

@@ -10,7 +10,7 @@ import { type EntryDetail, type LedgerEntry, NEVER_EXPIRES } from '../../src/act
 import type { RejectionKind } from '../../src/actor/rejections.js';
 import { accountViewOf } from '../../src/actor/results.js';
 import { availablePoints, nextDueOf, pendingPoints } from '../../src/actor/state.js';
-import { defaultProgram } from '../../src/engine/program-book.js';
+import { defaultProgram } from '../../src/shard/program-book.js';
 import { expiryNoticeAt } from '../../src/rules/expiry.js';
 import { parseProgramText } from '../../src/rules/program/program-loader.js';
 import type { Program } from '../../src/rules/program/program.js';

@@ -7,7 +7,7 @@ import { decide } from '../../src/actor/decide.js';
 import { type EntryType, NEVER_EXPIRES, type OrderRecord } from '../../src/actor/entries.js';
 import type { RejectionKind } from '../../src/actor/rejections.js';
 import { type Lot, type MemberState, applyEntry } from '../../src/actor/state.js';
-import { defaultProgram } from '../../src/engine/program-book.js';
+import { defaultProgram } from '../../src/shard/program-book.js';
 import {
   type Past,
   adjustCmd,

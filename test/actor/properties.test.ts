@@ -10,7 +10,7 @@ import { decide } from '../../src/actor/decide.js';
 import { type LedgerEntry, NEVER_EXPIRES, type OrderRecord, entryIdOf } from '../../src/actor/entries.js';
 import { payloadFingerprint } from '../../src/actor/fingerprint.js';
 import { type MemberState, applyEntry, availablePoints, emptyState, heldPoints, isLive, pendingPoints } from '../../src/actor/state.js';
-import { defaultProgram } from '../../src/engine/program-book.js';
+import { defaultProgram } from '../../src/shard/program-book.js';
 import type { Behaviour, Program } from '../../src/rules/program/program.js';
 import { CHINA_TIERS, firstOrderRule, programFixture } from '../rules/program-fixture.js';
 import {

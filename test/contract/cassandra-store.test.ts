@@ -1,7 +1,7 @@
-// The LedgerStore contract against Cassandra/ScyllaDB. Skipped, loudly, without a cluster. With
-// CASSANDRA_CONTACT_POINTS set, a fresh keyspace is created by the real migration, every test starts
-// from truncated tables, and the keyspace is dropped at the end.
-//   CASSANDRA_CONTACT_POINTS=127.0.0.1 CASSANDRA_LOCAL_DC=datacenter1 npx vitest run test/contract/cassandra-store.test.ts
+// The LedgerStore contract against a real Cassandra node: the one the `cassandra` project's global
+// setup starts for the run (test/support/cassandra-global-setup.ts), or the cluster named by
+// CASSANDRA_CONTACT_POINTS. A fresh keyspace is created by the real migration, every test starts from
+// truncated tables, and the keyspace is dropped at the end.
 // CASSANDRA_REPLICATION defaults to SimpleStrategy with one replica (a single test node).
 
 import { randomBytes } from 'node:crypto';
@@ -10,13 +10,13 @@ import { afterAll, beforeAll, describe } from 'vitest';
 import { migrateLedger } from '../../src/cli/migrate.js';
 import { CassandraLedgerStore } from '../../src/ledger/cassandra/cassandra-store.js';
 import type { LedgerStore } from '../../src/ledger/store.js';
+import { cassandraTarget } from '../support/cassandra-server.js';
 import { ledgerStoreContract } from './ledger-store.contract.js';
 
-const contactPoints = process.env.CASSANDRA_CONTACT_POINTS;
+const target = cassandraTarget();
 
-if (!contactPoints) {
-  console.warn('CASSANDRA CONTRACT SUITE SKIPPED: set CASSANDRA_CONTACT_POINTS to run it');
-  describe.skip('Cassandra LedgerStore (no CASSANDRA_CONTACT_POINTS)', () => {
+if ('skipped' in target) {
+  describe.skip(`Cassandra LedgerStore (skipped: ${target.skipped})`, () => {
     ledgerStoreContract(
       'CassandraLedgerStore',
       async () => {
@@ -26,8 +26,7 @@ if (!contactPoints) {
     );
   });
 } else {
-  const hosts = contactPoints.split(',').map((h) => h.trim());
-  const localDataCenter = process.env.CASSANDRA_LOCAL_DC ?? 'datacenter1';
+  const { contactPoints: hosts, localDataCenter } = target;
   const replication = process.env.CASSANDRA_REPLICATION ?? "{'class':'SimpleStrategy','replication_factor':1}";
   const keyspace = `jifen_contract_${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
   const credentials = process.env.CASSANDRA_USERNAME

@@ -1,7 +1,7 @@
 // Slot routing: slot = hash(tenant, member) mod 4096, slots owned by shards in contiguous ranges.
 
 import { describe, expect, it } from 'vitest';
-import { SLOT_COUNT, shardOf, shardOfSlot, slotOf } from '../../src/engine/router.js';
+import { SLOT_COUNT, shardOf, shardOfSlot, slotOf } from '../../src/front/router.js';
 
 const MEMBERS = 100_000;
 

@@ -4,9 +4,9 @@
 
 import { describe, expect, it } from 'vitest';
 import type { Decision } from '../../src/actor/decide.js';
-import type { QueuedFlag } from '../../src/risk/member-risk.js';
-import { type ListFlaggedQuery, REVIEW_QUEUE_MEMBER, type ReviewCommand, type ReviewQueueCommand } from '../../src/risk/review-commands.js';
-import { listFlaggedOf } from '../../src/risk/review.js';
+import type { QueuedFlag } from '../../src/actor/risk/member-risk.js';
+import { type ListFlaggedQuery, REVIEW_QUEUE_MEMBER, type ReviewCommand, type ReviewQueueCommand } from '../../src/actor/risk/review-commands.js';
+import { listFlaggedOf } from '../../src/actor/risk/review.js';
 import { adjustCmd, earnCmd, redeemCmd, reverseCmd } from '../actor/member-fixtures.js';
 import { Actor, NOW, TENANT, programOf } from './risk-fixtures.js';
 

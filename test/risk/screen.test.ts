@@ -4,8 +4,8 @@
 
 import { describe, expect, it } from 'vitest';
 import type { Decision } from '../../src/actor/decide.js';
-import { UNDER_REVIEW } from '../../src/risk/member-risk.js';
-import { REVIEW_QUEUE_MEMBER } from '../../src/risk/review-commands.js';
+import { UNDER_REVIEW } from '../../src/actor/risk/member-risk.js';
+import { REVIEW_QUEUE_MEMBER } from '../../src/actor/risk/review-commands.js';
 import { activityCmd, adjustCmd, earnCmd, enrollCmd, redeemCmd } from '../actor/member-fixtures.js';
 import { Actor, HOUR, MINUTE, NOW, device, holdCmd, programOf, transferCmd, unavailable, view } from './risk-fixtures.js';
 

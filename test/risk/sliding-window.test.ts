@@ -2,7 +2,7 @@
 // forgets, and when a refused command may try again.
 
 import { describe, expect, it } from 'vitest';
-import { type Buckets, addToBuckets, countIn, pointsIn, retryAfterMs } from '../../src/risk/sliding-window.js';
+import { type Buckets, addToBuckets, countIn, pointsIn, retryAfterMs } from '../../src/rules/sliding-window.js';
 
 const MINUTE = 60_000;
 /** A minute bucket is 5 s; T0 is the start of one. */

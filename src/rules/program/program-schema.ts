@@ -6,7 +6,7 @@
 
 import { z } from 'zod';
 import { DEFAULT_TIME_ZONE, isKnownTimeZone, startOfLocalDate } from '../calendar.js';
-import { checkRiskPolicy, reviewSchema, riskFieldOf, velocitySchema } from '../../risk/velocity-policy.js';
+import { checkRiskPolicy, reviewSchema, riskFieldOf, velocitySchema } from '../velocity-policy.js';
 import {
   BASIS_POINTS,
   type Behaviour,

@@ -2,7 +2,7 @@
 // Authored as YAML/JSON (see program-schema.ts for the authored shape and its validation); the
 // engine assigns `version`. Rates and multipliers are integers (basis points), never floats.
 
-import type { RiskPolicy } from '../../risk/velocity-policy.js';
+import type { RiskPolicy } from '../velocity-policy.js';
 
 /** 10000 basis points = 1.0×. Authored multipliers (1.2, 1.5 …) are stored as basis points (12000, 15000 …). */
 export const BASIS_POINTS = 10_000;

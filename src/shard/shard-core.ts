@@ -36,7 +36,7 @@ import type { DueChange, FollowUp, KeyRef, LedgerStore, MemberHistory, MemberLoa
 import { type Actor, ActorCache, actorKey } from './actor-cache.js';
 import type { ProgramBook } from './program-book.js';
 import { type RiskOptions, RiskBatch, type RiskStats } from '../risk/risk-batch.js';
-import { listFlaggedOf } from '../risk/review.js';
+import { listFlaggedOf } from '../actor/risk/review.js';
 import { InProcessWindows } from '../risk/shared-windows.js';
 
 export interface ShardCoreOptions {

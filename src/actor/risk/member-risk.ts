@@ -3,10 +3,10 @@
 // earns held for review. Only entries decided under a program with a risk policy carry
 // `detail.risk`, so members of other tenants never grow this state.
 
-import type { LedgerEntry } from '../actor/entries.js';
-import { type Lot, type MemberState, insertLot, takeWhere } from '../actor/state.js';
-import { type Buckets, WINDOW_KINDS, WINDOW_MS, addToBuckets, countIn, pointsIn, retryAfterMs } from './sliding-window.js';
-import { MAX_ORDER_HISTORY, type RiskAction, type WindowKind } from './velocity-policy.js';
+import type { LedgerEntry } from '../entries.js';
+import { type Lot, type MemberState, insertLot, takeWhere } from '../state.js';
+import { type Buckets, WINDOW_KINDS, WINDOW_MS, addToBuckets, countIn, pointsIn, retryAfterMs } from '../../rules/sliding-window.js';
+import { MAX_ORDER_HISTORY, type RiskAction, type WindowKind } from '../../rules/velocity-policy.js';
 
 /**
  * availableAt of points held for review: the last second a protobuf Timestamp can carry

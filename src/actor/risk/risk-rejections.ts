@@ -2,8 +2,8 @@
 // with the limit's id and a retry-after hint), the shared store down under fail-closed
 // (UNAVAILABLE), and a review of a flag that is not open (FAILED_PRECONDITION).
 
-import type { Rejection } from '../actor/rejections.js';
-import type { VelocityLimit } from './velocity-policy.js';
+import type { Rejection } from '../rejections.js';
+import type { VelocityLimit } from '../../rules/velocity-policy.js';
 
 export const riskReject = {
   velocityLimit: (limit: VelocityLimit, retryAfterMs: number): Rejection => ({

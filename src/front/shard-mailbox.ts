@@ -10,8 +10,8 @@ import type { ShardOp } from '../actor/commands.js';
 import { reject } from '../actor/rejections.js';
 import type { OpResult } from '../actor/results.js';
 import type { EngineMetrics } from '../metrics/registry.js';
-import type { BatchReply } from './shard-core.js';
-import type { HousekeepingReport, ShardTask } from './shard-worker.js';
+import type { BatchReply } from '../shard/shard-core.js';
+import type { HousekeepingReport, ShardTask } from '../shard/shard-worker.js';
 import { recordRiskStats } from '../risk/risk-metrics.js';
 
 export type Reply = (result: OpResult) => void;

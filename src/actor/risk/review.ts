@@ -3,11 +3,11 @@
 // the order counts as fully refunded so a later Reverse cannot take them twice); the tenant's queue
 // actor records flags as they come and go; ListFlagged reads that queue.
 
-import { engineKey } from '../actor/commands.js';
-import type { Decision, DecisionInputs } from '../actor/decide.js';
-import { type EntryDetail, type LedgerEntry, type OrderRecord, emptyDetail, entryIdOf } from '../actor/entries.js';
-import type { MemberState } from '../actor/state.js';
-import { newEntry } from '../actor/new-entry.js';
+import { engineKey } from '../commands.js';
+import type { Decision, DecisionInputs } from '../decide.js';
+import { type EntryDetail, type LedgerEntry, type OrderRecord, emptyDetail, entryIdOf } from '../entries.js';
+import type { MemberState } from '../state.js';
+import { newEntry } from '../new-entry.js';
 import { UNDER_REVIEW, reviewLotPoints } from './member-risk.js';
 import { type FlaggedPage, type ListFlaggedQuery, REVIEW_QUEUE_MEMBER, type ReviewCommand, type ReviewQueueCommand } from './review-commands.js';
 import { riskReject } from './risk-rejections.js';

@@ -4,19 +4,19 @@
 // retry-after hint, or, for an earn or a referral reward, the same entry with its points held for
 // review (pending until an operator decides) and a flag sent to the tenant's review queue.
 
-import { type EarnCommand, type WriteCommand, engineKey } from '../actor/commands.js';
-import type { Decision, DecisionInputs } from '../actor/decide.js';
-import { type LedgerEntry, emptyDetail, entryIdOf } from '../actor/entries.js';
-import type { Rejection } from '../actor/rejections.js';
-import type { MemberState } from '../actor/state.js';
-import { floorScaled } from '../rules/rounding.js';
+import { type EarnCommand, type WriteCommand, engineKey } from '../commands.js';
+import type { Decision, DecisionInputs } from '../decide.js';
+import { type LedgerEntry, emptyDetail, entryIdOf } from '../entries.js';
+import type { Rejection } from '../rejections.js';
+import type { MemberState } from '../state.js';
+import { floorScaled } from '../../rules/rounding.js';
 import { type RiskDetail, UNDER_REVIEW, memberCount, memberPoints, memberRetryAfterMs } from './member-risk.js';
 import { REVIEW_QUEUE_MEMBER, type ReviewQueueCommand } from './review-commands.js';
 import type { RiskContext } from './risk-context.js';
 import { riskReject } from './risk-rejections.js';
 import { type SharedView, forEachSharedCheck, riskActionOf } from './shared-checks.js';
-import { WINDOW_MS, bucketMsOf } from './sliding-window.js';
-import { REVIEW_RULES, type RiskAction, type RiskPolicy, type VelocityLimit } from './velocity-policy.js';
+import { WINDOW_MS, bucketMsOf } from '../../rules/sliding-window.js';
+import { REVIEW_RULES, type RiskAction, type RiskPolicy, type VelocityLimit } from '../../rules/velocity-policy.js';
 
 const BASIS_POINTS = 10_000;
 

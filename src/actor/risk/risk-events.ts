@@ -2,7 +2,7 @@
 // review (reason = the rule), `review_approved` / `review_rejected` for an operator's verdict, and
 // nothing for the review queue's own bookkeeping.
 
-import type { LedgerEntry } from '../actor/entries.js';
+import type { LedgerEntry } from '../entries.js';
 
 export const RISK_FLAGGED = 'risk_flagged';
 

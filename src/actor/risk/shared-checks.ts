@@ -2,8 +2,8 @@
 // build the batch's reservation, decide walks it again to read the verdicts, so the two agree on
 // check numbers without passing lists between them.
 
-import type { WriteCommand } from '../actor/commands.js';
-import type { Counter, RiskAction, RiskPolicy, RiskScope } from './velocity-policy.js';
+import type { WriteCommand } from '../commands.js';
+import type { Counter, RiskAction, RiskPolicy, RiskScope } from '../../rules/velocity-policy.js';
 
 /** What decide reads about one command's cross-member windows (set per command by the shard). */
 export interface SharedView {
