@@ -16,7 +16,7 @@ import { RedemptionSagas } from './redemption-saga.js';
 import type { Program } from '../rules/program/program.js';
 import { shardOf } from './router.js';
 import { ShardMailbox } from './shard-mailbox.js';
-import type { EpochAuthority } from './cache-epoch.js';
+import type { EpochAuthority } from '../cache/cache-epoch.js';
 import type { ShardWorkerData } from '../shard/shard-worker.js';
 import { WindowsHost } from '../risk/windows-channel.js';
 
@@ -50,7 +50,7 @@ export class Engine {
   /** Starts every shard thread and waits until each has its ledger open, so the first call is not slow. */
   static async start(config: Config, metrics: EngineMetrics, epoch: EpochAuthority, programs: Program[] = []): Promise<Engine> {
     const { shards, ledgerId } = resolveLayout(config);
-    const workerFile = new URL(`../engine/shard-worker${extname(import.meta.url)}`, import.meta.url);
+    const workerFile = new URL(`../shard/shard-worker${extname(import.meta.url)}`, import.meta.url);
     const mailboxes: ShardMailbox[] = [];
     // Follow-ups reach the engine before it exists (left from before a restart): held until it does.
     let engine: Engine | undefined;
