@@ -6,11 +6,11 @@ import { endOfDayAfter } from '../rules/calendar.js';
 import { lotExpiresAt } from '../rules/expiry.js';
 import type { Program } from '../rules/program/program.js';
 import type { ImportLotCommand } from './commands.js';
-import type { Decision, DecisionInputs } from './decide.js';
+import type { Decision, DecisionInputs } from './decision.js';
 import { NEVER_EXPIRES, type TierChange, emptyDetail } from './entries.js';
 import { newEntry } from './new-entry.js';
 import { reject } from './rejections.js';
-import type { MemberState } from './state.js';
+import type { MemberState } from './member-state.js';
 
 export function decideImportLot(state: MemberState, cmd: ImportLotCommand, inputs: DecisionInputs): Decision {
   const { now, program } = inputs;

@@ -88,7 +88,7 @@ export interface EntryDetail {
   reverseLot?: { expiresAt: number; availableAt: number };
   /** import: where the lot came from (batch and row of the legacy import) and when it was first earned. */
   import?: { batchId: string; rowKey: string; earnedAt: number };
-  /** Anti-abuse: identities seen, a hold for review, a review's verdict, the review queue (src/risk/member-risk.ts). */
+  /** Anti-abuse: identities seen, a hold for review, a review's verdict, the review queue (actor/risk/member-risk.ts). */
   risk?: RiskDetail;
   /** Spendable balance right after the entry, when it differs from balanceAfter (pending or lapsed lots). */
   availableAfter?: number;

@@ -4,85 +4,67 @@
 import type { WriteCommand } from './commands.js';
 
 export function payloadFingerprint(cmd: WriteCommand): string {
-  let text: string;
+  return fnv1a64(canonicalTextOf(cmd));
+}
+
+/** The command's payload fields in a fixed order, \u0000-separated; its kind first. */
+function canonicalTextOf(cmd: WriteCommand): string {
   switch (cmd.kind) {
     case 'earn': {
       let items = '';
       for (const it of cmd.items) items += `${it.sku}\u0001${it.category}\u0001${it.amountMinor}\u0001${it.quantity}\u0002`;
-      text = `earn\u0000${cmd.orderId}\u0000${cmd.amountMinor}\u0000${cmd.currency}\u0000${cmd.channel}\u0000${cmd.storeId}\u0000${cmd.occurredAt}\u0000${items}`;
-      break;
+      return `earn\u0000${cmd.orderId}\u0000${cmd.amountMinor}\u0000${cmd.currency}\u0000${cmd.channel}\u0000${cmd.storeId}\u0000${cmd.occurredAt}\u0000${items}`;
     }
     case 'redeem':
-      text = `redeem\u0000${cmd.points}\u0000${cmd.reason}\u0000${cmd.orderId}`;
-      break;
+      return `redeem\u0000${cmd.points}\u0000${cmd.reason}\u0000${cmd.orderId}`;
     case 'reverse':
-      text = `reverse\u0000${cmd.orderId}\u0000${cmd.amountMinor}\u0000${cmd.reason}`;
-      break;
+      return `reverse\u0000${cmd.orderId}\u0000${cmd.amountMinor}\u0000${cmd.reason}`;
     case 'adjust':
-      text = `adjust\u0000${cmd.points}\u0000${cmd.reason}\u0000${cmd.operator}`;
-      break;
+      return `adjust\u0000${cmd.points}\u0000${cmd.reason}\u0000${cmd.operator}`;
     case 'enroll': {
       const birthday = cmd.birthday ? `${cmd.birthday.month}-${cmd.birthday.day}` : '';
-      text = `enroll\u0000${birthday}\u0000${cmd.referrerMemberId}\u0000${cmd.channel}\u0000${cmd.occurredAt}`;
-      break;
+      return `enroll\u0000${birthday}\u0000${cmd.referrerMemberId}\u0000${cmd.channel}\u0000${cmd.occurredAt}`;
     }
     case 'activity':
-      text = `activity\u0000${cmd.activity}\u0000${cmd.targetId}\u0000${cmd.occurredAt}`;
-      break;
+      return `activity\u0000${cmd.activity}\u0000${cmd.targetId}\u0000${cmd.occurredAt}`;
     case 'housekeep':
-      text = 'housekeep';
-      break;
+      return 'housekeep';
     case 'referral':
-      text = `referral\u0000${cmd.referredMemberId}`;
-      break;
+      return `referral\u0000${cmd.referredMemberId}`;
     case 'hold':
-      text = `hold\u0000${cmd.points}\u0000${cmd.ttlMs}\u0000${cmd.orderId}\u0000${cmd.orderAmountMinor}`;
-      break;
+      return `hold\u0000${cmd.points}\u0000${cmd.ttlMs}\u0000${cmd.orderId}\u0000${cmd.orderAmountMinor}`;
     case 'capture':
-      text = `capture\u0000${cmd.holdId}\u0000${cmd.points}`;
-      break;
+      return `capture\u0000${cmd.holdId}\u0000${cmd.points}`;
     case 'release':
-      text = `release\u0000${cmd.holdId}`;
-      break;
+      return `release\u0000${cmd.holdId}`;
     case 'transfer':
-      text = `transfer\u0000${cmd.transferKind}\u0000${cmd.toMemberId}\u0000${cmd.points}\u0000${cmd.partnerId}\u0000${cmd.partnerReference}\u0000${cmd.reason}`;
-      break;
+      return `transfer\u0000${cmd.transferKind}\u0000${cmd.toMemberId}\u0000${cmd.points}\u0000${cmd.partnerId}\u0000${cmd.partnerReference}\u0000${cmd.reason}`;
     case 'transferIn':
-      text = `transferIn\u0000${cmd.transferId}\u0000${cmd.fromMemberId}\u0000${cmd.points}`;
-      break;
+      return `transferIn\u0000${cmd.transferId}\u0000${cmd.fromMemberId}\u0000${cmd.points}`;
     // Rewards: only what the client asked for; the catalog definition the engine adds may change
     // between a request and its retry without making the retry a different request.
     case 'reserveStock': {
       const s = cmd.shipping;
       const shipping = s ? `${s.name}\u0001${s.phone}\u0001${s.address}` : '';
-      text = `reserveStock\u0000${cmd.reward.rewardId}\u0000${cmd.buyerId}\u0000${cmd.quantity}\u0000${cmd.clientKey}\u0000${shipping}`;
-      break;
+      return `reserveStock\u0000${cmd.reward.rewardId}\u0000${cmd.buyerId}\u0000${cmd.quantity}\u0000${cmd.clientKey}\u0000${shipping}`;
     }
     case 'redeemReward':
-      text = `redeemReward\u0000${cmd.redemptionId}\u0000${cmd.reward.rewardId}\u0000${cmd.quantity}\u0000${cmd.unit}`;
-      break;
+      return `redeemReward\u0000${cmd.redemptionId}\u0000${cmd.reward.rewardId}\u0000${cmd.quantity}\u0000${cmd.unit}`;
     case 'settleReservation':
-      text = `settleReservation\u0000${cmd.redemptionId}\u0000${cmd.refusal ? cmd.refusal.kind : ''}\u0000${cmd.memberEntryId}`;
-      break;
+      return `settleReservation\u0000${cmd.redemptionId}\u0000${cmd.refusal ? cmd.refusal.kind : ''}\u0000${cmd.memberEntryId}`;
     case 'restock':
-      text = `restock\u0000${cmd.redemptionId}\u0000${cmd.unit}\u0000${cmd.quantity}`;
-      break;
+      return `restock\u0000${cmd.redemptionId}\u0000${cmd.unit}\u0000${cmd.quantity}`;
     case 'updateRedemption':
-      text = `updateRedemption\u0000${cmd.redemptionId}\u0000${cmd.action}\u0000${cmd.operator}\u0000${cmd.reason}\u0000${cmd.trackingNumber}`;
-      break;
+      return `updateRedemption\u0000${cmd.redemptionId}\u0000${cmd.action}\u0000${cmd.operator}\u0000${cmd.reason}\u0000${cmd.trackingNumber}`;
     case 'importLot':
       // dryRun left out: a dry run of an imported row must read as its retry.
-      text = `importLot\u0000${cmd.batchId}\u0000${cmd.rowKey}\u0000${cmd.points}\u0000${cmd.earnedAt}\u0000${cmd.expiresAt}\u0000${cmd.tier}`;
-      break;
+      return `importLot\u0000${cmd.batchId}\u0000${cmd.rowKey}\u0000${cmd.points}\u0000${cmd.earnedAt}\u0000${cmd.expiresAt}\u0000${cmd.tier}`;
     case 'review':
       // orderId left out: the front looks it up (the review queue), it is not the caller's payload.
-      text = `review\u0000${cmd.flagSeq}\u0000${cmd.decision}\u0000${cmd.operator}\u0000${cmd.reason}`;
-      break;
+      return `review\u0000${cmd.flagSeq}\u0000${cmd.decision}\u0000${cmd.operator}\u0000${cmd.reason}`;
     case 'reviewQueue':
-      text = `reviewQueue\u0000${cmd.change.op}\u0000${cmd.change.op === 'add' ? cmd.change.flag.flagId : cmd.change.flagId}`;
-      break;
+      return `reviewQueue\u0000${cmd.change.op}\u0000${cmd.change.op === 'add' ? cmd.change.flag.flagId : cmd.change.flagId}`;
   }
-  return fnv1a64(text);
 }
 
 /** 64-bit FNV-1a as two 32-bit halves (Math.imul keeps it in int arithmetic), hex encoded. */

@@ -2,7 +2,7 @@
 
 import type { WriteCommand } from './commands.js';
 import { type LedgerEntry, NEVER_EXPIRES } from './entries.js';
-import type { MemberState } from './state.js';
+import type { MemberState } from './member-state.js';
 
 export type EntryFields = Partial<Pick<LedgerEntry, 'orderId' | 'amountMinor' | 'reason' | 'operator' | 'expiresAt' | 'type' | 'detail'>>;
 

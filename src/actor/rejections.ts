@@ -1,5 +1,5 @@
-// Typed reasons a command is refused. Plain data (kind + message) so they cross threads intact;
-// api/status.ts alone maps each kind to a gRPC status.
+// Typed reasons a command is refused, and whether each kind is transient or final. Plain data
+// (kind + message) so they cross threads intact; api/status.ts alone maps each kind to a gRPC status.
 
 export type RejectionKind =
   | 'InvalidField'
@@ -40,10 +40,57 @@ export interface Rejection {
   message: string;
   /** The request field at fault, for InvalidField. */
   field?: string;
-  /** VelocityLimit: the limit that refused (src/risk/risk-rejections.ts). */
+  /** VelocityLimit: the limit that refused (actor/risk/risk-rejections.ts). */
   policy?: string;
   /** A hint for the caller (VelocityLimit): retry no sooner than this many ms from now. */
   retryAfterMs?: number;
+}
+
+/**
+ * Whether a refusal only says "not now": nothing was applied, and the same command (same key) may be
+ * accepted when sent again, so a sender retries it; every other kind is final. Typed by
+ * kind, so a new kind does not build until it is classified here.
+ */
+export const TRANSIENT: Readonly<Record<RejectionKind, boolean>> = {
+  InvalidField: false,
+  InsufficientPoints: false,
+  OrderNotEarned: false,
+  OrderAlreadyEarned: false,
+  RefundExceedsOrder: false,
+  IdempotencyConflict: false,
+  MemberNotFound: false,
+  MailboxFull: true,
+  DeadlineExceeded: true,
+  ShuttingDown: true,
+  CommitFailed: true,
+  AlreadyEnrolled: false,
+  ActivityRefused: false,
+  NothingDue: false,
+  ProgramVersionConflict: false,
+  ProgramNotFound: false,
+  HoldNotOpen: false,
+  HoldBeyondOrderShare: false,
+  TransferRefused: false,
+  TransferLimit: false,
+  RewardNotFound: false,
+  RewardVersionConflict: false,
+  RewardNotOnSale: false,
+  SoldOut: false,
+  RedemptionLimit: false,
+  RewardRefused: false,
+  RedemptionNotFound: false,
+  RedemptionState: false,
+  ReservationNotOpen: false,
+  VelocityLimit: false,
+  RiskUnavailable: false,
+  FlagNotOpen: false,
+};
+
+/** The kinds TRANSIENT marks true. */
+export const TRANSIENT_KINDS: readonly RejectionKind[] = (Object.keys(TRANSIENT) as RejectionKind[]).filter((kind) => TRANSIENT[kind]);
+
+export function isTransient(rejection: Rejection): boolean {
+  return TRANSIENT[rejection.kind] === true;
 }
 
 export const reject = {

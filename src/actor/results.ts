@@ -3,13 +3,15 @@
 import type { Program } from '../rules/program/program.js';
 import { tierProgress } from '../rules/tiers.js';
 import type { BreakdownLine, LedgerEntry, RedemptionOrder, StockStep } from './entries.js';
-import { type ReservationOutcome, reservationOutcome } from './stock.js';
+import { reservationOutcome } from './stock.js';
+import type { ReservationOutcome } from './stock-state.js';
 import { NEVER_EXPIRES, entryIdOf } from './entries.js';
 import type { Rejection } from './rejections.js';
 import type { FlaggedPage } from './risk/review-commands.js';
 import { pointsUsableFor } from '../rules/points-as-cash.js';
 import { floorScaled } from '../rules/rounding.js';
-import { type Lot, type MemberState, availablePoints, heldPoints, pendingPoints } from './state.js';
+import type { Lot } from './lots.js';
+import { type MemberState, availablePoints, heldPoints, pendingPoints } from './member-state.js';
 
 /** Account.expiring lists at most this many upcoming expiry dates. */
 const EXPIRING_SHOWN = 5;

@@ -13,6 +13,8 @@ import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
+import { TRANSIENT_KINDS } from '../actor/rejections.js';
+import { statusOf } from '../api/status.js';
 import { ADMIN_PROTO, LOADER_OPTIONS, POINTS_PROTO } from '../api/proto.js';
 import { ImportProgress, type ProgressStream } from './import-progress.js';
 import { type ImportSummary, ImportTally, type ReportHeader, ReportWriter, summaryText } from './import-report.js';
@@ -54,8 +56,11 @@ export const USAGE = `usage: npm run import -- --tenant T --batch-id B --file F 
 columns: member_id, points, earned_at (required); expires_at, tier, row_id (optional)`;
 
 const DEFAULT_TARGET = '127.0.0.1:50051';
-/** Codes the engine answers for a row or a call it did not apply but might on a second try. */
-const TRANSIENT = new Set([grpc.status.DEADLINE_EXCEEDED, grpc.status.RESOURCE_EXHAUSTED, grpc.status.UNAVAILABLE]);
+/**
+ * Codes the engine answers for a row or a call it did not apply but might on a second try: the
+ * statuses of transient rejections (rows carry a code, not the kind), the call's deadline, no server.
+ */
+const TRANSIENT = new Set([...TRANSIENT_KINDS.map((kind) => statusOf({ kind, message: '' })), grpc.status.DEADLINE_EXCEEDED, grpc.status.UNAVAILABLE]);
 const MAX_ATTEMPTS = 8;
 const CALL_TIMEOUT_MS = 60_000;
 const CONNECT_TIMEOUT_MS = 10_000;

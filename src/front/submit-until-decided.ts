@@ -1,10 +1,9 @@
 // Engine-internal commands (follow-ups, saga steps) must reach a decision: a refusal that says
-// "not now" (a full mailbox, a failed commit, shutting down) is tried again, any other answer is final.
+// "not now" (isTransient: a full mailbox, a failed commit, shutting down) is tried again, any other answer is final.
 
 import type { ShardOp } from '../actor/commands.js';
+import { isTransient } from '../actor/rejections.js';
 import type { OpResult } from '../actor/results.js';
-
-const NOT_NOW = new Set(['MailboxFull', 'ShuttingDown', 'CommitFailed', 'DeadlineExceeded']);
 
 export interface SubmitRoutes {
   submit(op: ShardOp): Promise<OpResult>;
@@ -21,7 +20,7 @@ export async function submitUntilDecided(
   for (;;) {
     if (routes.closing()) return undefined;
     const result = await routes.submit(op);
-    if (result.ok || !NOT_NOW.has(result.rejection.kind)) return result;
+    if (result.ok || !isTransient(result.rejection)) return result;
     onRetry();
     await new Promise((resolve) => setTimeout(resolve, retryMs));
   }

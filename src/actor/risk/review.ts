@@ -4,12 +4,13 @@
 // actor records flags as they come and go; ListFlagged reads that queue.
 
 import { engineKey } from '../commands.js';
-import type { Decision, DecisionInputs } from '../decide.js';
+import type { Decision, DecisionInputs } from '../decision.js';
 import { type EntryDetail, type LedgerEntry, type OrderRecord, emptyDetail, entryIdOf } from '../entries.js';
-import type { MemberState } from '../state.js';
+import type { MemberState } from '../member-state.js';
 import { newEntry } from '../new-entry.js';
-import { UNDER_REVIEW, reviewLotPoints } from './member-risk.js';
+import { UNDER_REVIEW } from './member-risk.js';
 import { type FlaggedPage, type ListFlaggedQuery, REVIEW_QUEUE_MEMBER, type ReviewCommand, type ReviewQueueCommand } from './review-commands.js';
+import { reviewLotPoints } from './risk-fold.js';
 import { riskReject } from './risk-rejections.js';
 
 export function decideReview(state: MemberState, cmd: ReviewCommand, inputs: DecisionInputs): Decision {

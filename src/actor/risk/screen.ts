@@ -5,14 +5,15 @@
 // review (pending until an operator decides) and a flag sent to the tenant's review queue.
 
 import { type EarnCommand, type WriteCommand, engineKey } from '../commands.js';
-import type { Decision, DecisionInputs } from '../decide.js';
+import type { Decision, DecisionInputs } from '../decision.js';
 import { type LedgerEntry, emptyDetail, entryIdOf } from '../entries.js';
 import type { Rejection } from '../rejections.js';
-import type { MemberState } from '../state.js';
+import type { MemberState } from '../member-state.js';
 import { floorScaled } from '../../rules/rounding.js';
-import { type RiskDetail, UNDER_REVIEW, memberCount, memberPoints, memberRetryAfterMs } from './member-risk.js';
+import { type RiskDetail, UNDER_REVIEW } from './member-risk.js';
 import { REVIEW_QUEUE_MEMBER, type ReviewQueueCommand } from './review-commands.js';
 import type { RiskContext } from './risk-context.js';
+import { memberCount, memberPoints, memberRetryAfterMs } from './risk-fold.js';
 import { riskReject } from './risk-rejections.js';
 import { type SharedView, forEachSharedCheck, riskActionOf } from './shared-checks.js';
 import { WINDOW_MS, bucketMsOf } from '../../rules/sliding-window.js';
