@@ -4,7 +4,7 @@
 import { type ApiServer, startApiServer } from './api/server.js';
 import { ConfigError, loadConfig } from './config/config.js';
 import { AccountReader } from './front/account-reader.js';
-import { EpochAuthority } from './front/cache-epoch.js';
+import { EpochAuthority } from './cache/cache-epoch.js';
 import { defaultProgram } from './shard/program-book.js';
 import { ProgramRegistry } from './front/program-registry.js';
 import { Engine } from './front/engine.js';
@@ -14,6 +14,11 @@ import { subscribeInProcess } from './events/in-process-bus.js';
 import { startMetricsServer } from './metrics/http.js';
 import { EngineMetrics } from './metrics/registry.js';
 import { RewardCatalog } from './front/reward-catalog.js';
+import { resolveLayout } from './front/layout.js';
+import type { Config } from './config/config.js';
+import { CassandraSharedFiles } from './ledger/cassandra/shared-files.js';
+import { DataDirFiles } from './ledger/embedded/data-dir-files.js';
+import type { SharedFiles } from './ledger/shared-files.js';
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -21,7 +26,9 @@ async function main(): Promise<void> {
   const epoch = new EpochAuthority();
   const hub = new EventHub();
   const unsubscribe = subscribeInProcess((envelopes) => hub.accept(envelopes));
-  const programs = await ProgramRegistry.open(config.dataDir);
+  const files = await openSharedFiles(config);
+  const layout = await resolveLayout(config, files);
+  const programs = await ProgramRegistry.open(files);
   if (config.programsDir) {
     const { installed, errors } = await programs.installDirectory(config.programsDir);
     if (errors.length > 0) throw new ConfigError(`JIFEN_PROGRAMS_DIR ${config.programsDir}: ${errors.join('; ')}`);
@@ -29,7 +36,7 @@ async function main(): Promise<void> {
   }
   const clock = () => Date.now() + config.clockOffsetMs;
   const programFor = (tenantId: string) => programs.programFor(tenantId) ?? defaultProgram(tenantId);
-  const engine = await Engine.start(config, metrics, epoch, programs.programs());
+  const engine = await Engine.start(config, layout, metrics, epoch, programs.programs());
   // The front's own cache client serves GetAccount; losing its connection means the cache may have
   // restarted empty or older, so a new epoch starts and nothing cached before is trusted.
   const cache = await openBalanceCache(config.balances, engine.ledgerId);
@@ -41,7 +48,7 @@ async function main(): Promise<void> {
       engine,
       accounts: new AccountReader(engine, cache, epoch, programFor, clock),
       programs,
-      rewards: await RewardCatalog.open(config.dataDir),
+      rewards: await RewardCatalog.open(files),
       programFor,
       hub,
       metrics,
@@ -68,6 +75,7 @@ async function main(): Promise<void> {
     await engine.shutdown();
     await api.close(config.shutdownGraceMs);
     await cache?.close();
+    await files.close();
     unsubscribe();
     epoch.close();
     metricsServer.close();
@@ -76,6 +84,11 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', () => void stop('SIGTERM'));
   process.on('SIGINT', () => void stop('SIGINT'));
+}
+
+/** Programs, the catalog and the layout live beside the ledger: the data directory, or the keyspace. */
+async function openSharedFiles(config: Config): Promise<SharedFiles> {
+  return config.ledger.kind === 'cassandra' ? CassandraSharedFiles.open(config.ledger) : new DataDirFiles(config.dataDir);
 }
 
 main().catch((err: unknown) => {

@@ -1,14 +1,12 @@
 // The engine as the front sees it: route each op to its shard's mailbox and wait for the answer.
 // Owns the shard pools: one piscina pool of exactly one thread per shard (one writer per ledger file).
 
-import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { Piscina } from 'piscina';
 import type { ShardOp } from '../actor/commands.js';
 import { reject } from '../actor/rejections.js';
 import type { OpResult } from '../actor/results.js';
-import { type Config, ConfigError, defaultShardCount } from '../config/config.js';
+import type { Config } from '../config/config.js';
+import type { LedgerLayout } from './layout.js';
 import type { FollowUp } from '../ledger/store.js';
 import type { EngineMetrics } from '../metrics/registry.js';
 import { FollowUpCourier } from './follow-up-courier.js';
@@ -48,8 +46,14 @@ export class Engine {
   }
 
   /** Starts every shard thread and waits until each has its ledger open, so the first call is not slow. */
-  static async start(config: Config, metrics: EngineMetrics, epoch: EpochAuthority, programs: Program[] = []): Promise<Engine> {
-    const { shards, ledgerId } = resolveLayout(config);
+  static async start(
+    config: Config,
+    layout: LedgerLayout,
+    metrics: EngineMetrics,
+    epoch: EpochAuthority,
+    programs: Program[] = [],
+  ): Promise<Engine> {
+    const { shards, ledgerId } = layout;
     const workerFile = new URL(`../shard/shard-worker${extname(import.meta.url)}`, import.meta.url);
     const mailboxes: ShardMailbox[] = [];
     // Follow-ups reach the engine before it exists (left from before a restart): held until it does.
@@ -167,31 +171,6 @@ export class Engine {
     }
     this.mailboxes[shard].post(op, deadline, reply);
   }
-}
-
-/**
- * Members are placed on shards by slot, and each shard has its own file, so the shard count is part
- * of the data layout: it is recorded on first start and a different count is refused, not silently used.
- */
-function resolveLayout(config: Config): { shards: number; ledgerId: string } {
-  mkdirSync(config.dataDir, { recursive: true });
-  const layoutFile = join(config.dataDir, 'layout.json');
-  if (existsSync(layoutFile)) {
-    const layout = JSON.parse(readFileSync(layoutFile, 'utf8')) as { shards: number; id?: string };
-    const recorded = layout.shards;
-    if (config.shards !== undefined && config.shards !== recorded) {
-      throw new ConfigError(
-        `JIFEN_SHARDS=${config.shards} but the data in ${config.dataDir} was written with ${recorded} shards; ` +
-          `start with JIFEN_SHARDS=${recorded} (re-sharding an existing ledger is not supported yet)`,
-      );
-    }
-    // Directories from before ledger ids existed get one derived from their path, stable across starts.
-    return { shards: recorded, ledgerId: layout.id ?? createHash('sha256').update(layoutFile).digest('hex').slice(0, 12) };
-  }
-  const shards = config.shards ?? defaultShardCount();
-  const ledgerId = randomBytes(6).toString('hex');
-  writeFileSync(layoutFile, `${JSON.stringify({ shards, slots: 4096, id: ledgerId })}\n`);
-  return { shards, ledgerId };
 }
 
 function extname(url: string): string {

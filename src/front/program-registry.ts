@@ -1,17 +1,17 @@
-// Every tenant's program versions, kept durably in the data directory (programs/<tenant>/<version>.json:
-// the document as authored and its normalised form). The front owns it: PutProgram validates, writes
+// Every tenant's program versions, kept durably in the shared files beside the ledger
+// (programs/<tenant>/<version>.json: the document as authored and its normalised form; the data
+// directory with the embedded ledger, the keyspace with Cassandra). The front owns it: PutProgram validates, writes
 // the next version and hands it to every shard; shards decide with the version they were given.
 
-import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
-import { writeFileDurably } from './durable-file.js';
-import { join } from 'node:path';
 import { type Rejection, reject } from '../actor/rejections.js';
 import { type ProgramFormat, loadProgramDirectory, parseProgramText } from '../rules/program/program-loader.js';
 import type { Program } from '../rules/program/program.js';
 import { formatProgramErrors } from '../rules/program/program-schema.js';
+import type { SharedFiles } from '../ledger/shared-files.js';
 
 /** The text of the document last installed from JIFEN_PROGRAMS_DIR, per tenant. */
 const FROM_DIRECTORY = 'from-directory.txt';
+const PROGRAMS = 'programs';
 
 export interface StoredProgram {
   program: Program;
@@ -25,14 +25,13 @@ export class ProgramRegistry {
   private readonly current = new Map<string, StoredProgram>();
   private writes: Promise<unknown> = Promise.resolve();
 
-  private constructor(private readonly dir: string) {}
+  private constructor(private readonly files: SharedFiles) {}
 
-  /** Loads the newest version of every tenant from `<dataDir>/programs`. */
-  static async open(dataDir: string): Promise<ProgramRegistry> {
-    const registry = new ProgramRegistry(join(dataDir, 'programs'));
-    await mkdir(registry.dir, { recursive: true });
-    for (const tenantDir of await readdir(registry.dir)) {
-      const versions = (await readdir(join(registry.dir, tenantDir))).filter((f) => /^\d+\.json$/.test(f));
+  /** Loads the newest version of every tenant from `programs/`. */
+  static async open(files: SharedFiles): Promise<ProgramRegistry> {
+    const registry = new ProgramRegistry(files);
+    for (const tenantDir of await files.list(PROGRAMS)) {
+      const versions = (await files.list(`${PROGRAMS}/${tenantDir}`)).filter((f) => /^\d+\.json$/.test(f));
       if (versions.length === 0) continue;
       const newest = Math.max(...versions.map((f) => Number.parseInt(f, 10)));
       const tenantId = decodeURIComponent(tenantDir);
@@ -102,32 +101,25 @@ export class ProgramRegistry {
     return { ok: true, program: parsed.program };
   }
 
-  private async lastFromDirectory(tenantId: string): Promise<string | undefined> {
-    try {
-      return await readFile(join(this.tenantDir(tenantId), FROM_DIRECTORY), 'utf8');
-    } catch {
-      return undefined;
-    }
+  private lastFromDirectory(tenantId: string): Promise<string | undefined> {
+    return this.files.read(`${this.tenantDir(tenantId)}/${FROM_DIRECTORY}`);
   }
 
   private async rememberFromDirectory(tenantId: string, text: string): Promise<void> {
-    await writeFile(join(this.tenantDir(tenantId), FROM_DIRECTORY), text);
+    await this.files.write(`${this.tenantDir(tenantId)}/${FROM_DIRECTORY}`, text);
   }
 
   private tenantDir(tenantId: string): string {
-    return join(this.dir, encodeURIComponent(tenantId));
+    return `${PROGRAMS}/${encodeURIComponent(tenantId)}`;
   }
 
   private async readVersion(tenantId: string, version: number): Promise<StoredProgram | undefined> {
-    try {
-      return JSON.parse(await readFile(join(this.tenantDir(tenantId), `${version}.json`), 'utf8')) as StoredProgram;
-    } catch {
-      return undefined;
-    }
+    const text = await this.files.read(`${this.tenantDir(tenantId)}/${version}.json`);
+    return text === undefined ? undefined : (JSON.parse(text) as StoredProgram);
   }
 
   /** An acknowledged PutProgram survives a crash. */
   private async writeVersion(stored: StoredProgram): Promise<void> {
-    await writeFileDurably(join(this.tenantDir(stored.program.tenantId), `${stored.program.version}.json`), JSON.stringify(stored));
+    await this.files.write(`${this.tenantDir(stored.program.tenantId)}/${stored.program.version}.json`, JSON.stringify(stored));
   }
 }

@@ -1,14 +1,13 @@
-// The points mall's catalog: each tenant's rewards and lotteries, kept durably in the data directory
-// (`rewards/<tenant>.json`). Definitions only: units sold live in each reward's stock actor, so a
+// The points mall's catalog: each tenant's rewards and lotteries, kept durably in the shared files
+// beside the ledger (`rewards/<tenant>.json`). Definitions only: units sold live in each reward's stock actor, so a
 // PutReward that raises `stock` restocks without touching what was sold.
 
 import { createHmac, randomBytes } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
-import { mkdir, readFile, readdir } from 'node:fs/promises';
-import { join } from 'node:path';
 import { type Rejection, reject } from '../actor/rejections.js';
+import type { SharedFiles } from '../ledger/shared-files.js';
 import { DRAW_RANGE, type Reward } from '../rules/rewards.js';
-import { writeFileDurably } from './durable-file.js';
+
+const REWARDS = 'rewards';
 
 export type PutRewardOutcome = { ok: true; reward: Reward } | { ok: false; rejection: Rejection };
 
@@ -17,17 +16,15 @@ export class RewardCatalog {
   private writes: Promise<unknown> = Promise.resolve();
 
   private constructor(
-    private readonly dir: string,
+    private readonly files: SharedFiles,
     private readonly drawSecret: Buffer,
   ) {}
 
-  static async open(dataDir: string): Promise<RewardCatalog> {
-    const dir = join(dataDir, 'rewards');
-    await mkdir(dir, { recursive: true });
-    const catalog = new RewardCatalog(dir, await drawSecretOf(dataDir));
-    for (const file of await readdir(dir)) {
+  static async open(files: SharedFiles): Promise<RewardCatalog> {
+    const catalog = new RewardCatalog(files, await drawSecretOf(files));
+    for (const file of await files.list(REWARDS)) {
       if (!file.endsWith('.json')) continue;
-      const rewards = JSON.parse(await readFile(join(dir, file), 'utf8')) as Reward[];
+      const rewards = JSON.parse((await files.read(`${REWARDS}/${file}`)) ?? '[]') as Reward[];
       catalog.tenants.set(decodeURIComponent(file.slice(0, -'.json'.length)), new Map(rewards.map((r) => [r.rewardId, r])));
     }
     return catalog;
@@ -68,17 +65,14 @@ export class RewardCatalog {
     const stored: Reward = { ...reward, version: current + 1 };
     const next = new Map(rewards);
     next.set(stored.rewardId, stored);
-    await writeFileDurably(join(this.dir, `${encodeURIComponent(reward.tenantId)}.json`), JSON.stringify([...next.values()]));
+    await this.files.write(`${REWARDS}/${encodeURIComponent(reward.tenantId)}.json`, JSON.stringify([...next.values()]));
     this.tenants.set(reward.tenantId, next);
     return { ok: true, reward: stored };
   }
 }
 
-/** The ledger's lottery secret, made once (`draw-secret` in the data directory, never sent anywhere). */
-async function drawSecretOf(dataDir: string): Promise<Buffer> {
-  const file = join(dataDir, 'draw-secret');
-  if (existsSync(file)) return Buffer.from(readFileSync(file, 'utf8').trim(), 'hex');
-  const secret = randomBytes(32);
-  await writeFileDurably(file, secret.toString('hex'));
-  return secret;
+/** The ledger's lottery secret, made once by the first engine (`draw-secret`, never sent anywhere). */
+async function drawSecretOf(files: SharedFiles): Promise<Buffer> {
+  const stored = await files.create('draw-secret', randomBytes(32).toString('hex'));
+  return Buffer.from(stored.trim(), 'hex');
 }

@@ -4,10 +4,10 @@
 
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { freePorts } from './ports.js';
 
 export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -48,15 +48,32 @@ export function makeDataDir(): string {
   return dir;
 }
 
+/**
+ * Production backends for every engine a test file starts (the `cassandra` project runs e2e files
+ * on the Cassandra ledger with Redis and NATS this way): settings per data dir, so an engine
+ * restarted on the same data dir finds the same ledger. The test's own `env` still wins.
+ */
+export interface EngineBackend {
+  envFor(dataDir: string): Promise<Record<string, string>>;
+}
+
+let backend: EngineBackend | undefined;
+
+export function setEngineBackend(next: EngineBackend | undefined): void {
+  backend = next;
+}
+
 export async function startEngine(options: EngineOptions = {}): Promise<EngineProcess> {
   const dataDir = options.dataDir ?? makeDataDir();
   const [grpcPort, metricsPort] = await freePorts(2);
   const grpcAddr = `127.0.0.1:${grpcPort}`;
   const metricsAddr = `127.0.0.1:${metricsPort}`;
+  const backendEnv = (await backend?.envFor(dataDir)) ?? {};
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
     cwd: REPO_ROOT,
     env: {
       ...inheritedEnv(options),
+      ...backendEnv,
       JIFEN_GRPC_ADDR: grpcAddr,
       JIFEN_METRICS_ADDR: metricsAddr,
       JIFEN_DATA_DIR: dataDir,
@@ -210,26 +227,4 @@ async function waitForListening(
       reject(new Error(`engine exited (code ${code}) before listening; output:\n${log()}`));
     });
   });
-}
-
-/** Ports the OS hands out for port 0 on loopback, released again for the engine to bind. */
-async function freePorts(count: number): Promise<number[]> {
-  const servers = await Promise.all(
-    Array.from(
-      { length: count },
-      () =>
-        new Promise<ReturnType<typeof createServer>>((resolve, reject) => {
-          const server = createServer();
-          server.once('error', reject);
-          server.listen(0, '127.0.0.1', () => resolve(server));
-        }),
-    ),
-  );
-  const ports = servers.map((s) => {
-    const address = s.address();
-    if (address === null || typeof address === 'string') throw new Error('no port bound');
-    return address.port;
-  });
-  await Promise.all(servers.map((s) => new Promise<void>((resolve) => s.close(() => resolve()))));
-  return ports;
 }
