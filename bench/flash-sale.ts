@@ -16,7 +16,7 @@ import { parseArgs } from "node:util";
 import * as grpc from "@grpc/grpc-js";
 import * as protoLoader from "@grpc/proto-loader";
 import * as hdr from "hdr-histogram-js";
-import { ADMIN_PROTO, LOADER_OPTIONS, POINTS_PROTO } from "../src/api/proto.js";
+import { ADMIN_PROTO, LOADER_OPTIONS, POINTS_PROTO } from "../src/contract/proto.js";
 import type {
 	FlashSaleResult,
 	LatencySummary,

@@ -3,7 +3,7 @@
 // longs as plain numbers, enums as names, defaults filled in, oneof name fields present.
 import * as grpc from "@grpc/grpc-js";
 import * as protoLoader from "@grpc/proto-loader";
-import { LOADER_OPTIONS, POINTS_PROTO, PROTO_DIR } from "../src/api/proto.js";
+import { LOADER_OPTIONS, POINTS_PROTO, PROTO_DIR } from "../src/contract/proto.js";
 
 export { LOADER_OPTIONS, PROTO_DIR };
 export const PROTO_FILE = POINTS_PROTO;

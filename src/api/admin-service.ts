@@ -2,8 +2,8 @@
 // installs it in every shard before answering, so a command sent after the answer decides with it.
 // ImportLots (legacy import) lives in import-lots.ts.
 
-import type * as grpc from '@grpc/grpc-js';
 import { reject } from '../actor/rejections.js';
+import type { AdminServiceHandlers } from '../contract/generated/jifen/v1/AdminService.js';
 import type { Engine } from '../front/engine.js';
 import type { ProgramRegistry } from '../front/program-registry.js';
 import type { ProgramFormat } from '../rules/program/program-loader.js';
@@ -23,7 +23,8 @@ export interface AdminServiceDeps {
 /** Program documents are small; anything larger is a mistake, not a program. */
 const MAX_DOCUMENT_BYTES = 1024 * 1024;
 
-export function adminServiceHandlers(deps: AdminServiceDeps): grpc.UntypedServiceImplementation {
+/** AdminService methods but the points mall's (rewards-service.ts); server.ts checks that together they are all. */
+export function adminServiceHandlers(deps: AdminServiceDeps) {
   return {
     PutProgram: unary(deps, 'PutProgram', async (req) => {
       const tenantId = decodeTenant(req.tenant_id);
@@ -59,7 +60,7 @@ export function adminServiceHandlers(deps: AdminServiceDeps): grpc.UntypedServic
     }),
     ImportLots: unary(deps, 'ImportLots', (req, deadline) => importLots(deps.engine, req, deadline)),
     ...reviewQueueHandlers(deps),
-  };
+  } satisfies Partial<AdminServiceHandlers>;
 }
 
 function formatOf(format: string | undefined): ProgramFormat {

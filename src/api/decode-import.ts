@@ -4,27 +4,16 @@
 import { type ImportLotCommand, importKeyOf } from '../actor/commands.js';
 import { NEVER_EXPIRES } from '../actor/entries.js';
 import { type Rejection, reject } from '../actor/rejections.js';
+import type { ImportLotsRequest__Output } from '../contract/generated/jifen/v1/ImportLotsRequest.js';
+import type { ImportRow__Output } from '../contract/generated/jifen/v1/ImportRow.js';
 import { decodeMemberId, decodeTenant } from './decode.js';
 import { RejectionError } from './status.js';
 import type { Timestamp } from './wire.js';
 
 export const MAX_IMPORT_ROWS = 1_000;
 
-export interface ImportRowMsg {
-  row_key: string;
-  member_id: string;
-  points: number;
-  earned_at: Timestamp | null;
-  expires_at: Timestamp | null;
-  tier: string;
-}
-
-export interface ImportLotsRequestMsg {
-  tenant_id: string;
-  batch_id: string;
-  rows: ImportRowMsg[];
-  dry_run: boolean;
-}
+export type ImportRowMsg = ImportRow__Output;
+export type ImportLotsRequestMsg = ImportLotsRequest__Output;
 
 export type DecodedImportRow = { ok: true; command: ImportLotCommand } | { ok: false; rejection: Rejection };
 

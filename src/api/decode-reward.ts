@@ -2,53 +2,20 @@
 // field (INVALID_ARGUMENT through api/status.ts).
 
 import type { RedemptionAction, Shipping, UpdateRedemptionCommand } from '../actor/commands.js';
+import type { CancelRedemptionRequest__Output } from '../contract/generated/jifen/v1/CancelRedemptionRequest.js';
+import type { DrawLotteryRequest__Output } from '../contract/generated/jifen/v1/DrawLotteryRequest.js';
+import type { RedeemRewardRequest__Output } from '../contract/generated/jifen/v1/RedeemRewardRequest.js';
+import type { Reward__Output } from '../contract/generated/jifen/v1/Reward.js';
+import type { Shipping__Output } from '../contract/generated/jifen/v1/Shipping.js';
+import type { UpdateRedemptionRequest__Output } from '../contract/generated/jifen/v1/UpdateRedemptionRequest.js';
 import type { Program } from '../rules/program/program.js';
 import type { LimitPeriod, Prize, PrizeKind, Reward, RewardKind } from '../rules/rewards.js';
 import { id, invalid, keyed, nonNegativeInt, optionalText, positiveInt, requiredText, timestampMs } from './decode.js';
 import type { Timestamp } from './wire.js';
 
-export interface ShippingMsg {
-  name: string;
-  phone: string;
-  address: string;
-}
-
-export interface PrizeMsg {
-  prize_id: string;
-  name: string;
-  kind: string;
-  weight: number;
-  stock: number;
-  points: number;
-}
-
-export interface RewardMsg {
-  reward_id: string;
-  name: string;
-  kind: string;
-  points: number;
-  tier_points: Record<string, number>;
-  stock: number;
-  per_member_limit: number;
-  limit_period: string;
-  min_tier: string;
-  min_balance: number;
-  available_from: Timestamp | null;
-  available_until: Timestamp | null;
-  requires_review?: boolean | null;
-  max_quantity: number;
-  prizes: PrizeMsg[];
-  fallback_prize_id: string;
-}
-
-export interface RedeemRewardRequestMsg {
-  tenant_id: string;
-  member_id: string;
-  idempotency_key: string;
-  reward_id: string;
-  quantity: number;
-  shipping: ShippingMsg | null;
-}
+/** UpdateRedemption, or CancelRedemption by the member, which has no action, operator or tracking number. */
+export type RedemptionChangeMsg = CancelRedemptionRequest__Output &
+  Partial<Pick<UpdateRedemptionRequest__Output, 'action' | 'operator' | 'tracking_number'>>;
 
 /** Units one redemption takes when the reward does not say; and the most it may say. */
 const DEFAULT_MAX_QUANTITY = 10;
@@ -87,7 +54,7 @@ const ACTIONS: Record<string, RedemptionAction> = {
 };
 
 /** A catalog entry as PutReward gives it, checked against the tenant's program (tier ids). */
-export function decodeReward(m: RewardMsg | null, tenantId: string, program: Program): Omit<Reward, 'version'> {
+export function decodeReward(m: Reward__Output | null, tenantId: string, program: Program): Omit<Reward, 'version'> {
   if (!m) throw invalid('reward', 'is required');
   const kind = REWARD_KINDS[m.kind];
   if (!kind) throw invalid('reward.kind', 'is required (PHYSICAL, COUPON, VIRTUAL, SERVICE or LOTTERY)');
@@ -133,7 +100,7 @@ export function decodeReward(m: RewardMsg | null, tenantId: string, program: Pro
   };
 }
 
-function decodePrizes(m: RewardMsg): Prize[] {
+function decodePrizes(m: Reward__Output): Prize[] {
   const list = m.prizes ?? [];
   if (list.length === 0) throw invalid('reward.prizes', 'are required for a LOTTERY');
   if (list.length > MAX_PRIZES) throw invalid('reward.prizes', `must be at most ${MAX_PRIZES}`);
@@ -157,7 +124,7 @@ function decodePrizes(m: RewardMsg): Prize[] {
   return prizes;
 }
 
-export function decodeRedeemRewardRequest(m: RedeemRewardRequestMsg) {
+export function decodeRedeemRewardRequest(m: RedeemRewardRequest__Output) {
   return {
     ...keyed(m, ''),
     rewardId: id(m.reward_id, 'reward_id'),
@@ -166,37 +133,19 @@ export function decodeRedeemRewardRequest(m: RedeemRewardRequestMsg) {
   };
 }
 
-export function decodeDrawLotteryRequest(m: {
-  tenant_id: string;
-  member_id: string;
-  idempotency_key: string;
-  lottery_id: string;
-  shipping: ShippingMsg | null;
-}) {
+export function decodeDrawLotteryRequest(m: DrawLotteryRequest__Output) {
   return { ...keyed(m, ''), rewardId: id(m.lottery_id, 'lottery_id'), shipping: m.shipping ? decodeShipping(m.shipping) : undefined };
 }
 
-export function decodeUpdateRedemption(
-  m: {
-    tenant_id: string;
-    member_id: string;
-    idempotency_key: string;
-    redemption_id: string;
-    action: string;
-    operator: string;
-    reason: string;
-    tracking_number: string;
-  },
-  memberCancels: boolean,
-): UpdateRedemptionCommand {
-  const action = memberCancels ? 'cancel' : ACTIONS[m.action];
+export function decodeUpdateRedemption(m: RedemptionChangeMsg, memberCancels: boolean): UpdateRedemptionCommand {
+  const action = memberCancels ? 'cancel' : ACTIONS[m.action ?? ''];
   if (!action) throw invalid('action', 'is required (APPROVE, FULFIL or REJECT)');
   return {
     kind: 'updateRedemption',
     ...keyed(m, ''),
     redemptionId: requiredText(m.redemption_id, 'redemption_id', 200),
     action,
-    operator: memberCancels ? '' : requiredText(m.operator, 'operator', 128),
+    operator: memberCancels ? '' : requiredText(m.operator ?? '', 'operator', 128),
     reason: optionalText(m.reason ?? '', 'reason', 256),
     trackingNumber: optionalText(m.tracking_number ?? '', 'tracking_number', 128),
   };
@@ -211,7 +160,7 @@ export function requireShipping(shipping: Shipping | undefined): Shipping {
   return shipping;
 }
 
-function decodeShipping(s: ShippingMsg): Shipping {
+function decodeShipping(s: Shipping__Output): Shipping {
   return {
     name: optionalText(s.name ?? '', 'shipping.name', 128),
     phone: optionalText(s.phone ?? '', 'shipping.phone', 32),

@@ -3,6 +3,21 @@
 import type { WriteCommand } from '../actor/commands.js';
 import { NEVER_EXPIRES } from '../actor/entries.js';
 import type { AccountView, EntryPage, OpResult, RedemptionQuote, WriteResult } from '../actor/results.js';
+import type { AdjustResponse } from '../contract/generated/jifen/v1/AdjustResponse.js';
+import type { BreakdownLine } from '../contract/generated/jifen/v1/BreakdownLine.js';
+import type { CaptureHoldResponse } from '../contract/generated/jifen/v1/CaptureHoldResponse.js';
+import type { CommandResult } from '../contract/generated/jifen/v1/CommandResult.js';
+import type { EarnResponse } from '../contract/generated/jifen/v1/EarnResponse.js';
+import type { EnrollResponse } from '../contract/generated/jifen/v1/EnrollResponse.js';
+import type { GetAccountResponse } from '../contract/generated/jifen/v1/GetAccountResponse.js';
+import type { HoldResponse } from '../contract/generated/jifen/v1/HoldResponse.js';
+import type { ListEntriesResponse } from '../contract/generated/jifen/v1/ListEntriesResponse.js';
+import type { QuoteRedemptionResponse } from '../contract/generated/jifen/v1/QuoteRedemptionResponse.js';
+import type { RecordActivityResponse } from '../contract/generated/jifen/v1/RecordActivityResponse.js';
+import type { RedeemResponse } from '../contract/generated/jifen/v1/RedeemResponse.js';
+import type { ReleaseHoldResponse } from '../contract/generated/jifen/v1/ReleaseHoldResponse.js';
+import type { ReverseResponse } from '../contract/generated/jifen/v1/ReverseResponse.js';
+import type { TransferResponse } from '../contract/generated/jifen/v1/TransferResponse.js';
 import { pageTokenOf } from './decode.js';
 import { statusName, statusOf } from './status.js';
 import { timestampOf } from './wire.js';
@@ -31,11 +46,24 @@ const ENTRY_TYPES = {
   review: 'ENTRY_TYPE_REVIEW',
 } as const;
 
+/** What a write answers, by its command's kind (response types generated from the contract). */
+export type WriteResponse =
+  | EarnResponse
+  | RedeemResponse
+  | ReverseResponse
+  | AdjustResponse
+  | EnrollResponse
+  | RecordActivityResponse
+  | HoldResponse
+  | CaptureHoldResponse
+  | ReleaseHoldResponse
+  | TransferResponse;
+
 /**
  * Writes that award or claw back points report the points moved (and, from a program, the rules
  * behind them); Redeem and Adjust echo only the balance (their points are in the request).
  */
-export function encodeWrite(kind: WriteCommand['kind'], r: WriteResult): Record<string, unknown> {
+export function encodeWrite(kind: WriteCommand['kind'], r: WriteResult): WriteResponse {
   const moved = { entry_id: r.entryId, points: r.points, balance: r.balance, seq: r.seq };
   switch (kind) {
     case 'earn':
@@ -64,11 +92,11 @@ export function encodeWrite(kind: WriteCommand['kind'], r: WriteResult): Record<
   }
 }
 
-function breakdownOf(lines: { ruleId: string; points: number }[]): { rule_id: string; points: number }[] {
+function breakdownOf(lines: { ruleId: string; points: number }[]): BreakdownLine[] {
   return lines.map((line) => ({ rule_id: line.ruleId, points: line.points }));
 }
 
-export function encodeAccount(a: AccountView): Record<string, unknown> {
+export function encodeAccount(a: AccountView): GetAccountResponse {
   return {
     account: {
       tenant_id: a.tenantId,
@@ -93,11 +121,11 @@ export function encodeAccount(a: AccountView): Record<string, unknown> {
   };
 }
 
-export function encodeQuote(q: RedemptionQuote): Record<string, unknown> {
+export function encodeQuote(q: RedemptionQuote): QuoteRedemptionResponse {
   return { max_points: q.maxPoints, cash_minor: q.cashMinor, available: q.available, points_per: q.points, minor_per: q.perMinor };
 }
 
-export function encodeEntryPage(p: EntryPage): Record<string, unknown> {
+export function encodeEntryPage(p: EntryPage): ListEntriesResponse {
   return {
     entries: p.entries.map((e) => ({
       entry_id: e.entryId,
@@ -124,11 +152,11 @@ export function encodeEntryPage(p: EntryPage): Record<string, unknown> {
   };
 }
 
-export function encodeBatchResult(kind: WriteCommand['kind'], result: OpResult): Record<string, unknown> {
+export function encodeBatchResult(kind: WriteCommand['kind'], result: OpResult): CommandResult {
   if (result.ok) return { [kind]: encodeWrite(kind, result.value as WriteResult) };
   return encodeBatchError(statusOf(result.rejection), result.rejection.message, result.rejection.retryAfterMs);
 }
 
-export function encodeBatchError(code: number, message: string, retryAfterMs = 0): Record<string, unknown> {
+export function encodeBatchError(code: number, message: string, retryAfterMs = 0): CommandResult {
   return { error: { code, message, status: statusName(code), retry_after_ms: retryAfterMs } };
 }

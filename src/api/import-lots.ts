@@ -4,25 +4,24 @@
 import type { ShardOp } from '../actor/commands.js';
 import type { WriteResult } from '../actor/results.js';
 import type { Rejection } from '../actor/rejections.js';
+import type { ImportLotsResponse } from '../contract/generated/jifen/v1/ImportLotsResponse.js';
+import type { ImportRowResult } from '../contract/generated/jifen/v1/ImportRowResult.js';
 import type { Engine } from '../front/engine.js';
 import { type ImportLotsRequestMsg, decodeImportLots } from './decode-import.js';
 import { statusName, statusOf } from './status.js';
 
 type Outcome = 'IMPORT_OUTCOME_IMPORTED' | 'IMPORT_OUTCOME_ALREADY_IMPORTED' | 'IMPORT_OUTCOME_REJECTED';
 
-interface RowResult {
+/** Every row answers all of its fields, with one of the three outcomes an import gives. */
+interface RowResult extends Required<ImportRowResult> {
   outcome: Outcome;
-  entry_id: string;
-  code: number;
-  status: string;
-  message: string;
 }
 
 export async function importLots(
   engine: Pick<Engine, 'submitAll'>,
   req: ImportLotsRequestMsg,
   deadline: number,
-): Promise<Record<string, unknown>> {
+): Promise<ImportLotsResponse> {
   const { rows, dryRun } = decodeImportLots(req);
   const results: RowResult[] = new Array(rows.length);
   const ops: ShardOp[] = [];

@@ -1,7 +1,9 @@
 // PointsService handlers: decode → validate → engine → encode. Errors leave through api/status.ts only.
 
-import type * as grpc from '@grpc/grpc-js';
 import type { ShardOp, WriteCommand } from '../actor/commands.js';
+import type { CommandResult } from '../contract/generated/jifen/v1/CommandResult.js';
+import type { PointsServiceHandlers } from '../contract/generated/jifen/v1/PointsService.js';
+import type { SubmitBatchResponse } from '../contract/generated/jifen/v1/SubmitBatchResponse.js';
 import type { AccountReader } from '../front/account-reader.js';
 import type { Engine } from '../front/engine.js';
 import type { EventHub } from '../events/event-hub.js';
@@ -28,7 +30,7 @@ import { encodeAccount, encodeBatchError, encodeBatchResult, encodeEntryPage, en
 import { acceptedValue, rejectionOfError } from './status.js';
 import { unary } from './unary-call.js';
 import { watchEventsHandler } from './watch-events.js';
-import type { SubmitBatchRequestMsg } from './wire.js';
+import type { EarnRequestMsg, EnrollRequestMsg, RecordActivityRequestMsg, SubmitBatchRequestMsg } from './wire.js';
 
 export interface PointsServiceDeps {
   engine: Engine;
@@ -40,40 +42,41 @@ export interface PointsServiceDeps {
   maxLatenessMs: number;
 }
 
-export function pointsServiceHandlers(deps: PointsServiceDeps): grpc.UntypedServiceImplementation {
+/** PointsService methods but the points mall's (rewards-service.ts); server.ts checks that together they are all. */
+export function pointsServiceHandlers(deps: PointsServiceDeps) {
   const { engine } = deps;
   const time = (): TimeBounds => ({
     now: deps.clock(),
     maxFutureSkewMs: deps.maxFutureSkewMs,
     maxLatenessMs: deps.maxLatenessMs,
   });
-  const write = (decode: (req: any) => WriteCommand) => async (req: any, deadline: number) => {
+  const write = <Req>(decode: (req: Req) => WriteCommand) => async (req: Req, deadline: number) => {
     const cmd = decode(req);
     return encodeWrite(cmd.kind, acceptedValue(await engine.submit(cmd, deadline)));
   };
   return {
-    Earn: unary(deps, 'Earn', write((req) => decodeEarn(req, time()))),
-    Redeem: unary(deps, 'Redeem', write((req) => decodeRedeem(req))),
-    Reverse: unary(deps, 'Reverse', write((req) => decodeReverse(req))),
-    Adjust: unary(deps, 'Adjust', write((req) => decodeAdjust(req))),
+    Earn: unary(deps, 'Earn', write((req: EarnRequestMsg) => decodeEarn(req, time()))),
+    Redeem: unary(deps, 'Redeem', write(decodeRedeem)),
+    Reverse: unary(deps, 'Reverse', write(decodeReverse)),
+    Adjust: unary(deps, 'Adjust', write(decodeAdjust)),
     GetAccount: unary(deps, 'GetAccount', async (req, deadline) =>
       encodeAccount(acceptedValue(await deps.accounts.read(decodeGetAccount(req), deadline))),
     ),
     ListEntries: unary(deps, 'ListEntries', async (req, deadline) =>
       encodeEntryPage(acceptedValue(await engine.submit(decodeListEntries(req), deadline))),
     ),
-    Enroll: unary(deps, 'Enroll', write((req) => decodeEnroll(req, time()))),
-    RecordActivity: unary(deps, 'RecordActivity', write((req) => decodeRecordActivity(req, time()))),
-    Hold: unary(deps, 'Hold', write((req) => decodeHold(req))),
-    CaptureHold: unary(deps, 'CaptureHold', write((req) => decodeCaptureHold(req))),
-    ReleaseHold: unary(deps, 'ReleaseHold', write((req) => decodeReleaseHold(req))),
-    Transfer: unary(deps, 'Transfer', write((req) => decodeTransfer(req))),
+    Enroll: unary(deps, 'Enroll', write((req: EnrollRequestMsg) => decodeEnroll(req, time()))),
+    RecordActivity: unary(deps, 'RecordActivity', write((req: RecordActivityRequestMsg) => decodeRecordActivity(req, time()))),
+    Hold: unary(deps, 'Hold', write(decodeHold)),
+    CaptureHold: unary(deps, 'CaptureHold', write(decodeCaptureHold)),
+    ReleaseHold: unary(deps, 'ReleaseHold', write(decodeReleaseHold)),
+    Transfer: unary(deps, 'Transfer', write(decodeTransfer)),
     QuoteRedemption: unary(deps, 'QuoteRedemption', async (req, deadline) =>
       encodeQuote(acceptedValue(await engine.submit(decodeQuoteRedemption(req), deadline))),
     ),
     SubmitBatch: unary(deps, 'SubmitBatch', (req, deadline) => submitBatch(engine, req, time(), deadline)),
     WatchEvents: watchEventsHandler(deps.hub, deps.metrics),
-  };
+  } satisfies Partial<PointsServiceHandlers>;
 }
 
 /**
@@ -85,10 +88,10 @@ async function submitBatch(
   req: SubmitBatchRequestMsg,
   time: TimeBounds,
   deadline: number,
-): Promise<Record<string, unknown>> {
+): Promise<SubmitBatchResponse> {
   const commands = req.commands;
   decodeBatchSize(commands);
-  const results: Record<string, unknown>[] = new Array(commands.length);
+  const results: CommandResult[] = new Array(commands.length);
   const ops: ShardOp[] = [];
   const positions: number[] = [];
   for (let i = 0; i < commands.length; i++) {

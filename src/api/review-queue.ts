@@ -2,8 +2,13 @@
 // RejectFlagged look the flag up there (for its order) and send the verdict to the flagged member's
 // actor, which writes the REVIEW entry with operator and reason and takes the flag off the queue.
 
-import type * as grpc from '@grpc/grpc-js';
 import type { WriteResult } from '../actor/results.js';
+import type { AdminServiceHandlers } from '../contract/generated/jifen/v1/AdminService.js';
+import type { EntryType } from '../contract/generated/jifen/v1/EntryType.js';
+import type { ListFlaggedRequest__Output } from '../contract/generated/jifen/v1/ListFlaggedRequest.js';
+import type { ListFlaggedResponse } from '../contract/generated/jifen/v1/ListFlaggedResponse.js';
+import type { ReviewFlaggedRequest__Output } from '../contract/generated/jifen/v1/ReviewFlaggedRequest.js';
+import type { ReviewFlaggedResponse } from '../contract/generated/jifen/v1/ReviewFlaggedResponse.js';
 import type { Engine } from '../front/engine.js';
 import type { EngineMetrics } from '../metrics/registry.js';
 import {
@@ -27,7 +32,7 @@ const DEFAULT_PAGE_SIZE = 100;
 const MAX_PAGE_SIZE = 1000;
 const FLAG_ID = /^([A-Za-z0-9][A-Za-z0-9_.@+-]{0,127}):([A-Za-z0-9][A-Za-z0-9_.@+-]{0,127}):([1-9][0-9]{0,14})$/;
 
-export function reviewQueueHandlers(deps: ReviewQueueDeps): grpc.UntypedServiceImplementation {
+export function reviewQueueHandlers(deps: ReviewQueueDeps) {
   return {
     ListFlagged: unary(deps, 'ListFlagged', async (req, deadline) => {
       const query = decodeListFlagged(req);
@@ -35,10 +40,15 @@ export function reviewQueueHandlers(deps: ReviewQueueDeps): grpc.UntypedServiceI
     }),
     ApproveFlagged: unary(deps, 'ApproveFlagged', (req, deadline) => reviewFlag(deps.engine, req, 'approve', deadline)),
     RejectFlagged: unary(deps, 'RejectFlagged', (req, deadline) => reviewFlag(deps.engine, req, 'reject', deadline)),
-  };
+  } satisfies Partial<AdminServiceHandlers>;
 }
 
-async function reviewFlag(engine: Engine, req: any, decision: ReviewDecision, deadline: number): Promise<Record<string, unknown>> {
+async function reviewFlag(
+  engine: Engine,
+  req: ReviewFlaggedRequest__Output,
+  decision: ReviewDecision,
+  deadline: number,
+): Promise<ReviewFlaggedResponse> {
   const tenantId = decodeTenant(req.tenant_id);
   const match = FLAG_ID.exec(String(req.flag_id ?? ''));
   if (!match) throw invalid('flag_id', 'must be a flag_id from ListFlagged (<tenant>:<member>:<seq>)');
@@ -63,7 +73,7 @@ async function reviewFlag(engine: Engine, req: any, decision: ReviewDecision, de
   return { entry_id: r.entryId, points: r.points, balance: r.balance, seq: r.seq };
 }
 
-function decodeListFlagged(req: any): ListFlaggedQuery {
+function decodeListFlagged(req: ListFlaggedRequest__Output): ListFlaggedQuery {
   const tenantId = decodeTenant(req.tenant_id);
   const rule = String(req.rule ?? '');
   if (rule.length > 128) throw invalid('rule', 'must be at most 128 characters');
@@ -79,7 +89,7 @@ function queueQuery(tenantId: string): ListFlaggedQuery {
   return { kind: 'listFlagged', tenantId, memberId: REVIEW_QUEUE_MEMBER, rule: '', from: 0, to: 0, flagId: '', afterSeq: 0, limit: DEFAULT_PAGE_SIZE };
 }
 
-function encodeFlaggedPage(page: FlaggedPage): Record<string, unknown> {
+function encodeFlaggedPage(page: FlaggedPage): ListFlaggedResponse {
   return {
     items: page.flags.map((f) => ({
       flag_id: f.flagId,
@@ -89,7 +99,7 @@ function encodeFlaggedPage(page: FlaggedPage): Record<string, unknown> {
       points: f.points,
       amount_minor: f.amountMinor,
       order_id: f.orderId,
-      entry_type: `ENTRY_TYPE_${f.entryType.toUpperCase()}`,
+      entry_type: `ENTRY_TYPE_${f.entryType.toUpperCase()}` as EntryType,
       flagged_at: timestampOf(f.flaggedAt),
     })),
     next_page_token: page.nextAfterSeq === 0 ? '' : Buffer.from(`flag:${page.nextAfterSeq}`).toString('base64url'),

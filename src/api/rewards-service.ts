@@ -3,12 +3,19 @@
 // saga: the reward's stock actor sets units aside, the member pays, the stock actor settles
 // (engine/redemption-saga.ts); the call answers once the saga has.
 
-import type * as grpc from '@grpc/grpc-js';
 import type { RedeemRewardCommand, ReserveStockCommand } from '../actor/commands.js';
 import { engineKey } from '../actor/commands.js';
 import type { RedemptionOrder } from '../actor/entries.js';
 import { reject } from '../actor/rejections.js';
 import type { RedemptionList, StockView, WriteResult } from '../actor/results.js';
+import type { AdminServiceHandlers } from '../contract/generated/jifen/v1/AdminService.js';
+import type { LimitPeriod as LimitPeriodName } from '../contract/generated/jifen/v1/LimitPeriod.js';
+import type { PointsServiceHandlers } from '../contract/generated/jifen/v1/PointsService.js';
+import type { PrizeKind as PrizeKindName } from '../contract/generated/jifen/v1/PrizeKind.js';
+import type { RedeemRewardResponse } from '../contract/generated/jifen/v1/RedeemRewardResponse.js';
+import type { Redemption } from '../contract/generated/jifen/v1/Redemption.js';
+import type { Reward as RewardMsg } from '../contract/generated/jifen/v1/Reward.js';
+import type { RewardKind as RewardKindName } from '../contract/generated/jifen/v1/RewardKind.js';
 import type { Engine } from '../front/engine.js';
 import type { RewardCatalog } from '../front/reward-catalog.js';
 import type { EngineMetrics } from '../metrics/registry.js';
@@ -16,8 +23,6 @@ import type { Program } from '../rules/program/program.js';
 import { REWARD_UNIT, type Reward, stockActorOf } from '../rules/rewards.js';
 import { decodeMemberId, decodeTenant, member } from './decode.js';
 import {
-  type RedeemRewardRequestMsg,
-  type RewardMsg,
   decodeDrawLotteryRequest,
   decodeRedeemRewardRequest,
   decodeReward,
@@ -36,10 +41,10 @@ export interface RewardServiceDeps {
 }
 
 /** PointsService methods of the points mall. */
-export function rewardPointsHandlers(deps: RewardServiceDeps): grpc.UntypedServiceImplementation {
+export function rewardPointsHandlers(deps: RewardServiceDeps) {
   const { engine } = deps;
   return {
-    RedeemReward: unary(deps, 'RedeemReward', async (req: RedeemRewardRequestMsg, deadline) => {
+    RedeemReward: unary(deps, 'RedeemReward', async (req, deadline) => {
       const r = decodeRedeemRewardRequest(req);
       const reward = catalogReward(deps, r.tenantId, r.rewardId);
       if (reward.kind === 'lottery') throw new RejectionError(reject.invalidField('reward_id', 'names a lottery: use DrawLottery'));
@@ -61,14 +66,14 @@ export function rewardPointsHandlers(deps: RewardServiceDeps): grpc.UntypedServi
     CancelRedemption: unary(deps, 'CancelRedemption', async (req, deadline) =>
       encodeRedemption(acceptedValue<WriteResult>(await engine.submit(decodeUpdateRedemption(req, true), deadline))),
     ),
-  };
+  } satisfies Partial<PointsServiceHandlers>;
 }
 
 /** AdminService methods of the points mall. */
-export function rewardAdminHandlers(deps: RewardServiceDeps): grpc.UntypedServiceImplementation {
+export function rewardAdminHandlers(deps: RewardServiceDeps) {
   const { engine } = deps;
   return {
-    PutReward: unary(deps, 'PutReward', async (req: { tenant_id: string; reward: RewardMsg | null; expected_version?: number | null }) => {
+    PutReward: unary(deps, 'PutReward', async (req) => {
       const tenantId = decodeTenant(req.tenant_id);
       const reward = decodeReward(req.reward, tenantId, deps.programFor(tenantId));
       const expected = req.expected_version ?? undefined;
@@ -90,7 +95,7 @@ export function rewardAdminHandlers(deps: RewardServiceDeps): grpc.UntypedServic
       decodeMemberId(req.member_id);
       return encodeRedemption(acceptedValue<WriteResult>(await engine.submit(decodeUpdateRedemption(req, false), deadline)));
     }),
-  };
+  } satisfies Partial<AdminServiceHandlers>;
 }
 
 interface RedeemRequest {
@@ -161,17 +166,17 @@ async function stockViews(engine: Engine, rewards: Reward[], deadline: number): 
   return views.map((v) => acceptedValue<StockView>(v));
 }
 
-function rewardMsg(reward: Reward, stock: StockView): Record<string, unknown> {
+function rewardMsg(reward: Reward, stock: StockView): RewardMsg {
   const left = (unit: string, supplied: number) => supplied - (stock.sold[unit] ?? 0) - (stock.reserved[unit] ?? 0);
   return {
     reward_id: reward.rewardId,
     name: reward.name,
-    kind: `REWARD_KIND_${reward.kind.toUpperCase()}`,
+    kind: `REWARD_KIND_${reward.kind.toUpperCase()}` as RewardKindName,
     points: reward.points,
     tier_points: reward.tierPoints,
     stock: reward.stock,
     per_member_limit: reward.perMemberLimit,
-    limit_period: `LIMIT_PERIOD_${reward.limitPeriod.toUpperCase()}`,
+    limit_period: `LIMIT_PERIOD_${reward.limitPeriod.toUpperCase()}` as LimitPeriodName,
     min_tier: reward.minTier,
     min_balance: reward.minBalance,
     available_from: reward.availableFrom > 0 ? timestampOf(reward.availableFrom) : null,
@@ -181,7 +186,7 @@ function rewardMsg(reward: Reward, stock: StockView): Record<string, unknown> {
     prizes: reward.prizes.map((p) => ({
       prize_id: p.prizeId,
       name: p.name,
-      kind: `PRIZE_KIND_${p.kind.toUpperCase()}`,
+      kind: `PRIZE_KIND_${p.kind.toUpperCase()}` as PrizeKindName,
       weight: p.weight,
       stock: p.stock,
       points: p.points,
@@ -194,7 +199,8 @@ function rewardMsg(reward: Reward, stock: StockView): Record<string, unknown> {
   };
 }
 
-function encodeRedemption(result: WriteResult): Record<string, unknown> {
+/** RedeemReward, DrawLottery, CancelRedemption and UpdateRedemption answer the same message shape. */
+function encodeRedemption(result: WriteResult): RedeemRewardResponse {
   return {
     entry_id: result.entryId,
     points: result.points,
@@ -203,7 +209,7 @@ function encodeRedemption(result: WriteResult): Record<string, unknown> {
   };
 }
 
-function redemptionMsg(o: RedemptionOrder): Record<string, unknown> {
+function redemptionMsg(o: RedemptionOrder): Redemption {
   return {
     redemption_id: o.redemptionId,
     reward_id: o.rewardId,

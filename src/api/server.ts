@@ -5,8 +5,10 @@ import * as grpc from '@grpc/grpc-js';
 import { ReflectionService } from '@grpc/reflection';
 import * as protoLoader from '@grpc/proto-loader';
 import { HealthImplementation, protoPath as healthProtoPath } from 'grpc-health-check';
+import type { AdminServiceHandlers } from '../contract/generated/jifen/v1/AdminService.js';
+import type { PointsServiceHandlers } from '../contract/generated/jifen/v1/PointsService.js';
 import { type AdminServiceDeps, adminServiceHandlers } from './admin-service.js';
-import { loadPointsPackage } from './proto.js';
+import { loadPointsPackage } from '../contract/proto.js';
 import { type PointsServiceDeps, pointsServiceHandlers } from './points-service.js';
 import { type RewardServiceDeps, rewardAdminHandlers, rewardPointsHandlers } from './rewards-service.js';
 
@@ -26,8 +28,11 @@ export async function startApiServer(address: string, deps: PointsServiceDeps & 
     'grpc.max_receive_message_length': 16 * 1024 * 1024,
     'grpc.keepalive_permit_without_calls': 1,
   });
-  server.addService(service, { ...pointsServiceHandlers(deps), ...rewardPointsHandlers(deps) });
-  server.addService(adminService, { ...adminServiceHandlers(deps), ...rewardAdminHandlers(deps) });
+  // Typed as the generated Handlers: a method of the contract without its handler fails the build.
+  const points: PointsServiceHandlers = { ...pointsServiceHandlers(deps), ...rewardPointsHandlers(deps) };
+  const admin: AdminServiceHandlers = { ...adminServiceHandlers(deps), ...rewardAdminHandlers(deps) };
+  server.addService(service, points);
+  server.addService(adminService, admin);
   const health = new HealthImplementation({ '': 'SERVING', [SERVICE_NAME]: 'SERVING' });
   health.addToServer(server);
   // Reflection describes every service served, so grpcurl needs no proto file for health checks either.

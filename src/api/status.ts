@@ -61,8 +61,46 @@ export function statusName(code: status): string {
   return status[code];
 }
 
+/** A code and message to end a call with. */
+export interface CallStatus {
+  code: status;
+  message: string;
+}
+
+/** The code of a call answered with its response (recorded like any other code). */
+export const ANSWERED: status = status.OK;
+
 /** Unexpected errors (bugs) are INTERNAL; the message is kept for the operator's log, not leaked. */
-export function rejectionOfError(err: unknown): { code: status; message: string } {
+export function rejectionOfError(err: unknown): CallStatus {
   if (err instanceof RejectionError) return { code: statusOf(err.rejection), message: err.rejection.message };
   return { code: status.INTERNAL, message: 'internal error' };
+}
+
+/** Whether a call failed on a bug rather than a rejection: the operator wants its error logged. */
+export function isInternal(code: status): boolean {
+  return code === status.INTERNAL;
+}
+
+// WatchEvents ends a stream for reasons that are no rejection of a command: its cursor, its pace.
+
+/** Cursors count within one engine process; a cursor from another one means nothing here. */
+export function cursorNotOwned(after: number): CallStatus {
+  return {
+    code: status.OUT_OF_RANGE,
+    message: `after ${after} is not a cursor of this engine process (it restarted?); start again from 0 and skip what you have by (member, seq)`,
+  };
+}
+
+export function cursorBeforeRetained(after: number, oldestCursor: number): CallStatus {
+  return {
+    code: status.OUT_OF_RANGE,
+    message: `after ${after} is older than the retained events (oldest cursor ${oldestCursor}); read the gap from NATS or ListEntries`,
+  };
+}
+
+export function consumerTooSlow(maxBufferedBytes: number): CallStatus {
+  return {
+    code: status.RESOURCE_EXHAUSTED,
+    message: `consumer too slow: more than ${maxBufferedBytes / (1024 * 1024)} MiB of events queued`,
+  };
 }

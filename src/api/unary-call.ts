@@ -1,18 +1,21 @@
 // One unary gRPC call, the same for every service: run the handler, answer with its response or map
 // its error through api/status.ts, and record the call's code and duration.
 
-import * as grpc from '@grpc/grpc-js';
+import type * as grpc from '@grpc/grpc-js';
 import type { EngineMetrics } from '../metrics/registry.js';
-import { rejectionOfError, statusName } from './status.js';
+import { ANSWERED, isInternal, rejectionOfError, statusName } from './status.js';
 import { retryAfterTrailerOf } from './retry-after.js';
 
-type Handler = (call: grpc.ServerUnaryCall<any, any>, callback: grpc.sendUnaryData<any>) => void;
-
-export function unary(
+/**
+ * Req and Res are the method's request (__Output) and response types from src/contract/generated,
+ * taken from the service's Handlers type where the handler is placed; Res is not inferred from
+ * `run`, so what `run` answers is checked against the contract's response.
+ */
+export function unary<Req, Res>(
   deps: { metrics: EngineMetrics },
   method: string,
-  run: (req: any, deadline: number) => Promise<Record<string, unknown>>,
-): Handler {
+  run: (req: Req, deadline: number) => Promise<NoInfer<Res>>,
+): grpc.handleUnaryCall<Req, Res> {
   const { metrics } = deps;
   const seconds = metrics.rpcSeconds.labels(method);
   return (call, callback) => {
@@ -21,7 +24,7 @@ export function unary(
       seconds.observe((performance.now() - started) / 1000);
       metrics.rpcs.inc({ method, code: statusName(code) });
     };
-    let promise: Promise<Record<string, unknown>>;
+    let promise: Promise<Res>;
     try {
       promise = run(call.request, deadlineOf(call));
     } catch (err) {
@@ -29,12 +32,12 @@ export function unary(
     }
     promise.then(
       (response) => {
-        finish(grpc.status.OK);
+        finish(ANSWERED);
         callback(null, response);
       },
       (err: unknown) => {
         const { code, message } = rejectionOfError(err);
-        if (code === grpc.status.INTERNAL) console.error(`${method} failed:`, err);
+        if (isInternal(code)) console.error(`${method} failed:`, err);
         finish(code);
         callback({ code, details: message, ...retryAfterTrailerOf(err) });
       },

@@ -2,50 +2,41 @@
 // after the client's cursor, then live ones. A consumer that cannot keep up is cut off, not buffered
 // without bound.
 
-import * as grpc from '@grpc/grpc-js';
+import type * as grpc from '@grpc/grpc-js';
+import type { PointsEvent as PointsEventMsg } from '../contract/generated/jifen/v1/PointsEvent.js';
+import type { WatchEventsRequest__Output } from '../contract/generated/jifen/v1/WatchEventsRequest.js';
+import type { WatchEventsResponse } from '../contract/generated/jifen/v1/WatchEventsResponse.js';
 import type { EventHub } from '../events/event-hub.js';
 import type { PointsEvent } from '../events/event-publisher.js';
 import type { EngineMetrics } from '../metrics/registry.js';
 import { decodeTenant } from './decode.js';
-import { rejectionOfError, statusName } from './status.js';
+import { type CallStatus, consumerTooSlow, cursorBeforeRetained, cursorNotOwned, rejectionOfError, statusName } from './status.js';
 import { timestampOf } from './wire.js';
 
 /** Bytes queued for one slow consumer before its stream is ended with RESOURCE_EXHAUSTED. */
 const MAX_BUFFERED_BYTES = 16 * 1024 * 1024;
 
-export function watchEventsHandler(hub: EventHub, metrics: EngineMetrics) {
-  return (call: grpc.ServerWritableStream<{ tenant_id: string; after: number }, unknown>) => {
+export function watchEventsHandler(
+  hub: EventHub,
+  metrics: EngineMetrics,
+): grpc.handleServerStreamingCall<WatchEventsRequest__Output, WatchEventsResponse> {
+  return (call) => {
     let tenantId: string;
     try {
       tenantId = decodeTenant(call.request.tenant_id);
     } catch (err) {
-      const { code, message } = rejectionOfError(err);
-      return endWith(call, metrics, code, message);
+      return endWith(call, metrics, rejectionOfError(err));
     }
     const after = call.request.after;
-    if (!hub.isOwnCursor(after)) {
-      return endWith(
-        call,
-        metrics,
-        grpc.status.OUT_OF_RANGE,
-        `after ${after} is not a cursor of this engine process (it restarted?); start again from 0 and skip what you have by (member, seq)`,
-      );
-    }
-    if (after > 0 && after < hub.oldestCursor - 1) {
-      return endWith(
-        call,
-        metrics,
-        grpc.status.OUT_OF_RANGE,
-        `after ${after} is older than the retained events (oldest cursor ${hub.oldestCursor}); read the gap from NATS or ListEntries`,
-      );
-    }
+    if (!hub.isOwnCursor(after)) return endWith(call, metrics, cursorNotOwned(after));
+    if (after > 0 && after < hub.oldestCursor - 1) return endWith(call, metrics, cursorBeforeRetained(after, hub.oldestCursor));
     let ended = false;
     const send = (cursor: number, event: PointsEvent) => {
       if (ended) return;
       call.write({ cursor, event: encodeEvent(event) });
       if (call.writableLength > MAX_BUFFERED_BYTES) {
         stop();
-        endWith(call, metrics, grpc.status.RESOURCE_EXHAUSTED, 'consumer too slow: more than 16 MiB of events queued');
+        endWith(call, metrics, consumerTooSlow(MAX_BUFFERED_BYTES));
       }
     };
     // Replay and subscribe in the same turn, so no event falls between them.
@@ -60,7 +51,7 @@ export function watchEventsHandler(hub: EventHub, metrics: EngineMetrics) {
   };
 }
 
-export function encodeEvent(e: PointsEvent): Record<string, unknown> {
+export function encodeEvent(e: PointsEvent): PointsEventMsg {
   return {
     entry_id: e.entryId,
     tenant_id: e.tenantId,
@@ -82,7 +73,7 @@ export function encodeEvent(e: PointsEvent): Record<string, unknown> {
   };
 }
 
-function endWith(call: grpc.ServerWritableStream<unknown, unknown>, metrics: EngineMetrics, code: grpc.status, details: string) {
+function endWith(call: grpc.ServerWritableStream<unknown, unknown>, metrics: EngineMetrics, { code, message }: CallStatus) {
   metrics.rpcs.inc({ method: 'WatchEvents', code: statusName(code) });
-  call.emit('error', { code, details });
+  call.emit('error', { code, details: message });
 }

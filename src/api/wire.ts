@@ -1,148 +1,68 @@
-// The shapes proto-loader hands us (keepCase, longs as Number, enums as String, oneofs as a field naming the case).
+// The request messages as handlers receive them: the __Output types `npm run proto:types` generates
+// from the contract into src/contract/generated (keepCase, longs as Number, enums as String,
+// defaults, oneofs as a field naming the case), so a field renamed in proto/ fails the build here.
 
-export interface Timestamp {
-  seconds: number;
-  nanos: number;
+import type { RiskFieldsMsg } from '../actor/risk/risk-context.js';
+import type { Timestamp__Output } from '../contract/generated/google/protobuf/Timestamp.js';
+import type { AdjustRequest__Output } from '../contract/generated/jifen/v1/AdjustRequest.js';
+import type { CaptureHoldRequest__Output } from '../contract/generated/jifen/v1/CaptureHoldRequest.js';
+import type { Command__Output } from '../contract/generated/jifen/v1/Command.js';
+import type { EarnRequest__Output } from '../contract/generated/jifen/v1/EarnRequest.js';
+import type { EnrollRequest__Output } from '../contract/generated/jifen/v1/EnrollRequest.js';
+import type { GetAccountRequest__Output } from '../contract/generated/jifen/v1/GetAccountRequest.js';
+import type { HoldRequest__Output } from '../contract/generated/jifen/v1/HoldRequest.js';
+import type { LineItem__Output } from '../contract/generated/jifen/v1/LineItem.js';
+import type { ListEntriesRequest__Output } from '../contract/generated/jifen/v1/ListEntriesRequest.js';
+import type { QuoteRedemptionRequest__Output } from '../contract/generated/jifen/v1/QuoteRedemptionRequest.js';
+import type { RecordActivityRequest__Output } from '../contract/generated/jifen/v1/RecordActivityRequest.js';
+import type { RedeemRequest__Output } from '../contract/generated/jifen/v1/RedeemRequest.js';
+import type { ReleaseHoldRequest__Output } from '../contract/generated/jifen/v1/ReleaseHoldRequest.js';
+import type { ReverseRequest__Output } from '../contract/generated/jifen/v1/ReverseRequest.js';
+import type { SubmitBatchRequest__Output } from '../contract/generated/jifen/v1/SubmitBatchRequest.js';
+import type { TransferRequest__Output } from '../contract/generated/jifen/v1/TransferRequest.js';
+
+/**
+ * A request as its decoder reads it. The anti-abuse fields (40-42) may be absent: riskFieldOf reads
+ * them with their defaults, so a caller building a request by hand (a test, a batch) may leave them out.
+ */
+type Decoded<T> = Omit<T, keyof RiskFieldsMsg> & Partial<Pick<T, Extract<keyof T, keyof RiskFieldsMsg>>>;
+
+export type Timestamp = Timestamp__Output;
+export type LineItemMsg = LineItem__Output;
+export type EarnRequestMsg = Decoded<EarnRequest__Output>;
+export type EnrollRequestMsg = Decoded<EnrollRequest__Output>;
+export type RecordActivityRequestMsg = Decoded<RecordActivityRequest__Output>;
+export type HoldRequestMsg = Decoded<HoldRequest__Output>;
+export type CaptureHoldRequestMsg = Decoded<CaptureHoldRequest__Output>;
+export type ReleaseHoldRequestMsg = Decoded<ReleaseHoldRequest__Output>;
+/** kind as any name: decodeTransfer checks it (an enum number the contract lacks arrives unnamed). */
+export type TransferRequestMsg = Omit<Decoded<TransferRequest__Output>, 'kind'> & { kind: string };
+export type QuoteRedemptionRequestMsg = Decoded<QuoteRedemptionRequest__Output>;
+export type RedeemRequestMsg = Decoded<RedeemRequest__Output>;
+export type ReverseRequestMsg = Decoded<ReverseRequest__Output>;
+export type AdjustRequestMsg = Decoded<AdjustRequest__Output>;
+export type GetAccountRequestMsg = GetAccountRequest__Output;
+export type ListEntriesRequestMsg = ListEntriesRequest__Output;
+
+interface CaseRequests {
+  earn: EarnRequestMsg;
+  redeem: RedeemRequestMsg;
+  reverse: ReverseRequestMsg;
+  adjust: AdjustRequestMsg;
+  enroll: EnrollRequestMsg;
+  activity: RecordActivityRequestMsg;
+  hold: HoldRequestMsg;
+  capture: CaptureHoldRequestMsg;
+  release: ReleaseHoldRequestMsg;
+  transfer: TransferRequestMsg;
 }
 
-export interface LineItemMsg {
-  sku: string;
-  category: string;
-  amount_minor: number;
-  quantity: number;
-}
+/** One command of a SubmitBatch: the oneof's case names the one request set. */
+export type CommandMsg = Pick<Command__Output, 'command'> & {
+  [K in NonNullable<Command__Output['command']>]?: CaseRequests[K] | null;
+};
 
-export interface EarnRequestMsg {
-  tenant_id: string;
-  member_id: string;
-  idempotency_key: string;
-  order_id: string;
-  amount_minor: number;
-  currency: string;
-  items: LineItemMsg[];
-  channel: string;
-  store_id: string;
-  occurred_at: Timestamp | null;
-}
-
-export interface EnrollRequestMsg {
-  tenant_id: string;
-  member_id: string;
-  idempotency_key: string;
-  birthday: { month: number; day: number } | null;
-  referrer_member_id: string;
-  channel: string;
-  occurred_at: Timestamp | null;
-}
-
-export interface RecordActivityRequestMsg {
-  tenant_id: string;
-  member_id: string;
-  idempotency_key: string;
-  activity: string;
-  target_id: string;
-  occurred_at: Timestamp | null;
-}
-
-export interface HoldRequestMsg {
-  tenant_id: string;
-  member_id: string;
-  idempotency_key: string;
-  points: number;
-  ttl_seconds: number;
-  order_id: string;
-  order_amount_minor: number;
-}
-
-export interface CaptureHoldRequestMsg {
-  tenant_id: string;
-  member_id: string;
-  idempotency_key: string;
-  hold_id: string;
-  points: number;
-}
-
-export interface ReleaseHoldRequestMsg {
-  tenant_id: string;
-  member_id: string;
-  idempotency_key: string;
-  hold_id: string;
-}
-
-export interface TransferRequestMsg {
-  tenant_id: string;
-  member_id: string;
-  idempotency_key: string;
-  kind: string;
-  to_member_id: string;
-  points: number;
-  partner_id: string;
-  partner_reference: string;
-  reason: string;
-}
-
-export interface QuoteRedemptionRequestMsg {
-  tenant_id: string;
-  member_id: string;
-  order_amount_minor: number;
-}
-
-export interface RedeemRequestMsg {
-  tenant_id: string;
-  member_id: string;
-  idempotency_key: string;
-  points: number;
-  reason: string;
-  order_id: string;
-}
-
-export interface ReverseRequestMsg {
-  tenant_id: string;
-  member_id: string;
-  idempotency_key: string;
-  order_id: string;
-  amount_minor: number;
-  reason: string;
-}
-
-export interface AdjustRequestMsg {
-  tenant_id: string;
-  member_id: string;
-  idempotency_key: string;
-  points: number;
-  reason: string;
-  operator: string;
-}
-
-export interface GetAccountRequestMsg {
-  tenant_id: string;
-  member_id: string;
-}
-
-export interface ListEntriesRequestMsg {
-  tenant_id: string;
-  member_id: string;
-  page_size: number;
-  page_token: string;
-}
-
-export interface CommandMsg {
-  command?: 'earn' | 'redeem' | 'reverse' | 'adjust' | 'enroll' | 'activity' | 'hold' | 'capture' | 'release' | 'transfer';
-  earn?: EarnRequestMsg | null;
-  redeem?: RedeemRequestMsg | null;
-  reverse?: ReverseRequestMsg | null;
-  adjust?: AdjustRequestMsg | null;
-  enroll?: EnrollRequestMsg | null;
-  activity?: RecordActivityRequestMsg | null;
-  hold?: HoldRequestMsg | null;
-  capture?: CaptureHoldRequestMsg | null;
-  release?: ReleaseHoldRequestMsg | null;
-  transfer?: TransferRequestMsg | null;
-}
-
-export interface SubmitBatchRequestMsg {
-  commands: CommandMsg[];
-}
+export type SubmitBatchRequestMsg = Omit<SubmitBatchRequest__Output, 'commands'> & { commands: CommandMsg[] };
 
 export function timestampOf(ms: number): Timestamp {
   const seconds = Math.floor(ms / 1000);

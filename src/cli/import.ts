@@ -15,7 +15,7 @@ import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
 import { TRANSIENT_KINDS } from '../actor/rejections.js';
 import { statusOf } from '../api/status.js';
-import { ADMIN_PROTO, LOADER_OPTIONS, POINTS_PROTO } from '../api/proto.js';
+import { ADMIN_PROTO, LOADER_OPTIONS, POINTS_PROTO } from '../contract/proto.js';
 import { ImportProgress, type ProgressStream } from './import-progress.js';
 import { type ImportSummary, ImportTally, type ReportHeader, ReportWriter, summaryText } from './import-report.js';
 import { type ImportFormat, ImportFileError, type ImportRow, formatOfPath, offsetMinutesOf, rowParser } from './import-rows.js';

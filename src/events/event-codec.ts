@@ -3,7 +3,7 @@
 
 import { join } from 'node:path';
 import protobuf from 'protobufjs';
-import { POINTS_PROTO, PROTO_DIR } from '../api/proto.js';
+import { POINTS_PROTO, PROTO_DIR } from '../contract/proto.js';
 import type { EventEnvelope, PointsEvent } from './event-publisher.js';
 
 export function encodeEnvelope(envelope: EventEnvelope): Uint8Array {

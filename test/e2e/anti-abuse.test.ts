@@ -7,7 +7,7 @@
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ADMIN_PROTO, LOADER_OPTIONS, POINTS_PROTO } from '../../src/api/proto.js';
+import { ADMIN_PROTO, LOADER_OPTIONS, POINTS_PROTO } from '../../src/contract/proto.js';
 import { type AdminClient, adminClient } from '../support/admin-client.js';
 import { type EngineProcess, cleanupEngines, startEngine } from '../support/engine-process.js';
 import { eventually, failureOf } from '../support/expect-grpc.js';

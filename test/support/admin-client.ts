@@ -3,7 +3,7 @@
 
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
-import { ADMIN_PROTO, LOADER_OPTIONS, POINTS_PROTO } from '../../src/api/proto.js';
+import { ADMIN_PROTO, LOADER_OPTIONS, POINTS_PROTO } from '../../src/contract/proto.js';
 import { type CallOptions, promisedClient } from './points-client.js';
 
 export type DocumentFormat = 'DOCUMENT_FORMAT_UNSPECIFIED' | 'DOCUMENT_FORMAT_YAML' | 'DOCUMENT_FORMAT_JSON';

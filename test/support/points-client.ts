@@ -4,7 +4,7 @@
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
 import { protoPath as HEALTH_PROTO } from 'grpc-health-check';
-import { LOADER_OPTIONS, POINTS_PROTO } from '../../src/api/proto.js';
+import { LOADER_OPTIONS, POINTS_PROTO } from '../../src/contract/proto.js';
 import { REPO_ROOT } from './engine-process.js';
 
 export interface Timestamp {

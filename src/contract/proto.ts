@@ -1,11 +1,12 @@
-// Loads the contract at run time with the options every part of the project shares (engine, tests, bench).
+// Loads the contract (proto/jifen/v1) at run time with the options every part of the project shares
+// (api, events, cli, tests, bench). `npm run proto:types` generates generated/ with these same options.
 
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
 
-/** proto/ at the repository root, from src/api (tsx) or dist/src/api (compiled). */
+/** proto/ at the repository root, from src/contract (tsx) or dist/src/contract (compiled). */
 export const PROTO_DIR = ['../../proto', '../../../proto']
   .map((rel) => fileURLToPath(new URL(rel, import.meta.url)))
   .find((dir) => existsSync(dir)) as string;

@@ -1,0 +1,13 @@
+// Original file: jifen/v1/admin.proto
+
+import type { Long } from '@grpc/proto-loader';
+
+export interface GetProgramRequest {
+  'tenant_id'?: (string);
+  'version'?: (number | string | Long);
+}
+
+export interface GetProgramRequest__Output {
+  'tenant_id': (string);
+  'version': (number);
+}

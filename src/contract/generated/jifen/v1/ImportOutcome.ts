@@ -1,0 +1,20 @@
+// Original file: jifen/v1/admin.proto
+
+export const ImportOutcome = {
+  IMPORT_OUTCOME_UNSPECIFIED: 'IMPORT_OUTCOME_UNSPECIFIED',
+  IMPORT_OUTCOME_IMPORTED: 'IMPORT_OUTCOME_IMPORTED',
+  IMPORT_OUTCOME_ALREADY_IMPORTED: 'IMPORT_OUTCOME_ALREADY_IMPORTED',
+  IMPORT_OUTCOME_REJECTED: 'IMPORT_OUTCOME_REJECTED',
+} as const;
+
+export type ImportOutcome =
+  | 'IMPORT_OUTCOME_UNSPECIFIED'
+  | 0
+  | 'IMPORT_OUTCOME_IMPORTED'
+  | 1
+  | 'IMPORT_OUTCOME_ALREADY_IMPORTED'
+  | 2
+  | 'IMPORT_OUTCOME_REJECTED'
+  | 3
+
+export type ImportOutcome__Output = typeof ImportOutcome[keyof typeof ImportOutcome]

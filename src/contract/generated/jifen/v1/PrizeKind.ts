@@ -1,0 +1,29 @@
+// Original file: jifen/v1/admin.proto
+
+export const PrizeKind = {
+  PRIZE_KIND_UNSPECIFIED: 'PRIZE_KIND_UNSPECIFIED',
+  PRIZE_KIND_PHYSICAL: 'PRIZE_KIND_PHYSICAL',
+  PRIZE_KIND_COUPON: 'PRIZE_KIND_COUPON',
+  PRIZE_KIND_VIRTUAL: 'PRIZE_KIND_VIRTUAL',
+  PRIZE_KIND_SERVICE: 'PRIZE_KIND_SERVICE',
+  PRIZE_KIND_POINTS: 'PRIZE_KIND_POINTS',
+  PRIZE_KIND_NONE: 'PRIZE_KIND_NONE',
+} as const;
+
+export type PrizeKind =
+  | 'PRIZE_KIND_UNSPECIFIED'
+  | 0
+  | 'PRIZE_KIND_PHYSICAL'
+  | 1
+  | 'PRIZE_KIND_COUPON'
+  | 2
+  | 'PRIZE_KIND_VIRTUAL'
+  | 3
+  | 'PRIZE_KIND_SERVICE'
+  | 4
+  | 'PRIZE_KIND_POINTS'
+  | 5
+  | 'PRIZE_KIND_NONE'
+  | 6
+
+export type PrizeKind__Output = typeof PrizeKind[keyof typeof PrizeKind]

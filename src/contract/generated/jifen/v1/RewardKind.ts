@@ -1,0 +1,26 @@
+// Original file: jifen/v1/admin.proto
+
+export const RewardKind = {
+  REWARD_KIND_UNSPECIFIED: 'REWARD_KIND_UNSPECIFIED',
+  REWARD_KIND_PHYSICAL: 'REWARD_KIND_PHYSICAL',
+  REWARD_KIND_COUPON: 'REWARD_KIND_COUPON',
+  REWARD_KIND_VIRTUAL: 'REWARD_KIND_VIRTUAL',
+  REWARD_KIND_SERVICE: 'REWARD_KIND_SERVICE',
+  REWARD_KIND_LOTTERY: 'REWARD_KIND_LOTTERY',
+} as const;
+
+export type RewardKind =
+  | 'REWARD_KIND_UNSPECIFIED'
+  | 0
+  | 'REWARD_KIND_PHYSICAL'
+  | 1
+  | 'REWARD_KIND_COUPON'
+  | 2
+  | 'REWARD_KIND_VIRTUAL'
+  | 3
+  | 'REWARD_KIND_SERVICE'
+  | 4
+  | 'REWARD_KIND_LOTTERY'
+  | 5
+
+export type RewardKind__Output = typeof RewardKind[keyof typeof RewardKind]
