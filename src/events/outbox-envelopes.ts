@@ -3,8 +3,7 @@
 
 import type { EntryType, LedgerEntry } from '../actor/entries.js';
 import { entryIdOf } from '../actor/entries.js';
-import type { OutboxRecord } from '../ledger/store.js';
-import type { EventEnvelope, PointsEvent } from './event-publisher.js';
+import type { EventEnvelope, OutboxRecord, PointsEvent } from '../ledger/outbox.js';
 import { RISK_FLAGGED, flaggedRuleOf, isReviewQueueEntry, reviewEventOf } from '../actor/risk/risk-events.js';
 
 export const EVENT_OF_ENTRY: Record<EntryType, string> = {

@@ -6,7 +6,7 @@ import { type OpResult, accountViewOf } from '../actor/results.js';
 import { completeState, memberExists } from '../actor/state.js';
 import type { Program } from '../rules/program/program.js';
 import type { BalanceCache } from '../cache/balance-cache.js';
-import type { EpochAuthority } from './cache-epoch.js';
+import type { EpochAuthority } from '../cache/cache-epoch.js';
 import type { Engine } from './engine.js';
 
 export class AccountReader {

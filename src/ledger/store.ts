@@ -4,7 +4,9 @@
 import type { WriteCommand } from '../actor/commands.js';
 import type { LedgerEntry, OrderRecord } from '../actor/entries.js';
 import type { MemberState } from '../actor/state.js';
-import type { EventEnvelope } from '../events/event-publisher.js';
+import type { OutboxRecord } from './outbox.js';
+
+export type { OutboxRecord } from './outbox.js';
 
 export interface MemberRef {
   tenantId: string;
@@ -32,12 +34,6 @@ export interface MemberLoad extends MemberRef {
 export interface MemberHistory {
   snapshot: MemberState | null;
   entries: LedgerEntry[];
-}
-
-/** An event envelope waiting in the shard's outbox; ids increase by one per record, per shard. */
-export interface OutboxRecord {
-  id: number;
-  envelope: EventEnvelope;
 }
 
 /**

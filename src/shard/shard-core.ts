@@ -1,43 +1,26 @@
-// One shard's batch application: activate the batch's actors, answer retries from the ledger,
-// decide each command in arrival order, then commit every resulting entry in one durable write.
-// Runs inside the shard's single worker thread; tests drive it directly without threads.
+// One shard's batches, in its worker thread (tests drive it without threads): activate the members,
+// decide in arrival order, commit every entry in one durable write, write the cache; and housekeeping.
 
-import { type HousekeepCommand, type ShardOp, type WriteCommand, engineKey } from '../actor/commands.js';
-import { isWrite } from '../actor/commands.js';
-import { decide } from '../actor/decide.js';
-import { type LedgerEntry, type OrderRecord, emptyDetail } from '../actor/entries.js';
+import { type HousekeepCommand, type ShardOp, engineKey, isWrite } from '../actor/commands.js';
 import { payloadFingerprint } from '../actor/fingerprint.js';
 import { reject } from '../actor/rejections.js';
-import {
-  type OpResult,
-  accountViewOf,
-  entryViewOf,
-  quoteOf,
-  redemptionListOf,
-  stockViewOf,
-  writeResultOf,
-} from '../actor/results.js';
-import {
-  type MemberState,
-  applyEntry,
-  accountStateOf,
-  availablePoints,
-  completeState,
-  emptyState,
-  heldPoints,
-  memberExists,
-  nextDueOf,
-} from '../actor/state.js';
-import type { BalanceCache } from '../cache/balance-cache.js';
+import type { OpResult } from '../actor/results.js';
+import { type MemberState, nextDueOf } from '../actor/state.js';
 import { outboxRecordsOf } from '../events/outbox-envelopes.js';
-import { expiryNoticeAt } from '../rules/expiry.js';
-import { tierLevel } from '../rules/tiers.js';
-import type { DueChange, FollowUp, KeyRef, LedgerStore, MemberHistory, MemberLoad, OrderRef, OutboxRecord } from '../ledger/store.js';
-import { type Actor, ActorCache, actorKey } from './actor-cache.js';
-import type { ProgramBook } from './program-book.js';
+import type { DueChange, FollowUp, LedgerStore, OutboxRecord } from '../ledger/store.js';
 import { type RiskOptions, RiskBatch, type RiskStats } from '../risk/risk-batch.js';
-import { listFlaggedOf } from '../actor/risk/review.js';
 import { InProcessWindows } from '../risk/shared-windows.js';
+import { expiryNoticeAt } from '../rules/expiry.js';
+import { activateMembers } from './activation.js';
+import { type Actor, ActorCache, actorKey } from './actor-cache.js';
+import { BatchDecisions } from './batch-decisions.js';
+import type { ShardCache } from './cache-trust.js';
+import { writeCachedAccounts } from './cache-write.js';
+import { fetchOrders, fetchPriorEntries, idempotencyKeyOf } from './prior-records.js';
+import type { ProgramBook } from './program-book.js';
+import { answerListQueries } from './queries.js';
+
+export type { ShardCache } from './cache-trust.js';
 
 export interface ShardCoreOptions {
   /** Active actors kept in memory before the least recently used are passivated. */
@@ -64,17 +47,6 @@ const HOUSEKEEPING_RETRY_MS = 3_600_000;
 
 /** Due members handled per housekeeping round (each round is one batch). */
 const HOUSEKEEPING_BATCH = 500;
-
-export interface ShardCache {
-  cache: BalanceCache;
-  /** The current cache epoch: readers trust only accounts written under it. */
-  epoch: () => string;
-  /**
-   * Whether activation starts from the cached state (then reads only the ledger entries after it).
-   * Worth a round trip when the ledger is remote (Cassandra); a local ledger reads its snapshot faster.
-   */
-  activateFromCache: boolean;
-}
 
 export interface BatchStats {
   ops: number;
@@ -166,9 +138,12 @@ export class ShardCore {
    * Calls must not overlap (the caller serialises them); only the returned write may.
    */
   async stageBatch(ops: ShardOp[]): Promise<StagedBatch> {
-    const activated = await this.activateActors(ops);
+    const activated = await activateMembers(ops, this.actors, this.store, this.options.cache);
     const hashes = ops.map((op) => (isWrite(op) ? payloadFingerprint(op) : ''));
-    const [priorByKey, orders] = await Promise.all([this.fetchPriorEntries(ops), this.fetchOrders(ops)]);
+    const [priorByKey, orders] = await Promise.all([
+      fetchPriorEntries(ops, this.actors, this.store),
+      fetchOrders(ops, this.actors, this.store),
+    ]);
 
     const now = this.options.clock();
     // One reservation of the batch's cross-member velocity windows (undefined: no risk policy involved).
@@ -179,102 +154,39 @@ export class ShardCore {
       (tenantId) => this.options.programs.programFor(tenantId),
       (op) => priorByKey.has(idempotencyKeyOf(op)),
     );
-    const results: OpResult[] = new Array(ops.length);
-    const entries: LedgerEntry[] = [];
-    const batchKeys = new Map<string, LedgerEntry>();
-    const dirtyOrders = new Map<string, OrderRecord>();
-    const touched = new Set<Actor>();
-    /** Each touched member's due instant before the batch, to move its due-index row after it. */
-    const dueBefore = new Map<Actor, number>();
-    const followUps: FollowUp[] = [];
-
+    const batch = new BatchDecisions(ops.length, {
+      now,
+      hashes,
+      priorByKey,
+      orders,
+      risk,
+      programs: this.options.programs,
+      nextDue: (state) => this.nextDue(state),
+      nextFollowUpId: () => ++this.lastFollowUpId,
+    });
     try {
       for (let i = 0; i < ops.length; i++) {
         const op = ops[i];
-        const actor = this.actors.peek(actorKey(op.tenantId, op.memberId)) as Actor;
-        if (!isWrite(op)) {
-          if (op.kind === 'getAccount') {
-            results[i] = memberExists(actor.state)
-              ? { ok: true, value: accountViewOf(actor.state, this.options.programs.programFor(op.tenantId), now) }
-              : { ok: false, rejection: reject.memberNotFound(op.tenantId, op.memberId) };
-          } else if (op.kind === 'quote') {
-            results[i] = { ok: true, value: quoteOf(actor.state, this.options.programs.programFor(op.tenantId), op.orderAmountMinor, now) };
-          } else if (op.kind === 'stock') {
-            results[i] = { ok: true, value: stockViewOf(actor.state, op.redemptionId) };
-          } else if (op.kind === 'redemptions') {
-            results[i] = { ok: true, value: redemptionListOf(actor.state) };
-          } else if (op.kind === 'listFlagged') {
-            results[i] = { ok: true, value: listFlaggedOf(actor.state, op) };
-          }
-          continue; // listEntries is answered after the commit, so it sees this batch's writes
-        }
-        const key = idempotencyKeyOf(op);
-        const prior = batchKeys.get(key) ?? priorByKey.get(key);
-        if (prior) {
-          results[i] =
-            prior.payloadHash === hashes[i]
-              ? { ok: true, value: writeResultOf(prior), replayed: true }
-              : { ok: false, rejection: reject.idempotencyConflict(op.idempotencyKey) };
-          continue;
-        }
-        const orderKey = orderKeyOf(op);
-        const program = this.options.programs.programFor(op.tenantId);
-        const decision = decide(actor.state, op, {
-          now,
-          payloadHash: hashes[i],
-          order: orderKey === undefined ? undefined : orders.get(orderKey),
-          program,
-          risk: risk?.inputFor(i),
-        });
-        risk?.decided(i, decision);
-        if (!decision.ok) {
-          results[i] = { ok: false, rejection: decision.rejection };
-          continue;
-        }
-        // A dry run (legacy import) is decided against the member's state and answered, never applied.
-        if (op.kind === 'importLot' && op.dryRun) {
-          results[i] = { ok: true, value: writeResultOf(decision.entry) };
-          continue;
-        }
-        if (!dueBefore.has(actor)) dueBefore.set(actor, this.nextDue(actor.state));
-        touched.add(actor);
-        applyEntry(actor.state, decision.entry);
-        const available = availablePoints(actor.state, now);
-        if (available !== decision.entry.balanceAfter) {
-          decision.entry.detail ??= emptyDetail(program.version);
-          decision.entry.detail.availableAfter = available;
-        }
-        entries.push(decision.entry);
-        if (decision.followUp) followUps.push({ id: ++this.lastFollowUpId, command: decision.followUp });
-        batchKeys.set(key, decision.entry);
-        if (decision.order && orderKey !== undefined) {
-          orders.set(orderKey, decision.order);
-          dirtyOrders.set(orderKey, decision.order);
-        }
-        results[i] = { ok: true, value: writeResultOf(decision.entry) };
+        batch.decide(i, op, this.actors.peek(actorKey(op.tenantId, op.memberId)) as Actor);
       }
     } catch (err) {
       // A bug mid-batch leaves actors ahead of the ledger: forget them so the ledger re-activates them.
-      for (const actor of touched) this.actors.drop(actorKey(actor.state.tenantId, actor.state.memberId));
+      for (const actor of batch.touched) this.actors.drop(actorKey(actor.state.tenantId, actor.state.memberId));
       risk?.close(false);
       throw err;
     }
 
-    const dues: DueChange[] = [];
-    for (const [actor, from] of dueBefore) {
-      const to = this.nextDue(actor.state);
-      if (to !== from) dues.push({ tenantId: actor.state.tenantId, memberId: actor.state.memberId, from, to });
-    }
-    const { committed, commitMs } = await this.commit({ entries, orders: dirtyOrders, touched, results, dues, followUps });
+    const { committed, commitMs } = await this.commit(batch, batch.dueChanges());
     let cacheWritten = Promise.resolve(true);
     if (committed) {
-      cacheWritten = this.writeCache(ops, touched);
-      await this.answerListQueries(ops, results);
+      const { cache, programs, clock } = this.options;
+      cacheWritten = writeCachedAccounts(cache, ops, batch.touched, this.actors, programs, clock);
+      await answerListQueries(ops, batch.results, this.actors, this.store);
     }
     this.actors.passivateOverflow();
     const stats: BatchStats = {
       ops: ops.length,
-      entries: entries.length,
+      entries: batch.entries.length,
       commitMs,
       activeActors: this.actors.size,
       activated,
@@ -285,7 +197,7 @@ export class ShardCore {
       stats.risk = risk.close(committed);
       if (risk.reserved) stats.reserved = true;
     }
-    return { reply: { results, stats, followUps: committed ? followUps : [] }, cacheWritten };
+    return { reply: { results: batch.results, stats, followUps: committed ? batch.followUps : [] }, cacheWritten };
   }
 
   /**
@@ -296,7 +208,7 @@ export class ShardCore {
   async stageHousekeeping(now: number): Promise<StagedBatch | undefined> {
     const due = await this.store.dueMembers(now, HOUSEKEEPING_BATCH);
     if (due.length === 0) return undefined;
-    await this.activateActors(due.map((d) => ({ kind: 'getAccount' as const, tenantId: d.tenantId, memberId: d.memberId })));
+    await activateMembers(due, this.actors, this.store, this.options.cache);
     const ops: HousekeepCommand[] = [];
     const rowAt: number[] = [];
     const stale: DueChange[] = [];
@@ -336,91 +248,11 @@ export class ShardCore {
   }
 
   /**
-   * Brings every member of the batch into memory: from the cached state when the cache has one
-   * (then only the ledger entries after its seq), else from the newest ledger snapshot and the
-   * entries after it. A cached state is always a committed one, so either way the fold is exact.
-   */
-  private async activateActors(ops: ShardOp[]): Promise<number> {
-    const missing: MemberLoad[] = [];
-    const seen = new Set<string>();
-    for (const op of ops) {
-      const key = actorKey(op.tenantId, op.memberId);
-      if (seen.has(key)) continue;
-      seen.add(key);
-      if (!this.actors.touch(key)) missing.push({ tenantId: op.tenantId, memberId: op.memberId });
-    }
-    if (missing.length === 0) return 0;
-    const cached = await this.readCache(missing);
-    for (let i = 0; i < missing.length; i++) {
-      if (cached[i]) missing[i].afterSeq = (cached[i] as MemberState).seq;
-    }
-    const histories = await this.store.loadMembers(missing);
-    await this.distrustForeignCopies(missing, cached, histories);
-    for (let i = 0; i < missing.length; i++) {
-      const { tenantId, memberId } = missing[i];
-      const { snapshot, entries } = histories[i];
-      const stored = cached[i] ?? snapshot;
-      const state: MemberState = stored ? completeState(stored) : emptyState(tenantId, memberId);
-      const snapshotSeq = state.seq;
-      for (const entry of entries) applyEntry(state, entry);
-      this.actors.put(actorKey(tenantId, memberId), { state, snapshotSeq });
-    }
-    return missing.length;
-  }
-
-  /** Looks up earlier entries for the batch's idempotency keys; a member with no entries has none. */
-  private async fetchPriorEntries(ops: ShardOp[]): Promise<Map<string, LedgerEntry>> {
-    const refs: KeyRef[] = [];
-    for (const op of ops) {
-      if (isWrite(op) && this.hasHistory(op)) refs.push(op);
-    }
-    const found = new Map<string, LedgerEntry>();
-    if (refs.length === 0) return found;
-    const entries = await this.store.findByIdempotencyKeys(refs);
-    for (let i = 0; i < refs.length; i++) {
-      const entry = entries[i];
-      if (entry) found.set(idempotencyKeyOf(refs[i]), entry);
-    }
-    return found;
-  }
-
-  private async fetchOrders(ops: ShardOp[]): Promise<Map<string, OrderRecord>> {
-    const refs: OrderRef[] = [];
-    const keys: string[] = [];
-    for (const op of ops) {
-      if (!isWrite(op) || !this.hasHistory(op)) continue;
-      const key = orderKeyOf(op);
-      if (key === undefined) continue;
-      refs.push({ tenantId: op.tenantId, memberId: op.memberId, orderId: (op as { orderId: string }).orderId });
-      keys.push(key);
-    }
-    const found = new Map<string, OrderRecord>();
-    if (refs.length === 0) return found;
-    const records = await this.store.getOrders(refs);
-    for (let i = 0; i < refs.length; i++) {
-      const record = records[i];
-      if (record) found.set(keys[i], record);
-    }
-    return found;
-  }
-
-  private hasHistory(op: WriteCommand): boolean {
-    return memberExists((this.actors.peek(actorKey(op.tenantId, op.memberId)) as Actor).state);
-  }
-
-  /**
    * Writes the batch durably. On failure the in-memory actors are ahead of the ledger, so they
    * are dropped (the next command re-activates them from the store) and every op is refused.
    */
-  private async commit(batch: {
-    entries: LedgerEntry[];
-    orders: Map<string, OrderRecord>;
-    touched: Set<Actor>;
-    results: OpResult[];
-    dues: DueChange[];
-    followUps: FollowUp[];
-  }): Promise<{ committed: boolean; commitMs: number }> {
-    const { entries, orders, touched, results, dues, followUps } = batch;
+  private async commit(batch: BatchDecisions, dues: DueChange[]): Promise<{ committed: boolean; commitMs: number }> {
+    const { entries, dirtyOrders: orders, touched, results, followUps } = batch;
     if (entries.length === 0) return { committed: true, commitMs: 0 };
     const snapshots: MemberState[] = [];
     for (const actor of touched) {
@@ -444,117 +276,6 @@ export class ShardCore {
     }
     return { committed: true, commitMs: performance.now() - started };
   }
-
-  /**
-   * A cached state seeds an actor only if this ledger holds the entry at its seq with the same
-   * balance (the store returns that entry first). Otherwise — a ledger restored from an older copy,
-   * a cache from elsewhere — the copy is deleted and the member loaded from the ledger alone.
-   * Histories are rewritten in place to what activation should fold.
-   */
-  private async distrustForeignCopies(
-    refs: MemberLoad[],
-    cached: (MemberState | undefined)[],
-    histories: MemberHistory[],
-  ): Promise<void> {
-    const foreign: number[] = [];
-    for (let i = 0; i < refs.length; i++) {
-      const copy = cached[i];
-      if (!copy) continue;
-      const [first, ...after] = histories[i].entries;
-      if (first && first.seq === copy.seq && first.balanceAfter === copy.balance) {
-        histories[i] = { snapshot: null, entries: after };
-      } else {
-        foreign.push(i);
-        cached[i] = undefined;
-      }
-    }
-    if (foreign.length === 0) return;
-    const reload = foreign.map((i) => ({ tenantId: refs[i].tenantId, memberId: refs[i].memberId }));
-    const fresh = await this.store.loadMembers(reload);
-    foreign.forEach((i, j) => {
-      histories[i] = fresh[j];
-    });
-    await this.options.cache?.cache.deleteAccounts(reload).catch(() => {
-      // Still there: the seq guard will refuse its repair and readers keep missing, which is safe.
-    });
-  }
-
-  /** Cached states for activation; a cache that cannot be read only makes activation use the ledger. */
-  private async readCache(refs: MemberLoad[]): Promise<(MemberState | undefined)[]> {
-    if (!this.options.cache?.activateFromCache) return refs.map(() => undefined);
-    try {
-      const accounts = await this.options.cache.cache.getAccounts(refs);
-      return accounts.map((a) => a?.state);
-    } catch {
-      return refs.map(() => undefined);
-    }
-  }
-
-  /**
-   * Writes the batch's changed accounts, and those the front asked to refill after a cache miss,
-   * under the current epoch. Returns false if the cache could not be written.
-   */
-  private async writeCache(ops: ShardOp[], touched: Set<Actor>): Promise<boolean> {
-    const shardCache = this.options.cache;
-    if (!shardCache) return true;
-    const states = new Set<MemberState>();
-    for (const actor of touched) states.add(actor.state);
-    for (const op of ops) {
-      if (op.kind !== 'getAccount' || !op.refillCache) continue;
-      const actor = this.actors.peek(actorKey(op.tenantId, op.memberId));
-      if (actor && memberExists(actor.state)) states.add(actor.state);
-    }
-    if (states.size === 0) return true;
-    const epoch = shardCache.epoch();
-    try {
-      const now = this.options.clock();
-      // Only activation needs the whole state; a cache that serves reads gets the account's part
-      // (lots, holds, tier …), a fraction of a busy member's JSON (caps, activity, risk windows).
-      const whole = shardCache.activateFromCache;
-      await shardCache.cache.putAccounts(
-        [...states].map((state) => ({
-          state: whole ? state : accountStateOf(state),
-          held: heldPoints(state, now),
-          tier: tierLevel(this.options.programs.programFor(state.tenantId), state.tier).id,
-          available: availablePoints(state, now),
-          epoch,
-        })),
-      );
-      return true;
-    } catch {
-      return false;
-    }
-  }
-
-  private async answerListQueries(ops: ShardOp[], results: OpResult[]): Promise<void> {
-    for (let i = 0; i < ops.length; i++) {
-      const op = ops[i];
-      if (op.kind !== 'listEntries') continue;
-      const actor = this.actors.peek(actorKey(op.tenantId, op.memberId));
-      if (!actor || !memberExists(actor.state)) {
-        results[i] = { ok: false, rejection: reject.memberNotFound(op.tenantId, op.memberId) };
-        continue;
-      }
-      const page = await this.store.listEntries(op, op.afterSeq, op.limit + 1);
-      const more = page.length > op.limit;
-      const shown = more ? page.slice(0, op.limit) : page;
-      results[i] = {
-        ok: true,
-        value: { entries: shown.map(entryViewOf), nextAfterSeq: more ? shown[shown.length - 1].seq : 0 },
-      };
-    }
-  }
-}
-
-function idempotencyKeyOf(ref: KeyRef): string {
-  return `${ref.tenantId}\u0000${ref.memberId}\u0000${ref.idempotencyKey}`;
-}
-
-/** Earn and reverse read and update the member's record of their order (and a review of a held order). */
-function orderKeyOf(op: WriteCommand): string | undefined {
-  if (op.kind === 'review' && op.orderId !== '') return `${op.tenantId}\u0000${op.memberId}\u0000${op.orderId}`;
-  if (op.kind !== 'earn' && op.kind !== 'reverse') return undefined;
-  return `${op.tenantId}\u0000${op.memberId}\u0000${op.orderId}`;
 }
 
 /** The reply of a staged batch once its cache write has settled. */

@@ -9,7 +9,7 @@
 import { workerData } from 'node:worker_threads';
 import type { ShardOp } from '../actor/commands.js';
 import { OutboxRelay } from '../events/outbox-relay.js';
-import { EpochFollower } from '../front/cache-epoch.js';
+import { EpochFollower } from '../cache/cache-epoch.js';
 import { type ShardBackendSettings, openShardBackends } from './shard-backends.js';
 import type { FollowUp } from '../ledger/store.js';
 import type { Program } from '../rules/program/program.js';

@@ -55,11 +55,11 @@ export const CQL = {
   dueAtTenant: 'SELECT at, tenant_id, member_id FROM due_members WHERE shard = ? AND day = ? AND at = ? AND tenant_id > ? LIMIT ?',
   dueAfter: 'SELECT at, tenant_id, member_id FROM due_members WHERE shard = ? AND day = ? AND at > ? AND at <= ? LIMIT ?',
 
-  // Per shard: the low-water position of the due index and the highest day it may hold (see the store).
+  // Per shard: the low-water position of the due index and the highest day it may hold (see PROTOCOL.md).
   dueRange: 'SELECT low_at, low_tenant_id, low_member_id, high_day FROM due_range WHERE shard = ?',
   setDueRange: 'INSERT INTO due_range (shard, low_at, low_tenant_id, low_member_id, high_day) VALUES (?,?,?,?,?)',
 
-  // Follow-ups, one partition per shard (see the store): kind 'owed' rows are the follow-ups the shard
+  // Follow-ups, one partition per shard (see PROTOCOL.md): kind 'owed' rows are the follow-ups the shard
   // owes (body: the command), kind 'intent' rows the record of a commit with follow-ups that is not
   // known to be complete (body: its follow-ups and the entries it writes; id: its first follow-up id).
   insertFollowUp: "INSERT INTO follow_ups (shard, kind, id, body) VALUES (?, 'owed', ?, ?)",
@@ -141,7 +141,7 @@ export function dueOf(row: types.Row): DueMember {
 }
 
 /**
- * What a commit with follow-ups writes in step 1 (see the store): its follow-ups, and the entries it
+ * What a commit with follow-ups writes in step 1 (see PROTOCOL.md): its follow-ups, and the entries it
  * writes, each as its place and its identity (key and decision time), so that a later open() can
  * tell whether the commit completed: whether exactly these entries exist.
  */

@@ -12,7 +12,7 @@ import Database from 'better-sqlite3';
 import type { WriteCommand } from '../../actor/commands.js';
 import type { EntryDetail, EntryType, LedgerEntry, OrderRecord } from '../../actor/entries.js';
 import type { MemberState } from '../../actor/state.js';
-import type { EventEnvelope } from '../../events/event-publisher.js';
+import type { EventEnvelope } from '../outbox.js';
 import type {
   CommitBatch,
   DueMember,

@@ -1,0 +1,238 @@
+// A group commit written in the order that makes it safe without LWT or logged batches (PROTOCOL.md),
+// and the rollback of one that failed part-way, which every later call waits for.
+
+import type { LedgerEntry } from '../../actor/entries.js';
+import type { MemberState } from '../../actor/state.js';
+import type { OutboxRecord } from '../outbox.js';
+import type { CommitBatch, FollowUp, MemberRef } from '../store.js';
+import { CQL, type FollowUpIntent, type IntentEntry, type Statement, insertEntryOf, insertIntentOf, owedFollowUpsOf, retractedFollowUpsOf } from './cql.js';
+import type { DueIndex } from './due-index.js';
+import { netDues } from './due-index.js';
+import { IdempotencyKeyTaken, LedgerUnsettled } from './errors.js';
+import { entryBucketOf, outboxBucketOf } from './layout.js';
+import { mapBounded } from './map-bounded.js';
+import type { OutboxCursor } from './outbox-cursor.js';
+import { entryDeleteGroups, groupBy } from './partition-groups.js';
+import type { LedgerReads } from './reads.js';
+import type { CqlSession } from './session.js';
+import { type WriterKnowledge, memberKey } from './writer-knowledge.js';
+
+interface Rollback {
+  entries: LedgerEntry[];
+  outboxIds: number[];
+  /** The batch's follow-up intent, when it had follow-ups. */
+  intent: FollowUpIntent | undefined;
+  cause: unknown;
+}
+
+export class GroupCommit {
+  private unsettled: Rollback | undefined;
+  private settling: Promise<void> | undefined;
+
+  constructor(
+    private readonly session: CqlSession,
+    private readonly shard: number,
+    private readonly knowledge: WriterKnowledge,
+    private readonly reads: LedgerReads,
+    private readonly due: DueIndex,
+    private readonly outbox: OutboxCursor,
+  ) {}
+
+  /** Steps 1, 2, 2b and 3; on a failure before step 3 completes, the batch is rolled back and the error rethrown. */
+  async commit(batch: CommitBatch): Promise<void> {
+    const outbox = batch.outbox ?? [];
+    const toWrite = await this.entriesToWrite(batch.entries);
+    const dues = netDues(batch.dues ?? []);
+    const intent = followUpIntentOf(batch.followUps ?? [], toWrite);
+    const hint = this.outbox.committed;
+    try {
+      const inFlight = this.due.noteDueInserts(dues.inserts);
+      try {
+        const groups = [...pointerGroups(this.shard, batch, toWrite, outbox), ...this.outbox.hintGroups(), ...this.due.insertGroups(dues.inserts)];
+        if (intent) groups.push([insertIntentOf(this.shard, intent)]);
+        await allSettled([this.session.runAll(groups), inFlight ? this.due.persistDueRange() : Promise.resolve()]); // step 1
+      } finally {
+        if (inFlight) this.due.insertsSettled(inFlight);
+      }
+      this.outbox.hintStored(hint);
+      await this.writeEntries(toWrite); // step 2
+      if (intent) await this.session.writeGroup(owedFollowUpsOf(this.shard, intent)); // step 2b
+    } catch (err) {
+      for (const ref of membersOf(batch)) this.knowledge.forget(ref.tenantId, ref.memberId);
+      this.unsettled = { entries: toWrite, outboxIds: outbox.map((r) => r.id), intent, cause: err };
+      await this.settle().catch(() => undefined); // retried by every later call if it fails now
+      throw err;
+    }
+    for (const [tenantId, memberId, seq] of lastSeqByMember(toWrite)) this.knowledge.noteCommitted(tenantId, memberId, seq);
+    this.outbox.noteCommitted(outbox);
+    await Promise.all([this.writeSnapshots(batch.snapshots), this.due.deleteDueRows(dues.deletes)]); // step 3
+  }
+
+  /** Retries the pending rollback, if any; until it is written the store answers nothing. */
+  settle(): Promise<void> {
+    if (!this.unsettled) return Promise.resolve();
+    this.settling ??= this.rollBack(this.unsettled).finally(() => {
+      this.settling = undefined;
+    });
+    return this.settling;
+  }
+
+  /**
+   * The batch's entries minus those already stored, after refusing the batch whole if it would give
+   * an idempotency key a second entry. What the writer knowledge does not answer is read (the engine
+   * looks every key up right before it decides, so on its path nothing is read here).
+   */
+  private async entriesToWrite(entries: LedgerEntry[]): Promise<LedgerEntry[]> {
+    const inBatch = new Map<string, LedgerEntry>();
+    const toWrite: LedgerEntry[] = [];
+    const toCheck: LedgerEntry[] = [];
+    for (const e of entries) {
+      const key = `${memberKey(e.tenantId, e.memberId)}\u0000${e.idempotencyKey}`;
+      const twin = inBatch.get(key);
+      if (twin) {
+        if (twin.seq === e.seq) continue;
+        throw new IdempotencyKeyTaken(e.tenantId, e.memberId, e.idempotencyKey, twin.seq, e.seq);
+      }
+      inBatch.set(key, e);
+      const known = this.knowledge.get(e.tenantId, e.memberId);
+      if (known && e.seq <= known.durableSeq) continue; // already stored: left as it is
+      if (known && (known.empty || known.freeKeys.has(e.idempotencyKey))) toWrite.push(e);
+      else toCheck.push(e);
+    }
+    if (toCheck.length === 0) return toWrite;
+    const [byKey, atSeq] = await Promise.all([
+      this.reads.lookupKeys(toCheck),
+      mapBounded(toCheck, this.session.concurrency, (e) => this.reads.readEntry(e, e.seq)),
+    ]);
+    for (let i = 0; i < toCheck.length; i++) {
+      const e = toCheck[i];
+      const taken = byKey[i];
+      if (taken && taken.seq !== e.seq) throw new IdempotencyKeyTaken(e.tenantId, e.memberId, e.idempotencyKey, taken.seq, e.seq);
+      // An entry that exists at LOCAL_QUORUM is a committed one (failed writes are fenced before anything
+      // is read), so it stays as it is.
+      if (!atSeq[i]) toWrite.push(e);
+    }
+    return toWrite;
+  }
+
+  /** Step 2: per member, its bucket partitions in ascending order (a later seq never lands before an earlier one). */
+  private async writeEntries(toWrite: LedgerEntry[]): Promise<void> {
+    const members = [...groupBy(toWrite, (e) => memberKey(e.tenantId, e.memberId)).values()];
+    await mapBounded(members, this.session.concurrency, async (entries) => {
+      const buckets = [...groupBy(entries, (e) => entryBucketOf(e.seq))].sort(([a], [b]) => a - b);
+      for (const [, inBucket] of buckets) await this.session.writeGroup(inBucket.map(insertEntryOf));
+    });
+  }
+
+  private async writeSnapshots(snapshots: MemberState[]): Promise<void> {
+    try {
+      await mapBounded(snapshots, this.session.concurrency, (s) =>
+        this.session.execute(CQL.insertSnapshot, [s.tenantId, s.memberId, s.seq, JSON.stringify(s), s.seq]),
+      );
+    } catch {
+      // The entries are durable; without this snapshot activation replays a little more. Not a failed commit.
+    }
+  }
+
+  /**
+   * Follow-ups retracted first (an owed row must never outlive an entry of its batch), then entries,
+   * then outbox rows and the follow-up intent only once every entry delete is acknowledged: they are
+   * what tells open() which entries to check after a crash, so they must outlive them.
+   */
+  private async rollBack(rollback: Rollback): Promise<void> {
+    const { intent } = rollback;
+    const outboxGroups: Statement[][] = [];
+    for (const [bucket, ids] of groupBy(rollback.outboxIds, outboxBucketOf)) {
+      outboxGroups.push(ids.map((id) => ({ query: CQL.deleteOutboxRow, params: [this.shard, bucket, id] })));
+    }
+    if (intent) outboxGroups.push([{ query: CQL.deleteIntent, params: [this.shard, intent.id] }]);
+    try {
+      if (intent) await this.session.writeGroup(retractedFollowUpsOf(this.shard, intent));
+      await this.session.runAll(entryDeleteGroups(rollback.entries));
+      await this.session.runAll(outboxGroups);
+    } catch (err) {
+      throw new LedgerUnsettled(err);
+    }
+    if (this.unsettled === rollback) this.unsettled = undefined;
+  }
+}
+
+/**
+ * Step 1, less the due rows, the committed hint and the intent: everything that points at the batch's
+ * entries (key rows, order versions, outbox records), grouped into single-partition batches.
+ */
+function pointerGroups(shard: number, batch: CommitBatch, toWrite: LedgerEntry[], outbox: OutboxRecord[]): Statement[][] {
+  const groups: Statement[][] = [];
+  for (const entries of groupBy(toWrite, (e) => memberKey(e.tenantId, e.memberId)).values()) {
+    groups.push(entries.map((e) => ({ query: CQL.insertKey, params: [e.tenantId, e.memberId, e.idempotencyKey, e.seq] })));
+  }
+  const lastEntry = new Map<string, LedgerEntry>();
+  for (const e of batch.entries) {
+    const key = memberKey(e.tenantId, e.memberId);
+    const last = lastEntry.get(key);
+    if (!last || last.seq < e.seq) lastEntry.set(key, e);
+  }
+  for (const [key, orders] of groupBy(batch.orders, (o) => memberKey(o.tenantId, o.memberId))) {
+    const tag = lastEntry.get(key);
+    groups.push(
+      orders.map((o) => ({
+        query: CQL.insertOrder,
+        params: [
+          o.tenantId,
+          o.memberId,
+          o.orderId,
+          tag?.seq ?? 0,
+          o.amountMinor,
+          o.points,
+          o.refundedMinor,
+          o.reversedPoints,
+          tag?.idempotencyKey ?? '',
+          tag?.payloadHash ?? '',
+        ],
+      })),
+    );
+  }
+  for (const records of groupBy(outbox, (r) => outboxBucketOf(r.id)).values()) {
+    groups.push(
+      records.map((r) => ({
+        query: CQL.insertOutbox,
+        params: [shard, outboxBucketOf(r.id), r.id, JSON.stringify(r.envelope)],
+      })),
+    );
+  }
+  return groups;
+}
+
+/**
+ * The intent a batch with follow-ups writes in step 1 (undefined without follow-ups): its follow-ups
+ * and the entries it writes.
+ */
+function followUpIntentOf(followUps: FollowUp[], toWrite: LedgerEntry[]): FollowUpIntent | undefined {
+  if (followUps.length === 0) return undefined;
+  const entries = toWrite.map((e): IntentEntry => [e.tenantId, e.memberId, e.seq, e.idempotencyKey, e.createdAt]);
+  return { id: Math.min(...followUps.map((f) => f.id)), followUps, entries };
+}
+
+function lastSeqByMember(entries: LedgerEntry[]): [string, string, number][] {
+  const last = new Map<string, [string, string, number]>();
+  for (const e of entries) {
+    const key = memberKey(e.tenantId, e.memberId);
+    const known = last.get(key);
+    if (!known || known[2] < e.seq) last.set(key, [e.tenantId, e.memberId, e.seq]);
+  }
+  return [...last.values()];
+}
+
+function membersOf(batch: CommitBatch): MemberRef[] {
+  const refs = new Map<string, MemberRef>();
+  for (const r of [...batch.entries, ...batch.orders, ...batch.snapshots]) {
+    refs.set(memberKey(r.tenantId, r.memberId), { tenantId: r.tenantId, memberId: r.memberId });
+  }
+  return [...refs.values()];
+}
+
+/** Waits for every promise to settle, then rejects with the first failure (nothing is left running). */
+async function allSettled(promises: Promise<unknown>[]): Promise<void> {
+  const results = await Promise.allSettled(promises);
+  for (const r of results) if (r.status === 'rejected') throw r.reason;
+}
