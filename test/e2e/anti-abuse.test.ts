@@ -10,14 +10,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN_PROTO, LOADER_OPTIONS, POINTS_PROTO } from '../../src/contract/proto.js';
 import { type AdminClient, adminClient } from '../support/admin-client.js';
 import { type EngineProcess, cleanupEngines, startEngine } from '../support/engine-process.js';
-import { eventually, failureOf } from '../support/expect-grpc.js';
+import { failureOf } from '../support/expect-grpc.js';
+import { uniq } from '../support/ids.js';
 import { type PointsClient, pointsClient, pointsServiceChannel, promisedClient } from '../support/points-client.js';
 import { type RedisServer, redisServerOnPath, startRedisServer } from '../support/redis-server.js';
+import { eventually } from '../support/waiting.js';
 
 afterAll(cleanupEngines);
-
-let nextId = 0;
-const uniq = (prefix: string) => `${prefix}-${process.pid}-${++nextId}`;
 
 interface Reply {
   entry_id: string;

@@ -6,6 +6,7 @@
 
 import { cpSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import * as grpc from '@grpc/grpc-js';
 import { Redis } from 'ioredis';
 import { type NatsConnection, connect } from 'nats';
@@ -660,8 +661,4 @@ function groupBy<T>(items: T[], key: (item: T) => string): Map<string, T[]> {
 function errorText(err: unknown): string {
   if (isServiceError(err)) return `${grpc.status[err.code]}: ${err.details}`;
   return err instanceof Error ? err.message : String(err);
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }

@@ -6,9 +6,10 @@
 import { status } from '@grpc/grpc-js';
 import { afterAll, describe, expect, it } from 'vitest';
 import { type EngineProcess, cleanupEngines, makeDataDir, startEngine } from '../support/engine-process.js';
-import { eventually, failureOf } from '../support/expect-grpc.js';
+import { failureOf } from '../support/expect-grpc.js';
 import { isServiceError } from '../support/points-client.js';
 import { type Msg, type RewardsClient, rewardsAdminClient, rewardsClient, timestamp } from '../support/rewards-client.js';
+import { eventually } from '../support/waiting.js';
 
 const ENGINE_ENV = { JIFEN_SHARDS: '2' };
 const SEED_POINTS = 5_000;

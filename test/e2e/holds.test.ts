@@ -4,18 +4,19 @@
 // housekeeping interval, so a lapsed hold is seen before housekeeping reaches it; then it restarts on
 // the same data dir with JIFEN_HOUSEKEEPING_INTERVAL_MS=100, and housekeeping writes its RELEASE.
 
+import { setTimeout as sleep } from 'node:timers/promises';
 import * as grpc from '@grpc/grpc-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AdminClient, adminClient } from '../support/admin-client.js';
 import { type EngineProcess, cleanupEngines, makeDataDir, startEngine } from '../support/engine-process.js';
+import { uniq } from '../support/ids.js';
 import { type Account, type Entry, type Timestamp, pointsServiceChannel, promisedClient } from '../support/points-client.js';
-import { eventually, failureOf } from '../support/expect-grpc.js';
+import { failureOf } from '../support/expect-grpc.js';
+import { msOf } from '../support/timestamps.js';
+import { eventually } from '../support/waiting.js';
 
 const TENANT = 'cash-e2e';
 const CASH_PROGRAM = 'name: points as cash e2e\npoints_as_cash: { points: 100, per_minor: 100, max_order_share: 0.5, max_hold_minutes: 30 }\n';
-
-let nextId = 0;
-const uniq = (prefix: string) => `${prefix}-${process.pid}-${++nextId}`;
 
 afterAll(cleanupEngines);
 
@@ -241,13 +242,6 @@ describe('holds (积分抵现) over gRPC', () => {
     });
   });
 });
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-function msOf(ts: Timestamp | null | undefined): number {
-  return ts ? ts.seconds * 1000 + Math.floor(ts.nanos / 1_000_000) : Number.NaN;
-}
-
 
 
 // The hold RPCs are not in the shared PointsClient: a small client of their own here (proto-loader

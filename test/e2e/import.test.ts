@@ -13,6 +13,7 @@ import { lotExpiresAt } from '../../src/rules/expiry.js';
 import { type AdminClient, adminClient } from '../support/admin-client.js';
 import { type EngineProcess, REPO_ROOT, cleanupEngines, makeDataDir, startEngine } from '../support/engine-process.js';
 import { type PointsClient, type Timestamp, codeOf, pointsClient } from '../support/points-client.js';
+import { msOf } from '../support/timestamps.js';
 
 const TENANT = 'import-e2e';
 const DAY = 86_400_000;
@@ -115,7 +116,6 @@ describe('legacy import CLI', () => {
 
   const accountOf = async (member: string) =>
     (await points.GetAccount({ tenant_id: TENANT, member_id: member })).account as unknown as ImportAccount;
-  const msOf = (t: Timestamp | null) => (t === null ? 0 : t.seconds * 1000 + Math.floor(t.nanos / 1e6));
   const readReport = (path: string) =>
     JSON.parse(readFileSync(path, 'utf8')) as { batch_id: string; rejected_rows: RejectedRow[]; summary: ImportSummary };
   const cli = (...args: string[]) => runCli(['--tenant', TENANT, '--target', engine.grpcAddr, ...args]);

@@ -4,6 +4,7 @@
 import * as grpc from '@grpc/grpc-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type EngineProcess, cleanupEngines, startEngine } from '../support/engine-process.js';
+import { uniq } from '../support/ids.js';
 import { auditMember, listAllEntries } from '../support/ledger-audit.js';
 import {
   type Command,
@@ -16,8 +17,6 @@ import {
 } from '../support/points-client.js';
 
 const TENANT = 'acme';
-let nextId = 0;
-const uniq = (prefix: string) => `${prefix}-${process.pid}-${++nextId}`;
 
 function earn(memberId: string, amountMinor: number, overrides: Partial<EarnRequest> = {}): EarnRequest {
   return {

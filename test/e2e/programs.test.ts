@@ -8,6 +8,7 @@ import * as grpc from '@grpc/grpc-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AdminClient, adminClient } from '../support/admin-client.js';
 import { type EngineProcess, cleanupEngines, makeDataDir, startEngine } from '../support/engine-process.js';
+import { uniq } from '../support/ids.js';
 import {
   type Account,
   type EarnRequest,
@@ -19,15 +20,14 @@ import {
   pointsServiceChannel,
   promisedClient,
 } from '../support/points-client.js';
-import { eventually, failureOf } from '../support/expect-grpc.js';
+import { failureOf } from '../support/expect-grpc.js';
+import { msOf } from '../support/timestamps.js';
+import { eventually } from '../support/waiting.js';
 
 const DAY_MS = 86_400_000;
 /** Asia/Shanghai (every program here) is UTC+8 all year: no daylight saving. */
 const SHANGHAI_MS = 8 * 3_600_000;
 const EXAMPLE = 'example';
-
-let nextId = 0;
-const uniq = (prefix: string) => `${prefix}-${process.pid}-${++nextId}`;
 
 afterAll(cleanupEngines);
 
@@ -518,11 +518,6 @@ function timestampOf(ms: number): Timestamp {
   const seconds = Math.floor(ms / 1000);
   return { seconds, nanos: (ms - seconds * 1000) * 1_000_000 };
 }
-
-function msOf(ts: Timestamp | null | undefined): number | undefined {
-  return ts ? ts.seconds * 1000 + Math.floor(ts.nanos / 1_000_000) : undefined;
-}
-
 
 
 // The fields the programs added to the shared client's messages (proto-loader decodes them all).

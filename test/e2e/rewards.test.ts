@@ -5,9 +5,11 @@
 import { status } from '@grpc/grpc-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type EngineProcess, cleanupEngines, makeDataDir, startEngine } from '../support/engine-process.js';
-import { eventually, failureOf } from '../support/expect-grpc.js';
+import { failureOf } from '../support/expect-grpc.js';
+import { uniq } from '../support/ids.js';
 import { pointsClient } from '../support/points-client.js';
 import { type Msg, type RewardsAdminClient, type RewardsClient, rewardsAdminClient, rewardsClient, timestamp } from '../support/rewards-client.js';
+import { eventually } from '../support/waiting.js';
 
 const TENANT = 'mall-e2e';
 const PROGRAM = `name: mall e2e
@@ -20,9 +22,6 @@ tiers:
     - { id: gold, name: 金卡, threshold: 100000, retain: 50000 }
 `;
 const ENGINE_ENV = { JIFEN_SHARDS: '2' };
-
-let nextId = 0;
-const uniq = (prefix: string) => `${prefix}-${process.pid}-${++nextId}`;
 
 afterAll(cleanupEngines);
 

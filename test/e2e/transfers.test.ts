@@ -5,10 +5,12 @@
 // dir, retry what was not answered; no point is created or destroyed and every transfer has exactly
 // one TRANSFER_OUT and one TRANSFER_IN.
 
+import { setTimeout as sleep } from 'node:timers/promises';
 import * as grpc from '@grpc/grpc-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AdminClient, adminClient } from '../support/admin-client.js';
 import { type EngineProcess, cleanupEngines, makeDataDir, startEngine } from '../support/engine-process.js';
+import { uniq } from '../support/ids.js';
 import { auditMember } from '../support/ledger-audit.js';
 import {
   type Account,
@@ -19,7 +21,9 @@ import {
   pointsServiceChannel,
   promisedClient,
 } from '../support/points-client.js';
-import { eventually, failureOf } from '../support/expect-grpc.js';
+import { failureOf } from '../support/expect-grpc.js';
+import { msOf } from '../support/timestamps.js';
+import { eventually } from '../support/waiting.js';
 
 const TENANT = 'transfer-e2e';
 const CHARITY = 'charity';
@@ -31,9 +35,6 @@ transfers:
     - { id: air, points: 3, units: 2 }
 `;
 const ENGINE_ENV = { JIFEN_SHARDS: '2' };
-
-let nextId = 0;
-const uniq = (prefix: string) => `${prefix}-${process.pid}-${++nextId}`;
 
 afterAll(cleanupEngines);
 
@@ -293,9 +294,9 @@ async function crashRound(seed: number): Promise<{ committedUnanswered: number; 
     auditTransfers(sent, ledgers);
 
     const entries = [...ledgers.values()].flat();
-    const outsBeforeKill = new Set(entries.filter((e) => e.type === 'ENTRY_TYPE_TRANSFER_OUT' && msOf(e) < restartedAt).map((e) => e.entry_id));
+    const outsBeforeKill = new Set(entries.filter((e) => e.type === 'ENTRY_TYPE_TRANSFER_OUT' && msOf(e.created_at) < restartedAt).map((e) => e.entry_id));
     const deliveredAfterRestart = entries.filter(
-      (e) => e.type === 'ENTRY_TYPE_TRANSFER_IN' && msOf(e) >= restartedAt && outsBeforeKill.has(transferIdOf(e)),
+      (e) => e.type === 'ENTRY_TYPE_TRANSFER_IN' && msOf(e.created_at) >= restartedAt && outsBeforeKill.has(transferIdOf(e)),
     );
     return { committedUnanswered: outsBeforeKill.size - ackedBeforeKill, deliveredAfterRestart: deliveredAfterRestart.length };
   } finally {
@@ -440,7 +441,6 @@ function auditTransfers(sent: Sent[], ledgers: Map<string, Entry[]>): void {
 type Located = Entry & { memberId: string };
 
 const transferIdOf = (transferIn: Entry) => transferIn.idempotency_key.replace(/^\u00a7transfer:/, '');
-const msOf = (e: Entry) => (e.created_at ? e.created_at.seconds * 1000 + Math.floor(e.created_at.nanos / 1_000_000) : 0);
 function mulberry32(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
@@ -453,8 +453,6 @@ function mulberry32(seed: number): () => number {
 }
 
 // ---------------------------------------------------------------------------------------------
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function accountOf(client: TransferClient, tenantId: string, memberId: string): Promise<Account> {
   return (await client.GetAccount({ tenant_id: tenantId, member_id: memberId })).account;

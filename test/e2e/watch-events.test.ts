@@ -5,13 +5,11 @@
 import * as grpc from '@grpc/grpc-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type EngineProcess, cleanupEngines, startEngine } from '../support/engine-process.js';
+import { uniq } from '../support/ids.js';
 import { listAllEntries } from '../support/ledger-audit.js';
 import { type PointsClient, type WatchedEvent, pointsClient } from '../support/points-client.js';
 
 afterAll(cleanupEngines);
-
-let nextId = 0;
-const uniq = (prefix: string) => `${prefix}-${++nextId}`;
 
 describe('WatchEvents on a running engine', () => {
   let engine: EngineProcess;

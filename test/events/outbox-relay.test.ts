@@ -14,8 +14,8 @@ import { NatsEventPublisher } from '../../src/events/nats-publisher.js';
 import { OutboxRelay, type OutboxRelayOptions } from '../../src/events/outbox-relay.js';
 import { SqliteLedgerStore } from '../../src/ledger/embedded/sqlite-store.js';
 import type { OutboxRecord } from '../../src/ledger/store.js';
-import { eventually } from '../support/expect-grpc.js';
 import { type NatsServer, natsServerOnPath, startNatsServer } from '../support/nats-server.js';
+import { eventually } from '../support/waiting.js';
 
 const STREAM = 'JIFEN';
 

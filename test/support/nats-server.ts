@@ -4,9 +4,10 @@
 
 import { type ChildProcess, spawn } from 'node:child_process';
 import { accessSync, constants, mkdtempSync, rmSync } from 'node:fs';
-import { createConnection, createServer } from 'node:net';
+import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
+import { freePort } from './ports.js';
 
 export interface NatsServer {
   url: string;
@@ -90,17 +91,6 @@ function findOnPath(name: string): string | undefined {
     }
   }
   return undefined;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (address !== null && typeof address !== 'string' ? resolve(address.port) : reject()));
-    });
-  });
 }
 
 // A TCP accept is enough: nats-server enables JetStream (and recovers its store) before it listens.

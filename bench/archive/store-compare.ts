@@ -1,7 +1,7 @@
 /**
  * Embedded-store comparison for the points-ledger write pattern: SQLite (WAL, better-sqlite3) vs LMDB (lmdb-js).
  *
- *   npx tsx bench/store-compare.ts
+ *   npm install --no-save lmdb@3.5.6 && npx tsx bench/archive/store-compare.ts   (archived: lmdb is no longer a dependency)
  *
  * Optional env: STORECMP_SECONDS (per run, default 2), STORECMP_REPS (default 3),
  * STORECMP_SEED_MEMBERS (default 100000), STORECMP_SKIP_CRASH=1, STORECMP_ONLY=<regex on config id>.
@@ -45,7 +45,7 @@ const BATCHES = [1, 100, 1000];
 const SQLITE_CACHE_KIB = 65536; // PRAGMA cache_size = -65536 (64 MiB)
 const DATE = '2026-11-23';
 const THIS_FILE = fileURLToPath(import.meta.url);
-const RESULTS_FILE = path.join(path.dirname(THIS_FILE), 'results', `store-compare-${DATE}.json`);
+const RESULTS_FILE = path.join(path.dirname(THIS_FILE), '..', 'results', `store-compare-${DATE}.json`);
 const WRITES_PER_CMD = 3;
 const EARN = 1;
 
@@ -988,7 +988,7 @@ async function main(): Promise<void> {
       benchmark: 'store-compare',
       date: DATE,
       generatedAt: new Date().toISOString(),
-      command: 'npx tsx bench/store-compare.ts',
+      command: 'npx tsx bench/archive/store-compare.ts',
       machine,
       params: {
         tenant: TENANT,
