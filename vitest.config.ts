@@ -5,7 +5,7 @@ import { defineConfig } from 'vitest/config';
 const CASSANDRA_SUITES = ['test/**/cassandra-*.test.ts'];
 // End-to-end files that run twice: on the embedded defaults (project main) and again with every
 // engine on the Cassandra ledger, Redis and NATS (project cassandra, test/support/cassandra-engines.ts).
-const ON_CASSANDRA_TOO = ['test/e2e/points-api.test.ts', 'test/e2e/crash.test.ts', 'test/e2e/transfers.test.ts', 'test/e2e/import.test.ts', 'test/e2e/flash-sale.test.ts', 'test/e2e/programs.test.ts', 'test/e2e/holds.test.ts'];
+const ON_CASSANDRA_TOO = ['test/e2e/points-api.test.ts', 'test/e2e/crash.test.ts', 'test/e2e/transfers.test.ts', 'test/e2e/import.test.ts', 'test/e2e/flash-sale.test.ts', 'test/e2e/programs.test.ts', 'test/e2e/holds.test.ts', 'test/e2e/cassandra-ledger-faults.test.ts'];
 
 export default defineConfig({
   test: {

@@ -29,6 +29,13 @@ export interface CassandraServer {
   logTail(lines?: number): string;
   /** SIGTERM, then SIGKILL after the grace period; removes the temp dir. */
   stop(): Promise<void>;
+  /** SIGSTOP: the JVM freezes with its sockets open (a stalled node); resume() is SIGCONT. */
+  pause(): void;
+  resume(): void;
+  /** SIGKILL (kill -9), keeping the data dir for restart(). */
+  kill9(): Promise<void>;
+  /** Starts the node again on the same data dir and ports, and waits until it answers CQL. */
+  restart(): Promise<void>;
 }
 
 export interface CassandraServerOptions {
@@ -38,6 +45,12 @@ export interface CassandraServerOptions {
   /** Where the pom and the resolved classpath are kept; default ~/.cache/jifen-cassandra/<version>. */
   cacheDir?: string;
   log?: (line: string) => void;
+  /**
+   * `periodic` (default, 10 s: fast, for tests that never kill the node) or `batch`: a write is
+   * acknowledged only after its commit log segment is fsynced, so a node killed with -9 keeps every
+   * write it acknowledged (the fault tests, and what one replica alone would need in production).
+   */
+  commitlogSync?: 'periodic' | 'batch';
 }
 
 /** A prerequisite is missing or the node did not come up; the message says which, with the log tail. */
@@ -113,11 +126,61 @@ export async function startCassandraServer(options: CassandraServerOptions = {})
   const dir = mkdtempSync(join(tmpdir(), 'jifen-cassandra-'));
   const [storagePort, nativePort] = await freePorts(2);
   mkdirSync(join(dir, 'conf'));
-  writeFileSync(join(dir, 'conf', 'cassandra.yaml'), cassandraYaml(storagePort, nativePort));
+  writeFileSync(join(dir, 'conf', 'cassandra.yaml'), cassandraYaml(storagePort, nativePort, options.commitlogSync ?? 'periodic'));
   writeFileSync(join(dir, 'conf', 'logback.xml'), LOGBACK_XML);
+  const contactPoint = `127.0.0.1:${nativePort}`;
+  const startTimeoutMs = options.startTimeoutMs ?? 180_000;
+
+  let node = launch(java, jvmArgs(dir, classpath, options.heap ?? '1g'), dir);
+  const logTail = (lines = 40) => {
+    const systemLog = join(dir, 'logs', 'system.log');
+    const log = existsSync(systemLog) ? lastLines(readFileSync(systemLog, 'utf8'), lines) : '(no system.log yet)';
+    return `--- ${systemLog} (last ${lines} lines) ---\n${log}\n--- stdout/stderr ---\n${lastLines(node.output(), 20)}`;
+  };
+  const ready = async () => {
+    try {
+      const answered = await waitForCql(contactPoint, node.child, startTimeoutMs);
+      if (!answered.startsWith(version)) throw new CassandraUnavailable(`the node reports release ${answered}, not ${version}`);
+    } catch (err) {
+      const tail = logTail();
+      await stop();
+      throw new CassandraUnavailable(`cassandra ${version} did not start: ${(err as Error).message}\n${tail}`, { cause: err });
+    }
+  };
+  const stop = async () => {
+    node.child.kill('SIGCONT');
+    await node.stop();
+    rmSync(dir, { recursive: true, force: true });
+  };
 
   const started = Date.now();
-  const child = spawn(java, jvmArgs(dir, classpath, options.heap ?? '1g'), { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+  await ready();
+  const startSeconds = (Date.now() - started) / 1000;
+  options.log?.(`cassandra ${version} ready on ${contactPoint} in ${startSeconds.toFixed(1)} s (pid ${node.child.pid}, dir ${dir})`);
+  return {
+    contactPoint,
+    localDataCenter: LOCAL_DC,
+    version,
+    get pid() {
+      return node.child.pid as number;
+    },
+    startSeconds,
+    logTail,
+    stop,
+    pause: () => node.child.kill('SIGSTOP'),
+    resume: () => node.child.kill('SIGCONT'),
+    kill9: () => node.kill9(),
+    async restart() {
+      await node.kill9();
+      node = launch(java, jvmArgs(dir, classpath, options.heap ?? '1g'), dir);
+      await ready();
+    },
+  };
+}
+
+/** One JVM of the node: its output, a watchdog, and how to stop or kill it. */
+function launch(java: string, args: string[], dir: string) {
+  const child = spawn(java, args, { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
   running.add(child);
   let output = '';
   child.stdout?.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
@@ -125,29 +188,19 @@ export async function startCassandraServer(options: CassandraServerOptions = {})
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   exited.then(() => running.delete(child));
   const watchdog = startWatchdog(child);
-  const logTail = (lines = 40) => {
-    const systemLog = join(dir, 'logs', 'system.log');
-    const log = existsSync(systemLog) ? lastLines(readFileSync(systemLog, 'utf8'), lines) : '(no system.log yet)';
-    return `--- ${systemLog} (last ${lines} lines) ---\n${log}\n--- stdout/stderr ---\n${lastLines(output, 20)}`;
+  return {
+    child,
+    output: () => output,
+    async stop() {
+      await stopProcess(child, exited);
+      watchdog.kill('SIGKILL');
+    },
+    async kill9() {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+      await exited;
+      watchdog.kill('SIGKILL');
+    },
   };
-  const stop = async () => {
-    await stopProcess(child, exited);
-    watchdog.kill('SIGKILL');
-    rmSync(dir, { recursive: true, force: true });
-  };
-
-  const contactPoint = `127.0.0.1:${nativePort}`;
-  try {
-    const answered = await waitForCql(contactPoint, child, options.startTimeoutMs ?? 180_000);
-    if (!answered.startsWith(version)) throw new CassandraUnavailable(`the node reports release ${answered}, not ${version}`);
-  } catch (err) {
-    const tail = logTail();
-    await stop();
-    throw new CassandraUnavailable(`cassandra ${version} did not start: ${(err as Error).message}\n${tail}`, { cause: err });
-  }
-  const startSeconds = (Date.now() - started) / 1000;
-  options.log?.(`cassandra ${version} ready on ${contactPoint} in ${startSeconds.toFixed(1)} s (pid ${child.pid}, dir ${dir})`);
-  return { contactPoint, localDataCenter: LOCAL_DC, version, pid: child.pid as number, startSeconds, logTail, stop };
 }
 
 // ---- configuration ---------------------------------------------------------------------------
@@ -175,14 +228,14 @@ function pomOf(version: string): string {
  * keeps periodic with a short period, or batch/group, and replicas to cover the window); everything
  * else not named here (timeouts, batch thresholds) keeps Cassandra's defaults, as production would.
  */
-function cassandraYaml(storagePort: number, nativePort: number): string {
+function cassandraYaml(storagePort: number, nativePort: number, commitlogSync: 'periodic' | 'batch'): string {
+  const sync = commitlogSync === 'batch' ? 'commitlog_sync: batch' : 'commitlog_sync: periodic\ncommitlog_sync_period: 10000ms';
   return `cluster_name: jifen-test
 num_tokens: 1
 initial_token: 0
 partitioner: org.apache.cassandra.dht.Murmur3Partitioner
 endpoint_snitch: SimpleSnitch
-commitlog_sync: periodic
-commitlog_sync_period: 10000ms
+${sync}
 seed_provider:
   - class_name: org.apache.cassandra.locator.SimpleSeedProvider
     parameters:

@@ -133,10 +133,12 @@ export interface RefusedStart {
 export async function startEngineExpectingExit(options: EngineOptions = {}, timeoutMs = 20_000): Promise<RefusedStart> {
   const dataDir = options.dataDir ?? makeDataDir();
   const [grpcPort, metricsPort] = await freePorts(2);
+  const backendEnv = (await backend?.envFor(dataDir)) ?? {};
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
     cwd: REPO_ROOT,
     env: {
       ...inheritedEnv(options),
+      ...backendEnv,
       JIFEN_GRPC_ADDR: `127.0.0.1:${grpcPort}`,
       JIFEN_METRICS_ADDR: `127.0.0.1:${metricsPort}`,
       JIFEN_DATA_DIR: dataDir,
