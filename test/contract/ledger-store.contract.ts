@@ -90,6 +90,18 @@ export function ledgerStoreContract(name: string, open: () => Promise<LedgerStor
       expect(found).toEqual([orderOf(A, 'o-2', 0, 0), undefined, refunded, undefined]);
     });
 
+    it('getOrders keeps the tier-metric month and the lot a refund takes back from; an order without them has none', async () => {
+      const withLot: OrderRecord = { ...orderOf(A, 'o-lot', 0, 0), metricMonth: '2026-11', lotExpiresAt: T + 365 * DAY, lotAvailableAt: T + 7 * DAY };
+      const plain = orderOf(A, 'o-plain', 0, 0);
+      await commit({ orders: [withLot, plain] });
+      const found = await store.getOrders([
+        { ...A, orderId: 'o-lot' },
+        { ...A, orderId: 'o-plain' },
+      ]);
+      expect(found).toEqual([withLot, plain]);
+      expect(Object.keys(found[1] ?? {})).not.toContain('metricMonth');
+    });
+
     it('listEntries pages by afterSeq and limit', async () => {
       const a = entriesOf(A, 7);
       await commit({ entries: a });

@@ -1,6 +1,7 @@
 // A group commit written in the order that makes it safe without LWT or logged batches (PROTOCOL.md),
 // and the rollback of one that failed part-way, which every later call waits for.
 
+import { types } from 'cassandra-driver';
 import type { LedgerEntry } from '../../actor/entries.js';
 import type { MemberState } from '../../actor/state.js';
 import type { OutboxRecord } from '../outbox.js';
@@ -188,6 +189,10 @@ function pointerGroups(shard: number, batch: CommitBatch, toWrite: LedgerEntry[]
           o.reversedPoints,
           tag?.idempotencyKey ?? '',
           tag?.payloadHash ?? '',
+          // unset, not null: an order without them writes no tombstone.
+          o.metricMonth ?? types.unset,
+          o.lotExpiresAt ?? types.unset,
+          o.lotExpiresAt === undefined ? types.unset : (o.lotAvailableAt ?? 0),
         ],
       })),
     );

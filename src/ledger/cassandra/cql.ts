@@ -23,9 +23,9 @@ export const CQL = {
   keysIn: 'SELECT idempotency_key, seq FROM idempotency_keys WHERE tenant_id = ? AND member_id = ? AND idempotency_key IN ?',
 
   insertOrder: `INSERT INTO orders (tenant_id, member_id, order_id, seq, amount_minor, points, refunded_minor, reversed_points,
-    entry_key, entry_hash) VALUES (?,?,?,?,?,?,?,?,?,?)`,
-  orderVersions: `SELECT seq, amount_minor, points, refunded_minor, reversed_points, entry_key, entry_hash FROM orders
-    WHERE tenant_id = ? AND member_id = ? AND order_id = ?`,
+    entry_key, entry_hash, metric_month, lot_expires_at, lot_available_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)`,
+  orderVersions: `SELECT seq, amount_minor, points, refunded_minor, reversed_points, entry_key, entry_hash, metric_month,
+    lot_expires_at, lot_available_at FROM orders WHERE tenant_id = ? AND member_id = ? AND order_id = ?`,
 
   // seq guard: the write timestamp is the seq, so an older snapshot never overwrites a newer one.
   insertSnapshot: 'INSERT INTO snapshots (tenant_id, member_id, seq, state) VALUES (?,?,?,?) USING TIMESTAMP ?',
@@ -199,6 +199,11 @@ export function orderOf(ref: MemberRef & { orderId: string }, row: types.Row): O
     points: long(row['points']),
     refundedMinor: long(row['refunded_minor']),
     reversedPoints: long(row['reversed_points']),
+    // Absent fields stay absent (as the embedded store answers), not undefined-valued.
+    ...(row['metric_month'] ? { metricMonth: String(row['metric_month']) } : {}),
+    ...(row['lot_expires_at'] !== null && row['lot_expires_at'] !== undefined
+      ? { lotExpiresAt: long(row['lot_expires_at']), lotAvailableAt: long(row['lot_available_at']) }
+      : {}),
   };
 }
 
