@@ -99,6 +99,22 @@ describe('per-tenant programs', () => {
       expect(res).toMatchObject({ points: 100, program_version: 0 });
     });
 
+    it('PutProgram refuses hostile documents (100,000-deep nesting, an alias bomb) with INVALID_ARGUMENT naming the limit; the engine keeps serving', async () => {
+      const deep = `${'['.repeat(100_000)}${']'.repeat(100_000)}`;
+      const bomb = ['a: &a [x,x,x,x,x,x,x,x,x]', ...'bcdefghij'.split('').map((n, i) => `${n}: &${n} [${Array(9).fill(`*${'abcdefghij'[i]}`).join(',')}]`)].join('\n');
+      const cases: [string, string, 'DOCUMENT_FORMAT_JSON' | 'DOCUMENT_FORMAT_YAML'][] = [
+        ['nests deeper than 32 levels', deep, 'DOCUMENT_FORMAT_JSON'],
+        ['nests deeper than 32 levels', deep, 'DOCUMENT_FORMAT_YAML'],
+        ['aliases', bomb, 'DOCUMENT_FORMAT_YAML'],
+      ];
+      for (const [message, document, format] of cases) {
+        const err = await failureOf(admin.PutProgram({ tenant_id: TENANT, document, format }));
+        expect([err.code, err.details]).toEqual([grpc.status.INVALID_ARGUMENT, expect.stringContaining(message)]);
+      }
+      expect(await codeOf(admin.GetProgram({ tenant_id: TENANT }))).toBe(grpc.status.NOT_FOUND);
+      expect(await earn(earnRequest(TENANT, uniq('m'), 10_000))).toMatchObject({ points: 100, program_version: 0 });
+    });
+
     it('PutProgram installs a valid document as version 1 and GetProgram returns it as authored', async () => {
       const put = await admin.PutProgram({ tenant_id: TENANT, document: rateDocument(2), expected_version: 0 });
       expect(put).toEqual({ tenant_id: TENANT, version: 1 });

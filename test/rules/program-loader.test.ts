@@ -152,3 +152,36 @@ describe('parseProgramText', () => {
     expect(parseProgramText('\uFEFF{"name": "Acme"}', 'json', { tenantId: 'acme', version: 1 }).ok).toBe(true);
   });
 });
+
+describe('document limits, checked before any parser runs', () => {
+  const deepJson = (n: number) => `${'['.repeat(n)}${']'.repeat(n)}`;
+  const deepYamlBlock = (n: number) => Array.from({ length: n }, (_, i) => `${'  '.repeat(i)}k${i}:`).join('\n') + ' 1\n';
+  const laughs = [
+    'a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]',
+    ...Array.from({ length: 9 }, (_, i) => {
+      const prev = String.fromCharCode(97 + i);
+      const name = String.fromCharCode(98 + i);
+      return `${name}: &${name} [*${prev},*${prev},*${prev},*${prev},*${prev},*${prev},*${prev},*${prev},*${prev}]`;
+    }),
+    'name: bomb',
+  ].join('\n');
+  const rows: [string, string, 'json' | 'yaml', string][] = [
+    ['a 100,000-deep JSON array', deepJson(100_000), 'json', 'nests deeper than 32 levels'],
+    ['a 100,000-deep YAML flow sequence', deepJson(100_000), 'yaml', 'nests deeper than 32 levels'],
+    ['a 40-deep YAML block mapping', deepYamlBlock(40), 'yaml', 'nests deeper than 32 levels'],
+    ['a billion laughs (aliases of aliases)', laughs, 'yaml', 'aliases'],
+    ['300 KiB of text', `name: x\n# ${'y'.repeat(300 * 1024)}\n`, 'yaml', 'at most 262144 are accepted'],
+  ];
+  for (const [what, text, format, message] of rows) {
+    it(`refuses ${what} naming the limit`, () => {
+      const result = parseProgramText(text, format, { tenantId: 't', version: 1 });
+      expect(result.ok).toBe(false);
+      if (!result.ok) expect(result.errors).toEqual([{ path: 'document', message: expect.stringContaining(message) }]);
+    });
+  }
+
+  it('accepts a document just inside the limits: 30 levels of flow nesting', () => {
+    const result = parseProgramText(`name: x\nnote: ${deepJson(30)}\n`, 'yaml', { tenantId: 't', version: 1 });
+    expect(result.ok ? 'ok' : result.errors.map((e) => e.message).join()).not.toContain('nests deeper');
+  });
+});

@@ -3,6 +3,7 @@
 
 import { readdir, readFile } from 'node:fs/promises';
 import { basename, extname, join } from 'node:path';
+import { DOCUMENT_LIMITS, documentLimitBroken } from './document-limits.js';
 import { LineCounter, parseDocument } from 'yaml';
 import type { Program } from './program.js';
 import { formatProgramError, type ParseProgramOptions, type ParseProgramResult, parseProgram, type ProgramError } from './program-schema.js';
@@ -70,6 +71,8 @@ export async function loadProgramDirectory(dir: string): Promise<LoadProgramsRes
  */
 export function parseProgramText(text: string, format: ProgramFormat, options: ParseProgramOptions, fallbackTenantId?: string): ParseProgramResult {
   const source = text.startsWith('\uFEFF') ? text.slice(1) : text;
+  const broken = documentLimitBroken(source);
+  if (broken) return { ok: false, errors: [{ path: 'document', message: broken }] };
   const read = format === 'json' ? readJson(source) : readYaml(source);
   if ('errors' in read) return { ok: false, errors: read.errors };
   const hasTenant = typeof read.document === 'object' && read.document !== null && 'tenant_id' in read.document;
@@ -91,7 +94,14 @@ function readYaml(text: string): Read {
   const lineCounter = new LineCounter();
   // YAML 1.2 core schema: `2025-01-01` and `11-11` stay strings; uniqueKeys rejects a repeated key.
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
-  if (doc.errors.length === 0) return { document: doc.toJS({ maxAliasCount: 100 }) };
+  if (doc.errors.length === 0) {
+    try {
+      return { document: doc.toJS({ maxAliasCount: DOCUMENT_LIMITS.maxAliases }) };
+    } catch (error) {
+      // The yaml library refuses alias expansion beyond maxAliasCount by throwing.
+      return { errors: [{ path: 'document', message: `expands more than ${DOCUMENT_LIMITS.maxAliases} aliases (${(error as Error).message})` }] };
+    }
+  }
   return {
     errors: doc.errors.map((e) => {
       const { line, col } = lineCounter.linePos(e.pos[0]);
