@@ -1,6 +1,7 @@
 // Load generator: drives one PointsService target at a fixed number of calls in flight
 // (closed loop), then prints a single JSON line with throughput, latency and errors.
-// Runs as its own process so its CPU use is not mixed into the server's.
+// Runs as its own process so its CPU use is not mixed into the server's. The lines `WINDOW open`
+// and `WINDOW closed` on stdout mark the measured window (bench/run.ts reads CPU and counters there).
 //
 // Usage: node --import tsx bench/load.ts --target 127.0.0.1:50051 --mode unary|batch
 //          [--concurrency 64] [--duration 10] [--warmup 3] [--tenant t1]
@@ -261,6 +262,7 @@ async function worker(): Promise<void> {
 				stoppedBy = "items";
 				measureEnd = t1;
 				measuring = false;
+				console.log("WINDOW closed");
 				resolveItemsDone();
 			}
 		}
@@ -284,6 +286,7 @@ async function main(): Promise<void> {
 	const openWindow = () => {
 		measureStart = performance.now();
 		measuring = true;
+		console.log("WINDOW open");
 	};
 	// Without warmup the window opens before the first call, so no call goes uncounted.
 	if (warmupS === 0) openWindow();
@@ -296,6 +299,7 @@ async function main(): Promise<void> {
 	if (measuring) {
 		measuring = false;
 		measureEnd = performance.now();
+		console.log("WINDOW closed");
 	}
 	stopping = true;
 	await Promise.all(workers); // drain in-flight calls so the server is idle for the next run

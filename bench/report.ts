@@ -1,5 +1,6 @@
 // Turns raw per-run measurements into medians, engine/echo and redis-nats/embedded ratios and a
 // printable table.
+import type { WindowFigures } from "./cassandra-report.js";
 import type { Memory } from "./processes.js";
 
 export type Mode = "unary" | "batch";
@@ -7,10 +8,11 @@ export type TargetName = "echo" | "engine";
 /**
  * Engine profiles: embedded (memory balances, in-process events, tenant without a program: the bare
  * base rate), private Redis + NATS JetStream, or embedded with deploy/programs/example.yaml (tenant
- * `example`, ~20 rules, campaigns and behaviours).
+ * `example`, ~20 rules, campaigns and behaviours), or the ledger on a real Cassandra node with Redis +
+ * NATS (cassandra).
  */
-export type Profile = "embedded" | "redis-nats" | "example-program" | "velocity";
-export const PROFILES: readonly Profile[] = ["embedded", "redis-nats", "example-program", "velocity"];
+export type Profile = "embedded" | "redis-nats" | "example-program" | "velocity" | "cassandra";
+export const PROFILES: readonly Profile[] = ["embedded", "redis-nats", "example-program", "velocity", "cassandra"];
 /** Row and summary name of an engine run with this profile ("engine" alone is embedded, as before). */
 export const engineVariant = (p: Profile) =>
 	p === "embedded" ? "engine" : `engine-${p}`;
@@ -82,6 +84,8 @@ export interface TargetRun {
 		redisCpuS: number | null;
 		natsCpuS: number | null;
 	};
+	/** Engine runs: CPU per process and ledger traffic over each measured window (bench/cassandra-report.ts). */
+	windows?: Partial<Record<Mode, WindowFigures>>;
 }
 
 export interface ModeSummary {

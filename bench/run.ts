@@ -7,7 +7,11 @@
 // redis-server and nats-server (bench/servers.ts) started before and stopped after each engine run;
 // --profile both runs the engine with each profile and compares them. --profile flash-sale runs a
 // different workload on the embedded engine: bench/flash-sale.ts seeds N contenders and fires their
-// RedeemReward at one reward of U units the instant it goes on sale. See bench/README.md.
+// RedeemReward at one reward of U units the instant it goes on sale. With --profile cassandra the
+// engine's ledger is a real Cassandra node (bench/cassandra.ts: one node per bench, a keyspace per
+// engine run) next to the embedded run, and every engine's measured windows also record the CPU of
+// each process on the cores and the ledger's round trips (bench/cassandra-report.ts). See bench/README.md.
+import { randomBytes } from "node:crypto";
 import {
 	existsSync,
 	mkdirSync,
@@ -19,6 +23,19 @@ import os from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
+import {
+	type CommitlogSync,
+	countersDelta,
+	type LedgerNode,
+	type NodeCounters,
+	startLedgerNode,
+} from "./cassandra.js";
+import {
+	formatCosts,
+	summarizeCosts,
+	type WindowCpu,
+	type WindowFigures,
+} from "./cassandra-report.js";
 import {
 	type FlashSaleEngine,
 	type FlashSaleResult,
@@ -77,6 +94,10 @@ const USAGE = `usage: npm run bench -- [flags]
                           both), both (= embedded,redis-nats: each repeat runs the engine with
                           each, ratios redis-nats/embedded)
   --profiles P,P          a comma-separated list, each profile as named (redis-nats alone too)
+  --profile cassandra     embedded next to the engine on a real Cassandra 5.0 node (started by the
+                          bench, jars via Maven the first time) + private Redis + NATS; adds the CPU
+                          split (engine vs the Cassandra JVM) and round trips per group commit
+    --cassandra-commitlog periodic|batch   the node's commitlog_sync (default periodic, 10 s)
   --profile flash-sale    积分秒杀 on the embedded engine (runs alone; see bench/README.md):
     --contenders N        members seeded and each firing RedeemReward once (default 100000)
     --units N             stock of the reward (default 10000)
@@ -118,6 +139,7 @@ const { values: flags } = parseArgs({
 		channels: { type: "string", default: "8" },
 		"sale-delay": { type: "string", default: "2" },
 		note: { type: "string" },
+		"cassandra-commitlog": { type: "string", default: "periodic" },
 		"no-save": { type: "boolean", default: false },
 		help: { type: "boolean", short: "h", default: false },
 	},
@@ -153,8 +175,11 @@ const targetsByFlag: Record<string, TargetName[]> = {
 if (flags.profile !== undefined && flags.profiles !== undefined)
 	throw new Error("give --profile or --profiles, not both");
 // `--profile redis-nats` is the issue's comparison: the same workloads with Redis + NATS next to the
-// embedded run (= both); `--profiles redis-nats` runs the redis-nats engine alone.
-const rawProfiles = flags.profiles ?? (flags.profile === "redis-nats" ? "both" : flags.profile) ?? "embedded";
+// embedded run (= both); `--profiles redis-nats` runs the redis-nats engine alone. The same for
+// `--profile cassandra`.
+const pairedWithEmbedded: Record<string, string> = { "redis-nats": "both", cassandra: "embedded,cassandra" };
+const rawProfiles =
+	flags.profiles ?? (flags.profile === undefined ? undefined : (pairedWithEmbedded[flags.profile] ?? flags.profile)) ?? "embedded";
 /** --profile flash-sale: its own workload, alone (see runFlashSale). */
 const flashSale = rawProfiles.split(",").some((p) => p.trim() === "flash-sale");
 if (flashSale && rawProfiles.trim() !== "flash-sale")
@@ -203,6 +228,7 @@ const config = {
 		}),
 	),
 	tenant: flags.tenant,
+	cassandraCommitlog: flags["cassandra-commitlog"] as CommitlogSync,
 	touchMembers: count("touch-members", flags["touch-members"], 0),
 	touchMaxS: seconds("touch-max-seconds", flags["touch-max-seconds"]),
 };
@@ -211,6 +237,8 @@ if (!config.targets)
 		`--target: expected all, echo or engine, got ${flags.target}`,
 	);
 if (config.durationS === 0) throw new Error("--duration must be > 0");
+if (config.cassandraCommitlog !== "periodic" && config.cassandraCommitlog !== "batch")
+	throw new Error(`--cassandra-commitlog: expected periodic or batch, got ${config.cassandraCommitlog}`);
 
 /** --profile flash-sale only. */
 const flashConfig = flashSale
@@ -255,7 +283,11 @@ interface LoadOptions {
 	warmupS: number;
 	/** Extra bench/load.ts flags. */
 	extra?: string[];
+	/** Called, synchronously, when the generator opens and closes its measured window. */
+	onWindow?: (edge: WindowEdge, generatorPid: number) => void;
 }
+
+type WindowEdge = "open" | "closed";
 
 const defaultLoad = (mode: Mode): LoadOptions => ({
 	label: mode,
@@ -310,6 +342,8 @@ async function runLoad(
 		inheritStderr: true,
 		onStdoutLine: (line) => {
 			if (line.startsWith("{")) lastJson = line;
+			const edge = /^WINDOW (open|closed)$/.exec(line)?.[1] as WindowEdge | undefined;
+			if (edge) opts.onWindow?.(edge, proc.pid);
 		},
 	});
 	// Generous bound: a wedged generator must not hang the whole bench.
@@ -335,30 +369,38 @@ interface Variant {
 
 /**
  * The engine's backend variables per profile. They override --engine-env and the inherited
- * environment, so a shell that exports JIFEN_BALANCES or REDIS_URL cannot mislabel a run; the
- * embedded values are the engine's defaults.
+ * environment, so a shell that exports JIFEN_BALANCES, JIFEN_LEDGER or REDIS_URL cannot mislabel a
+ * run; the embedded values are the engine's defaults.
  */
 function profileEnv(
 	profile: Profile,
 	servers: BackingServers | null,
+	ledgerEnv: Record<string, string> | null,
 ): Record<string, string> {
+	const embeddedLedger = { JIFEN_LEDGER: "embedded" };
 	if (profile === "embedded")
-		return { JIFEN_BALANCES: "memory", JIFEN_EVENTS: "memory" };
+		return { ...embeddedLedger, JIFEN_BALANCES: "memory", JIFEN_EVENTS: "memory" };
 	if (profile === "example-program")
 		return {
+			...embeddedLedger,
 			JIFEN_BALANCES: "memory",
 			JIFEN_EVENTS: "memory",
 			JIFEN_PROGRAMS_DIR: join(ROOT, "deploy", "programs"),
 		};
 	if (!servers) throw new Error(`${profile}: servers not started`);
-	if (profile === "velocity") return { ...servers.env, JIFEN_PROGRAMS_DIR: join(ROOT, "bench", "programs") };
-	return servers.env;
+	if (profile === "cassandra") {
+		if (!ledgerEnv) throw new Error("cassandra: no keyspace made");
+		return { ...servers.env, ...ledgerEnv };
+	}
+	if (profile === "velocity") return { ...embeddedLedger, ...servers.env, JIFEN_PROGRAMS_DIR: join(ROOT, "bench", "programs") };
+	return { ...embeddedLedger, ...servers.env };
 }
 
 async function startServer(
 	variant: Variant,
 	repeat: number,
 	servers: BackingServers | null,
+	ledgerEnv: Record<string, string> | null = null,
 ): Promise<{
 	proc: Managed;
 	address: string;
@@ -407,7 +449,7 @@ async function startServer(
 				? { JIFEN_SHARDS: String(config.shards) }
 				: {}),
 			...config.engineEnv,
-			...profileEnv(variant.profile ?? "embedded", servers),
+			...profileEnv(variant.profile ?? "embedded", servers, ledgerEnv),
 		};
 		proc = spawnManaged(
 			"engine",
@@ -438,26 +480,75 @@ interface Running {
 	proc: Managed;
 	address: string;
 	dataDir?: string;
+	/** Engine only: its Prometheus endpoint, host:port. */
+	metricsAddr?: string;
+	/** cassandra only: the engine's keyspace on the ledger node, dropped when the run stops. */
+	keyspace?: string;
 	servers: BackingServers | null;
 	serversCpuAtStart?: { redis: number | null; nats: number | null };
 	results: Partial<Record<Mode, LoadResult>>;
+	windows: Partial<Record<Mode, WindowFigures>>;
 }
 
-/** redis-nats: the private servers live exactly as long as this one engine run. */
+/**
+ * --profile cassandra: one node for the whole bench, started with the first cassandra run (a JVM start
+ * takes tens of seconds) and stopped at the end; each engine run gets a fresh keyspace on it.
+ */
+let ledgerNode: Promise<LedgerNode> | undefined;
+
+async function stopLedgerNode(): Promise<void> {
+	const node = await ledgerNode?.catch(() => undefined);
+	ledgerNode = undefined;
+	await node?.stop();
+}
+
+/** redis-nats and cassandra: the private servers (and keyspace) live exactly as long as this one engine run. */
 async function startVariant(variant: Variant, repeat: number): Promise<Running> {
 	let servers: BackingServers | null = null;
-	if (variant.profile === "redis-nats" || variant.profile === "velocity") {
-		progress(`${variant.name} #${repeat + 1}: starting private redis-server and nats-server -js`);
-		servers = await startRedisNats(join(workDir, `${variant.name}-${repeat}`));
-		progress(`${variant.name} #${repeat + 1}: ${servers.env.REDIS_URL}, ${servers.env.NATS_URL}`);
-	}
-	progress(`${variant.name} #${repeat + 1}: starting`);
+	let keyspace: string | undefined;
+	const label = `${variant.name} #${repeat + 1}`;
 	try {
-		const { proc, address, dataDir } = await startServer(variant, repeat, servers);
-		return { variant, repeat, proc, address, dataDir, servers, serversCpuAtStart: servers?.cpuSeconds(), results: {} };
+		let ledgerEnv: Record<string, string> | null = null;
+		if (variant.profile === "cassandra") {
+			if (!ledgerNode) progress(`${label}: starting the Cassandra node (${config.cassandraCommitlog} commitlog)`);
+			ledgerNode ??= startLedgerNode(config.cassandraCommitlog, progress);
+			const node = await ledgerNode;
+			keyspace = `jifen_bench_${repeat}_${randomBytes(4).toString("hex")}`;
+			ledgerEnv = await node.newKeyspace(keyspace);
+			progress(`${label}: keyspace ${keyspace} on ${node.contactPoint} (Cassandra ${node.version}, pid ${node.pid})`);
+		}
+		if (variant.profile === "redis-nats" || variant.profile === "velocity" || variant.profile === "cassandra") {
+			progress(`${label}: starting private redis-server and nats-server -js`);
+			servers = await startRedisNats(join(workDir, `${variant.name}-${repeat}`));
+			progress(`${label}: ${servers.env.REDIS_URL}, ${servers.env.NATS_URL}`);
+		}
+		progress(`${label}: starting`);
+		const { proc, address, dataDir, metricsAddr } = await startServer(variant, repeat, servers, ledgerEnv);
+		return {
+			variant,
+			repeat,
+			proc,
+			address,
+			dataDir,
+			metricsAddr,
+			keyspace,
+			servers,
+			serversCpuAtStart: servers?.cpuSeconds(),
+			results: {},
+			windows: {},
+		};
 	} catch (err) {
 		await servers?.stop();
+		if (keyspace) await dropKeyspace(keyspace);
 		throw err;
+	}
+}
+
+async function dropKeyspace(keyspace: string): Promise<void> {
+	try {
+		await (await ledgerNode)?.dropKeyspace(keyspace);
+	} catch (err) {
+		progress(`warning: could not drop keyspace ${keyspace}: ${err instanceof Error ? err.message : String(err)}`);
 	}
 }
 
@@ -468,9 +559,69 @@ async function measure(run: Running, mode: Mode): Promise<void> {
 			? `${variant.name} #${repeat + 1}: Earn x${config.concurrency} in flight, ${config.warmupS}s warmup + ${config.durationS}s`
 			: `${variant.name} #${repeat + 1}: SubmitBatch x${config.batchSize}, ${config.batchConcurrency} in flight`,
 	);
-	run.results[mode] = await runLoad(run.address, mode, loadFor(variant, mode));
+	const node = await ledgerNode?.catch(() => undefined);
+	const edges: Partial<Record<WindowEdge, Edge>> = {};
+	const onWindow =
+		variant.target === "engine"
+			? (edge: WindowEdge, generatorPid: number) => {
+					edges[edge] = readEdge(run, generatorPid, node);
+				}
+			: undefined;
+	run.results[mode] = await runLoad(run.address, mode, { ...loadFor(variant, mode), onWindow });
 	checkAlive(run);
+	if (edges.open && edges.closed) run.windows[mode] = await windowFigures(edges.open, edges.closed);
 }
+
+/** What is read at one edge of a measured window: CPU at once, the counters as soon as they answer. */
+interface Edge {
+	at: number;
+	cpuS: WindowCpu;
+	metrics: Promise<Map<string, number> | null>;
+	node: Promise<NodeCounters | null>;
+}
+
+function readEdge(run: Running, generatorPid: number, node: LedgerNode | undefined): Edge {
+	const servers = run.servers;
+	return {
+		at: performance.now(),
+		cpuS: {
+			engine: readCpuSeconds(run.proc.pid),
+			generator: readCpuSeconds(generatorPid),
+			ledgerNode: node ? readCpuSeconds(node.pid) : null,
+			redis: servers ? readCpuSeconds(servers.redis.pid) : null,
+			nats: servers ? readCpuSeconds(servers.nats.pid) : null,
+		},
+		metrics: run.metricsAddr ? scrapeMetrics(run.metricsAddr) : Promise.resolve(null),
+		node: node && run.keyspace ? node.counters(run.keyspace).catch(() => null) : Promise.resolve(null),
+	};
+}
+
+async function windowFigures(open: Edge, closed: Edge): Promise<WindowFigures> {
+	const used = (key: keyof WindowCpu) => {
+		const a = open.cpuS[key];
+		const b = closed.cpuS[key];
+		return a === null || b === null ? null : Math.round((b - a) * 100) / 100;
+	};
+	const [metricsA, metricsB, nodeA, nodeB] = await Promise.all([open.metrics, closed.metrics, open.node, closed.node]);
+	return {
+		seconds: Math.round(closed.at - open.at) / 1000,
+		cpuS: {
+			engine: used("engine"),
+			generator: used("generator"),
+			ledgerNode: used("ledgerNode"),
+			redis: used("redis"),
+			nats: used("nats"),
+		},
+		engine: metricsA && metricsB ? saleMetrics(metricsA, metricsB) : null,
+		node: nodeA && nodeB ? countersDelta(nodeA, nodeB) : null,
+	};
+}
+
+const scrapeMetrics = (metricsAddr: string): Promise<Map<string, number> | null> =>
+	fetch(`http://${metricsAddr}/metrics`)
+		.then((r) => r.text())
+		.then(parseMetrics)
+		.catch(() => null);
 
 function checkAlive({ proc, variant }: Running): void {
 	if (proc.child.exitCode !== null || proc.child.signalCode !== null)
@@ -504,6 +655,7 @@ async function finishVariant(run: Running): Promise<TargetRun> {
 			results: { unary, batch },
 			memory,
 			...(touch ? { touch } : {}),
+			...(Object.keys(run.windows).length ? { windows: run.windows } : {}),
 			...(servers && serversMemory
 				? {
 						backingServers: {
@@ -522,13 +674,15 @@ async function finishVariant(run: Running): Promise<TargetRun> {
 	}
 }
 
-async function stopVariant({ proc, variant, dataDir, servers }: Running): Promise<void> {
+async function stopVariant({ proc, variant, dataDir, servers, keyspace }: Running): Promise<void> {
 	const exit = await stopProcess(proc);
 	if (exit.code !== 0 && exit.signal !== "SIGTERM") {
 		progress(`warning: ${variant.name} exited with code ${exit.code} signal ${exit.signal} on SIGTERM`);
 	}
 	if (dataDir) rmSync(dataDir, { recursive: true, force: true });
 	await servers?.stop();
+	// Its data would otherwise be compacted on the node's CPU during the next repeat.
+	if (keyspace) await dropKeyspace(keyspace);
 }
 
 /**
@@ -827,6 +981,11 @@ async function main(): Promise<void> {
 	);
 	const runs: TargetRun[] = [];
 	for (let r = 0; r < config.repeat; r++) runs.push(...(await runRepeat(variants, r)));
+	const node = await ledgerNode;
+	const ledgerNodeInfo = node
+		? { version: node.version, startSeconds: node.startSeconds, commitlogSync: node.commitlogSync, replicationFactor: 1 }
+		: null;
+	await stopLedgerNode();
 
 	const summary: Record<string, TargetSummary> = {};
 	for (const { name } of variants)
@@ -871,16 +1030,26 @@ async function main(): Promise<void> {
 			`velocity/redis-nats  Earn calls/s ${r.unaryCallsPerSec.toFixed(2)}x  SubmitBatch items/s ${r.batchItemsPerSec.toFixed(2)}x (>= 0.85: ${r.unaryCallsPerSec >= 0.85 && r.batchItemsPerSec >= 0.85 ? "pass" : "FAIL"})`,
 		);
 	}
+	const onCassandra = summary[engineVariant("cassandra")];
+	if (bare && onCassandra) {
+		const r = ratios(onCassandra, bare);
+		console.log(
+			`cassandra/embedded  Earn calls/s ${r.unaryCallsPerSec.toFixed(2)}x  SubmitBatch items/s ${r.batchItemsPerSec.toFixed(2)}x  |  p99 Earn ${r.unaryP99}x  SubmitBatch ${r.batchP99}x`,
+		);
+	}
+	const costs = summarizeCosts(runs);
+	if (Object.keys(costs).length) console.log(`\n${formatCosts(costs)}`);
 	if (config.touchMembers > 0 && !config.targets.includes("engine"))
 		progress("--touch-members: skipped (engine only)");
 
 	if (flags["no-save"]) return;
 	const record = {
 		...recordHeader(config.profile, startedAt, machine),
-		...(config.profiles.includes("redis-nats") &&
+		...((config.profiles.includes("redis-nats") || config.profiles.includes("cassandra")) &&
 		config.targets.includes("engine")
 			? { backingServerVersions: backingServerVersions() }
 			: {}),
+		...(ledgerNodeInfo ? { ledgerNode: ledgerNodeInfo } : {}),
 		config,
 		summary,
 		ratios: ratioLines[0]?.ratios ?? null,
@@ -888,6 +1057,7 @@ async function main(): Promise<void> {
 			ratioLines.map((l) => [l.label, l.ratios]),
 		),
 		...(comparison ? { redisNatsVsEmbedded: comparison } : {}),
+		costs,
 		runs,
 	};
 	const file = resultsFile(startedAt);
@@ -895,11 +1065,14 @@ async function main(): Promise<void> {
 	progress(`wrote ${file}`);
 }
 
-main().catch((err: unknown) => {
+main().catch(async (err: unknown) => {
 	keepWorkDir = true;
 	console.error(
 		`[bench] failed: ${err instanceof Error ? err.message : String(err)}`,
 	);
+	const node = await ledgerNode?.catch(() => undefined);
+	if (node) console.error(`[bench] Cassandra node log:\n${node.logTail()}`);
+	await stopLedgerNode().catch(() => undefined);
 	console.error(`[bench] server logs kept in ${workDir}`);
 	process.exit(1);
 });
