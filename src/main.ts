@@ -55,6 +55,7 @@ async function main(): Promise<void> {
       clock,
       maxFutureSkewMs: config.maxFutureSkewMs,
       maxLatenessMs: config.maxLatenessMs,
+      watchMaxBehindBytes: config.watchMaxBehindBytes,
     });
   } catch (err) {
     await engine.shutdown();

@@ -40,6 +40,7 @@ export interface PointsServiceDeps {
   clock: () => number;
   maxFutureSkewMs: number;
   maxLatenessMs: number;
+  watchMaxBehindBytes: number;
 }
 
 /** PointsService methods but the points mall's (rewards-service.ts); server.ts checks that together they are all. */
@@ -75,7 +76,7 @@ export function pointsServiceHandlers(deps: PointsServiceDeps) {
       encodeQuote(acceptedValue(await engine.submit(decodeQuoteRedemption(req), deadline))),
     ),
     SubmitBatch: unary(deps, 'SubmitBatch', (req, deadline) => submitBatch(engine, req, time(), deadline)),
-    WatchEvents: watchEventsHandler(deps.hub, deps.metrics),
+    WatchEvents: watchEventsHandler(deps.hub, deps.metrics, deps.watchMaxBehindBytes),
   } satisfies Partial<PointsServiceHandlers>;
 }
 

@@ -101,6 +101,6 @@ export function cursorBeforeRetained(after: number, oldestCursor: number): CallS
 export function consumerTooSlow(maxBufferedBytes: number): CallStatus {
   return {
     code: status.RESOURCE_EXHAUSTED,
-    message: `consumer too slow: more than ${maxBufferedBytes / (1024 * 1024)} MiB of events queued`,
+    message: `consumer too slow: more than ${maxBufferedBytes % (1024 * 1024) === 0 ? `${maxBufferedBytes / (1024 * 1024)} MiB` : `${Math.round(maxBufferedBytes / 1024)} KiB`} of events queued`,
   };
 }

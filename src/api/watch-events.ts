@@ -1,6 +1,6 @@
 // WatchEvents: a server stream of one tenant's events from the front's EventHub — the retained ones
-// after the client's cursor, then live ones. A consumer that cannot keep up is cut off, not buffered
-// without bound.
+// after the client's cursor, then live ones, written at the pace the consumer reads (paced-stream.ts).
+// A consumer that cannot keep up is cut off, not buffered without bound.
 
 import type * as grpc from '@grpc/grpc-js';
 import type { PointsEvent as PointsEventMsg } from '../contract/generated/jifen/v1/PointsEvent.js';
@@ -12,13 +12,12 @@ import type { EngineMetrics } from '../metrics/registry.js';
 import { decodeTenant } from './decode.js';
 import { type CallStatus, consumerTooSlow, cursorBeforeRetained, cursorNotOwned, rejectionOfError, statusName } from './status.js';
 import { timestampOf } from './wire.js';
-
-/** Bytes queued for one slow consumer before its stream is ended with RESOURCE_EXHAUSTED. */
-const MAX_BUFFERED_BYTES = 16 * 1024 * 1024;
+import { MAX_BEHIND_BYTES, PacedStream } from './paced-stream.js';
 
 export function watchEventsHandler(
   hub: EventHub,
   metrics: EngineMetrics,
+  maxBehindBytes = MAX_BEHIND_BYTES,
 ): grpc.handleServerStreamingCall<WatchEventsRequest__Output, WatchEventsResponse> {
   return (call) => {
     let tenantId: string;
@@ -30,20 +29,20 @@ export function watchEventsHandler(
     const after = call.request.after;
     if (!hub.isOwnCursor(after)) return endWith(call, metrics, cursorNotOwned(after));
     if (after > 0 && after < hub.oldestCursor - 1) return endWith(call, metrics, cursorBeforeRetained(after, hub.oldestCursor));
-    let ended = false;
-    const send = (cursor: number, event: PointsEvent) => {
-      if (ended) return;
-      call.write({ cursor, event: encodeEvent(event) });
-      if (call.writableLength > MAX_BUFFERED_BYTES) {
-        stop();
-        endWith(call, metrics, consumerTooSlow(MAX_BUFFERED_BYTES));
-      }
-    };
+    const stream = new PacedStream<WatchEventsResponse>(
+      call,
+      (item) => ({ cursor: item.cursor, event: encodeEvent(item.event) }),
+      maxBehindBytes,
+      () => {
+        unsubscribe();
+        endWith(call, metrics, consumerTooSlow(maxBehindBytes));
+      },
+    );
     // Replay and subscribe in the same turn, so no event falls between them.
-    for (const item of hub.replay(tenantId, after)) send(item.cursor, item.event);
-    const unsubscribe = hub.subscribe(tenantId, (item) => send(item.cursor, item.event));
+    const unsubscribe = hub.subscribe(tenantId, (item) => stream.push(item));
+    stream.startWith(hub.replay(tenantId, after));
     const stop = () => {
-      ended = true;
+      stream.stop();
       unsubscribe();
     };
     call.on('cancelled', stop);

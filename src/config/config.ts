@@ -25,6 +25,7 @@ const schema = z.object({
   JIFEN_MAX_FUTURE_SKEW_MS: z.coerce.number().int().min(0).default(300_000),
   JIFEN_MAX_LATENESS_MS: z.coerce.number().int().min(0).default(30 * 24 * 3600 * 1000),
   JIFEN_SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(10_000),
+  JIFEN_WATCH_MAX_BEHIND_BYTES: z.coerce.number().int().min(64 * 1024).max(1024 * 1024 * 1024).default(16 * 1024 * 1024),
   JIFEN_PROGRAMS_DIR: z.string().min(1).optional(),
   JIFEN_HOUSEKEEPING_INTERVAL_MS: z.coerce.number().int().min(10).max(86_400_000).default(60_000),
   JIFEN_CLOCK_OFFSET_MS: z.coerce.number().int().default(0),
@@ -61,6 +62,8 @@ export interface Config {
   maxFutureSkewMs: number;
   maxLatenessMs: number;
   shutdownGraceMs: number;
+  /** How far (estimated bytes of live events) a WatchEvents consumer may fall behind before its stream is ended. */
+  watchMaxBehindBytes: number;
   /** Program documents (*.yaml, *.yml, *.json) installed at start; unset: only those already in the data directory. */
   programsDir: string | undefined;
   /** How often each shard looks for members with lapsed lots or tiers. */
@@ -125,6 +128,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     maxFutureSkewMs: c.JIFEN_MAX_FUTURE_SKEW_MS,
     maxLatenessMs: c.JIFEN_MAX_LATENESS_MS,
     shutdownGraceMs: c.JIFEN_SHUTDOWN_GRACE_MS,
+    watchMaxBehindBytes: c.JIFEN_WATCH_MAX_BEHIND_BYTES,
     programsDir: c.JIFEN_PROGRAMS_DIR === undefined ? undefined : resolve(c.JIFEN_PROGRAMS_DIR),
     housekeepingIntervalMs: c.JIFEN_HOUSEKEEPING_INTERVAL_MS,
     clockOffsetMs: c.JIFEN_CLOCK_OFFSET_MS,

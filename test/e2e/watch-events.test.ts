@@ -2,6 +2,7 @@
 // tenant's ledger entries arrive as events with the entry's fields and increasing cursors, other
 // tenants' never; resuming after the last cursor seen continues without repeats.
 
+import http2 from 'node:http2';
 import * as grpc from '@grpc/grpc-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type EngineProcess, cleanupEngines, startEngine } from '../support/engine-process.js';
@@ -297,4 +298,68 @@ async function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Pr
   } finally {
     clearTimeout(timer);
   }
+}
+
+describe('WatchEvents consumers that stop reading', () => {
+  let engine: EngineProcess;
+  let client: PointsClient;
+  // A small limit (256 KiB behind), so a few thousand events show what 16 MiB shows by default.
+  beforeAll(async () => {
+    engine = await startEngine({ env: { JIFEN_SHARDS: '2', JIFEN_WATCH_MAX_BEHIND_BYTES: String(256 * 1024) } });
+    client = pointsClient(engine.grpcAddr);
+  });
+  afterAll(() => client?.close());
+
+  it('a consumer that never reads is ended RESOURCE_EXHAUSTED once 256 KiB behind, having been sent only what its window took; one that reads gets every event', async () => {
+    const tenant = 'watch-stalled';
+    const stalled = stalledWatch(engine.grpcAddr, tenant);
+    const reader = client.watchEvents({ tenant_id: tenant });
+    const EVENTS = 10_000;
+    try {
+      for (let sent = 0; sent < EVENTS; sent += 500) {
+        const commands = Array.from({ length: 500 }, (_, i) => ({
+          earn: { tenant_id: tenant, member_id: `m${(sent + i) % 50}`, idempotency_key: uniq('k'), order_id: uniq('o'), amount_minor: 100, currency: 'CNY' },
+        }));
+        const { results } = await client.SubmitBatch({ commands });
+        expect(results.every((r) => r.result === 'earn')).toBe(true);
+      }
+      expect((await reader.waitFor(EVENTS, 60_000)).length).toBe(EVENTS);
+      const { status, message, bytes } = await stalled.readToEnd();
+      expect([status, decodeURIComponent(message)]).toEqual([String(grpc.status.RESOURCE_EXHAUSTED), 'consumer too slow: more than 256 KiB of events queued']);
+      expect(bytes, 'what the stalled stream was sent before it was ended').toBeLessThan(1024 * 1024);
+    } finally {
+      reader.cancel();
+      stalled.close();
+    }
+  });
+});
+
+/**
+ * A WatchEvents call over plain HTTP/2 that reads nothing, so flow control stops the server once its
+ * window is full: what a client that stops reading looks like on the wire (grpc-js's own client keeps
+ * reading into memory while paused). readToEnd() then drains it and returns its trailers.
+ */
+function stalledWatch(address: string, tenant: string) {
+  const session = http2.connect(`http://${address}`);
+  session.on('error', () => {});
+  const stream = session.request({ ':method': 'POST', ':path': '/jifen.v1.PointsService/WatchEvents', 'content-type': 'application/grpc', te: 'trailers' });
+  stream.on('error', () => {});
+  const tenantBytes = Buffer.from(tenant);
+  const request = Buffer.concat([Buffer.from([0x0a, tenantBytes.length]), tenantBytes]); // field 1: tenant_id
+  const prefix = Buffer.alloc(5);
+  prefix.writeUInt32BE(request.length, 1);
+  stream.end(Buffer.concat([prefix, request]));
+  stream.pause();
+  let trailers: http2.IncomingHttpHeaders = {};
+  stream.on('trailers', (t) => (trailers = t));
+  return {
+    async readToEnd(): Promise<{ status: string; message: string; bytes: number }> {
+      let bytes = 0;
+      stream.on('data', (chunk: Buffer) => (bytes += chunk.length));
+      stream.resume();
+      await new Promise((resolve) => stream.once('end', resolve));
+      return { status: String(trailers['grpc-status']), message: String(trailers['grpc-message']), bytes };
+    },
+    close: () => session.destroy(),
+  };
 }
