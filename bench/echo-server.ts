@@ -5,86 +5,79 @@
 // Usage: node --import tsx bench/echo-server.ts [host:port]
 //   address falls back to $JIFEN_GRPC_ADDR, then 127.0.0.1:0 (any free port).
 // Prints `READY <port>` on stdout once bound; exits on SIGTERM/SIGINT.
-import * as grpc from "@grpc/grpc-js";
+import * as grpc from '@grpc/grpc-js';
 import {
-	type CommandResult,
-	type EarnRequest,
-	type EarnResponse,
-	loadPointsProto,
-	type SubmitBatchRequest,
-	type SubmitBatchResponse,
-} from "./proto.js";
+  type CommandResult,
+  type EarnRequest,
+  type EarnResponse,
+  loadPointsProto,
+  type SubmitBatchRequest,
+  type SubmitBatchResponse,
+} from './proto.js';
 
-const address = process.argv[2] ?? process.env.JIFEN_GRPC_ADDR ?? "127.0.0.1:0";
+const address = process.argv[2] ?? process.env.JIFEN_GRPC_ADDR ?? '127.0.0.1:0';
 
 // Same fields and roughly the same byte size as a real first-earn answer
 // (entry id "<tenant>:<member>:<seq>", points = 1 per yuan, balance = points, seq 1).
 function earnAnswer(req: EarnRequest): EarnResponse {
-	const points = Math.floor(req.amount_minor / 100);
-	return {
-		entry_id: `${req.tenant_id}:${req.member_id}:1`,
-		points,
-		balance: points,
-		seq: 1,
-	};
+  const points = Math.floor(req.amount_minor / 100);
+  return {
+    entry_id: `${req.tenant_id}:${req.member_id}:1`,
+    points,
+    balance: points,
+    seq: 1,
+  };
 }
 
-const unimplemented: grpc.handleUnaryCall<unknown, unknown> = (
-	_call,
-	callback,
-) => {
-	callback({
-		code: grpc.status.UNIMPLEMENTED,
-		details: "echo server: only Earn and SubmitBatch",
-	});
+const unimplemented: grpc.handleUnaryCall<unknown, unknown> = (_call, callback) => {
+  callback({
+    code: grpc.status.UNIMPLEMENTED,
+    details: 'echo server: only Earn and SubmitBatch',
+  });
 };
 
 const handlers: grpc.UntypedServiceImplementation = {
-	Earn: ((call, callback) => {
-		callback(null, earnAnswer(call.request));
-	}) satisfies grpc.handleUnaryCall<EarnRequest, EarnResponse>,
+  Earn: ((call, callback) => {
+    callback(null, earnAnswer(call.request));
+  }) satisfies grpc.handleUnaryCall<EarnRequest, EarnResponse>,
 
-	SubmitBatch: ((call, callback) => {
-		const results: CommandResult[] = call.request.commands.map((cmd) =>
-			cmd.earn
-				? { earn: earnAnswer(cmd.earn) }
-				: {
-						error: {
-							code: grpc.status.UNIMPLEMENTED,
-							message: "echo: earn only",
-							status: "UNIMPLEMENTED",
-						},
-					},
-		);
-		callback(null, { results });
-	}) satisfies grpc.handleUnaryCall<SubmitBatchRequest, SubmitBatchResponse>,
+  SubmitBatch: ((call, callback) => {
+    const results: CommandResult[] = call.request.commands.map((cmd) =>
+      cmd.earn
+        ? { earn: earnAnswer(cmd.earn) }
+        : {
+            error: {
+              code: grpc.status.UNIMPLEMENTED,
+              message: 'echo: earn only',
+              status: 'UNIMPLEMENTED',
+            },
+          },
+    );
+    callback(null, { results });
+  }) satisfies grpc.handleUnaryCall<SubmitBatchRequest, SubmitBatchResponse>,
 
-	Redeem: unimplemented,
-	Reverse: unimplemented,
-	Adjust: unimplemented,
-	GetAccount: unimplemented,
-	ListEntries: unimplemented,
+  Redeem: unimplemented,
+  Reverse: unimplemented,
+  Adjust: unimplemented,
+  GetAccount: unimplemented,
+  ListEntries: unimplemented,
 };
 
 const server = new grpc.Server();
 server.addService(loadPointsProto().service, handlers);
-server.bindAsync(
-	address,
-	grpc.ServerCredentials.createInsecure(),
-	(err, port) => {
-		if (err) {
-			console.error(`echo server: cannot bind ${address}: ${err.message}`);
-			process.exit(1);
-		}
-		console.log(`READY ${port}`);
-	},
-);
+server.bindAsync(address, grpc.ServerCredentials.createInsecure(), (err, port) => {
+  if (err) {
+    console.error(`echo server: cannot bind ${address}: ${err.message}`);
+    process.exit(1);
+  }
+  console.log(`READY ${port}`);
+});
 
 function shutdown(): void {
-	// Give in-flight calls a moment, then go regardless: the bench is already done with us.
-	const force = setTimeout(() => process.exit(0), 2000);
-	force.unref();
-	server.tryShutdown(() => process.exit(0));
+  // Give in-flight calls a moment, then go regardless: the bench is already done with us.
+  const force = setTimeout(() => process.exit(0), 2000);
+  force.unref();
+  server.tryShutdown(() => process.exit(0));
 }
-process.on("SIGTERM", shutdown);
-process.on("SIGINT", shutdown);
+process.on('SIGTERM', shutdown);
+process.on('SIGINT', shutdown);

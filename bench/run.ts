@@ -11,75 +11,48 @@
 // engine's ledger is a real Cassandra node (bench/cassandra.ts: one node per bench, a keyspace per
 // engine run) next to the embedded run, and every engine's measured windows also record the CPU of
 // each process on the cores and the ledger's round trips (bench/cassandra-report.ts). See bench/README.md.
-import { randomBytes } from "node:crypto";
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { type CommitlogSync, countersDelta, type LedgerNode, type NodeCounters, startLedgerNode } from './cassandra.js';
+import { formatCosts, summarizeCosts, type WindowCpu, type WindowFigures } from './cassandra-report.js';
+import { type FlashSaleEngine, type FlashSaleResult, formatFlashSale, parseMetrics, saleMetrics } from './flash-sale-report.js';
+import { gitCommit, machineInfo } from './machine.js';
 import {
-	existsSync,
-	mkdirSync,
-	mkdtempSync,
-	rmSync,
-	writeFileSync,
-} from "node:fs";
-import os from "node:os";
-import { join } from "node:path";
-import { fileURLToPath } from "node:url";
-import { parseArgs } from "node:util";
+  freePort,
+  killChildrenOnExit,
+  type Managed,
+  readCpuSeconds,
+  readMemory,
+  spawnManaged,
+  stopProcess,
+  waitUntilReady,
+} from './processes.js';
 import {
-	type CommitlogSync,
-	countersDelta,
-	type LedgerNode,
-	type NodeCounters,
-	startLedgerNode,
-} from "./cassandra.js";
-import {
-	formatCosts,
-	summarizeCosts,
-	type WindowCpu,
-	type WindowFigures,
-} from "./cassandra-report.js";
-import {
-	type FlashSaleEngine,
-	type FlashSaleResult,
-	formatFlashSale,
-	parseMetrics,
-	saleMetrics,
-} from "./flash-sale-report.js";
-import { gitCommit, machineInfo } from "./machine.js";
-import {
-	freePort,
-	killChildrenOnExit,
-	type Managed,
-	readCpuSeconds,
-	readMemory,
-	spawnManaged,
-	stopProcess,
-	waitUntilReady,
-} from "./processes.js";
-import {
-	compareBackends,
-	engineVariant,
-	formatReport,
-	type LoadResult,
-	type Mode,
-	median,
-	ONE_GIB,
-	PROFILES,
-	type Profile,
-	type RatioLine,
-	ratios,
-	summarize,
-	type TargetName,
-	type TargetRun,
-	type TargetSummary,
-	type TouchRun,
-} from "./report.js";
-import {
-	type BackingServers,
-	backingServerVersions,
-	startRedisNats,
-} from "./servers.js";
+  compareBackends,
+  engineVariant,
+  formatReport,
+  type LoadResult,
+  type Mode,
+  median,
+  ONE_GIB,
+  PROFILES,
+  type Profile,
+  type RatioLine,
+  ratios,
+  summarize,
+  type TargetName,
+  type TargetRun,
+  type TargetSummary,
+  type TouchRun,
+} from './report.js';
+import { type BackingServers, backingServerVersions, startRedisNats } from './servers.js';
 
-const ROOT = fileURLToPath(new URL("..", import.meta.url));
-const HOST = "127.0.0.1";
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const HOST = '127.0.0.1';
 
 const USAGE = `usage: npm run bench -- [flags]
   --duration S            measured seconds per mode (default 10)
@@ -117,183 +90,160 @@ const USAGE = `usage: npm run bench -- [flags]
   --no-save               print only, do not write bench/results/*.json`;
 
 const { values: flags } = parseArgs({
-	options: {
-		duration: { type: "string", default: "10" },
-		warmup: { type: "string", default: "3" },
-		// No default here: 64 Earn calls, or 2000 RedeemReward calls with --profile flash-sale.
-		concurrency: { type: "string" },
-		"batch-concurrency": { type: "string", default: "8" },
-		"batch-size": { type: "string", default: "100" },
-		repeat: { type: "string", default: "1" },
-		shards: { type: "string" },
-		profile: { type: "string" },
-		profiles: { type: "string" },
-		label: { type: "string" },
-		target: { type: "string", default: "all" },
-		"engine-env": { type: "string", multiple: true, default: [] },
-		tenant: { type: "string", default: "t1" },
-		"touch-members": { type: "string", default: "0" },
-		"touch-max-seconds": { type: "string", default: "600" },
-		contenders: { type: "string", default: "100000" },
-		units: { type: "string", default: "10000" },
-		channels: { type: "string", default: "8" },
-		"sale-delay": { type: "string", default: "2" },
-		note: { type: "string" },
-		"cassandra-commitlog": { type: "string", default: "periodic" },
-		"no-save": { type: "boolean", default: false },
-		help: { type: "boolean", short: "h", default: false },
-	},
+  options: {
+    duration: { type: 'string', default: '10' },
+    warmup: { type: 'string', default: '3' },
+    // No default here: 64 Earn calls, or 2000 RedeemReward calls with --profile flash-sale.
+    concurrency: { type: 'string' },
+    'batch-concurrency': { type: 'string', default: '8' },
+    'batch-size': { type: 'string', default: '100' },
+    repeat: { type: 'string', default: '1' },
+    shards: { type: 'string' },
+    profile: { type: 'string' },
+    profiles: { type: 'string' },
+    label: { type: 'string' },
+    target: { type: 'string', default: 'all' },
+    'engine-env': { type: 'string', multiple: true, default: [] },
+    tenant: { type: 'string', default: 't1' },
+    'touch-members': { type: 'string', default: '0' },
+    'touch-max-seconds': { type: 'string', default: '600' },
+    contenders: { type: 'string', default: '100000' },
+    units: { type: 'string', default: '10000' },
+    channels: { type: 'string', default: '8' },
+    'sale-delay': { type: 'string', default: '2' },
+    note: { type: 'string' },
+    'cassandra-commitlog': { type: 'string', default: 'periodic' },
+    'no-save': { type: 'boolean', default: false },
+    help: { type: 'boolean', short: 'h', default: false },
+  },
 });
 
 if (flags.help) {
-	console.log(USAGE);
-	process.exit(0);
+  console.log(USAGE);
+  process.exit(0);
 }
 
 function count(name: string, raw: string, min = 1): number {
-	const n = Number(raw);
-	if (!Number.isInteger(n) || n < min)
-		throw new Error(
-			`--${name}: expected an integer >= ${min}, got ${raw}\n${USAGE}`,
-		);
-	return n;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < min) throw new Error(`--${name}: expected an integer >= ${min}, got ${raw}\n${USAGE}`);
+  return n;
 }
 
 function seconds(name: string, raw: string): number {
-	const n = Number(raw);
-	if (!Number.isFinite(n) || n < 0)
-		throw new Error(`--${name}: expected seconds >= 0, got ${raw}`);
-	return n;
+  const n = Number(raw);
+  if (!Number.isFinite(n) || n < 0) throw new Error(`--${name}: expected seconds >= 0, got ${raw}`);
+  return n;
 }
 
 const targetsByFlag: Record<string, TargetName[]> = {
-	all: ["echo", "engine"],
-	echo: ["echo"],
-	engine: ["engine"],
+  all: ['echo', 'engine'],
+  echo: ['echo'],
+  engine: ['engine'],
 };
 
-if (flags.profile !== undefined && flags.profiles !== undefined)
-	throw new Error("give --profile or --profiles, not both");
+if (flags.profile !== undefined && flags.profiles !== undefined) throw new Error('give --profile or --profiles, not both');
 // `--profile redis-nats` is the issue's comparison: the same workloads with Redis + NATS next to the
 // embedded run (= both); `--profiles redis-nats` runs the redis-nats engine alone. The same for
 // `--profile cassandra`.
-const pairedWithEmbedded: Record<string, string> = { "redis-nats": "both", cassandra: "embedded,cassandra" };
+const pairedWithEmbedded: Record<string, string> = { 'redis-nats': 'both', cassandra: 'embedded,cassandra' };
 const rawProfiles =
-	flags.profiles ?? (flags.profile === undefined ? undefined : (pairedWithEmbedded[flags.profile] ?? flags.profile)) ?? "embedded";
+  flags.profiles ?? (flags.profile === undefined ? undefined : (pairedWithEmbedded[flags.profile] ?? flags.profile)) ?? 'embedded';
 /** --profile flash-sale: its own workload, alone (see runFlashSale). */
-const flashSale = rawProfiles.split(",").some((p) => p.trim() === "flash-sale");
-if (flashSale && rawProfiles.trim() !== "flash-sale")
-	throw new Error("--profile flash-sale runs alone (not with other profiles)");
+const flashSale = rawProfiles.split(',').some((p) => p.trim() === 'flash-sale');
+if (flashSale && rawProfiles.trim() !== 'flash-sale') throw new Error('--profile flash-sale runs alone (not with other profiles)');
 
 function parseProfiles(): Profile[] {
-	if (flashSale) return ["embedded"];
-	const raw = rawProfiles;
-	const names = raw
-		.split(",")
-		.map((p) => p.trim())
-		.flatMap((p) => (p === "both" ? ["embedded", "redis-nats"] : [p]));
-	for (const p of names) {
-		if (!(PROFILES as readonly string[]).includes(p))
-			throw new Error(
-				`--profile: expected ${PROFILES.join(", ")} or both, got ${p} (a free label for the results file is --label)`,
-			);
-	}
-	return PROFILES.filter((p) => names.includes(p));
+  if (flashSale) return ['embedded'];
+  const raw = rawProfiles;
+  const names = raw
+    .split(',')
+    .map((p) => p.trim())
+    .flatMap((p) => (p === 'both' ? ['embedded', 'redis-nats'] : [p]));
+  for (const p of names) {
+    if (!(PROFILES as readonly string[]).includes(p))
+      throw new Error(`--profile: expected ${PROFILES.join(', ')} or both, got ${p} (a free label for the results file is --label)`);
+  }
+  return PROFILES.filter((p) => names.includes(p));
 }
 const profiles = parseProfiles();
 const config = {
-	durationS: seconds("duration", flags.duration),
-	warmupS: seconds("warmup", flags.warmup),
-	concurrency: count("concurrency", flags.concurrency ?? "64"),
-	batchConcurrency: count("batch-concurrency", flags["batch-concurrency"]),
-	batchSize: count("batch-size", flags["batch-size"]),
-	repeat: count("repeat", flags.repeat),
-	shards: flags.shards === undefined ? null : count("shards", flags.shards),
-	/** Results file prefix. */
-	profile:
-		flags.label ??
-		(flashSale
-			? "flash-sale"
-			: profiles.length > 1
-				? profiles.join("-vs-")
-				: profiles[0]),
-	profiles,
-	targets: targetsByFlag[flags.target],
-	engineEnv: Object.fromEntries(
-		flags["engine-env"].map((kv) => {
-			const eq = kv.indexOf("=");
-			if (eq < 1)
-				throw new Error(`--engine-env: expected KEY=VALUE, got ${kv}`);
-			return [kv.slice(0, eq), kv.slice(eq + 1)];
-		}),
-	),
-	tenant: flags.tenant,
-	cassandraCommitlog: flags["cassandra-commitlog"] as CommitlogSync,
-	touchMembers: count("touch-members", flags["touch-members"], 0),
-	touchMaxS: seconds("touch-max-seconds", flags["touch-max-seconds"]),
+  durationS: seconds('duration', flags.duration),
+  warmupS: seconds('warmup', flags.warmup),
+  concurrency: count('concurrency', flags.concurrency ?? '64'),
+  batchConcurrency: count('batch-concurrency', flags['batch-concurrency']),
+  batchSize: count('batch-size', flags['batch-size']),
+  repeat: count('repeat', flags.repeat),
+  shards: flags.shards === undefined ? null : count('shards', flags.shards),
+  /** Results file prefix. */
+  profile: flags.label ?? (flashSale ? 'flash-sale' : profiles.length > 1 ? profiles.join('-vs-') : profiles[0]),
+  profiles,
+  targets: targetsByFlag[flags.target],
+  engineEnv: Object.fromEntries(
+    flags['engine-env'].map((kv) => {
+      const eq = kv.indexOf('=');
+      if (eq < 1) throw new Error(`--engine-env: expected KEY=VALUE, got ${kv}`);
+      return [kv.slice(0, eq), kv.slice(eq + 1)];
+    }),
+  ),
+  tenant: flags.tenant,
+  cassandraCommitlog: flags['cassandra-commitlog'] as CommitlogSync,
+  touchMembers: count('touch-members', flags['touch-members'], 0),
+  touchMaxS: seconds('touch-max-seconds', flags['touch-max-seconds']),
 };
-if (!config.targets)
-	throw new Error(
-		`--target: expected all, echo or engine, got ${flags.target}`,
-	);
-if (config.durationS === 0) throw new Error("--duration must be > 0");
-if (config.cassandraCommitlog !== "periodic" && config.cassandraCommitlog !== "batch")
-	throw new Error(`--cassandra-commitlog: expected periodic or batch, got ${config.cassandraCommitlog}`);
+if (!config.targets) throw new Error(`--target: expected all, echo or engine, got ${flags.target}`);
+if (config.durationS === 0) throw new Error('--duration must be > 0');
+if (config.cassandraCommitlog !== 'periodic' && config.cassandraCommitlog !== 'batch')
+  throw new Error(`--cassandra-commitlog: expected periodic or batch, got ${config.cassandraCommitlog}`);
 
 /** --profile flash-sale only. */
 const flashConfig = flashSale
-	? {
-			contenders: count("contenders", flags.contenders),
-			units: count("units", flags.units),
-			concurrency: count("concurrency", flags.concurrency ?? "2000"),
-			channels: count("channels", flags.channels),
-			saleDelayS: seconds("sale-delay", flags["sale-delay"]),
-			note: flags.note ?? null,
-		}
-	: null;
+  ? {
+      contenders: count('contenders', flags.contenders),
+      units: count('units', flags.units),
+      concurrency: count('concurrency', flags.concurrency ?? '2000'),
+      channels: count('channels', flags.channels),
+      saleDelayS: seconds('sale-delay', flags['sale-delay']),
+      note: flags.note ?? null,
+    }
+  : null;
 if (flashConfig) {
-	if (flashConfig.units > flashConfig.contenders)
-		throw new Error("--units must not exceed --contenders");
-	if (flashConfig.saleDelayS < 0.5)
-		throw new Error("--sale-delay must be >= 0.5 s");
-	if (config.repeat > 1)
-		throw new Error("--profile flash-sale: --repeat is not supported");
-	if (flags.target === "echo")
-		throw new Error("--profile flash-sale runs the engine only");
+  if (flashConfig.units > flashConfig.contenders) throw new Error('--units must not exceed --contenders');
+  if (flashConfig.saleDelayS < 0.5) throw new Error('--sale-delay must be >= 0.5 s');
+  if (config.repeat > 1) throw new Error('--profile flash-sale: --repeat is not supported');
+  if (flags.target === 'echo') throw new Error('--profile flash-sale runs the engine only');
 }
-if (config.touchMembers > 0 && config.touchMaxS === 0)
-	throw new Error("--touch-max-seconds must be > 0");
+if (config.touchMembers > 0 && config.touchMaxS === 0) throw new Error('--touch-max-seconds must be > 0');
 
 const progress = (msg: string) => console.error(`[bench] ${msg}`);
 
 // Server logs and engine data dirs live here; removed at exit unless a run failed (logs are evidence).
-const workDir = mkdtempSync(join(os.tmpdir(), "jifen-bench-"));
+const workDir = mkdtempSync(join(os.tmpdir(), 'jifen-bench-'));
 let keepWorkDir = false;
 killChildrenOnExit();
-process.on("exit", () => {
-	if (!keepWorkDir) rmSync(workDir, { recursive: true, force: true });
+process.on('exit', () => {
+  if (!keepWorkDir) rmSync(workDir, { recursive: true, force: true });
 });
 
 // ---- one load-generator process ------------------------------------------------------------
 interface LoadOptions {
-	/** Label for progress and errors. */
-	label: string;
-	concurrency: number;
-	durationS: number;
-	warmupS: number;
-	/** Extra bench/load.ts flags. */
-	extra?: string[];
-	/** Called, synchronously, when the generator opens and closes its measured window. */
-	onWindow?: (edge: WindowEdge, generatorPid: number) => void;
+  /** Label for progress and errors. */
+  label: string;
+  concurrency: number;
+  durationS: number;
+  warmupS: number;
+  /** Extra bench/load.ts flags. */
+  extra?: string[];
+  /** Called, synchronously, when the generator opens and closes its measured window. */
+  onWindow?: (edge: WindowEdge, generatorPid: number) => void;
 }
 
-type WindowEdge = "open" | "closed";
+type WindowEdge = 'open' | 'closed';
 
 const defaultLoad = (mode: Mode): LoadOptions => ({
-	label: mode,
-	concurrency: mode === "unary" ? config.concurrency : config.batchConcurrency,
-	durationS: config.durationS,
-	warmupS: config.warmupS,
+  label: mode,
+  concurrency: mode === 'unary' ? config.concurrency : config.batchConcurrency,
+  durationS: config.durationS,
+  warmupS: config.warmupS,
 });
 
 /** Devices the velocity comparison spreads its members over (device_id = d<member id mod N>). */
@@ -305,66 +255,55 @@ const VELOCITY_DEVICES = 20_000;
  * redis-nats when it is the velocity run's baseline, so the two differ only in the limits.
  */
 function loadFor(variant: Variant, mode: Mode): LoadOptions {
-	const load = defaultLoad(mode);
-	const devices = ["--device-ids", String(VELOCITY_DEVICES)];
-	if (variant.profile === "example-program") return { ...load, extra: ["--tenant", "example"] };
-	if (variant.profile === "velocity") return { ...load, extra: ["--tenant", "velocity", ...devices] };
-	if (variant.profile === "redis-nats" && config.profiles.includes("velocity")) return { ...load, extra: devices };
-	return load;
+  const load = defaultLoad(mode);
+  const devices = ['--device-ids', String(VELOCITY_DEVICES)];
+  if (variant.profile === 'example-program') return { ...load, extra: ['--tenant', 'example'] };
+  if (variant.profile === 'velocity') return { ...load, extra: ['--tenant', 'velocity', ...devices] };
+  if (variant.profile === 'redis-nats' && config.profiles.includes('velocity')) return { ...load, extra: devices };
+  return load;
 }
 
-async function runLoad(
-	address: string,
-	mode: Mode,
-	opts: LoadOptions = defaultLoad(mode),
-): Promise<LoadResult> {
-	let lastJson: string | undefined;
-	const args = [
-		// A larger young generation cuts the generator's GC time (it allocates a lot of short-lived
-		// request objects); the generator, not the server, is tuned, so the ceiling is not capped by it.
-		"--max-semi-space-size=32",
-		"--import",
-		"tsx",
-		"bench/load.ts",
-		...["--target", address, "--mode", mode, "--tenant", config.tenant],
-		...["--concurrency", String(opts.concurrency)],
-		...[
-			"--duration",
-			String(opts.durationS),
-			"--warmup",
-			String(opts.warmupS),
-		],
-		...["--batch-size", String(config.batchSize)],
-		...(opts.extra ?? []),
-	];
-	const proc = spawnManaged(`load ${opts.label}`, process.execPath, args, {
-		cwd: ROOT,
-		inheritStderr: true,
-		onStdoutLine: (line) => {
-			if (line.startsWith("{")) lastJson = line;
-			const edge = /^WINDOW (open|closed)$/.exec(line)?.[1] as WindowEdge | undefined;
-			if (edge) opts.onWindow?.(edge, proc.pid);
-		},
-	});
-	// Generous bound: a wedged generator must not hang the whole bench.
-	const limitMs = (opts.warmupS + opts.durationS) * 1000 + 60_000;
-	const killer = setTimeout(() => proc.child.kill("SIGKILL"), limitMs);
-	const exit = await proc.exited;
-	clearTimeout(killer);
-	if (exit.code !== 0 || !lastJson) {
-		throw new Error(
-			`load generator (${opts.label}) failed (code ${exit.code}, signal ${exit.signal}):\n${proc.tail()}`,
-		);
-	}
-	return JSON.parse(lastJson) as LoadResult;
+async function runLoad(address: string, mode: Mode, opts: LoadOptions = defaultLoad(mode)): Promise<LoadResult> {
+  let lastJson: string | undefined;
+  const args = [
+    // A larger young generation cuts the generator's GC time (it allocates a lot of short-lived
+    // request objects); the generator, not the server, is tuned, so the ceiling is not capped by it.
+    '--max-semi-space-size=32',
+    '--import',
+    'tsx',
+    'bench/load.ts',
+    ...['--target', address, '--mode', mode, '--tenant', config.tenant],
+    ...['--concurrency', String(opts.concurrency)],
+    ...['--duration', String(opts.durationS), '--warmup', String(opts.warmupS)],
+    ...['--batch-size', String(config.batchSize)],
+    ...(opts.extra ?? []),
+  ];
+  const proc = spawnManaged(`load ${opts.label}`, process.execPath, args, {
+    cwd: ROOT,
+    inheritStderr: true,
+    onStdoutLine: (line) => {
+      if (line.startsWith('{')) lastJson = line;
+      const edge = /^WINDOW (open|closed)$/.exec(line)?.[1] as WindowEdge | undefined;
+      if (edge) opts.onWindow?.(edge, proc.pid);
+    },
+  });
+  // Generous bound: a wedged generator must not hang the whole bench.
+  const limitMs = (opts.warmupS + opts.durationS) * 1000 + 60_000;
+  const killer = setTimeout(() => proc.child.kill('SIGKILL'), limitMs);
+  const exit = await proc.exited;
+  clearTimeout(killer);
+  if (exit.code !== 0 || !lastJson) {
+    throw new Error(`load generator (${opts.label}) failed (code ${exit.code}, signal ${exit.signal}):\n${proc.tail()}`);
+  }
+  return JSON.parse(lastJson) as LoadResult;
 }
 
 // ---- one server lifetime ---------------------------------------------------------------------
 /** One server configuration: echo, or the engine with one profile. */
 interface Variant {
-	name: string;
-	target: TargetName;
-	profile?: Profile;
+  name: string;
+  target: TargetName;
+  profile?: Profile;
 }
 
 /**
@@ -372,122 +311,101 @@ interface Variant {
  * environment, so a shell that exports JIFEN_BALANCES, JIFEN_LEDGER or REDIS_URL cannot mislabel a
  * run; the embedded values are the engine's defaults.
  */
-function profileEnv(
-	profile: Profile,
-	servers: BackingServers | null,
-	ledgerEnv: Record<string, string> | null,
-): Record<string, string> {
-	const embeddedLedger = { JIFEN_LEDGER: "embedded" };
-	if (profile === "embedded")
-		return { ...embeddedLedger, JIFEN_BALANCES: "memory", JIFEN_EVENTS: "memory" };
-	if (profile === "example-program")
-		return {
-			...embeddedLedger,
-			JIFEN_BALANCES: "memory",
-			JIFEN_EVENTS: "memory",
-			JIFEN_PROGRAMS_DIR: join(ROOT, "deploy", "programs"),
-		};
-	if (!servers) throw new Error(`${profile}: servers not started`);
-	if (profile === "cassandra") {
-		if (!ledgerEnv) throw new Error("cassandra: no keyspace made");
-		return { ...servers.env, ...ledgerEnv };
-	}
-	if (profile === "velocity") return { ...embeddedLedger, ...servers.env, JIFEN_PROGRAMS_DIR: join(ROOT, "bench", "programs") };
-	return { ...embeddedLedger, ...servers.env };
+function profileEnv(profile: Profile, servers: BackingServers | null, ledgerEnv: Record<string, string> | null): Record<string, string> {
+  const embeddedLedger = { JIFEN_LEDGER: 'embedded' };
+  if (profile === 'embedded') return { ...embeddedLedger, JIFEN_BALANCES: 'memory', JIFEN_EVENTS: 'memory' };
+  if (profile === 'example-program')
+    return {
+      ...embeddedLedger,
+      JIFEN_BALANCES: 'memory',
+      JIFEN_EVENTS: 'memory',
+      JIFEN_PROGRAMS_DIR: join(ROOT, 'deploy', 'programs'),
+    };
+  if (!servers) throw new Error(`${profile}: servers not started`);
+  if (profile === 'cassandra') {
+    if (!ledgerEnv) throw new Error('cassandra: no keyspace made');
+    return { ...servers.env, ...ledgerEnv };
+  }
+  if (profile === 'velocity') return { ...embeddedLedger, ...servers.env, JIFEN_PROGRAMS_DIR: join(ROOT, 'bench', 'programs') };
+  return { ...embeddedLedger, ...servers.env };
 }
 
 async function startServer(
-	variant: Variant,
-	repeat: number,
-	servers: BackingServers | null,
-	ledgerEnv: Record<string, string> | null = null,
+  variant: Variant,
+  repeat: number,
+  servers: BackingServers | null,
+  ledgerEnv: Record<string, string> | null = null,
 ): Promise<{
-	proc: Managed;
-	address: string;
-	dataDir?: string;
-	/** Engine only: its Prometheus endpoint, host:port. */
-	metricsAddr?: string;
+  proc: Managed;
+  address: string;
+  dataDir?: string;
+  /** Engine only: its Prometheus endpoint, host:port. */
+  metricsAddr?: string;
 }> {
-	const { target, name } = variant;
-	const port = await freePort(HOST);
-	const address = `${HOST}:${port}`;
-	const logFile = join(workDir, `${name}-${repeat}.log`);
-	let sawReadyLine = false;
-	const readyLine = target === "echo" ? /^READY \d+/ : /listening/i;
-	const onStdoutLine = (line: string) => {
-		if (readyLine.test(line)) sawReadyLine = true;
-	};
+  const { target, name } = variant;
+  const port = await freePort(HOST);
+  const address = `${HOST}:${port}`;
+  const logFile = join(workDir, `${name}-${repeat}.log`);
+  let sawReadyLine = false;
+  const readyLine = target === 'echo' ? /^READY \d+/ : /listening/i;
+  const onStdoutLine = (line: string) => {
+    if (readyLine.test(line)) sawReadyLine = true;
+  };
 
-	let proc: Managed;
-	let dataDir: string | undefined;
-	const metricsAddr =
-		target === "engine" ? `${HOST}:${await freePort(HOST)}` : undefined;
-	if (target === "echo") {
-		proc = spawnManaged(
-			"echo server",
-			process.execPath,
-			["--import", "tsx", "bench/echo-server.ts", address],
-			{
-				cwd: ROOT,
-				logFile,
-				onStdoutLine,
-			},
-		);
-	} else {
-		if (!existsSync(join(ROOT, "src/main.ts")))
-			throw new Error(
-				"src/main.ts not found: the engine is not there yet (try --target echo)",
-			);
-		dataDir = join(workDir, `${name}-data-${repeat}`);
-		mkdirSync(dataDir);
-		const env: NodeJS.ProcessEnv = {
-			...process.env,
-			JIFEN_GRPC_ADDR: address,
-			JIFEN_METRICS_ADDR: metricsAddr,
-			JIFEN_DATA_DIR: dataDir,
-			...(config.shards !== null
-				? { JIFEN_SHARDS: String(config.shards) }
-				: {}),
-			...config.engineEnv,
-			...profileEnv(variant.profile ?? "embedded", servers, ledgerEnv),
-		};
-		proc = spawnManaged(
-			"engine",
-			process.execPath,
-			["--import", "tsx", "src/main.ts"],
-			{ cwd: ROOT, env, logFile, onStdoutLine },
-		);
-	}
-	try {
-		await waitUntilReady(proc, {
-			host: HOST,
-			port,
-			sawReadyLine: () => sawReadyLine,
-			timeoutMs: 60_000,
-		});
-	} catch (err) {
-		await stopProcess(proc);
-		if (dataDir) rmSync(dataDir, { recursive: true, force: true });
-		throw err;
-	}
-	return { proc, address, dataDir, metricsAddr };
+  let proc: Managed;
+  let dataDir: string | undefined;
+  const metricsAddr = target === 'engine' ? `${HOST}:${await freePort(HOST)}` : undefined;
+  if (target === 'echo') {
+    proc = spawnManaged('echo server', process.execPath, ['--import', 'tsx', 'bench/echo-server.ts', address], {
+      cwd: ROOT,
+      logFile,
+      onStdoutLine,
+    });
+  } else {
+    if (!existsSync(join(ROOT, 'src/main.ts'))) throw new Error('src/main.ts not found: the engine is not there yet (try --target echo)');
+    dataDir = join(workDir, `${name}-data-${repeat}`);
+    mkdirSync(dataDir);
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      JIFEN_GRPC_ADDR: address,
+      JIFEN_METRICS_ADDR: metricsAddr,
+      JIFEN_DATA_DIR: dataDir,
+      ...(config.shards !== null ? { JIFEN_SHARDS: String(config.shards) } : {}),
+      ...config.engineEnv,
+      ...profileEnv(variant.profile ?? 'embedded', servers, ledgerEnv),
+    };
+    proc = spawnManaged('engine', process.execPath, ['--import', 'tsx', 'src/main.ts'], { cwd: ROOT, env, logFile, onStdoutLine });
+  }
+  try {
+    await waitUntilReady(proc, {
+      host: HOST,
+      port,
+      sawReadyLine: () => sawReadyLine,
+      timeoutMs: 60_000,
+    });
+  } catch (err) {
+    await stopProcess(proc);
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+    throw err;
+  }
+  return { proc, address, dataDir, metricsAddr };
 }
 
 /** One variant's server (and, for redis-nats, its private Redis and NATS), up for one repeat. */
 interface Running {
-	variant: Variant;
-	repeat: number;
-	proc: Managed;
-	address: string;
-	dataDir?: string;
-	/** Engine only: its Prometheus endpoint, host:port. */
-	metricsAddr?: string;
-	/** cassandra only: the engine's keyspace on the ledger node, dropped when the run stops. */
-	keyspace?: string;
-	servers: BackingServers | null;
-	serversCpuAtStart?: { redis: number | null; nats: number | null };
-	results: Partial<Record<Mode, LoadResult>>;
-	windows: Partial<Record<Mode, WindowFigures>>;
+  variant: Variant;
+  repeat: number;
+  proc: Managed;
+  address: string;
+  dataDir?: string;
+  /** Engine only: its Prometheus endpoint, host:port. */
+  metricsAddr?: string;
+  /** cassandra only: the engine's keyspace on the ledger node, dropped when the run stops. */
+  keyspace?: string;
+  servers: BackingServers | null;
+  serversCpuAtStart?: { redis: number | null; nats: number | null };
+  results: Partial<Record<Mode, LoadResult>>;
+  windows: Partial<Record<Mode, WindowFigures>>;
 }
 
 /**
@@ -497,192 +415,192 @@ interface Running {
 let ledgerNode: Promise<LedgerNode> | undefined;
 
 async function stopLedgerNode(): Promise<void> {
-	const node = await ledgerNode?.catch(() => undefined);
-	ledgerNode = undefined;
-	await node?.stop();
+  const node = await ledgerNode?.catch(() => undefined);
+  ledgerNode = undefined;
+  await node?.stop();
 }
 
 /** redis-nats and cassandra: the private servers (and keyspace) live exactly as long as this one engine run. */
 async function startVariant(variant: Variant, repeat: number): Promise<Running> {
-	let servers: BackingServers | null = null;
-	let keyspace: string | undefined;
-	const label = `${variant.name} #${repeat + 1}`;
-	try {
-		let ledgerEnv: Record<string, string> | null = null;
-		if (variant.profile === "cassandra") {
-			if (!ledgerNode) progress(`${label}: starting the Cassandra node (${config.cassandraCommitlog} commitlog)`);
-			ledgerNode ??= startLedgerNode(config.cassandraCommitlog, progress);
-			const node = await ledgerNode;
-			keyspace = `jifen_bench_${repeat}_${randomBytes(4).toString("hex")}`;
-			ledgerEnv = await node.newKeyspace(keyspace);
-			progress(`${label}: keyspace ${keyspace} on ${node.contactPoint} (Cassandra ${node.version}, pid ${node.pid})`);
-		}
-		if (variant.profile === "redis-nats" || variant.profile === "velocity" || variant.profile === "cassandra") {
-			progress(`${label}: starting private redis-server and nats-server -js`);
-			servers = await startRedisNats(join(workDir, `${variant.name}-${repeat}`));
-			progress(`${label}: ${servers.env.REDIS_URL}, ${servers.env.NATS_URL}`);
-		}
-		progress(`${label}: starting`);
-		const { proc, address, dataDir, metricsAddr } = await startServer(variant, repeat, servers, ledgerEnv);
-		return {
-			variant,
-			repeat,
-			proc,
-			address,
-			dataDir,
-			metricsAddr,
-			keyspace,
-			servers,
-			serversCpuAtStart: servers?.cpuSeconds(),
-			results: {},
-			windows: {},
-		};
-	} catch (err) {
-		await servers?.stop();
-		if (keyspace) await dropKeyspace(keyspace);
-		throw err;
-	}
+  let servers: BackingServers | null = null;
+  let keyspace: string | undefined;
+  const label = `${variant.name} #${repeat + 1}`;
+  try {
+    let ledgerEnv: Record<string, string> | null = null;
+    if (variant.profile === 'cassandra') {
+      if (!ledgerNode) progress(`${label}: starting the Cassandra node (${config.cassandraCommitlog} commitlog)`);
+      ledgerNode ??= startLedgerNode(config.cassandraCommitlog, progress);
+      const node = await ledgerNode;
+      keyspace = `jifen_bench_${repeat}_${randomBytes(4).toString('hex')}`;
+      ledgerEnv = await node.newKeyspace(keyspace);
+      progress(`${label}: keyspace ${keyspace} on ${node.contactPoint} (Cassandra ${node.version}, pid ${node.pid})`);
+    }
+    if (variant.profile === 'redis-nats' || variant.profile === 'velocity' || variant.profile === 'cassandra') {
+      progress(`${label}: starting private redis-server and nats-server -js`);
+      servers = await startRedisNats(join(workDir, `${variant.name}-${repeat}`));
+      progress(`${label}: ${servers.env.REDIS_URL}, ${servers.env.NATS_URL}`);
+    }
+    progress(`${label}: starting`);
+    const { proc, address, dataDir, metricsAddr } = await startServer(variant, repeat, servers, ledgerEnv);
+    return {
+      variant,
+      repeat,
+      proc,
+      address,
+      dataDir,
+      metricsAddr,
+      keyspace,
+      servers,
+      serversCpuAtStart: servers?.cpuSeconds(),
+      results: {},
+      windows: {},
+    };
+  } catch (err) {
+    await servers?.stop();
+    if (keyspace) await dropKeyspace(keyspace);
+    throw err;
+  }
 }
 
 async function dropKeyspace(keyspace: string): Promise<void> {
-	try {
-		await (await ledgerNode)?.dropKeyspace(keyspace);
-	} catch (err) {
-		progress(`warning: could not drop keyspace ${keyspace}: ${err instanceof Error ? err.message : String(err)}`);
-	}
+  try {
+    await (await ledgerNode)?.dropKeyspace(keyspace);
+  } catch (err) {
+    progress(`warning: could not drop keyspace ${keyspace}: ${err instanceof Error ? err.message : String(err)}`);
+  }
 }
 
 async function measure(run: Running, mode: Mode): Promise<void> {
-	const { variant, repeat } = run;
-	progress(
-		mode === "unary"
-			? `${variant.name} #${repeat + 1}: Earn x${config.concurrency} in flight, ${config.warmupS}s warmup + ${config.durationS}s`
-			: `${variant.name} #${repeat + 1}: SubmitBatch x${config.batchSize}, ${config.batchConcurrency} in flight`,
-	);
-	const node = await ledgerNode?.catch(() => undefined);
-	const edges: Partial<Record<WindowEdge, Edge>> = {};
-	const onWindow =
-		variant.target === "engine"
-			? (edge: WindowEdge, generatorPid: number) => {
-					edges[edge] = readEdge(run, generatorPid, node);
-				}
-			: undefined;
-	run.results[mode] = await runLoad(run.address, mode, { ...loadFor(variant, mode), onWindow });
-	checkAlive(run);
-	if (edges.open && edges.closed) run.windows[mode] = await windowFigures(edges.open, edges.closed);
+  const { variant, repeat } = run;
+  progress(
+    mode === 'unary'
+      ? `${variant.name} #${repeat + 1}: Earn x${config.concurrency} in flight, ${config.warmupS}s warmup + ${config.durationS}s`
+      : `${variant.name} #${repeat + 1}: SubmitBatch x${config.batchSize}, ${config.batchConcurrency} in flight`,
+  );
+  const node = await ledgerNode?.catch(() => undefined);
+  const edges: Partial<Record<WindowEdge, Edge>> = {};
+  const onWindow =
+    variant.target === 'engine'
+      ? (edge: WindowEdge, generatorPid: number) => {
+          edges[edge] = readEdge(run, generatorPid, node);
+        }
+      : undefined;
+  run.results[mode] = await runLoad(run.address, mode, { ...loadFor(variant, mode), onWindow });
+  checkAlive(run);
+  if (edges.open && edges.closed) run.windows[mode] = await windowFigures(edges.open, edges.closed);
 }
 
 /** What is read at one edge of a measured window: CPU at once, the counters as soon as they answer. */
 interface Edge {
-	at: number;
-	cpuS: WindowCpu;
-	metrics: Promise<Map<string, number> | null>;
-	node: Promise<NodeCounters | null>;
+  at: number;
+  cpuS: WindowCpu;
+  metrics: Promise<Map<string, number> | null>;
+  node: Promise<NodeCounters | null>;
 }
 
 function readEdge(run: Running, generatorPid: number, node: LedgerNode | undefined): Edge {
-	const servers = run.servers;
-	return {
-		at: performance.now(),
-		cpuS: {
-			engine: readCpuSeconds(run.proc.pid),
-			generator: readCpuSeconds(generatorPid),
-			ledgerNode: node ? readCpuSeconds(node.pid) : null,
-			redis: servers ? readCpuSeconds(servers.redis.pid) : null,
-			nats: servers ? readCpuSeconds(servers.nats.pid) : null,
-		},
-		metrics: run.metricsAddr ? scrapeMetrics(run.metricsAddr) : Promise.resolve(null),
-		node: node && run.keyspace ? node.counters(run.keyspace).catch(() => null) : Promise.resolve(null),
-	};
+  const servers = run.servers;
+  return {
+    at: performance.now(),
+    cpuS: {
+      engine: readCpuSeconds(run.proc.pid),
+      generator: readCpuSeconds(generatorPid),
+      ledgerNode: node ? readCpuSeconds(node.pid) : null,
+      redis: servers ? readCpuSeconds(servers.redis.pid) : null,
+      nats: servers ? readCpuSeconds(servers.nats.pid) : null,
+    },
+    metrics: run.metricsAddr ? scrapeMetrics(run.metricsAddr) : Promise.resolve(null),
+    node: node && run.keyspace ? node.counters(run.keyspace).catch(() => null) : Promise.resolve(null),
+  };
 }
 
 async function windowFigures(open: Edge, closed: Edge): Promise<WindowFigures> {
-	const used = (key: keyof WindowCpu) => {
-		const a = open.cpuS[key];
-		const b = closed.cpuS[key];
-		return a === null || b === null ? null : Math.round((b - a) * 100) / 100;
-	};
-	const [metricsA, metricsB, nodeA, nodeB] = await Promise.all([open.metrics, closed.metrics, open.node, closed.node]);
-	return {
-		seconds: Math.round(closed.at - open.at) / 1000,
-		cpuS: {
-			engine: used("engine"),
-			generator: used("generator"),
-			ledgerNode: used("ledgerNode"),
-			redis: used("redis"),
-			nats: used("nats"),
-		},
-		engine: metricsA && metricsB ? saleMetrics(metricsA, metricsB) : null,
-		node: nodeA && nodeB ? countersDelta(nodeA, nodeB) : null,
-	};
+  const used = (key: keyof WindowCpu) => {
+    const a = open.cpuS[key];
+    const b = closed.cpuS[key];
+    return a === null || b === null ? null : Math.round((b - a) * 100) / 100;
+  };
+  const [metricsA, metricsB, nodeA, nodeB] = await Promise.all([open.metrics, closed.metrics, open.node, closed.node]);
+  return {
+    seconds: Math.round(closed.at - open.at) / 1000,
+    cpuS: {
+      engine: used('engine'),
+      generator: used('generator'),
+      ledgerNode: used('ledgerNode'),
+      redis: used('redis'),
+      nats: used('nats'),
+    },
+    engine: metricsA && metricsB ? saleMetrics(metricsA, metricsB) : null,
+    node: nodeA && nodeB ? countersDelta(nodeA, nodeB) : null,
+  };
 }
 
 const scrapeMetrics = (metricsAddr: string): Promise<Map<string, number> | null> =>
-	fetch(`http://${metricsAddr}/metrics`)
-		.then((r) => r.text())
-		.then(parseMetrics)
-		.catch(() => null);
+  fetch(`http://${metricsAddr}/metrics`)
+    .then((r) => r.text())
+    .then(parseMetrics)
+    .catch(() => null);
 
 function checkAlive({ proc, variant }: Running): void {
-	if (proc.child.exitCode !== null || proc.child.signalCode !== null)
-		throw new Error(`${variant.name} died during the run:\n${proc.tail()}`);
+  if (proc.child.exitCode !== null || proc.child.signalCode !== null)
+    throw new Error(`${variant.name} died during the run:\n${proc.tail()}`);
 }
 
 /** Samples memory and the backing servers' CPU, runs the touch phase if asked, and stops everything. */
 async function finishVariant(run: Running): Promise<TargetRun> {
-	const { variant, repeat, proc, servers } = run;
-	const target = variant.name;
-	try {
-		const { unary, batch } = run.results;
-		if (!unary || !batch) throw new Error(`${target} #${repeat + 1}: a mode was not measured`);
-		// Sampled after the load (before the touch phase, so the figure stays comparable with runs
-		// without one), before SIGTERM: VmRSS is what it holds now, VmHWM its peak.
-		const memory = readMemory(proc.pid);
-		const serversMemory = servers?.memory();
-		const serversCpu = servers?.cpuSeconds();
-		const cpuUsed = (end?: number | null, start?: number | null) =>
-			end != null && start != null ? Math.round((end - start) * 100) / 100 : null;
-		let touch: TouchRun | undefined;
-		if (variant.target === "engine" && config.touchMembers > 0) {
-			touch = await runTouch(proc, run.address, repeat, target);
-			checkAlive(run);
-		}
-		return {
-			target: variant.target,
-			variant: variant.name,
-			...(variant.profile ? { profile: variant.profile } : {}),
-			repeat,
-			results: { unary, batch },
-			memory,
-			...(touch ? { touch } : {}),
-			...(Object.keys(run.windows).length ? { windows: run.windows } : {}),
-			...(servers && serversMemory
-				? {
-						backingServers: {
-							redisPort: servers.redis.port,
-							natsPort: servers.nats.port,
-							redisMemory: serversMemory.redis,
-							natsMemory: serversMemory.nats,
-							redisCpuS: cpuUsed(serversCpu?.redis, run.serversCpuAtStart?.redis),
-							natsCpuS: cpuUsed(serversCpu?.nats, run.serversCpuAtStart?.nats),
-						},
-					}
-				: {}),
-		};
-	} finally {
-		await stopVariant(run);
-	}
+  const { variant, repeat, proc, servers } = run;
+  const target = variant.name;
+  try {
+    const { unary, batch } = run.results;
+    if (!unary || !batch) throw new Error(`${target} #${repeat + 1}: a mode was not measured`);
+    // Sampled after the load (before the touch phase, so the figure stays comparable with runs
+    // without one), before SIGTERM: VmRSS is what it holds now, VmHWM its peak.
+    const memory = readMemory(proc.pid);
+    const serversMemory = servers?.memory();
+    const serversCpu = servers?.cpuSeconds();
+    const cpuUsed = (end?: number | null, start?: number | null) =>
+      end != null && start != null ? Math.round((end - start) * 100) / 100 : null;
+    let touch: TouchRun | undefined;
+    if (variant.target === 'engine' && config.touchMembers > 0) {
+      touch = await runTouch(proc, run.address, repeat, target);
+      checkAlive(run);
+    }
+    return {
+      target: variant.target,
+      variant: variant.name,
+      ...(variant.profile ? { profile: variant.profile } : {}),
+      repeat,
+      results: { unary, batch },
+      memory,
+      ...(touch ? { touch } : {}),
+      ...(Object.keys(run.windows).length ? { windows: run.windows } : {}),
+      ...(servers && serversMemory
+        ? {
+            backingServers: {
+              redisPort: servers.redis.port,
+              natsPort: servers.nats.port,
+              redisMemory: serversMemory.redis,
+              natsMemory: serversMemory.nats,
+              redisCpuS: cpuUsed(serversCpu?.redis, run.serversCpuAtStart?.redis),
+              natsCpuS: cpuUsed(serversCpu?.nats, run.serversCpuAtStart?.nats),
+            },
+          }
+        : {}),
+    };
+  } finally {
+    await stopVariant(run);
+  }
 }
 
 async function stopVariant({ proc, variant, dataDir, servers, keyspace }: Running): Promise<void> {
-	const exit = await stopProcess(proc);
-	if (exit.code !== 0 && exit.signal !== "SIGTERM") {
-		progress(`warning: ${variant.name} exited with code ${exit.code} signal ${exit.signal} on SIGTERM`);
-	}
-	if (dataDir) rmSync(dataDir, { recursive: true, force: true });
-	await servers?.stop();
-	// Its data would otherwise be compacted on the node's CPU during the next repeat.
-	if (keyspace) await dropKeyspace(keyspace);
+  const exit = await stopProcess(proc);
+  if (exit.code !== 0 && exit.signal !== 'SIGTERM') {
+    progress(`warning: ${variant.name} exited with code ${exit.code} signal ${exit.signal} on SIGTERM`);
+  }
+  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  await servers?.stop();
+  // Its data would otherwise be compacted on the node's CPU during the next repeat.
+  if (keyspace) await dropKeyspace(keyspace);
 }
 
 /**
@@ -693,27 +611,27 @@ async function stopVariant({ proc, variant, dataDir, servers, keyspace }: Runnin
  * always runs first.
  */
 async function runRepeat(variants: Variant[], repeat: number): Promise<TargetRun[]> {
-	const order = repeat % 2 === 0 ? variants : [...variants].reverse();
-	const running: Running[] = [];
-	try {
-		for (const variant of order) running.push(await startVariant(variant, repeat));
-		for (const mode of ["unary", "batch"] as const) {
-			for (const run of running) await measure(run, mode);
-		}
-	} catch (err) {
-		await Promise.allSettled(running.map(stopVariant));
-		throw err;
-	}
-	const finished: TargetRun[] = [];
-	try {
-		for (const run of running) finished.push(await finishVariant(run));
-	} catch (err) {
-		// finishVariant stopped its own run; the ones after it are still up.
-		await Promise.allSettled(running.slice(finished.length + 1).map(stopVariant));
-		throw err;
-	}
-	// Reported in the variants' own order, whichever ran first.
-	return variants.map((v) => finished.find((f) => f.variant === v.name) as TargetRun);
+  const order = repeat % 2 === 0 ? variants : [...variants].reverse();
+  const running: Running[] = [];
+  try {
+    for (const variant of order) running.push(await startVariant(variant, repeat));
+    for (const mode of ['unary', 'batch'] as const) {
+      for (const run of running) await measure(run, mode);
+    }
+  } catch (err) {
+    await Promise.allSettled(running.map(stopVariant));
+    throw err;
+  }
+  const finished: TargetRun[] = [];
+  try {
+    for (const run of running) finished.push(await finishVariant(run));
+  } catch (err) {
+    // finishVariant stopped its own run; the ones after it are still up.
+    await Promise.allSettled(running.slice(finished.length + 1).map(stopVariant));
+    throw err;
+  }
+  // Reported in the variants' own order, whichever ran first.
+  return variants.map((v) => finished.find((f) => f.variant === v.name) as TargetRun);
 }
 
 /**
@@ -722,70 +640,59 @@ async function runRepeat(variants: Variant[], repeat: number): Promise<TargetRun
  * --touch-max-seconds). The server's VmRSS is read every second; VmHWM at the end covers the
  * peaks between samples (and the earlier phases of the same process).
  */
-async function runTouch(
-	proc: Managed,
-	address: string,
-	repeat: number,
-	name: string,
-): Promise<TouchRun> {
-	const n = config.touchMembers;
-	progress(
-		`${name} #${repeat + 1}: touch ${n.toLocaleString("en-US")} members in order, SubmitBatch x${config.batchSize}, ${config.batchConcurrency} in flight (cap ${config.touchMaxS}s)`,
-	);
-	const samples: { t: number; rssBytes: number }[] = [];
-	let maxSampledRss = 0;
-	const t0 = Date.now();
-	const sample = () => {
-		const m = readMemory(proc.pid);
-		if (!m) return;
-		samples.push({
-			t: Math.round((Date.now() - t0) / 100) / 10,
-			rssBytes: m.rssBytes,
-		});
-		maxSampledRss = Math.max(maxSampledRss, m.rssBytes);
-	};
-	sample();
-	let lastReport = Date.now();
-	const timer = setInterval(() => {
-		sample();
-		if (Date.now() - lastReport >= 30_000) {
-			lastReport = Date.now();
-			const last = samples[samples.length - 1];
-			if (last)
-				progress(
-					`${name} #${repeat + 1}: touch ${last.t}s, RSS ${Math.round(last.rssBytes / 2 ** 20)} MB`,
-				);
-		}
-	}, 1000);
-	let result: LoadResult;
-	try {
-		result = await runLoad(address, "batch", {
-			label: "touch",
-			concurrency: config.batchConcurrency,
-			durationS: config.touchMaxS,
-			warmupS: 0,
-			extra: [
-				...["--members-order", "sequential", "--members", String(n)],
-				...["--items", String(n)],
-			],
-		});
-	} finally {
-		clearInterval(timer);
-	}
-	sample();
-	const end = readMemory(proc.pid);
-	const peakRssBytes = Math.max(maxSampledRss, end?.peakRssBytes ?? 0);
-	return {
-		members: n,
-		result,
-		complete: result.items >= n && result.distinctMembers >= n,
-		maxSampledRssBytes: maxSampledRss,
-		endRssBytes: end?.rssBytes ?? null,
-		endPeakRssBytes: end?.peakRssBytes ?? null,
-		peakRssBytes: samples.length || end ? peakRssBytes : null,
-		withinOneGiB: samples.length || end ? peakRssBytes <= ONE_GIB : null,
-		rssSamples: samples,
-	};
+async function runTouch(proc: Managed, address: string, repeat: number, name: string): Promise<TouchRun> {
+  const n = config.touchMembers;
+  progress(
+    `${name} #${repeat + 1}: touch ${n.toLocaleString('en-US')} members in order, SubmitBatch x${config.batchSize}, ${config.batchConcurrency} in flight (cap ${config.touchMaxS}s)`,
+  );
+  const samples: { t: number; rssBytes: number }[] = [];
+  let maxSampledRss = 0;
+  const t0 = Date.now();
+  const sample = () => {
+    const m = readMemory(proc.pid);
+    if (!m) return;
+    samples.push({
+      t: Math.round((Date.now() - t0) / 100) / 10,
+      rssBytes: m.rssBytes,
+    });
+    maxSampledRss = Math.max(maxSampledRss, m.rssBytes);
+  };
+  sample();
+  let lastReport = Date.now();
+  const timer = setInterval(() => {
+    sample();
+    if (Date.now() - lastReport >= 30_000) {
+      lastReport = Date.now();
+      const last = samples[samples.length - 1];
+      if (last) progress(`${name} #${repeat + 1}: touch ${last.t}s, RSS ${Math.round(last.rssBytes / 2 ** 20)} MB`);
+    }
+  }, 1000);
+  let result: LoadResult;
+  try {
+    result = await runLoad(address, 'batch', {
+      label: 'touch',
+      concurrency: config.batchConcurrency,
+      durationS: config.touchMaxS,
+      warmupS: 0,
+      extra: [...['--members-order', 'sequential', '--members', String(n)], ...['--items', String(n)]],
+    });
+  } finally {
+    clearInterval(timer);
+  }
+  sample();
+  const end = readMemory(proc.pid);
+  const peakRssBytes = Math.max(maxSampledRss, end?.peakRssBytes ?? 0);
+  return {
+    members: n,
+    result,
+    complete: result.items >= n && result.distinctMembers >= n,
+    maxSampledRssBytes: maxSampledRss,
+    endRssBytes: end?.rssBytes ?? null,
+    endPeakRssBytes: end?.peakRssBytes ?? null,
+    peakRssBytes: samples.length || end ? peakRssBytes : null,
+    withinOneGiB: samples.length || end ? peakRssBytes <= ONE_GIB : null,
+    rssSamples: samples,
+  };
 }
 
 // ---- flash sale ----------------------------------------------------------------------------
@@ -794,298 +701,262 @@ async function runTouch(
  * (seeding, the sale, verification). The engine's CPU is read at the generator's PHASE lines and its
  * RSS every second. Returns the generator's result and what was seen of the engine.
  */
-async function runFlashSale(
-	fc: NonNullable<typeof flashConfig>,
-): Promise<{ result: FlashSaleResult; engine: FlashSaleEngine }> {
-	const variant: Variant = {
-		name: "engine-flash-sale",
-		target: "engine",
-		profile: "embedded",
-	};
-	progress(
-		`flash-sale: starting the engine (embedded${config.shards !== null ? `, ${config.shards} shards` : ", default shards"})`,
-	);
-	const { proc, address, dataDir, metricsAddr } = await startServer(
-		variant,
-		0,
-		null,
-	);
-	const scrape = (): Promise<Map<string, number> | null> =>
-		fetch(`http://${metricsAddr}/metrics`)
-			.then((r) => r.text())
-			.then(parseMetrics)
-			.catch(() => null);
-	// "armed": the reward is put, the sale opens in --sale-delay; "sale-end": every contender answered.
-	const scrapes: Record<string, Promise<Map<string, number> | null>> = {};
-	let maxRss = 0;
-	const sample = () => {
-		const m = readMemory(proc.pid);
-		if (m) maxRss = Math.max(maxRss, m.rssBytes);
-	};
-	const timer = setInterval(sample, 1000);
-	const cpuAt: Record<string, number | null> = { start: readCpuSeconds(proc.pid) };
-	let rssAfterSale: number | null = null;
-	try {
-		let lastJson: string | undefined;
-		const gen = spawnManaged(
-			"flash-sale generator",
-			process.execPath,
-			[
-				"--max-semi-space-size=32",
-				"--import",
-				"tsx",
-				"bench/flash-sale.ts",
-				...["--target", address, "--tenant", config.tenant],
-				...["--contenders", String(fc.contenders), "--units", String(fc.units)],
-				...["--concurrency", String(fc.concurrency), "--channels", String(fc.channels)],
-				...["--sale-delay", String(fc.saleDelayS)],
-			],
-			{
-				cwd: ROOT,
-				inheritStderr: true,
-				onStdoutLine: (line) => {
-					if (line.startsWith("{")) lastJson = line;
-					const phase = /^PHASE (\S+)/.exec(line)?.[1];
-					if (phase) {
-						cpuAt[phase] = readCpuSeconds(proc.pid);
-						if (phase === "armed" || phase === "sale-end")
-							scrapes[phase] = scrape();
-						sample();
-						if (phase === "sale-end")
-							rssAfterSale = readMemory(proc.pid)?.rssBytes ?? null;
-					}
-				},
-			},
-		);
-		// Bounded by the generator's own call deadlines; this only catches a wedged process.
-		const killer = setTimeout(() => gen.child.kill("SIGKILL"), 3_600_000);
-		const exit = await gen.exited;
-		clearTimeout(killer);
-		if (proc.child.exitCode !== null || proc.child.signalCode !== null)
-			throw new Error(`the engine died during the flash sale:\n${proc.tail()}`);
-		if (exit.code !== 0 || !lastJson)
-			throw new Error(
-				`flash-sale generator failed (code ${exit.code}, signal ${exit.signal}):\n${gen.tail()}`,
-			);
-		sample();
-		const end = readMemory(proc.pid);
-		const [armed, ended] = await Promise.all([
-			scrapes.armed ?? null,
-			scrapes["sale-end"] ?? null,
-		]);
-		const used = (a?: number | null, b?: number | null) =>
-			a != null && b != null ? Math.round((b - a) * 100) / 100 : null;
-		return {
-			result: JSON.parse(lastJson) as FlashSaleResult,
-			engine: {
-				shards: config.shards !== null ? String(config.shards) : `default (${os.cpus().length} cores)`,
-				cpuSecondsSeeding: used(cpuAt.start, cpuAt.seeded),
-				cpuSecondsSale: used(cpuAt["sale-start"], cpuAt["sale-end"]),
-				peakRssBytes: Math.max(maxRss, end?.peakRssBytes ?? 0) || null,
-				rssAfterSaleBytes: rssAfterSale,
-				saleMetrics: armed && ended ? saleMetrics(armed, ended) : null,
-			},
-		};
-	} finally {
-		clearInterval(timer);
-		const exit = await stopProcess(proc);
-		if (exit.code !== 0 && exit.signal !== "SIGTERM")
-			progress(`warning: engine exited with code ${exit.code} signal ${exit.signal} on SIGTERM`);
-		if (dataDir) rmSync(dataDir, { recursive: true, force: true });
-	}
+async function runFlashSale(fc: NonNullable<typeof flashConfig>): Promise<{ result: FlashSaleResult; engine: FlashSaleEngine }> {
+  const variant: Variant = {
+    name: 'engine-flash-sale',
+    target: 'engine',
+    profile: 'embedded',
+  };
+  progress(`flash-sale: starting the engine (embedded${config.shards !== null ? `, ${config.shards} shards` : ', default shards'})`);
+  const { proc, address, dataDir, metricsAddr } = await startServer(variant, 0, null);
+  const scrape = (): Promise<Map<string, number> | null> =>
+    fetch(`http://${metricsAddr}/metrics`)
+      .then((r) => r.text())
+      .then(parseMetrics)
+      .catch(() => null);
+  // "armed": the reward is put, the sale opens in --sale-delay; "sale-end": every contender answered.
+  const scrapes: Record<string, Promise<Map<string, number> | null>> = {};
+  let maxRss = 0;
+  const sample = () => {
+    const m = readMemory(proc.pid);
+    if (m) maxRss = Math.max(maxRss, m.rssBytes);
+  };
+  const timer = setInterval(sample, 1000);
+  const cpuAt: Record<string, number | null> = { start: readCpuSeconds(proc.pid) };
+  let rssAfterSale: number | null = null;
+  try {
+    let lastJson: string | undefined;
+    const gen = spawnManaged(
+      'flash-sale generator',
+      process.execPath,
+      [
+        '--max-semi-space-size=32',
+        '--import',
+        'tsx',
+        'bench/flash-sale.ts',
+        ...['--target', address, '--tenant', config.tenant],
+        ...['--contenders', String(fc.contenders), '--units', String(fc.units)],
+        ...['--concurrency', String(fc.concurrency), '--channels', String(fc.channels)],
+        ...['--sale-delay', String(fc.saleDelayS)],
+      ],
+      {
+        cwd: ROOT,
+        inheritStderr: true,
+        onStdoutLine: (line) => {
+          if (line.startsWith('{')) lastJson = line;
+          const phase = /^PHASE (\S+)/.exec(line)?.[1];
+          if (phase) {
+            cpuAt[phase] = readCpuSeconds(proc.pid);
+            if (phase === 'armed' || phase === 'sale-end') scrapes[phase] = scrape();
+            sample();
+            if (phase === 'sale-end') rssAfterSale = readMemory(proc.pid)?.rssBytes ?? null;
+          }
+        },
+      },
+    );
+    // Bounded by the generator's own call deadlines; this only catches a wedged process.
+    const killer = setTimeout(() => gen.child.kill('SIGKILL'), 3_600_000);
+    const exit = await gen.exited;
+    clearTimeout(killer);
+    if (proc.child.exitCode !== null || proc.child.signalCode !== null)
+      throw new Error(`the engine died during the flash sale:\n${proc.tail()}`);
+    if (exit.code !== 0 || !lastJson)
+      throw new Error(`flash-sale generator failed (code ${exit.code}, signal ${exit.signal}):\n${gen.tail()}`);
+    sample();
+    const end = readMemory(proc.pid);
+    const [armed, ended] = await Promise.all([scrapes.armed ?? null, scrapes['sale-end'] ?? null]);
+    const used = (a?: number | null, b?: number | null) => (a != null && b != null ? Math.round((b - a) * 100) / 100 : null);
+    return {
+      result: JSON.parse(lastJson) as FlashSaleResult,
+      engine: {
+        shards: config.shards !== null ? String(config.shards) : `default (${os.cpus().length} cores)`,
+        cpuSecondsSeeding: used(cpuAt.start, cpuAt.seeded),
+        cpuSecondsSale: used(cpuAt['sale-start'], cpuAt['sale-end']),
+        peakRssBytes: Math.max(maxRss, end?.peakRssBytes ?? 0) || null,
+        rssAfterSaleBytes: rssAfterSale,
+        saleMetrics: armed && ended ? saleMetrics(armed, ended) : null,
+      },
+    };
+  } finally {
+    clearInterval(timer);
+    const exit = await stopProcess(proc);
+    if (exit.code !== 0 && exit.signal !== 'SIGTERM')
+      progress(`warning: engine exited with code ${exit.code} signal ${exit.signal} on SIGTERM`);
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  }
 }
 
 /** The command as typed, arguments with spaces or quotes quoted again. */
 function commandLine(): string {
-	const args = process.argv
-		.slice(2)
-		.map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replaceAll("'", "'\\''")}'`));
-	return `npm run bench -- ${args.join(" ")}`.trim();
+  const args = process.argv.slice(2).map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replaceAll("'", "'\\''")}'`));
+  return `npm run bench -- ${args.join(' ')}`.trim();
 }
 
 function resultsFile(startedAt: Date): string {
-	const dir = join(ROOT, "bench/results");
-	mkdirSync(dir, { recursive: true });
-	// Colons are not portable in file names.
-	const stamp = startedAt
-		.toISOString()
-		.replace(/\.\d+Z$/, "Z")
-		.replaceAll(":", "-");
-	return join(dir, `${config.profile}-${stamp}.json`);
+  const dir = join(ROOT, 'bench/results');
+  mkdirSync(dir, { recursive: true });
+  // Colons are not portable in file names.
+  const stamp = startedAt
+    .toISOString()
+    .replace(/\.\d+Z$/, 'Z')
+    .replaceAll(':', '-');
+  return join(dir, `${config.profile}-${stamp}.json`);
 }
 
-async function mainFlashSale(
-	fc: NonNullable<typeof flashConfig>,
-	startedAt: Date,
-	machine: ReturnType<typeof machineInfo>,
-): Promise<void> {
-	const { result, engine } = await runFlashSale(fc);
-	console.log(formatFlashSale(result, engine));
-	if (!flags["no-save"]) {
-		const record = {
-			...recordHeader("flash-sale", startedAt, machine),
-			loadavgAtEnd: os.loadavg().map((x) => Math.round(x * 100) / 100),
-			note: fc.note,
-			config: { ...fc, shards: config.shards, tenant: config.tenant, engineEnv: config.engineEnv },
-			pass: result.verification.pass,
-			summary: {
-				seedingSeconds: result.seeding.seconds,
-				seedingMembersPerSec: result.seeding.membersPerSec,
-				sellOutSeconds: result.sale.sellOutSeconds,
-				redemptionsPerSec: result.sale.redemptionsPerSec,
-				allAnsweredSeconds: result.sale.allAnsweredSeconds,
-				requestsPerSec: result.sale.requestsPerSec,
-				successP50Ms: result.sale.latency.success.p50Ms,
-				successP99Ms: result.sale.latency.success.p99Ms,
-				refusalP50Ms: result.sale.latency.refusal.p50Ms,
-				refusalP99Ms: result.sale.latency.refusal.p99Ms,
-				engineCpuSecondsSale: engine.cpuSecondsSale,
-				enginePeakRssMB:
-					engine.peakRssBytes === null ? null : Math.round(engine.peakRssBytes / 2 ** 20),
-			},
-			engine,
-			result,
-		};
-		const file = resultsFile(startedAt);
-		writeFileSync(file, `${JSON.stringify(record, null, 2)}\n`);
-		progress(`wrote ${file}`);
-	}
-	if (!result.verification.pass) {
-		keepWorkDir = true;
-		console.error(
-			`[bench] FLASH SALE VERIFICATION FAILED: ${result.verification.problems.join("; ")}`,
-		);
-		console.error(`[bench] server logs kept in ${workDir}`);
-		process.exit(2);
-	}
+async function mainFlashSale(fc: NonNullable<typeof flashConfig>, startedAt: Date, machine: ReturnType<typeof machineInfo>): Promise<void> {
+  const { result, engine } = await runFlashSale(fc);
+  console.log(formatFlashSale(result, engine));
+  if (!flags['no-save']) {
+    const record = {
+      ...recordHeader('flash-sale', startedAt, machine),
+      loadavgAtEnd: os.loadavg().map((x) => Math.round(x * 100) / 100),
+      note: fc.note,
+      config: { ...fc, shards: config.shards, tenant: config.tenant, engineEnv: config.engineEnv },
+      pass: result.verification.pass,
+      summary: {
+        seedingSeconds: result.seeding.seconds,
+        seedingMembersPerSec: result.seeding.membersPerSec,
+        sellOutSeconds: result.sale.sellOutSeconds,
+        redemptionsPerSec: result.sale.redemptionsPerSec,
+        allAnsweredSeconds: result.sale.allAnsweredSeconds,
+        requestsPerSec: result.sale.requestsPerSec,
+        successP50Ms: result.sale.latency.success.p50Ms,
+        successP99Ms: result.sale.latency.success.p99Ms,
+        refusalP50Ms: result.sale.latency.refusal.p50Ms,
+        refusalP99Ms: result.sale.latency.refusal.p99Ms,
+        engineCpuSecondsSale: engine.cpuSecondsSale,
+        enginePeakRssMB: engine.peakRssBytes === null ? null : Math.round(engine.peakRssBytes / 2 ** 20),
+      },
+      engine,
+      result,
+    };
+    const file = resultsFile(startedAt);
+    writeFileSync(file, `${JSON.stringify(record, null, 2)}\n`);
+    progress(`wrote ${file}`);
+  }
+  if (!result.verification.pass) {
+    keepWorkDir = true;
+    console.error(`[bench] FLASH SALE VERIFICATION FAILED: ${result.verification.problems.join('; ')}`);
+    console.error(`[bench] server logs kept in ${workDir}`);
+    process.exit(2);
+  }
 }
 
 // ---- main ----------------------------------------------------------------------------------
 async function main(): Promise<void> {
-	const startedAt = new Date();
-	const machine = machineInfo();
-	if (machine.loadavg[0] > machine.cpuCount / 2) {
-		progress(
-			`warning: load average ${machine.loadavg[0]} on ${machine.cpuCount} CPUs; other work will skew the numbers`,
-		);
-	}
-	if (flashConfig) return mainFlashSale(flashConfig, startedAt, machine);
-	const variants = config.targets.flatMap((target): Variant[] =>
-		target === "echo"
-			? [{ name: "echo", target }]
-			: config.profiles.map((profile) => ({
-					name: engineVariant(profile),
-					target,
-					profile,
-				})),
-	);
-	const runs: TargetRun[] = [];
-	for (let r = 0; r < config.repeat; r++) runs.push(...(await runRepeat(variants, r)));
-	const node = await ledgerNode;
-	const ledgerNodeInfo = node
-		? { version: node.version, startSeconds: node.startSeconds, commitlogSync: node.commitlogSync, replicationFactor: 1 }
-		: null;
-	await stopLedgerNode();
+  const startedAt = new Date();
+  const machine = machineInfo();
+  if (machine.loadavg[0] > machine.cpuCount / 2) {
+    progress(`warning: load average ${machine.loadavg[0]} on ${machine.cpuCount} CPUs; other work will skew the numbers`);
+  }
+  if (flashConfig) return mainFlashSale(flashConfig, startedAt, machine);
+  const variants = config.targets.flatMap((target): Variant[] =>
+    target === 'echo'
+      ? [{ name: 'echo', target }]
+      : config.profiles.map((profile) => ({
+          name: engineVariant(profile),
+          target,
+          profile,
+        })),
+  );
+  const runs: TargetRun[] = [];
+  for (let r = 0; r < config.repeat; r++) runs.push(...(await runRepeat(variants, r)));
+  const node = await ledgerNode;
+  const ledgerNodeInfo = node
+    ? { version: node.version, startSeconds: node.startSeconds, commitlogSync: node.commitlogSync, replicationFactor: 1 }
+    : null;
+  await stopLedgerNode();
 
-	const summary: Record<string, TargetSummary> = {};
-	for (const { name } of variants)
-		summary[name] = summarize(runs.filter((run) => run.variant === name));
-	// Every engine variant against the echo ceiling; `ratios` keeps the first (as before: engine/echo).
-	const ratioLines: RatioLine[] = summary.echo
-		? variants
-				.filter((v) => v.target === "engine")
-				.map((v) => ({
-					label: `${v.name}/echo`,
-					ratios: ratios(summary[v.name], summary.echo),
-				}))
-		: [];
-	const comparison = compareBackends(runs, summary);
+  const summary: Record<string, TargetSummary> = {};
+  for (const { name } of variants) summary[name] = summarize(runs.filter((run) => run.variant === name));
+  // Every engine variant against the echo ceiling; `ratios` keeps the first (as before: engine/echo).
+  const ratioLines: RatioLine[] = summary.echo
+    ? variants
+        .filter((v) => v.target === 'engine')
+        .map((v) => ({
+          label: `${v.name}/echo`,
+          ratios: ratios(summary[v.name], summary.echo),
+        }))
+    : [];
+  const comparison = compareBackends(runs, summary);
 
-	console.log(formatReport(summary, ratioLines, comparison));
-	// The private servers' CPU, as a share of one core over the two modes (warmups included).
-	const loadSeconds = 2 * (config.warmupS + config.durationS);
-	const cores = (pick: (b: NonNullable<TargetRun["backingServers"]>) => number | null) => {
-		const xs = runs
-			.map((r) => (r.backingServers ? pick(r.backingServers) : null))
-			.filter((x): x is number => x !== null);
-		return xs.length ? `${Math.round((median(xs) / loadSeconds) * 100)}%` : "n/a";
-	};
-	if (runs.some((r) => r.backingServers))
-		console.log(
-			`redis-nats servers' CPU during Earn + SubmitBatch (median, % of one core): redis-server ${cores((b) => b.redisCpuS)}, nats-server ${cores((b) => b.natsCpuS)}`,
-		);
-	const bare = summary[engineVariant("embedded")];
-	const rules = summary[engineVariant("example-program")];
-	if (bare && rules) {
-		const r = ratios(rules, bare);
-		console.log(
-			`example-program/embedded  SubmitBatch items/s ${r.batchItemsPerSec.toFixed(2)}x (>= 0.80: ${r.batchItemsPerSec >= 0.8 ? "pass" : "FAIL"})  Earn calls/s ${r.unaryCallsPerSec.toFixed(2)}x`,
-		);
-	}
-	const withoutLimits = summary[engineVariant("redis-nats")];
-	const withLimits = summary[engineVariant("velocity")];
-	if (withoutLimits && withLimits) {
-		const r = ratios(withLimits, withoutLimits);
-		console.log(
-			`velocity/redis-nats  Earn calls/s ${r.unaryCallsPerSec.toFixed(2)}x  SubmitBatch items/s ${r.batchItemsPerSec.toFixed(2)}x (>= 0.85: ${r.unaryCallsPerSec >= 0.85 && r.batchItemsPerSec >= 0.85 ? "pass" : "FAIL"})`,
-		);
-	}
-	const onCassandra = summary[engineVariant("cassandra")];
-	if (bare && onCassandra) {
-		const r = ratios(onCassandra, bare);
-		console.log(
-			`cassandra/embedded  Earn calls/s ${r.unaryCallsPerSec.toFixed(2)}x  SubmitBatch items/s ${r.batchItemsPerSec.toFixed(2)}x  |  p99 Earn ${r.unaryP99}x  SubmitBatch ${r.batchP99}x`,
-		);
-	}
-	const costs = summarizeCosts(runs);
-	if (Object.keys(costs).length) console.log(`\n${formatCosts(costs)}`);
-	if (config.touchMembers > 0 && !config.targets.includes("engine"))
-		progress("--touch-members: skipped (engine only)");
+  console.log(formatReport(summary, ratioLines, comparison));
+  // The private servers' CPU, as a share of one core over the two modes (warmups included).
+  const loadSeconds = 2 * (config.warmupS + config.durationS);
+  const cores = (pick: (b: NonNullable<TargetRun['backingServers']>) => number | null) => {
+    const xs = runs.map((r) => (r.backingServers ? pick(r.backingServers) : null)).filter((x): x is number => x !== null);
+    return xs.length ? `${Math.round((median(xs) / loadSeconds) * 100)}%` : 'n/a';
+  };
+  if (runs.some((r) => r.backingServers))
+    console.log(
+      `redis-nats servers' CPU during Earn + SubmitBatch (median, % of one core): redis-server ${cores((b) => b.redisCpuS)}, nats-server ${cores((b) => b.natsCpuS)}`,
+    );
+  const bare = summary[engineVariant('embedded')];
+  const rules = summary[engineVariant('example-program')];
+  if (bare && rules) {
+    const r = ratios(rules, bare);
+    console.log(
+      `example-program/embedded  SubmitBatch items/s ${r.batchItemsPerSec.toFixed(2)}x (>= 0.80: ${r.batchItemsPerSec >= 0.8 ? 'pass' : 'FAIL'})  Earn calls/s ${r.unaryCallsPerSec.toFixed(2)}x`,
+    );
+  }
+  const withoutLimits = summary[engineVariant('redis-nats')];
+  const withLimits = summary[engineVariant('velocity')];
+  if (withoutLimits && withLimits) {
+    const r = ratios(withLimits, withoutLimits);
+    console.log(
+      `velocity/redis-nats  Earn calls/s ${r.unaryCallsPerSec.toFixed(2)}x  SubmitBatch items/s ${r.batchItemsPerSec.toFixed(2)}x (>= 0.85: ${r.unaryCallsPerSec >= 0.85 && r.batchItemsPerSec >= 0.85 ? 'pass' : 'FAIL'})`,
+    );
+  }
+  const onCassandra = summary[engineVariant('cassandra')];
+  if (bare && onCassandra) {
+    const r = ratios(onCassandra, bare);
+    console.log(
+      `cassandra/embedded  Earn calls/s ${r.unaryCallsPerSec.toFixed(2)}x  SubmitBatch items/s ${r.batchItemsPerSec.toFixed(2)}x  |  p99 Earn ${r.unaryP99}x  SubmitBatch ${r.batchP99}x`,
+    );
+  }
+  const costs = summarizeCosts(runs);
+  if (Object.keys(costs).length) console.log(`\n${formatCosts(costs)}`);
+  if (config.touchMembers > 0 && !config.targets.includes('engine')) progress('--touch-members: skipped (engine only)');
 
-	if (flags["no-save"]) return;
-	const record = {
-		...recordHeader(config.profile, startedAt, machine),
-		...((config.profiles.includes("redis-nats") || config.profiles.includes("cassandra")) &&
-		config.targets.includes("engine")
-			? { backingServerVersions: backingServerVersions() }
-			: {}),
-		...(ledgerNodeInfo ? { ledgerNode: ledgerNodeInfo } : {}),
-		config,
-		summary,
-		ratios: ratioLines[0]?.ratios ?? null,
-		ratiosByVariant: Object.fromEntries(
-			ratioLines.map((l) => [l.label, l.ratios]),
-		),
-		...(comparison ? { redisNatsVsEmbedded: comparison } : {}),
-		costs,
-		runs,
-	};
-	const file = resultsFile(startedAt);
-	writeFileSync(file, `${JSON.stringify(record, null, 2)}\n`);
-	progress(`wrote ${file}`);
+  if (flags['no-save']) return;
+  const record = {
+    ...recordHeader(config.profile, startedAt, machine),
+    ...((config.profiles.includes('redis-nats') || config.profiles.includes('cassandra')) && config.targets.includes('engine')
+      ? { backingServerVersions: backingServerVersions() }
+      : {}),
+    ...(ledgerNodeInfo ? { ledgerNode: ledgerNodeInfo } : {}),
+    config,
+    summary,
+    ratios: ratioLines[0]?.ratios ?? null,
+    ratiosByVariant: Object.fromEntries(ratioLines.map((l) => [l.label, l.ratios])),
+    ...(comparison ? { redisNatsVsEmbedded: comparison } : {}),
+    costs,
+    runs,
+  };
+  const file = resultsFile(startedAt);
+  writeFileSync(file, `${JSON.stringify(record, null, 2)}\n`);
+  progress(`wrote ${file}`);
 }
 
 main().catch(async (err: unknown) => {
-	keepWorkDir = true;
-	console.error(
-		`[bench] failed: ${err instanceof Error ? err.message : String(err)}`,
-	);
-	const node = await ledgerNode?.catch(() => undefined);
-	if (node) console.error(`[bench] Cassandra node log:\n${node.logTail()}`);
-	await stopLedgerNode().catch(() => undefined);
-	console.error(`[bench] server logs kept in ${workDir}`);
-	process.exit(1);
+  keepWorkDir = true;
+  console.error(`[bench] failed: ${err instanceof Error ? err.message : String(err)}`);
+  const node = await ledgerNode?.catch(() => undefined);
+  if (node) console.error(`[bench] Cassandra node log:\n${node.logTail()}`);
+  await stopLedgerNode().catch(() => undefined);
+  console.error(`[bench] server logs kept in ${workDir}`);
+  process.exit(1);
 });
 
 /** What every results file starts with: the run, its command line, the commit and the machine. */
 function recordHeader(profile: string, startedAt: Date, machine: unknown): Record<string, unknown> {
-	return {
-		profile,
-		startedAt: startedAt.toISOString(),
-		finishedAt: new Date().toISOString(),
-		command: commandLine(),
-		argv: process.argv.slice(2),
-		git: gitCommit(ROOT),
-		machine,
-	};
+  return {
+    profile,
+    startedAt: startedAt.toISOString(),
+    finishedAt: new Date().toISOString(),
+    command: commandLine(),
+    argv: process.argv.slice(2),
+    git: gitCommit(ROOT),
+    machine,
+  };
 }

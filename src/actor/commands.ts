@@ -302,5 +302,12 @@ export type Query = GetAccountQuery | ListEntriesQuery | QuoteRedemptionQuery | 
 export type ShardOp = WriteCommand | Query;
 
 export function isWrite(op: ShardOp): op is WriteCommand {
-  return op.kind !== 'getAccount' && op.kind !== 'listEntries' && op.kind !== 'quote' && op.kind !== 'stock' && op.kind !== 'redemptions' && op.kind !== 'listFlagged';
+  return (
+    op.kind !== 'getAccount' &&
+    op.kind !== 'listEntries' &&
+    op.kind !== 'quote' &&
+    op.kind !== 'stock' &&
+    op.kind !== 'redemptions' &&
+    op.kind !== 'listFlagged'
+  );
 }

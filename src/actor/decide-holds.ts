@@ -17,7 +17,10 @@ export function decideHold(state: MemberState, cmd: HoldCommand, inputs: Decisio
   const { program, now } = inputs;
   const policy = program.pointsAsCash;
   if (cmd.ttlMs > policy.maxHoldMs) {
-    return { ok: false, rejection: reject.invalidField('ttl_seconds', `must be at most ${policy.maxHoldMs / 1000} (program max_hold_minutes)`) };
+    return {
+      ok: false,
+      rejection: reject.invalidField('ttl_seconds', `must be at most ${policy.maxHoldMs / 1000} (program max_hold_minutes)`),
+    };
   }
   if (cmd.orderAmountMinor > 0) {
     // The share is per order: open holds already made for it count too.
@@ -42,7 +45,8 @@ export function decideCapture(state: MemberState, cmd: CaptureHoldCommand, input
   if (inputs.now > hold.expiresAt) return { ok: false, rejection: reject.holdNotOpen(cmd.holdId, 'has expired') };
   if (cmd.points < 0) return { ok: false, rejection: reject.invalidField('points', 'must not be negative') };
   const points = cmd.points === 0 ? hold.points : cmd.points;
-  if (points > hold.points) return { ok: false, rejection: reject.holdNotOpen(cmd.holdId, `holds only ${hold.points} points, not ${points}`) };
+  if (points > hold.points)
+    return { ok: false, rejection: reject.holdNotOpen(cmd.holdId, `holds only ${hold.points} points, not ${points}`) };
   const detail = emptyDetail(inputs.program.version);
   detail.hold = { ...hold, points };
   const entry = newEntry(state, cmd, inputs, -points, { orderId: hold.orderId, reason: 'points as cash', detail });

@@ -28,10 +28,16 @@ export function decideReserve(state: MemberState, cmd: ReserveStockCommand, inpu
   const { reward } = cmd;
   const { now, program } = inputs;
   if (reward.availableFrom > 0 && now < reward.availableFrom) {
-    return { ok: false, rejection: reject.rewardNotOnSale(reward.rewardId, `is on sale from ${new Date(reward.availableFrom).toISOString()}`) };
+    return {
+      ok: false,
+      rejection: reject.rewardNotOnSale(reward.rewardId, `is on sale from ${new Date(reward.availableFrom).toISOString()}`),
+    };
   }
   if (reward.availableUntil > 0 && now > reward.availableUntil) {
-    return { ok: false, rejection: reject.rewardNotOnSale(reward.rewardId, `was on sale until ${new Date(reward.availableUntil).toISOString()}`) };
+    return {
+      ok: false,
+      rejection: reject.rewardNotOnSale(reward.rewardId, `was on sale until ${new Date(reward.availableUntil).toISOString()}`),
+    };
   }
   const stock = state.stock ?? emptyStock();
   // '' = no per-member limit: the actor then keeps no per-buyer counts at all
@@ -132,7 +138,10 @@ export function decideRedeemReward(state: MemberState, cmd: RedeemRewardCommand,
   }
   const available = availablePoints(state, now);
   if (available < reward.minBalance) {
-    return { ok: false, rejection: reject.rewardRefused(`${reward.rewardId} needs an available balance of ${reward.minBalance} (have ${available})`) };
+    return {
+      ok: false,
+      rejection: reject.rewardRefused(`${reward.rewardId} needs an available balance of ${reward.minBalance} (have ${available})`),
+    };
   }
   const price = priceFor(reward, state.tier, cmd.quantity);
   if (available < price) return { ok: false, rejection: reject.insufficientPoints(available, price) };

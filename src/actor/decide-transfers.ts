@@ -29,7 +29,8 @@ export function decideTransfer(state: MemberState, cmd: TransferCommand, inputs:
     const partner = policy.partners.find((p) => p.id === cmd.partnerId);
     if (!partner) return { ok: false, rejection: reject.invalidField('partner_id', `is not a partner of this program`) };
     partnerUnits = floorScaled(cmd.points, partner.units, partner.points);
-    if (partnerUnits === 0) return { ok: false, rejection: reject.transferRefused(`${cmd.points} points convert to 0 ${partner.id} units`) };
+    if (partnerUnits === 0)
+      return { ok: false, rejection: reject.transferRefused(`${cmd.points} points convert to 0 ${partner.id} units`) };
   }
   if (to === cmd.memberId) return { ok: false, rejection: reject.invalidField('to_member_id', 'must not be the sender') };
   const available = availablePoints(state, now);

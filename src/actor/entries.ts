@@ -2,7 +2,28 @@
 
 import type { RiskDetail } from './risk/member-risk.js';
 
-export type EntryType = 'earn' | 'redeem' | 'reverse' | 'adjust' | 'expire' | 'enroll' | 'activity' | 'tier' | 'referral' | 'notice' | 'hold' | 'capture' | 'release' | 'transfer_out' | 'transfer_in' | 'stock' | 'redeem_reward' | 'lottery_draw' | 'redemption_update' | 'import' | 'review';
+export type EntryType =
+  | 'earn'
+  | 'redeem'
+  | 'reverse'
+  | 'adjust'
+  | 'expire'
+  | 'enroll'
+  | 'activity'
+  | 'tier'
+  | 'referral'
+  | 'notice'
+  | 'hold'
+  | 'capture'
+  | 'release'
+  | 'transfer_out'
+  | 'transfer_in'
+  | 'stock'
+  | 'redeem_reward'
+  | 'lottery_draw'
+  | 'redemption_update'
+  | 'import'
+  | 'review';
 
 /** Sentinel expiry for lots that never expire; sorts after every real date. */
 export const NEVER_EXPIRES = 0;

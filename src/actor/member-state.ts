@@ -186,7 +186,6 @@ export function pendingPoints(state: MemberState, now: number): number {
   return sum;
 }
 
-
 /** The member's tier standing as the tier rules read it. */
 export function tierFactsOf(state: MemberState): TierFacts {
   return { tier: state.tier, validUntil: state.tierValidUntil, metric: state.tierMetric };

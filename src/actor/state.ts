@@ -52,8 +52,7 @@ export function applyEntry(state: MemberState, entry: LedgerEntry): void {
     if (entry.points > 0) state.earningOrders += 1;
   } else if (entry.type === 'redeem' || entry.type === 'capture' || entry.type === 'transfer_out') {
     state.lifetimeRedeemed -= entry.points;
-  }
-  else if (entry.type === 'enroll' || entry.type === 'activity' || entry.type === 'referral') state.lifetimeEarned += entry.points;
+  } else if (entry.type === 'enroll' || entry.type === 'activity' || entry.type === 'referral') state.lifetimeEarned += entry.points;
   // Points carried over from a legacy system were earned there: lifetime earned includes them.
   else if (entry.type === 'import') state.lifetimeEarned += entry.points;
   if (detail) applyDetail(state, entry);

@@ -68,7 +68,10 @@ export function reservationOutcome(state: MemberState, redemptionId: string): Re
 
 function countBuyer(stock: StockState, step: StockStep): void {
   const bought = stock.buyers[step.buyerId];
-  stock.buyers[step.buyerId] = { periodKey: step.periodKey, units: (bought?.periodKey === step.periodKey ? bought.units : 0) + step.quantity };
+  stock.buyers[step.buyerId] = {
+    periodKey: step.periodKey,
+    units: (bought?.periodKey === step.periodKey ? bought.units : 0) + step.quantity,
+  };
   const ids = Object.keys(stock.buyers);
   if (ids.length <= BUYERS_PRUNED_AT) return;
   for (const id of ids) if (stock.buyers[id].periodKey !== step.periodKey) delete stock.buyers[id];

@@ -114,10 +114,18 @@ function decodePrizes(m: Reward__Output): Prize[] {
     if (!kind) throw invalid(`${at}.kind`, 'is required (PHYSICAL, COUPON, VIRTUAL, SERVICE, POINTS or NONE)');
     const points = kind === 'points' ? positiveInt(p.points, `${at}.points`) : 0;
     if (kind !== 'points' && p.points) throw invalid(`${at}.points`, 'is only for POINTS prizes');
-    return { prizeId, name: requiredText(p.name, `${at}.name`, 128), kind, weight: nonNegativeInt(p.weight, `${at}.weight`), stock: nonNegativeInt(p.stock, `${at}.stock`), points };
+    return {
+      prizeId,
+      name: requiredText(p.name, `${at}.name`, 128),
+      kind,
+      weight: nonNegativeInt(p.weight, `${at}.weight`),
+      stock: nonNegativeInt(p.stock, `${at}.stock`),
+      points,
+    };
   });
   const total = prizes.reduce((sum, p) => sum + p.weight, 0);
-  if (total === 0 || total > MAX_TOTAL_WEIGHT) throw invalid('reward.prizes', `weights must add up to 1..${MAX_TOTAL_WEIGHT} (got ${total})`);
+  if (total === 0 || total > MAX_TOTAL_WEIGHT)
+    throw invalid('reward.prizes', `weights must add up to 1..${MAX_TOTAL_WEIGHT} (got ${total})`);
   const fallback = prizes.find((p) => p.prizeId === m.fallback_prize_id);
   if (!fallback) throw invalid('reward.fallback_prize_id', 'must name one of the prizes');
   if (fallback.stock !== 0) throw invalid(`reward.prizes[${prizes.indexOf(fallback)}].stock`, 'must be 0: the fallback prize is unlimited');
@@ -174,4 +182,3 @@ function instant(ts: Timestamp | null, field: string): number {
   if (ms < 0) throw invalid(field, 'is not a valid timestamp');
   return ms;
 }
-

@@ -52,7 +52,22 @@ export const MAX_PAGE_SIZE = 1_000;
 
 /** ISO 4217 codes accepted on orders; points are computed per minor unit of the order's currency. */
 const CURRENCIES = new Set([
-  'CNY', 'HKD', 'MOP', 'TWD', 'USD', 'EUR', 'GBP', 'JPY', 'KRW', 'SGD', 'MYR', 'THB', 'AUD', 'CAD', 'CHF', 'NZD',
+  'CNY',
+  'HKD',
+  'MOP',
+  'TWD',
+  'USD',
+  'EUR',
+  'GBP',
+  'JPY',
+  'KRW',
+  'SGD',
+  'MYR',
+  'THB',
+  'AUD',
+  'CAD',
+  'CHF',
+  'NZD',
 ]);
 
 const ID = /^[A-Za-z0-9][A-Za-z0-9_.@+-]{0,127}$/;

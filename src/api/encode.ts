@@ -86,7 +86,14 @@ export function encodeWrite(kind: WriteCommand['kind'], r: WriteResult): WriteRe
     case 'capture':
       return moved;
     case 'transfer':
-      return { transfer_id: r.transferId, entry_id: r.entryId, points: r.points, balance: r.balance, seq: r.seq, partner_units: r.partnerUnits };
+      return {
+        transfer_id: r.transferId,
+        entry_id: r.entryId,
+        points: r.points,
+        balance: r.balance,
+        seq: r.seq,
+        partner_units: r.partnerUnits,
+      };
     default:
       return { entry_id: r.entryId, balance: r.balance, seq: r.seq };
   }

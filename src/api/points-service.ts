@@ -51,12 +51,18 @@ export function pointsServiceHandlers(deps: PointsServiceDeps) {
     maxFutureSkewMs: deps.maxFutureSkewMs,
     maxLatenessMs: deps.maxLatenessMs,
   });
-  const write = <Req>(decode: (req: Req) => WriteCommand) => async (req: Req, deadline: number) => {
-    const cmd = decode(req);
-    return encodeWrite(cmd.kind, acceptedValue(await engine.submit(cmd, deadline)));
-  };
+  const write =
+    <Req>(decode: (req: Req) => WriteCommand) =>
+    async (req: Req, deadline: number) => {
+      const cmd = decode(req);
+      return encodeWrite(cmd.kind, acceptedValue(await engine.submit(cmd, deadline)));
+    };
   return {
-    Earn: unary(deps, 'Earn', write((req: EarnRequestMsg) => decodeEarn(req, time()))),
+    Earn: unary(
+      deps,
+      'Earn',
+      write((req: EarnRequestMsg) => decodeEarn(req, time())),
+    ),
     Redeem: unary(deps, 'Redeem', write(decodeRedeem)),
     Reverse: unary(deps, 'Reverse', write(decodeReverse)),
     Adjust: unary(deps, 'Adjust', write(decodeAdjust)),
@@ -66,8 +72,16 @@ export function pointsServiceHandlers(deps: PointsServiceDeps) {
     ListEntries: unary(deps, 'ListEntries', async (req, deadline) =>
       encodeEntryPage(acceptedValue(await engine.submit(decodeListEntries(req), deadline))),
     ),
-    Enroll: unary(deps, 'Enroll', write((req: EnrollRequestMsg) => decodeEnroll(req, time()))),
-    RecordActivity: unary(deps, 'RecordActivity', write((req: RecordActivityRequestMsg) => decodeRecordActivity(req, time()))),
+    Enroll: unary(
+      deps,
+      'Enroll',
+      write((req: EnrollRequestMsg) => decodeEnroll(req, time())),
+    ),
+    RecordActivity: unary(
+      deps,
+      'RecordActivity',
+      write((req: RecordActivityRequestMsg) => decodeRecordActivity(req, time())),
+    ),
     Hold: unary(deps, 'Hold', write(decodeHold)),
     CaptureHold: unary(deps, 'CaptureHold', write(decodeCaptureHold)),
     ReleaseHold: unary(deps, 'ReleaseHold', write(decodeReleaseHold)),
@@ -84,12 +98,7 @@ export function pointsServiceHandlers(deps: PointsServiceDeps) {
  * Each command succeeds or fails on its own: an invalid one gets its error in place and never
  * reaches a shard; the valid ones go to their shards together.
  */
-async function submitBatch(
-  engine: Engine,
-  req: SubmitBatchRequestMsg,
-  time: TimeBounds,
-  deadline: number,
-): Promise<SubmitBatchResponse> {
+async function submitBatch(engine: Engine, req: SubmitBatchRequestMsg, time: TimeBounds, deadline: number): Promise<SubmitBatchResponse> {
   const commands = req.commands;
   decodeBatchSize(commands);
   const results: CommandResult[] = new Array(commands.length);

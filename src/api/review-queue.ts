@@ -82,11 +82,28 @@ function decodeListFlagged(req: ListFlaggedRequest__Output): ListFlaggedQuery {
   const from = timestampMs(req.from, 'from');
   const to = timestampMs(req.to, 'to');
   if (from > 0 && to > 0 && to <= from) throw invalid('to', 'must be after from');
-  return { ...queueQuery(tenantId), rule, from, to, afterSeq: pageToken(req.page_token), limit: pageSize === 0 ? DEFAULT_PAGE_SIZE : pageSize };
+  return {
+    ...queueQuery(tenantId),
+    rule,
+    from,
+    to,
+    afterSeq: pageToken(req.page_token),
+    limit: pageSize === 0 ? DEFAULT_PAGE_SIZE : pageSize,
+  };
 }
 
 function queueQuery(tenantId: string): ListFlaggedQuery {
-  return { kind: 'listFlagged', tenantId, memberId: REVIEW_QUEUE_MEMBER, rule: '', from: 0, to: 0, flagId: '', afterSeq: 0, limit: DEFAULT_PAGE_SIZE };
+  return {
+    kind: 'listFlagged',
+    tenantId,
+    memberId: REVIEW_QUEUE_MEMBER,
+    rule: '',
+    from: 0,
+    to: 0,
+    flagId: '',
+    afterSeq: 0,
+    limit: DEFAULT_PAGE_SIZE,
+  };
 }
 
 function encodeFlaggedPage(page: FlaggedPage): ListFlaggedResponse {

@@ -48,7 +48,8 @@ export function rewardPointsHandlers(deps: RewardServiceDeps) {
       const r = decodeRedeemRewardRequest(req);
       const reward = catalogReward(deps, r.tenantId, r.rewardId);
       if (reward.kind === 'lottery') throw new RejectionError(reject.invalidField('reward_id', 'names a lottery: use DrawLottery'));
-      if (r.quantity > reward.maxQuantity) throw new RejectionError(reject.invalidField('quantity', `must be at most ${reward.maxQuantity} for this reward`));
+      if (r.quantity > reward.maxQuantity)
+        throw new RejectionError(reject.invalidField('quantity', `must be at most ${reward.maxQuantity} for this reward`));
       const shipping = reward.kind === 'physical' ? requireShipping(r.shipping) : r.shipping;
       return encodeRedemption(await redeem(deps, reward, { ...r, shipping, drawValue: 0 }, deadline));
     }),

@@ -40,9 +40,7 @@ export async function startApiServer(address: string, deps: PointsServiceDeps & 
   new ReflectionService({ ...definition, ...healthDefinition }).addToServer(server);
 
   const port = await new Promise<number>((resolve, reject) =>
-    server.bindAsync(address, grpc.ServerCredentials.createInsecure(), (err, bound) =>
-      err ? reject(err) : resolve(bound),
-    ),
+    server.bindAsync(address, grpc.ServerCredentials.createInsecure(), (err, bound) => (err ? reject(err) : resolve(bound))),
   );
 
   return {

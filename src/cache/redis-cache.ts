@@ -125,7 +125,16 @@ export class RedisBalanceCache implements BalanceCache {
     const args: (string | number)[] = [accounts.length];
     for (const a of accounts) args.push(accountKey(a.state, this.ledgerId));
     for (const { state, held, tier, epoch, available } of accounts) {
-      args.push(state.seq, epoch, available ?? state.balance, held, tier, state.lifetimeEarned, state.lifetimeRedeemed, JSON.stringify(state));
+      args.push(
+        state.seq,
+        epoch,
+        available ?? state.balance,
+        held,
+        tier,
+        state.lifetimeEarned,
+        state.lifetimeRedeemed,
+        JSON.stringify(state),
+      );
     }
     try {
       await this.client.putAccounts(...args);
@@ -188,8 +197,17 @@ export class RedisBalanceCache implements BalanceCache {
 interface AccountScripts {
   /** numkeys, the keys, then 8 arguments per key in PUT_ACCOUNT's order. */
   putAccounts(...args: (string | number)[]): Promise<number>;
-  putAccount(key: string, seq: number, epoch: string, available: number, held: number, tier: string,
-    lifetimeEarned: number, lifetimeRedeemed: number, stateJson: string): Promise<number>;
+  putAccount(
+    key: string,
+    seq: number,
+    epoch: string,
+    available: number,
+    held: number,
+    tier: string,
+    lifetimeEarned: number,
+    lifetimeRedeemed: number,
+    stateJson: string,
+  ): Promise<number>;
 }
 
 // Seq guard: an older seq never overwrites a newer one, whatever order writes arrive in. An equal

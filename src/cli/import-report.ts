@@ -121,7 +121,9 @@ export function summaryText(s: ImportSummary, firstRejected: RejectedRow[], head
   if (!s.complete) {
     lines.push(`import stopped: ${s.stopped}`);
     if (!s.dry_run) {
-      lines.push('  rows answered so far are in the ledger; run the same command again (same --batch-id) to finish: imported rows are skipped');
+      lines.push(
+        '  rows answered so far are in the ledger; run the same command again (same --batch-id) to finish: imported rows are skipped',
+      );
     }
   }
   return `${lines.join('\n')}\n`;

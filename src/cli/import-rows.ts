@@ -144,7 +144,8 @@ function jsonlParser(options: RowParserOptions): RowParser {
       const memberId = typeof object.member_id === 'string' ? object.member_id : '';
       const values: Partial<Record<Column, string>> = {};
       for (const [key, value] of Object.entries(object)) {
-        if (!(COLUMNS as readonly string[]).includes(key)) return [bad(lineNumber, memberId, `has an unknown field ${JSON.stringify(key)}`)];
+        if (!(COLUMNS as readonly string[]).includes(key))
+          return [bad(lineNumber, memberId, `has an unknown field ${JSON.stringify(key)}`)];
         if (value === null) continue;
         if (typeof value === 'number') values[key as Column] = numberText(value);
         else if (typeof value === 'string') values[key as Column] = value;
@@ -244,9 +245,7 @@ export function parseInstant(text: string, bound: 'start' | 'end', defaultOffset
     return m[8] === undefined ? 'has no UTC offset: write Z or +08:00, or pass --utc-offset' : 'has an invalid UTC offset';
   }
   const local =
-    dateOnly && bound === 'end'
-      ? Date.UTC(year, month - 1, day + 1) - 1
-      : Date.UTC(year, month - 1, day, hour, minute, second, milli);
+    dateOnly && bound === 'end' ? Date.UTC(year, month - 1, day + 1) - 1 : Date.UTC(year, month - 1, day, hour, minute, second, milli);
   return local - offset * 60_000;
 }
 

@@ -60,7 +60,11 @@ const DEFAULT_TARGET = '127.0.0.1:50051';
  * Codes the engine answers for a row or a call it did not apply but might on a second try: the
  * statuses of transient rejections (rows carry a code, not the kind), the call's deadline, no server.
  */
-const TRANSIENT = new Set([...TRANSIENT_KINDS.map((kind) => statusOf({ kind, message: '' })), grpc.status.DEADLINE_EXCEEDED, grpc.status.UNAVAILABLE]);
+const TRANSIENT = new Set([
+  ...TRANSIENT_KINDS.map((kind) => statusOf({ kind, message: '' })),
+  grpc.status.DEADLINE_EXCEEDED,
+  grpc.status.UNAVAILABLE,
+]);
 const MAX_ATTEMPTS = 8;
 const CALL_TIMEOUT_MS = 60_000;
 const CONNECT_TIMEOUT_MS = 10_000;

@@ -112,13 +112,13 @@ export function migrationSettingsFromEnv(env: NodeJS.ProcessEnv): MigrationSetti
   if (!localDataCenter) throw new MigrationConfigError('CASSANDRA_LOCAL_DC is not set (the local data centre name, e.g. dc1)');
   const keyspace = env.CASSANDRA_KEYSPACE?.trim() || 'jifen';
   if (!KEYSPACE_NAME.test(keyspace)) {
-    throw new MigrationConfigError(`CASSANDRA_KEYSPACE ${JSON.stringify(keyspace)} must be a lowercase CQL identifier of at most 48 characters`);
+    throw new MigrationConfigError(
+      `CASSANDRA_KEYSPACE ${JSON.stringify(keyspace)} must be a lowercase CQL identifier of at most 48 characters`,
+    );
   }
   const replication = env.CASSANDRA_REPLICATION?.trim();
   if (!replication) {
-    throw new MigrationConfigError(
-      `CASSANDRA_REPLICATION is not set (e.g. "{'class':'NetworkTopologyStrategy','${localDataCenter}':3}")`,
-    );
+    throw new MigrationConfigError(`CASSANDRA_REPLICATION is not set (e.g. "{'class':'NetworkTopologyStrategy','${localDataCenter}':3}")`);
   }
   if (!/^\{[^;]*'class'\s*:[^;]*\}$/.test(replication)) {
     throw new MigrationConfigError(`CASSANDRA_REPLICATION ${JSON.stringify(replication)} is not a CQL replication map like {'class':...}`);

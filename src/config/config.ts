@@ -5,9 +5,7 @@ import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { z } from 'zod';
 
-const hostPort = z
-  .string()
-  .regex(/^[^\s:]+:\d{1,5}$|^\[[0-9a-fA-F:]+\]:\d{1,5}$/, 'must be host:port');
+const hostPort = z.string().regex(/^[^\s:]+:\d{1,5}$|^\[[0-9a-fA-F:]+\]:\d{1,5}$/, 'must be host:port');
 
 const positiveInt = (max: number) => z.coerce.number().int().min(1).max(max);
 
@@ -23,9 +21,18 @@ const schema = z.object({
   JIFEN_SNAPSHOT_EVERY: positiveInt(1_000_000).default(64),
   JIFEN_DURABILITY: z.enum(['fsync', 'os']).default('fsync'),
   JIFEN_MAX_FUTURE_SKEW_MS: z.coerce.number().int().min(0).default(300_000),
-  JIFEN_MAX_LATENESS_MS: z.coerce.number().int().min(0).default(30 * 24 * 3600 * 1000),
+  JIFEN_MAX_LATENESS_MS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .default(30 * 24 * 3600 * 1000),
   JIFEN_SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(10_000),
-  JIFEN_WATCH_MAX_BEHIND_BYTES: z.coerce.number().int().min(64 * 1024).max(1024 * 1024 * 1024).default(16 * 1024 * 1024),
+  JIFEN_WATCH_MAX_BEHIND_BYTES: z.coerce
+    .number()
+    .int()
+    .min(64 * 1024)
+    .max(1024 * 1024 * 1024)
+    .default(16 * 1024 * 1024),
   JIFEN_PROGRAMS_DIR: z.string().min(1).optional(),
   JIFEN_HOUSEKEEPING_INTERVAL_MS: z.coerce.number().int().min(10).max(86_400_000).default(60_000),
   JIFEN_CLOCK_OFFSET_MS: z.coerce.number().int().default(0),
@@ -34,14 +41,29 @@ const schema = z.object({
   JIFEN_LEDGER: z.enum(['embedded', 'cassandra']).default('embedded'),
   JIFEN_BALANCES: z.enum(['memory', 'redis']).default('memory'),
   JIFEN_EVENTS: z.enum(['memory', 'nats']).default('memory'),
-  REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL').optional(),
-  REDIS_CLUSTER_NODES: z.string().regex(/^[^\s,]+:\d+(,[^\s,]+:\d+)*$/, 'must be host:port[,host:port...]').optional(),
-  NATS_URL: z.string().regex(/^(nats|tls):\/\/[^\s]+$/, 'must be a nats:// URL').optional(),
-  JIFEN_NATS_STREAM: z.string().regex(/^[A-Za-z0-9_-]+$/).default('JIFEN'),
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL')
+    .optional(),
+  REDIS_CLUSTER_NODES: z
+    .string()
+    .regex(/^[^\s,]+:\d+(,[^\s,]+:\d+)*$/, 'must be host:port[,host:port...]')
+    .optional(),
+  NATS_URL: z
+    .string()
+    .regex(/^(nats|tls):\/\/[^\s]+$/, 'must be a nats:// URL')
+    .optional(),
+  JIFEN_NATS_STREAM: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]+$/)
+    .default('JIFEN'),
   JIFEN_NATS_ROUND_INTERVAL_MS: z.coerce.number().int().min(0).max(10_000).default(50),
   CASSANDRA_CONTACT_POINTS: z.string().min(1).optional(),
   CASSANDRA_LOCAL_DC: z.string().min(1).optional(),
-  CASSANDRA_KEYSPACE: z.string().regex(/^[a-z][a-z0-9_]{0,47}$/, 'must be a lowercase CQL identifier').default('jifen'),
+  CASSANDRA_KEYSPACE: z
+    .string()
+    .regex(/^[a-z][a-z0-9_]{0,47}$/, 'must be a lowercase CQL identifier')
+    .default('jifen'),
   CASSANDRA_USERNAME: z.string().optional(),
   CASSANDRA_PASSWORD: z.string().optional(),
 });

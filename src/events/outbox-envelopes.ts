@@ -47,11 +47,7 @@ export function outboxRecordsOf(entries: LedgerEntry[], ledgerId: string, shard:
     const group = `${e.tenantId}\u0000${event}`;
     const bytes = encodedBytesAtMost(e);
     let envelope = envelopes.get(group);
-    if (
-      !envelope ||
-      envelope.events.length === MAX_EVENTS_PER_ENVELOPE ||
-      (sizes.get(envelope) as number) + bytes > MAX_ENVELOPE_BYTES
-    ) {
+    if (!envelope || envelope.events.length === MAX_EVENTS_PER_ENVELOPE || (sizes.get(envelope) as number) + bytes > MAX_ENVELOPE_BYTES) {
       if (envelope) full.push(envelope);
       envelope = { batchId: '', tenantId: e.tenantId, event, events: [] };
       envelopes.set(group, envelope);

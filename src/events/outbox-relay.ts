@@ -45,11 +45,7 @@ export class OutboxRelay {
   }
 
   /** Publishers run in order for each round (e.g. NATS, then the in-process hub). */
-  static async open(
-    store: LedgerStore,
-    publishers: EventPublisher[],
-    options: Partial<OutboxRelayOptions> = {},
-  ): Promise<OutboxRelay> {
+  static async open(store: LedgerStore, publishers: EventPublisher[], options: Partial<OutboxRelayOptions> = {}): Promise<OutboxRelay> {
     const { publishedId } = await store.outboxPosition();
     const relay = new OutboxRelay(store, publishers, publishedId, { ...DEFAULTS, ...options });
     relay.kick(); // whatever a previous run committed but did not publish goes out first

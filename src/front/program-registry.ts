@@ -88,7 +88,12 @@ export class ProgramRegistry {
     return run;
   }
 
-  private async putNow(tenantId: string, document: string, format: ProgramFormat, expectedVersion: number | undefined): Promise<PutOutcome> {
+  private async putNow(
+    tenantId: string,
+    document: string,
+    format: ProgramFormat,
+    expectedVersion: number | undefined,
+  ): Promise<PutOutcome> {
     const currentVersion = this.current.get(tenantId)?.program.version ?? 0;
     if (expectedVersion !== undefined && expectedVersion !== currentVersion) {
       return { ok: false, rejection: reject.programVersionConflict(tenantId, expectedVersion, currentVersion) };

@@ -51,7 +51,9 @@ export class RewardCatalog {
    * can check every recorded value.
    */
   drawValueOf(tenantId: string, memberId: string, rewardId: string, idempotencyKey: string): number {
-    const mac = createHmac('sha256', this.drawSecret).update(`${tenantId}\u0000${memberId}\u0000${rewardId}\u0000${idempotencyKey}`).digest();
+    const mac = createHmac('sha256', this.drawSecret)
+      .update(`${tenantId}\u0000${memberId}\u0000${rewardId}\u0000${idempotencyKey}`)
+      .digest();
     // 48 bits, reduced: the bias is below 2^-18 of a slot
     return mac.readUIntBE(0, 6) % DRAW_RANGE;
   }

@@ -201,7 +201,14 @@ export class RiskBatch implements SharedView {
     const checks = forEachSharedCheck(policy, op, action, (counter, value) => {
       if (counter) {
         const key = this.keyOf(`${tag}${action}:${counter.scope}:${counter.window}:${value}`, counter.readsPoints);
-        ops.push(CHECK_COUNTER, key, WINDOW_MS[counter.window], counter.blockCount, cost === undefined ? 0 : counter.blockPoints, cost ?? 0);
+        ops.push(
+          CHECK_COUNTER,
+          key,
+          WINDOW_MS[counter.window],
+          counter.blockCount,
+          cost === undefined ? 0 : counter.blockPoints,
+          cost ?? 0,
+        );
       } else {
         const window = (policy.review.deviceMembers as NonNullable<RiskPolicy['review']['deviceMembers']>).window;
         const key = this.keyOf(`${tag}members:${window}:${value}`, false);

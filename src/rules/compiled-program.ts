@@ -105,7 +105,12 @@ function compileProgram(program: Program): CompiledProgram {
         p.bonuses.push({ ...common, firstOrderOnly: true, match: undefined, bonusPoints: rule.bonusPoints });
         break;
       case 'order_bonus':
-        p.bonuses.push({ ...common, firstOrderOnly: false, match: rule.match && compileItemMatch(rule.match), bonusPoints: rule.bonusPoints });
+        p.bonuses.push({
+          ...common,
+          firstOrderOnly: false,
+          match: rule.match && compileItemMatch(rule.match),
+          bonusPoints: rule.bonusPoints,
+        });
         break;
     }
   }

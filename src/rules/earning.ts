@@ -101,7 +101,8 @@ export function calculateEarn(program: Program, facts: EarnFacts, input: EarnInp
   grantedTotal = 0;
 
   grant(breakdown, usage, BASE_LINE, floorScaled(eligible, p.rate.numerator, p.rate.denominator), NO_CAPS, program.pendingDays);
-  if (tier.extra) grant(breakdown, usage, tier.lineId, floorScaled(eligible, tier.extra.numerator, tier.extra.denominator), NO_CAPS, program.pendingDays);
+  if (tier.extra)
+    grant(breakdown, usage, tier.lineId, floorScaled(eligible, tier.extra.numerator, tier.extra.denominator), NO_CAPS, program.pendingDays);
   for (const rule of p.itemMultipliers) {
     if (!conditionsHold(rule.conditions, input, tier.id)) continue;
     const amount = Math.min(matchingAmount(rule.match, input.items), eligible);

@@ -173,7 +173,8 @@ export function normaliseRiskPolicy(velocity: AuthoredVelocity | undefined, revi
     if (limit.outcome !== 'reject') continue;
     if (limit.maxCount > 0) counter.blockCount = counter.blockCount === 0 ? limit.maxCount : Math.min(counter.blockCount, limit.maxCount);
     const knownCost = limit.action === 'redeem' || limit.action === 'transfer';
-    if (knownCost && limit.maxPoints > 0) counter.blockPoints = counter.blockPoints === 0 ? limit.maxPoints : Math.min(counter.blockPoints, limit.maxPoints);
+    if (knownCost && limit.maxPoints > 0)
+      counter.blockPoints = counter.blockPoints === 0 ? limit.maxPoints : Math.min(counter.blockPoints, limit.maxPoints);
   }
   return { limits, member, shared, storeScoped: limits.some((l) => l.scope === 'store'), review: rules };
 }

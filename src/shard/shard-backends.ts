@@ -67,4 +67,3 @@ export async function openBalanceCache(settings: Config['balances'], ledgerId: s
   await cache.ready();
   return cache;
 }
-

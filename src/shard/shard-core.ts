@@ -230,7 +230,9 @@ export class ShardCore {
     staged.reply.results.forEach((result, i) => {
       if (result.ok) return;
       const op = ops[i];
-      console.error(`jifen shard ${this.options.shard}: housekeeping of ${op.tenantId}/${op.memberId} refused: ${result.rejection.message}`);
+      console.error(
+        `jifen shard ${this.options.shard}: housekeeping of ${op.tenantId}/${op.memberId} refused: ${result.rejection.message}`,
+      );
       retry.push({ tenantId: op.tenantId, memberId: op.memberId, from: rowAt[i], to: now + HOUSEKEEPING_RETRY_MS });
     });
     if (retry.length > 0) await this.store.commit({ entries: [], orders: [], snapshots: [], outbox: [], dues: retry }).catch(() => {});

@@ -60,9 +60,7 @@ async function startShard() {
     shard: settings.shard,
     ledgerId: settings.ledgerId,
     risk: backends.risk,
-    cache: backends.cache
-      ? { cache: backends.cache, epoch: () => epoch.epoch, activateFromCache: settings.activateFromCache }
-      : undefined,
+    cache: backends.cache ? { cache: backends.cache, epoch: () => epoch.epoch, activateFromCache: settings.activateFromCache } : undefined,
   });
   const relay = await OutboxRelay.open(backends.store, backends.publishers, {
     // Only with NATS: this thread's event loop then runs the spacing timer (an embedded shard parks in Atomics.wait).

@@ -14,16 +14,7 @@ import { defaultProgram } from '../../src/shard/program-book.js';
 import { expiryNoticeAt } from '../../src/rules/expiry.js';
 import { parseProgramText } from '../../src/rules/program/program-loader.js';
 import type { Program } from '../../src/rules/program/program.js';
-import {
-  MemberTimeline,
-  TENANT,
-  activityCmd,
-  earnCmd,
-  enrollCmd,
-  housekeepCmd,
-  redeemCmd,
-  reverseCmd,
-} from './member-fixtures.js';
+import { MemberTimeline, TENANT, activityCmd, earnCmd, enrollCmd, housekeepCmd, redeemCmd, reverseCmd } from './member-fixtures.js';
 
 const EXAMPLE = exampleProgram();
 const DAY = 86_400_000;
@@ -780,7 +771,9 @@ const tierRows: Row[] = [
     history: [spent(TUE, 1_000_000, 'o-1'), spent(at('2027-06-10 10:00'), 200_000, 'o-2'), EXPIRED_AT_REVIEW],
     at: REVIEW,
     command: housekeepCmd(),
-    expect: { entry: { type: 'tier', detail: { tierChange: { from: 'gold', to: 'silver', validUntil: endOf('2028-11-10'), reason: 'downgrade' } } } },
+    expect: {
+      entry: { type: 'tier', detail: { tierChange: { from: 'gold', to: 'silver', validUntil: endOf('2028-11-10'), reason: 'downgrade' } } },
+    },
     stateAfter: { tier: 'silver', tierValidUntil: endOf('2028-11-10') },
   },
 ];

@@ -39,7 +39,11 @@ const rows: Row[] = [
   { field: 'adjust.points', base: adjust, changed: { ...adjust, points: 30 } },
   { field: 'adjust.reason', base: adjust, changed: { ...adjust, reason: 'other' } },
   { field: 'adjust.operator', base: adjust, changed: { ...adjust, operator: 'someone@acme' } },
-  { field: 'kind (redeem vs adjust with equal points and reason)', base: redeemCmd(5, { reason: 'r' }), changed: adjustCmd(5, { reason: 'r', operator: '' }) },
+  {
+    field: 'kind (redeem vs adjust with equal points and reason)',
+    base: redeemCmd(5, { reason: 'r' }),
+    changed: adjustCmd(5, { reason: 'r', operator: '' }),
+  },
 ];
 
 describe('payloadFingerprint', () => {

@@ -100,13 +100,19 @@ const rows: Row[] = [
     name: 'a hold of 10,001 of 10,000 → InsufficientPoints (available 10000, requested 10001)',
     given: [TEN_THOUSAND],
     when: at(MIN, holdCmd(10_001)),
-    outcome: { rejection: { kind: 'InsufficientPoints', message: 'available 10000, requested 10001' }, account: { available: 10_000, held: 0 } },
+    outcome: {
+      rejection: { kind: 'InsufficientPoints', message: 'available 10000, requested 10001' },
+      account: { available: 10_000, held: 0 },
+    },
   },
   {
     name: 'a second hold sees the first: with 6,000 held a hold of 4,001 → InsufficientPoints (available 4000)',
     given: [TEN_THOUSAND, at(MIN, holdCmd(6_000))],
     when: at(2 * MIN, holdCmd(4_001, { orderId: 'o-2' })),
-    outcome: { rejection: { kind: 'InsufficientPoints', message: 'available 4000, requested 4001' }, account: { available: 4_000, held: 6_000 } },
+    outcome: {
+      rejection: { kind: 'InsufficientPoints', message: 'available 4000, requested 4001' },
+      account: { available: 4_000, held: 6_000 },
+    },
   },
   {
     name: 'a hold of the last 4,000 beside 6,000 held: available 0, held 10,000',
@@ -189,13 +195,19 @@ const rows: Row[] = [
     name: 'capture 1,000 of a 3,000 hold: CAPTURE −1,000 and the other 2,000 return: available 7,000 → 9,000, held 0',
     given: [TEN_THOUSAND, HOLD_3000],
     when: at(2 * MIN, captureCmd(holdAt(2), 1_000)),
-    outcome: { entry: { type: 'capture', points: -1_000, balanceAfter: 9_000 }, account: { available: 9_000, held: 0, lifetimeRedeemed: 1_000 } },
+    outcome: {
+      entry: { type: 'capture', points: -1_000, balanceAfter: 9_000 },
+      account: { available: 9_000, held: 0, lifetimeRedeemed: 1_000 },
+    },
   },
   {
     name: 'capture 3,001 of a 3,000 hold → HoldNotOpen "holds only 3000 points, not 3001"; the 3,000 stay held',
     given: [TEN_THOUSAND, HOLD_3000],
     when: at(2 * MIN, captureCmd(holdAt(2), 3_001)),
-    outcome: { rejection: { kind: 'HoldNotOpen', message: 'holds only 3000 points, not 3001' }, account: { available: 7_000, held: 3_000 } },
+    outcome: {
+      rejection: { kind: 'HoldNotOpen', message: 'holds only 3000 points, not 3001' },
+      account: { available: 7_000, held: 3_000 },
+    },
   },
   {
     name: 'capture at the hold’s last millisecond (15 min − 1 ms after it) is accepted',
@@ -207,7 +219,10 @@ const rows: Row[] = [
     name: 'capture 1 ms after the hold’s last millisecond → HoldNotOpen "has expired", and the 3,000 are available again before any housekeeping',
     given: [TEN_THOUSAND, HOLD_3000],
     when: at(HOLD_3000_LAST_MS + 1, captureCmd(holdAt(2))),
-    outcome: { rejection: { kind: 'HoldNotOpen', message: `hold ${holdAt(2)} has expired` }, account: { available: 10_000, held: 0, balance: 10_000 } },
+    outcome: {
+      rejection: { kind: 'HoldNotOpen', message: `hold ${holdAt(2)} has expired` },
+      account: { available: 10_000, held: 0, balance: 10_000 },
+    },
   },
   {
     name: 'capture of a captured hold → HoldNotOpen "is not open"',
@@ -294,7 +309,10 @@ const rows: Row[] = [
     name: 'a Redeem cannot spend held points: 10,000 with 3,000 held, Redeem 7,001 → InsufficientPoints (available 7000)',
     given: [TEN_THOUSAND, HOLD_3000],
     when: at(2 * MIN, redeemCmd(7_001)),
-    outcome: { rejection: { kind: 'InsufficientPoints', message: 'available 7000, requested 7001' }, account: { available: 7_000, held: 3_000 } },
+    outcome: {
+      rejection: { kind: 'InsufficientPoints', message: 'available 7000, requested 7001' },
+      account: { available: 7_000, held: 3_000 },
+    },
   },
   {
     name: 'a Redeem of the 7,000 not held is accepted and the hold keeps its 3,000',
@@ -335,7 +353,10 @@ const rows: Row[] = [
     name: 'capture before housekeeping of a lot that lapsed under the hold leaves the lapsed lot to its EXPIRE: CAPTURE −1,000 becomes debt 1,000 (ledger 0, available −1,000)',
     given: [LAPSING_1000, HOLD_1000_30_MIN],
     when: at(11 * MIN, captureCmd(holdAt(2))),
-    outcome: { entry: { type: 'capture', points: -1_000, balanceAfter: 0 }, account: { available: -1_000, held: 0, balance: 0, debt: 1_000, lots: 1_000 } },
+    outcome: {
+      entry: { type: 'capture', points: -1_000, balanceAfter: 0 },
+      account: { available: -1_000, held: 0, balance: 0, debt: 1_000, lots: 1_000 },
+    },
   },
   {
     name: '… and housekeeping then expires the lapsed lot: the same end state as when housekeeping ran first (ledger −1,000, debt 1,000, no lots)',
@@ -347,7 +368,10 @@ const rows: Row[] = [
     name: 'lot 1,000 expired and 500 that never lapse under a 1,200 hold: capture takes the 500 and 700 become debt',
     given: [LAPSING_1000, at(0, adjustCmd(500)), at(MIN, holdCmd(1_200, { ttlMs: 30 * MIN })), at(11 * MIN, housekeepCmd())],
     when: at(12 * MIN, captureCmd(holdAt(3))),
-    outcome: { entry: { type: 'capture', points: -1_200, balanceAfter: -700 }, account: { available: -700, held: 0, balance: -700, debt: 700, lots: 0 } },
+    outcome: {
+      entry: { type: 'capture', points: -1_200, balanceAfter: -700 },
+      account: { available: -700, held: 0, balance: -700, debt: 700, lots: 0 },
+    },
   },
 ];
 
@@ -439,33 +463,34 @@ describe('holds (积分抵现): hold, capture, release and what lapses', () => {
 });
 
 describe('QuoteRedemption: min(available, the share of the order at the rate), and its worth', () => {
-  const quotes: { name: string; rate?: { points: number; perMinor: number }; given: Step[]; orderMinor: number; quote: RedemptionQuote }[] = [
-    {
-      name: '10,000 available, 3,000 held, a 100.01-yuan order at share 0.5: 5,000 points worth 50.00 yuan',
-      given: [TEN_THOUSAND, HOLD_3000],
-      orderMinor: 10_001,
-      quote: { maxPoints: 5_000, cashMinor: 5_000, available: 7_000, points: 100, perMinor: 100 },
-    },
-    {
-      name: 'a 200-yuan order may use 10,000 but only the 7,000 not held are available: 7,000 worth 70.00 yuan',
-      given: [TEN_THOUSAND, HOLD_3000],
-      orderMinor: 20_000,
-      quote: { maxPoints: 7_000, cashMinor: 7_000, available: 7_000, points: 100, perMinor: 100 },
-    },
-    {
-      name: 'at 150 points = 1 yuan a 100.01-yuan order may use floor(5,000 × 1.5) = 7,500; 7,000 available are worth floor(7,000 / 1.5) = 4,666 fen',
-      rate: { points: 150, perMinor: 100 },
-      given: [TEN_THOUSAND, HOLD_3000],
-      orderMinor: 10_001,
-      quote: { maxPoints: 7_000, cashMinor: 4_666, available: 7_000, points: 150, perMinor: 100 },
-    },
-    {
-      name: 'available below 0 (a lot expired under a hold) quotes 0, not a negative number',
-      given: [LAPSING_1000, HOLD_1000_30_MIN, at(11 * MIN, housekeepCmd())],
-      orderMinor: 10_000,
-      quote: { maxPoints: 0, cashMinor: 0, available: 0, points: 100, perMinor: 100 },
-    },
-  ];
+  const quotes: { name: string; rate?: { points: number; perMinor: number }; given: Step[]; orderMinor: number; quote: RedemptionQuote }[] =
+    [
+      {
+        name: '10,000 available, 3,000 held, a 100.01-yuan order at share 0.5: 5,000 points worth 50.00 yuan',
+        given: [TEN_THOUSAND, HOLD_3000],
+        orderMinor: 10_001,
+        quote: { maxPoints: 5_000, cashMinor: 5_000, available: 7_000, points: 100, perMinor: 100 },
+      },
+      {
+        name: 'a 200-yuan order may use 10,000 but only the 7,000 not held are available: 7,000 worth 70.00 yuan',
+        given: [TEN_THOUSAND, HOLD_3000],
+        orderMinor: 20_000,
+        quote: { maxPoints: 7_000, cashMinor: 7_000, available: 7_000, points: 100, perMinor: 100 },
+      },
+      {
+        name: 'at 150 points = 1 yuan a 100.01-yuan order may use floor(5,000 × 1.5) = 7,500; 7,000 available are worth floor(7,000 / 1.5) = 4,666 fen',
+        rate: { points: 150, perMinor: 100 },
+        given: [TEN_THOUSAND, HOLD_3000],
+        orderMinor: 10_001,
+        quote: { maxPoints: 7_000, cashMinor: 4_666, available: 7_000, points: 150, perMinor: 100 },
+      },
+      {
+        name: 'available below 0 (a lot expired under a hold) quotes 0, not a negative number',
+        given: [LAPSING_1000, HOLD_1000_30_MIN, at(11 * MIN, housekeepCmd())],
+        orderMinor: 10_000,
+        quote: { maxPoints: 0, cashMinor: 0, available: 0, points: 100, perMinor: 100 },
+      },
+    ];
 
   it.each(quotes)('$name', ({ rate, given, orderMinor, quote }) => {
     const program = rate ? { ...CASH, pointsAsCash: { ...CASH.pointsAsCash, ...rate } } : CASH;

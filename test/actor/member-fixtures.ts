@@ -40,7 +40,16 @@ export function earnCmd(o: Partial<EarnCommand> & Who = {}): EarnCommand {
 }
 
 export function redeemCmd(points: number, o: Partial<RedeemCommand> = {}): RedeemCommand {
-  return { kind: 'redeem', tenantId: TENANT, memberId: MEMBER, idempotencyKey: `redeem-${points}`, points, reason: 'gift', orderId: '', ...o };
+  return {
+    kind: 'redeem',
+    tenantId: TENANT,
+    memberId: MEMBER,
+    idempotencyKey: `redeem-${points}`,
+    points,
+    reason: 'gift',
+    orderId: '',
+    ...o,
+  };
 }
 
 export function reverseCmd(orderId: string, amountMinor: number, o: Partial<ReverseCommand> = {}): ReverseCommand {

@@ -38,20 +38,23 @@ const amount = fc.oneof(fc.integer({ min: 1, max: 1_000_000 }), fc.integer({ min
 // an order amount (the share), captured whole or in part. A capture or release names its hold only
 // when it runs (see holdOf): mostly an open one, sometimes any hold ever made (settled, lapsed).
 const MINUTE = 60_000;
-const holdTtl = fc.oneof(fc.integer({ min: 1_000, max: 60_000 }), fc.integer({ min: 1, max: 31 }).map((m) => m * MINUTE));
+const holdTtl = fc.oneof(
+  fc.integer({ min: 1_000, max: 60_000 }),
+  fc.integer({ min: 1, max: 31 }).map((m) => m * MINUTE),
+);
 const hold = (points: fc.Arbitrary<number>, orderAmount: fc.Arbitrary<number>): fc.Arbitrary<WriteCommand> =>
-  fc.record({ points, ttlMs: holdTtl, orderId, orderAmountMinor: fc.oneof(fc.constant(0), orderAmount) }).map(
-    (o): HoldCommand => ({ kind: 'hold', tenantId: TENANT, memberId: MEMBER, idempotencyKey: 'hold', ...o }),
-  );
+  fc
+    .record({ points, ttlMs: holdTtl, orderId, orderAmountMinor: fc.oneof(fc.constant(0), orderAmount) })
+    .map((o): HoldCommand => ({ kind: 'hold', tenantId: TENANT, memberId: MEMBER, idempotencyKey: 'hold', ...o }));
 /** `last#0`: the latest hold made; `open#k`: the k-th open hold (mod their number); `any#k`: any hold ever made. */
 const holdRef = fc.oneof(
   fc.constant('last#0'),
   fc.record({ open: fc.boolean(), k: fc.nat(20) }).map(({ open, k }) => `${open ? 'open' : 'any'}#${k}`),
 );
 const capture = (points: fc.Arbitrary<number>): fc.Arbitrary<WriteCommand> =>
-  fc.record({ holdId: holdRef, points: fc.oneof({ arbitrary: fc.constant(0), weight: 2 }, points) }).map(
-    (o): CaptureHoldCommand => ({ kind: 'capture', tenantId: TENANT, memberId: MEMBER, idempotencyKey: 'capture', ...o }),
-  );
+  fc
+    .record({ holdId: holdRef, points: fc.oneof({ arbitrary: fc.constant(0), weight: 2 }, points) })
+    .map((o): CaptureHoldCommand => ({ kind: 'capture', tenantId: TENANT, memberId: MEMBER, idempotencyKey: 'capture', ...o }));
 const release: fc.Arbitrary<WriteCommand> = holdRef.map(
   (holdId): ReleaseHoldCommand => ({ kind: 'release', tenantId: TENANT, memberId: MEMBER, idempotencyKey: 'release', holdId }),
 );
@@ -70,10 +73,13 @@ function holdOf(cmd: WriteCommand, state: MemberState, entries: LedgerEntry[]): 
 const command: fc.Arbitrary<WriteCommand> = fc.oneof(
   fc.record({ orderId, amountMinor: amount }).map((o) => earnCmd(o)),
   fc.integer({ min: 1, max: 5_000 }).map((p) => redeemCmd(p)),
-  fc.record({ orderId, amountMinor: fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 600_000 })) }).map((o) =>
-    reverseCmd(o.orderId, o.amountMinor),
-  ),
-  fc.integer({ min: -5_000, max: 5_000 }).filter((p) => p !== 0).map((p) => adjustCmd(p)),
+  fc
+    .record({ orderId, amountMinor: fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 600_000 })) })
+    .map((o) => reverseCmd(o.orderId, o.amountMinor)),
+  fc
+    .integer({ min: -5_000, max: 5_000 })
+    .filter((p) => p !== 0)
+    .map((p) => adjustCmd(p)),
   hold(fc.integer({ min: 1, max: 5_000 }), fc.integer({ min: 1, max: 1_000_000 })),
   capture(fc.integer({ min: 1, max: 5_000 })),
   release,
@@ -97,7 +103,12 @@ function runMember(cmds: WriteCommand[]): Run {
   cmds.forEach((generated, i) => {
     const cmd = holdOf(generated, state, entries);
     const id = cmd.kind === 'earn' || cmd.kind === 'reverse' ? cmd.orderId : '';
-    const decision = decide(state, cmd, { now: 1_000 + i, payloadHash: payloadFingerprint(cmd), order: orders.get(id), program: DEFAULT_PROGRAM });
+    const decision = decide(state, cmd, {
+      now: 1_000 + i,
+      payloadHash: payloadFingerprint(cmd),
+      order: orders.get(id),
+      program: DEFAULT_PROGRAM,
+    });
     if (!decision.ok) return;
     applyEntry(state, decision.entry);
     entries.push(decision.entry);
@@ -188,7 +199,10 @@ describe('one member over random commands', () => {
   );
 });
 
-const expiry = fc.oneof(fc.constant(NEVER_EXPIRES), fc.integer({ min: 1, max: 5 }).map((d) => d * 86_400_000));
+const expiry = fc.oneof(
+  fc.constant(NEVER_EXPIRES),
+  fc.integer({ min: 1, max: 5 }).map((d) => d * 86_400_000),
+);
 const past: fc.Arbitrary<Past> = fc.oneof(
   fc.record({ type: fc.constant('earn' as const), points: fc.integer({ min: 0, max: 500 }), expiresAt: expiry }),
   fc.record({ type: fc.constantFrom('redeem' as const, 'reverse' as const), points: fc.integer({ min: -500, max: 0 }) }),
@@ -221,7 +235,17 @@ const DAY = 86_400_000;
 const START = Date.parse('2026-11-10T02:00:00Z'); // 10:00 in Shanghai
 
 function behaviour(id: string, points: number, o: Partial<Behaviour> = {}): Behaviour {
-  return { id, activity: id, points, once: false, perDay: 0, uniqueTarget: false, streak: undefined, caps: { perDay: 0, perMonth: 0 }, ...o };
+  return {
+    id,
+    activity: id,
+    points,
+    once: false,
+    perDay: 0,
+    uniqueTarget: false,
+    streak: undefined,
+    caps: { perDay: 0, perMonth: 0 },
+    ...o,
+  };
 }
 
 const TIMED_PROGRAM: Program = programFixture({
@@ -257,7 +281,10 @@ const timedCommand: fc.Arbitrary<WriteCommand> = fc.oneof(
       .map((o) => reverseCmd(o.orderId, o.amountMinor)),
     weight: 2,
   },
-  fc.integer({ min: -400, max: 400 }).filter((p) => p !== 0).map((p) => adjustCmd(p)),
+  fc
+    .integer({ min: -400, max: 400 })
+    .filter((p) => p !== 0)
+    .map((p) => adjustCmd(p)),
   fc.constant(enrollCmd({ birthday: { month: 11, day: 12 } })),
   { arbitrary: fc.constantFrom('check_in', 'share', 'dance').map((a) => activityCmd(a)), weight: 3 },
   { arbitrary: fc.constant(housekeepCmd()), weight: 2 },
@@ -317,17 +344,19 @@ function runTimed(steps: TimedStep[], late: boolean): TimedRun {
 }
 
 /** A property over random timed runs; `late: false` keeps every occurred_at at 0 (see 'caps under late arrivals'). */
-const timedProperty = (check: (run: TimedRun, instants: number[]) => void, late = true) => () =>
-  fc.assert(
-    fc.property(timedSteps, lookAt, (steps, offsets) => {
-      const run = runTimed(steps, late);
-      check(
-        run,
-        offsets.map((o) => run.end + o),
-      );
-    }),
-    { numRuns: 300 },
-  );
+const timedProperty =
+  (check: (run: TimedRun, instants: number[]) => void, late = true) =>
+  () =>
+    fc.assert(
+      fc.property(timedSteps, lookAt, (steps, offsets) => {
+        const run = runTimed(steps, late);
+        check(
+          run,
+          offsets.map((o) => run.end + o),
+        );
+      }),
+      { numRuns: 300 },
+    );
 
 const lotsWhere = (state: MemberState, keep: (lot: MemberState['lots'][number]) => boolean) =>
   sum(state.lots.filter(keep).map((l) => l.points));
@@ -362,7 +391,9 @@ describe('one member over random timed commands under a program with pending day
         expect(availablePoints(state, t)).toBeLessThanOrEqual(spendable - state.debt);
       }
       expect(heldPoints(state, lastHold + 1)).toBe(0);
-      expect(availablePoints(state, lastHold + 1)).toBe(lotsWhere(state, (l) => l.availableAt <= lastHold + 1 && !lapsedBy(lastHold + 1)(l)) - state.debt);
+      expect(availablePoints(state, lastHold + 1)).toBe(
+        lotsWhere(state, (l) => l.availableAt <= lastHold + 1 && !lapsedBy(lastHold + 1)(l)) - state.debt,
+      );
     }),
   );
 
@@ -529,7 +560,10 @@ describe('caps under late arrivals', () => {
     const at = (iso: string) => Date.parse(iso);
     member.accept(earnCmd({ orderId: 'a', amountMinor: 10_000 }), at('2026-11-10T02:00:00Z')); // 11-10: 100
     member.accept(earnCmd({ orderId: 'b', amountMinor: 10_000 }), at('2026-11-11T02:00:00Z')); // 11-11: 100
-    const late = member.accept(earnCmd({ orderId: 'c', amountMinor: 10_000, occurredAt: at('2026-11-10T12:00:00Z') }), at('2026-11-11T02:01:00Z'));
+    const late = member.accept(
+      earnCmd({ orderId: 'c', amountMinor: 10_000, occurredAt: at('2026-11-10T12:00:00Z') }),
+      at('2026-11-11T02:01:00Z'),
+    );
     const again = member.accept(earnCmd({ orderId: 'd', amountMinor: 10_000 }), at('2026-11-11T02:02:00Z'));
     expect([late.points, again.points]).toEqual([0, 0]); // today: [100, 100]
   });

@@ -116,7 +116,12 @@ describe('stock actor: reserve', () => {
     ['before the sale', { availableFrom: NOW + 1 }, {}, `RewardNotOnSale: reward cup is on sale from ${new Date(NOW + 1).toISOString()}`],
     ['at the first ms of the sale', { availableFrom: NOW }, {}, 2],
     ['after the sale', { availableUntil: NOW - 1 }, {}, `RewardNotOnSale: reward cup was on sale until ${new Date(NOW - 1).toISOString()}`],
-    ['over the per-member limit', { perMemberLimit: 2, limitPeriod: 'day' }, { quantity: 3 }, 'RedemptionLimit: reward cup allows 2 per member per day; 0 already taken'],
+    [
+      'over the per-member limit',
+      { perMemberLimit: 2, limitPeriod: 'day' },
+      { quantity: 3 },
+      'RedemptionLimit: reward cup allows 2 per member per day; 0 already taken',
+    ],
   ];
   it.each(rows)('%s', (_, r, o, expected) => {
     const stock = new Actor(stockActorOf('cup'));
@@ -183,7 +188,14 @@ describe('buyer: paying and the order', () => {
     ['not enough points', {}, '', 99, {}, 'InsufficientPoints: insufficient points: available 99, requested 100'],
     ['below the minimum tier', { minTier: 'gold' }, 'silver', 500, {}, 'RewardRefused: reward refused: cup needs tier gold or above'],
     ['at the minimum tier', { minTier: 'gold' }, 'diamond', 500, {}, -100],
-    ['below the minimum balance', { minBalance: 1_000 }, '', 999, {}, 'RewardRefused: reward refused: cup needs an available balance of 1000 (have 999)'],
+    [
+      'below the minimum balance',
+      { minBalance: 1_000 },
+      '',
+      999,
+      {},
+      'RewardRefused: reward refused: cup needs an available balance of 1000 (have 999)',
+    ],
   ];
   it.each(rows)('%s', (_, r, tier, points, o, expected) => {
     const member = buyer('m1', points, tier);
@@ -261,7 +273,8 @@ describe('lottery prizes', () => {
       ['year', '2026-12-31T16:00:00Z', '2027'],
       ['ever', '2026-12-31T16:00:00Z', 'ever'],
     ];
-    for (const [period, at, key] of rows) expect(limitPeriodKey(period as Reward['limitPeriod'], Date.parse(at), 'Asia/Shanghai'), `${period} ${at}`).toBe(key);
+    for (const [period, at, key] of rows)
+      expect(limitPeriodKey(period as Reward['limitPeriod'], Date.parse(at), 'Asia/Shanghai'), `${period} ${at}`).toBe(key);
   });
 });
 

@@ -91,7 +91,16 @@ function transferIn(points: number, o: Partial<TransferInCommand> = {}): Transfe
 }
 
 function holdCmd(points: number): HoldCommand {
-  return { kind: 'hold', tenantId: TENANT, memberId: MEMBER, idempotencyKey: `hold-${points}`, points, ttlMs: 15 * MIN, orderId: 'o-1', orderAmountMinor: 0 };
+  return {
+    kind: 'hold',
+    tenantId: TENANT,
+    memberId: MEMBER,
+    idempotencyKey: `hold-${points}`,
+    points,
+    ttlMs: 15 * MIN,
+    orderId: 'o-1',
+    orderAmountMinor: 0,
+  };
 }
 
 /** The transfer id of m-1's TRANSFER_OUT at `seq`: its entry id. */
@@ -155,7 +164,14 @@ const rows: Row[] = [
         reason: 'gift to a friend',
         detail: expect.objectContaining({
           dayKey: '2026-11-10',
-          transfer: { transferId: transferAt(2), kind: 'member', counterparty: FRIEND, partnerId: '', partnerReference: '', partnerUnits: 0 },
+          transfer: {
+            transferId: transferAt(2),
+            kind: 'member',
+            counterparty: FRIEND,
+            partnerId: '',
+            partnerReference: '',
+            partnerUnits: 0,
+          },
         }),
       },
       followUp: {
@@ -193,7 +209,10 @@ const rows: Row[] = [
     name: 'insufficient: 10,001 of 10,000 → InsufficientPoints (available 10000, requested 10001)',
     given: [TEN_THOUSAND],
     when: at(MIN, toMember(10_001, { idempotencyKey: 'too-much' })),
-    outcome: { rejection: { kind: 'InsufficientPoints', message: 'available 10000, requested 10001' }, account: { balance: 10_000, sentToday: 0 } },
+    outcome: {
+      rejection: { kind: 'InsufficientPoints', message: 'available 10000, requested 10001' },
+      account: { balance: 10_000, sentToday: 0 },
+    },
   },
   {
     name: 'held and pending points do not count: ledger 1,500 with 500 pending and 300 held leaves 700; a transfer of 701 → InsufficientPoints (available 700)',
@@ -208,7 +227,10 @@ const rows: Row[] = [
     name: '… and a transfer of exactly those 700 is accepted: available 0, the 300 stay held and the 500 pending (ledger 800)',
     given: HELD_AND_PENDING,
     when: at(2 * MIN, toMember(700)),
-    outcome: { entry: { type: 'transfer_out', points: -700, balanceAfter: 800 }, account: { available: 0, held: 300, pending: 500, balance: 800 } },
+    outcome: {
+      entry: { type: 'transfer_out', points: -700, balanceAfter: 800 },
+      account: { available: 0, held: 300, pending: 500, balance: 800 },
+    },
   },
   {
     name: 'a member with no account has nothing to send: → InsufficientPoints (available 0)',
@@ -223,7 +245,13 @@ const rows: Row[] = [
     given: [TEN_THOUSAND],
     when: at(MIN, donate(300)),
     outcome: {
-      entry: { type: 'transfer_out', points: -300, balanceAfter: 9_700, reason: '捐赠', detail: transferDetail({ transferId: transferAt(2), kind: 'donation', counterparty: CHARITY }) },
+      entry: {
+        type: 'transfer_out',
+        points: -300,
+        balanceAfter: 9_700,
+        reason: '捐赠',
+        detail: transferDetail({ transferId: transferAt(2), kind: 'donation', counterparty: CHARITY }),
+      },
       followUp: transferIn(300, { memberId: CHARITY, transferKind: 'donation', idempotencyKey: `\u00a7transfer:${transferAt(2)}` }),
       account: { available: 9_700, lifetimeRedeemed: 300, sentToday: 300 },
     },
@@ -233,7 +261,10 @@ const rows: Row[] = [
     program: NO_CHARITY,
     given: [TEN_THOUSAND],
     when: at(MIN, donate(300)),
-    outcome: { rejection: { kind: 'TransferRefused', message: 'transfer refused: donations are not offered by this program' }, account: { balance: 10_000 } },
+    outcome: {
+      rejection: { kind: 'TransferRefused', message: 'transfer refused: donations are not offered by this program' },
+      account: { balance: 10_000 },
+    },
   },
   {
     name: 'the charity account cannot donate to itself → InvalidField to_member_id (the receiver would be the sender)',
@@ -254,7 +285,14 @@ const rows: Row[] = [
         points: -1_000,
         balanceAfter: 9_000,
         reason: 'miles',
-        detail: transferDetail({ transferId: transferAt(2), kind: 'partner', counterparty: 'air', partnerId: 'air', partnerReference: 'AIR-778899', partnerUnits: 666 }),
+        detail: transferDetail({
+          transferId: transferAt(2),
+          kind: 'partner',
+          counterparty: 'air',
+          partnerId: 'air',
+          partnerReference: 'AIR-778899',
+          partnerUnits: 666,
+        }),
       },
       followUp: null,
       account: { available: 9_000, lifetimeRedeemed: 1_000, sentToday: 1_000 },
@@ -264,13 +302,29 @@ const rows: Row[] = [
     name: 'a conversion of 2 points to air is floor(4 / 3) = 1 mile',
     given: [TEN_THOUSAND],
     when: at(MIN, toPartner(2)),
-    outcome: { entry: { points: -2, detail: transferDetail({ transferId: transferAt(2), kind: 'partner', counterparty: 'air', partnerId: 'air', partnerReference: 'AIR-778899', partnerUnits: 1 }) }, followUp: null },
+    outcome: {
+      entry: {
+        points: -2,
+        detail: transferDetail({
+          transferId: transferAt(2),
+          kind: 'partner',
+          counterparty: 'air',
+          partnerId: 'air',
+          partnerReference: 'AIR-778899',
+          partnerUnits: 1,
+        }),
+      },
+      followUp: null,
+    },
   },
   {
     name: 'a conversion of 1 point to air is floor(2 / 3) = 0 miles → TransferRefused "1 points convert to 0 air units"; nothing moves',
     given: [TEN_THOUSAND],
     when: at(MIN, toPartner(1)),
-    outcome: { rejection: { kind: 'TransferRefused', message: '1 points convert to 0 air units' }, account: { balance: 10_000, sentToday: 0 } },
+    outcome: {
+      rejection: { kind: 'TransferRefused', message: '1 points convert to 0 air units' },
+      account: { balance: 10_000, sentToday: 0 },
+    },
   },
   {
     name: 'a conversion to a partner the program does not list → InvalidField partner_id',
@@ -299,7 +353,10 @@ const rows: Row[] = [
     name: 'one transfer above the limit on its own: 5,001 → TransferLimit (0 already sent); the refusal uses up nothing',
     given: [TEN_THOUSAND],
     when: at(MIN, toMember(5_001)),
-    outcome: { rejection: { kind: 'TransferLimit', message: '0 already sent today, 5001 more requested' }, account: { sentToday: 0, available: 10_000 } },
+    outcome: {
+      rejection: { kind: 'TransferLimit', message: '0 already sent today, 5001 more requested' },
+      account: { sentToday: 0, available: 10_000 },
+    },
   },
   {
     name: 'with the day’s 5,000 sent at 10:00, 1 more at 23:59:59.999 Shanghai time → TransferLimit',
@@ -311,7 +368,10 @@ const rows: Row[] = [
     name: '… and at 00:00 Shanghai time (16:00 UTC, still 10 November in UTC) the next local day starts fresh: 5,000 more are accepted',
     given: [TEN_THOUSAND, at(0, toMember(5_000))],
     when: at(MIDNIGHT, toMember(5_000, { idempotencyKey: 'next-day' })),
-    outcome: { entry: { type: 'transfer_out', points: -5_000, balanceAfter: 0, detail: expect.objectContaining({ dayKey: '2026-11-11' }) }, account: { sentToday: 5_000, balance: 0 } },
+    outcome: {
+      entry: { type: 'transfer_out', points: -5_000, balanceAfter: 0, detail: expect.objectContaining({ dayKey: '2026-11-11' }) },
+      account: { sentToday: 5_000, balance: 0 },
+    },
   },
 
   // lifetime_redeemed
@@ -319,7 +379,10 @@ const rows: Row[] = [
     name: 'lifetime_redeemed counts transfers out beside redeems: Redeem 500, donate 300, convert 1,000 → 1,800',
     given: [TEN_THOUSAND, at(0, redeemCmd(500)), at(MIN, donate(300))],
     when: at(2 * MIN, toPartner(1_000)),
-    outcome: { entry: { type: 'transfer_out', points: -1_000, balanceAfter: 8_200 }, account: { lifetimeRedeemed: 1_800, lifetimeEarned: 0, balance: 8_200 } },
+    outcome: {
+      entry: { type: 'transfer_out', points: -1_000, balanceAfter: 8_200 },
+      account: { lifetimeRedeemed: 1_800, lifetimeEarned: 0, balance: 8_200 },
+    },
   },
 
   // The receiving side (the follow-up, decided on the receiver's shard)
@@ -357,7 +420,10 @@ const rows: Row[] = [
     member: CHARITY,
     given: [],
     when: at(MIN, transferIn(300, { memberId: CHARITY, transferKind: 'donation' })),
-    outcome: { entry: { type: 'transfer_in', points: 300, reason: `donation from ${MEMBER}`, expiresAt: LOT_OF_T0_EXPIRES }, account: { balance: 300 } },
+    outcome: {
+      entry: { type: 'transfer_in', points: 300, reason: `donation from ${MEMBER}`, expiresAt: LOT_OF_T0_EXPIRES },
+      account: { balance: 300 },
+    },
   },
   {
     name: 'received points can be sent on at once, and receiving does not use up the receiver’s own limit: m-2 receives 5,000 and sends 5,000 the same day',
@@ -478,7 +544,12 @@ describe('transfers (转赠, 积分捐赠, 跨界兑换): decide', () => {
           now += t.minutes * MIN;
           const from = members[t.from];
           const o = { memberId: from, idempotencyKey: `t-${i}` };
-          const cmd = t.kind === 'member' ? toMember(t.points, { ...o, toMemberId: members[t.to] }) : t.kind === 'donation' ? donate(t.points, o) : toPartner(t.points, 'air', o);
+          const cmd =
+            t.kind === 'member'
+              ? toMember(t.points, { ...o, toMemberId: members[t.to] })
+              : t.kind === 'donation'
+                ? donate(t.points, o)
+                : toPartner(t.points, 'air', o);
           const decision = timelines.get(from)?.attempt(cmd, now);
           if (!decision?.ok) return;
           if (t.kind === 'partner') converted += t.points;
@@ -511,14 +582,25 @@ describe('transfers: the receiving side applied through the shard, by its key §
     });
     try {
       const sent = await core.applyBatch([adjustCmd(10_000), toMember(1_200)]);
-      expect(okValue<WriteResult>(sent.results[1])).toMatchObject({ entryId: transferAt(2), transferId: transferAt(2), points: -1_200, balance: 8_800 });
+      expect(okValue<WriteResult>(sent.results[1])).toMatchObject({
+        entryId: transferAt(2),
+        transferId: transferAt(2),
+        points: -1_200,
+        balance: 8_800,
+      });
       expect(sent.followUps.map((f) => f.command)).toEqual([transferIn(1_200)]);
       const owed = sent.followUps[0].command;
 
       const twice = await core.applyBatch([owed, owed]);
       const later = await core.applyBatch([owed]);
       const first = okValue<WriteResult>(twice.results[0]);
-      expect(first).toMatchObject({ entryId: entryIdOf(TENANT, FRIEND, 1), transferId: transferAt(2), points: 1_200, balance: 1_200, seq: 1 });
+      expect(first).toMatchObject({
+        entryId: entryIdOf(TENANT, FRIEND, 1),
+        transferId: transferAt(2),
+        points: 1_200,
+        balance: 1_200,
+        seq: 1,
+      });
       expect(okValue<WriteResult>(twice.results[1])).toEqual(first);
       expect(okValue<WriteResult>(later.results[0])).toEqual(first);
       expect(twice.followUps).toEqual([]);
@@ -527,7 +609,9 @@ describe('transfers: the receiving side applied through the shard, by its key §
       expect(conflict.results[0]).toMatchObject({ ok: false, rejection: { kind: 'IdempotencyConflict' } });
 
       const { results } = await core.applyBatch([{ kind: 'listEntries', tenantId: TENANT, memberId: FRIEND, afterSeq: 0, limit: 100 }]);
-      expect(okValue<EntryPage>(results[0]).entries.map((e) => [e.type, e.points, e.balanceAfter])).toEqual([['transfer_in', 1_200, 1_200]]);
+      expect(okValue<EntryPage>(results[0]).entries.map((e) => [e.type, e.points, e.balanceAfter])).toEqual([
+        ['transfer_in', 1_200, 1_200],
+      ]);
     } finally {
       await core.close();
       rmSync(dir, { recursive: true, force: true });

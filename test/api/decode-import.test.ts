@@ -77,14 +77,24 @@ describe('decodeImportLots', () => {
     ['no row key', { row_key: '' }, 'row_key', 'row_key must be 1-64 printable ASCII characters'],
     ['a row key with a non-ASCII character', { row_key: '第2行' }, 'row_key', 'row_key must be 1-64 printable ASCII characters'],
     ['no member', { member_id: '' }, 'member_id', 'member_id is required'],
-    ['a malformed member', { member_id: 'm 1' }, 'member_id', 'member_id must be 1-128 characters of letters, digits and _ . @ + - (starting with a letter or digit)'],
+    [
+      'a malformed member',
+      { member_id: 'm 1' },
+      'member_id',
+      'member_id must be 1-128 characters of letters, digits and _ . @ + - (starting with a letter or digit)',
+    ],
     ['zero points', { points: 0 }, 'points', 'points must be greater than 0'],
     ['negative points', { points: -5 }, 'points', 'points must be greater than 0'],
     ['points above 2^53 - 1', { points: 2 ** 53 }, 'points', 'points must be at most 9007199254740991 (2^53 - 1)'],
     ['no earned_at', { earned_at: null }, 'earned_at', 'earned_at is required'],
     ['earned_at at the epoch', { earned_at: ts(0) }, 'earned_at', 'earned_at must be after 1970-01-01T00:00:00Z'],
     ['a malformed expires_at', { expires_at: { seconds: 1, nanos: 1e9 } }, 'expires_at', 'expires_at is not a valid timestamp'],
-    ['expires_at past the year 9999', { expires_at: { seconds: 253_402_300_800, nanos: 0 } }, 'expires_at', 'expires_at is beyond the year 9999'],
+    [
+      'expires_at past the year 9999',
+      { expires_at: { seconds: 253_402_300_800, nanos: 0 } },
+      'expires_at',
+      'expires_at is beyond the year 9999',
+    ],
     ['a tier of 65 characters', { tier: 't'.repeat(65) }, 'tier', 'tier must be at most 64 characters'],
   ];
   for (const [name, o, field, message] of rowErrors) {

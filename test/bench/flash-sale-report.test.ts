@@ -93,7 +93,12 @@ const engine: FlashSaleEngine = {
 describe('formatFlashSale', () => {
   it.each([
     { pass: true, problems: [], says: 'verified         exactly 10 sold', shouts: false },
-    { pass: false, problems: ['9 successful redemptions, expected exactly 10'], says: '!!   9 successful redemptions, expected exactly 10', shouts: true },
+    {
+      pass: false,
+      problems: ['9 successful redemptions, expected exactly 10'],
+      says: '!!   9 successful redemptions, expected exactly 10',
+      shouts: true,
+    },
   ])('pass $pass', ({ pass, problems, says, shouts }) => {
     const text = formatFlashSale(result(pass, problems), engine);
     expect(text).toContain('sell-out time    0.5 s');

@@ -37,7 +37,10 @@ describeRedis('RedisBalanceCache on a standalone redis-server', () => {
 
   it('returns the full member state that was put, with held, tier and epoch', async () => {
     const put = account('t1', 'round-trip', 7, { held: 30, tier: 'gold', epoch: 'e1' });
-    put.state.lots = [{ expiresAt: 1_900_000_000_000, points: 120, availableAt: 0 }, { expiresAt: 0, points: 5, availableAt: 1_800_000_000_000 }];
+    put.state.lots = [
+      { expiresAt: 1_900_000_000_000, points: 120, availableAt: 0 },
+      { expiresAt: 0, points: 5, availableAt: 1_800_000_000_000 },
+    ];
     put.state.debt = 3;
     await cache.putAccounts([put]);
     expect(await cache.getAccounts([ref('t1', 'round-trip')])).toEqual([put]);
@@ -54,7 +57,13 @@ describeRedis('RedisBalanceCache on a standalone redis-server', () => {
     await cache.putAccounts([account('acme', 'm-42', 3, { held: 2, tier: 'silver', epoch: 'e1' })]);
     const hash = await raw.hgetall('jifen:acct:{acme:m-42}');
     expect(hash).toMatchObject({
-      seq: '3', epoch: 'e1', available: '300', held: '2', tier: 'silver', lifetime_earned: '310', lifetime_redeemed: '10',
+      seq: '3',
+      epoch: 'e1',
+      available: '300',
+      held: '2',
+      tier: 'silver',
+      lifetime_earned: '310',
+      lifetime_redeemed: '10',
     });
     expect(JSON.parse(hash.state).seq).toBe(3);
   });
@@ -67,8 +76,22 @@ describeRedis('RedisBalanceCache on a standalone redis-server', () => {
     { name: 'an older seq does not overwrite', stored: [5, 'e1'], put: [[4, 'e1']], wins: [5, 'e1'] },
     { name: 'an older seq under a new epoch does not overwrite', stored: [5, 'e1'], put: [[4, 'e2']], wins: [5, 'e1'] },
     { name: 'an equal seq under a new epoch re-stamps the epoch', stored: [5, 'e1'], put: [[5, 'e2']], wins: [5, 'e2'] },
-    { name: 'newer then older in one put: the newer stays', put: [[6, 'e1'], [5, 'e1']], wins: [6, 'e1'] },
-    { name: 'older then newer in one put: the newer wins', put: [[5, 'e1'], [6, 'e1']], wins: [6, 'e1'] },
+    {
+      name: 'newer then older in one put: the newer stays',
+      put: [
+        [6, 'e1'],
+        [5, 'e1'],
+      ],
+      wins: [6, 'e1'],
+    },
+    {
+      name: 'older then newer in one put: the newer wins',
+      put: [
+        [5, 'e1'],
+        [6, 'e1'],
+      ],
+      wins: [6, 'e1'],
+    },
   ];
   it.each(guardTable)('seq guard: $name', async ({ name, stored, put, wins }) => {
     const member = `guard-${name.replaceAll(/[^a-z]/g, '')}`;
@@ -93,7 +116,9 @@ describeRedis('RedisBalanceCache on a standalone redis-server', () => {
     await raw.hset(accountKey(ref('t1', 'foreign')), { seq: '1', state: JSON.stringify(other.state), held: '0', tier: '', epoch: 'e1' });
     await raw.hset(accountKey(ref('t1', 'no-state')), { seq: '1', held: '0', tier: '', epoch: 'e1' });
     expect(await cache.getAccounts([ref('t1', 'garbled'), ref('t1', 'foreign'), ref('t1', 'no-state')])).toEqual([
-      undefined, undefined, undefined,
+      undefined,
+      undefined,
+      undefined,
     ]);
   });
 
@@ -240,8 +265,12 @@ function ref(tenantId: string, memberId: string) {
 
 function account(tenantId: string, memberId: string, seq: number, extra: Partial<Omit<CachedAccount, 'state'>> = {}): CachedAccount {
   const state: MemberState = {
-    ...emptyState(tenantId, memberId), seq, balance: seq * 100, lots: [{ expiresAt: 0, points: seq * 100, availableAt: 0 }],
-    lifetimeEarned: seq * 100 + 10, lifetimeRedeemed: 10,
+    ...emptyState(tenantId, memberId),
+    seq,
+    balance: seq * 100,
+    lots: [{ expiresAt: 0, points: seq * 100, availableAt: 0 }],
+    lifetimeEarned: seq * 100 + 10,
+    lifetimeRedeemed: 10,
   };
   return { state, held: 0, tier: '', epoch: 'e1', ...extra };
 }

@@ -5,7 +5,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { progressLine } from '../../src/cli/import-progress.js';
-import { type ImportSummary, ImportTally, REJECTED_SHOWN, type RejectedRow, ReportWriter, summaryText } from '../../src/cli/import-report.js';
+import {
+  type ImportSummary,
+  ImportTally,
+  REJECTED_SHOWN,
+  type RejectedRow,
+  ReportWriter,
+  summaryText,
+} from '../../src/cli/import-report.js';
 
 const HEADER = { tenant_id: 'acme', batch_id: 'b-1', file: 'lots.csv', format: 'csv', dry_run: false };
 const SUMMARY: ImportSummary = {
@@ -19,7 +26,13 @@ const SUMMARY: ImportSummary = {
   started_at: '2025-06-15T04:00:00.000Z',
   finished_at: '2025-06-15T04:00:01.000Z',
 };
-const rejectedAt = (line: number): RejectedRow => ({ line, row_key: `line:${line}`, member_id: `m-${line}`, code: 'INVALID_ARGUMENT', reason: `reason ${line}` });
+const rejectedAt = (line: number): RejectedRow => ({
+  line,
+  row_key: `line:${line}`,
+  member_id: `m-${line}`,
+  code: 'INVALID_ARGUMENT',
+  reason: `reason ${line}`,
+});
 
 let dir: string | undefined;
 afterEach(() => {
@@ -47,7 +60,11 @@ describe('import tally and report', () => {
       for (let i = 0; i < rows; i++) tally.addRejected(rejectedAt(i + 2));
       writer.close(SUMMARY);
       const text = readFileSync(path, 'utf8');
-      expect(JSON.parse(text)).toEqual({ ...HEADER, rejected_rows: Array.from({ length: rows }, (_, i) => rejectedAt(i + 2)), summary: SUMMARY });
+      expect(JSON.parse(text)).toEqual({
+        ...HEADER,
+        rejected_rows: Array.from({ length: rows }, (_, i) => rejectedAt(i + 2)),
+        summary: SUMMARY,
+      });
       expect(Object.keys(JSON.parse(text)).at(-1)).toBe('summary');
     });
   }

@@ -36,7 +36,9 @@ interface RiskClient {
   RecordActivity(req: Record<string, unknown>): Promise<Reply>;
   GetAccount(req: Record<string, unknown>): Promise<{ account: { balance: number; pending: number } }>;
   ListEntries(req: Record<string, unknown>): Promise<{ entries: { type: string; points: number; operator: string; reason: string }[] }>;
-  SubmitBatch(req: { commands: Record<string, unknown>[] }): Promise<{ results: { result: string; error?: { status: string; retry_after_ms: number } }[] }>;
+  SubmitBatch(req: {
+    commands: Record<string, unknown>[];
+  }): Promise<{ results: { result: string; error?: { status: string; retry_after_ms: number } }[] }>;
   close(): void;
 }
 
@@ -155,7 +157,9 @@ velocity:
     expect(batch.results[0].error?.retry_after_ms).toBeGreaterThan(0);
 
     // The same members from their own phones are not limited: the limit is the device's.
-    expect(await statuses(members.slice(0, 5).map((m) => client.Earn(earn(tenant, m, { device_id: `own-${m}` }))))).toEqual(Array(5).fill('OK'));
+    expect(await statuses(members.slice(0, 5).map((m) => client.Earn(earn(tenant, m, { device_id: `own-${m}` }))))).toEqual(
+      Array(5).fill('OK'),
+    );
     expect(await metricValue(engine, 'jifen_risk_decisions_total', 'policy="device-earns",outcome="reject"')).toBe(32);
     expect(await metricValue(engine, 'jifen_risk_decisions_total', 'policy="device-check-ins",outcome="reject"')).toBe(30);
   });
@@ -164,10 +168,24 @@ velocity:
     const tenant = uniq('drain');
     await program(tenant, 'velocity:\n  - { id: redeem-burst, on: redeem, per: member, window: minute, max_count: 5 }\n');
     const victim = uniq('victim');
-    await client.Adjust({ tenant_id: tenant, member_id: victim, idempotency_key: uniq('seed'), points: 10_000, reason: 'seed', operator: 'e2e' });
+    await client.Adjust({
+      tenant_id: tenant,
+      member_id: victim,
+      idempotency_key: uniq('seed'),
+      points: 10_000,
+      reason: 'seed',
+      operator: 'e2e',
+    });
     const outcome = await statuses(
       Array.from({ length: 20 }, (_, i) =>
-        client.Redeem({ tenant_id: tenant, member_id: victim, idempotency_key: uniq('drain'), points: 500, device_id: `bot-${i}`, ip: `203.0.113.${i}` }),
+        client.Redeem({
+          tenant_id: tenant,
+          member_id: victim,
+          idempotency_key: uniq('drain'),
+          points: 500,
+          device_id: `bot-${i}`,
+          ip: `203.0.113.${i}`,
+        }),
       ),
     );
     expect([count(outcome, 'OK'), count(outcome, 'RESOURCE_EXHAUSTED')]).toEqual([5, 15]);
@@ -189,10 +207,22 @@ review: { shared_referral: true }
     const watch = points.watchEvents({ tenant_id: tenant });
     const leader = uniq('leader');
     await client.Enroll({ tenant_id: tenant, member_id: leader, idempotency_key: uniq('en'), device_id: 'ring-phone' });
-    await client.RecordActivity({ tenant_id: tenant, member_id: leader, idempotency_key: uniq('ci'), activity: 'check_in', device_id: 'ring-phone' });
+    await client.RecordActivity({
+      tenant_id: tenant,
+      member_id: leader,
+      idempotency_key: uniq('ci'),
+      activity: 'check_in',
+      device_id: 'ring-phone',
+    });
     const ring = [uniq('sock'), uniq('sock'), uniq('sock')];
     for (const m of ring) {
-      await client.Enroll({ tenant_id: tenant, member_id: m, idempotency_key: uniq('en'), referrer_member_id: leader, device_id: 'ring-phone' });
+      await client.Enroll({
+        tenant_id: tenant,
+        member_id: m,
+        idempotency_key: uniq('en'),
+        referrer_member_id: leader,
+        device_id: 'ring-phone',
+      });
       await client.Earn(earn(tenant, m, { device_id: 'ring-phone', payment_fingerprint: `card-${m}` }));
     }
     const honest = uniq('friend');
@@ -216,8 +246,14 @@ review: { shared_referral: true }
     });
     expect(account.pending).toBe(900);
     const events = await watch.waitFor(1);
-    await eventually('risk_flagged events', async () => (watch.received.filter((e) => e.event.event === 'risk_flagged').length === 3 ? true : undefined));
-    expect(watch.received.find((e) => e.event.event === 'risk_flagged')?.event).toMatchObject({ member_id: leader, points: 300, reason: 'shared_referral' });
+    await eventually('risk_flagged events', async () =>
+      watch.received.filter((e) => e.event.event === 'risk_flagged').length === 3 ? true : undefined,
+    );
+    expect(watch.received.find((e) => e.event.event === 'risk_flagged')?.event).toMatchObject({
+      member_id: leader,
+      points: 300,
+      reason: 'shared_referral',
+    });
     expect(events.length).toBeGreaterThan(0);
     watch.cancel();
   });
@@ -247,18 +283,50 @@ review: { shared_referral: true }
     expect((await review.ListFlagged({ tenant_id: tenant, rule: 'amount_limit' })).items.map((f) => f.order_id)).toEqual(['big-2']);
 
     const approveKey = uniq('approve');
-    const approved = await review.ApproveFlagged({ tenant_id: tenant, flag_id: items[0].flag_id, idempotency_key: approveKey, operator: 'li.wei', reason: 'receipt checked' });
+    const approved = await review.ApproveFlagged({
+      tenant_id: tenant,
+      flag_id: items[0].flag_id,
+      idempotency_key: approveKey,
+      operator: 'li.wei',
+      reason: 'receipt checked',
+    });
     expect([approved.points, approved.balance]).toEqual([0, 3_300]);
     // A retry of the verdict returns the first answer.
-    expect((await review.ApproveFlagged({ tenant_id: tenant, flag_id: items[0].flag_id, idempotency_key: approveKey, operator: 'li.wei', reason: 'receipt checked' })).entry_id).toBe(approved.entry_id);
+    expect(
+      (
+        await review.ApproveFlagged({
+          tenant_id: tenant,
+          flag_id: items[0].flag_id,
+          idempotency_key: approveKey,
+          operator: 'li.wei',
+          reason: 'receipt checked',
+        })
+      ).entry_id,
+    ).toBe(approved.entry_id);
 
-    const rejected = await review.RejectFlagged({ tenant_id: tenant, flag_id: items[1].flag_id, idempotency_key: uniq('reject'), operator: 'li.wei', reason: 'fake order' });
+    const rejected = await review.RejectFlagged({
+      tenant_id: tenant,
+      flag_id: items[1].flag_id,
+      idempotency_key: uniq('reject'),
+      operator: 'li.wei',
+      reason: 'fake order',
+    });
     expect([rejected.points, rejected.balance]).toEqual([-20_000, 3_300]);
     expect((await client.GetAccount({ tenant_id: tenant, member_id: member })).account).toMatchObject({ balance: 3_300, pending: 0 });
 
-    const again = await failureOf(review.RejectFlagged({ tenant_id: tenant, flag_id: items[1].flag_id, idempotency_key: uniq('reject'), operator: 'li.wei', reason: 'twice' }));
+    const again = await failureOf(
+      review.RejectFlagged({
+        tenant_id: tenant,
+        flag_id: items[1].flag_id,
+        idempotency_key: uniq('reject'),
+        operator: 'li.wei',
+        reason: 'twice',
+      }),
+    );
     expect(again.code).toBe(grpc.status.FAILED_PRECONDITION);
-    const refund = await failureOf(client.Reverse({ tenant_id: tenant, member_id: member, idempotency_key: uniq('rev'), order_id: 'big-2' }));
+    const refund = await failureOf(
+      client.Reverse({ tenant_id: tenant, member_id: member, idempotency_key: uniq('rev'), order_id: 'big-2' }),
+    );
     expect(refund.code).toBe(grpc.status.FAILED_PRECONDITION);
 
     const { entries } = await client.ListEntries({ tenant_id: tenant, member_id: member });
@@ -266,14 +334,21 @@ review: { shared_referral: true }
       [0, 'li.wei', 'review approved: receipt checked'],
       [-20_000, 'li.wei', 'review rejected: fake order'],
     ]);
-    await eventually('an empty queue', async () => ((await review.ListFlagged({ tenant_id: tenant })).items.length === 0 ? true : undefined));
+    await eventually('an empty queue', async () =>
+      (await review.ListFlagged({ tenant_id: tenant })).items.length === 0 ? true : undefined,
+    );
     expect(await metricValue(engine, 'jifen_risk_decisions_total', 'policy="amount_limit",outcome="review"')).toBe(1);
   });
 
   it('refuses malformed anti-abuse fields, naming them', async () => {
     const bad = await failureOf(client.Earn(earn('t', 'm', { device_id: 'has space' })));
-    expect([bad.code, bad.details]).toEqual([grpc.status.INVALID_ARGUMENT, 'device_id must be 1-128 printable ASCII characters without spaces']);
-    const batch = await client.SubmitBatch({ commands: [{ redeem: { tenant_id: 't', member_id: 'm', idempotency_key: 'k', points: 1, ip: 'not-an-ip!' } }] });
+    expect([bad.code, bad.details]).toEqual([
+      grpc.status.INVALID_ARGUMENT,
+      'device_id must be 1-128 printable ASCII characters without spaces',
+    ]);
+    const batch = await client.SubmitBatch({
+      commands: [{ redeem: { tenant_id: 't', member_id: 'm', idempotency_key: 'k', points: 1, ip: 'not-an-ip!' } }],
+    });
     expect(batch.results[0].error).toMatchObject({ status: 'INVALID_ARGUMENT' });
   });
 });
@@ -291,8 +366,16 @@ describe.skipIf(!withRedis)('anti-abuse with Redis windows, and Redis stopped mi
 
   beforeAll(async () => {
     redis = await startRedisServer();
-    const env = (failure: string) => ({ JIFEN_SHARDS: '2', JIFEN_BALANCES: 'redis', REDIS_URL: redis.url, JIFEN_RISK_REDIS_FAILURE: failure });
-    [open, closed] = await Promise.all([startEngine({ isolateEnv: true, env: env('open') }), startEngine({ isolateEnv: true, env: env('closed') })]);
+    const env = (failure: string) => ({
+      JIFEN_SHARDS: '2',
+      JIFEN_BALANCES: 'redis',
+      REDIS_URL: redis.url,
+      JIFEN_RISK_REDIS_FAILURE: failure,
+    });
+    [open, closed] = await Promise.all([
+      startEngine({ isolateEnv: true, env: env('open') }),
+      startEngine({ isolateEnv: true, env: env('closed') }),
+    ]);
     openClient = riskClient(open.grpcAddr);
     closedClient = riskClient(closed.grpcAddr);
     for (const e of [open, closed]) {
@@ -320,7 +403,9 @@ describe.skipIf(!withRedis)('anti-abuse with Redis windows, and Redis stopped mi
     expect(refused.details).toMatch(/velocity checks are unavailable/);
     // Without a device the command needs no shared window: it is decided as usual.
     expect((await closedClient.Earn(earn(tenant, 'c2'))).points).toBe(100);
-    expect(await statuses(Array.from({ length: 5 }, (_, i) => openClient.Earn(earn(tenant, `o${i}`, { device_id: 'after-outage' }))))).toEqual(Array(5).fill('OK'));
+    expect(
+      await statuses(Array.from({ length: 5 }, (_, i) => openClient.Earn(earn(tenant, `o${i}`, { device_id: 'after-outage' })))),
+    ).toEqual(Array(5).fill('OK'));
     expect(await metricValue(open, 'jifen_risk_store_failures_total', 'policy="open"')).toBeGreaterThan(0);
     expect(await metricValue(closed, 'jifen_risk_store_failures_total', 'policy="closed"')).toBeGreaterThan(0);
     expect(await metricValue(closed, 'jifen_risk_decisions_total', 'policy="shared_store",outcome="unavailable"')).toBe(1);

@@ -168,10 +168,10 @@ describe.skipIf(!haveRedis || !haveNats)('engine with JIFEN_BALANCES=redis and J
     // After the audit's GetAccount each hash holds the ledger's latest seq and balance.
     for (const [memberId, { entries, account }] of ledgers) {
       const hash = await stack.peek.hgetall(accountKey(stack, memberId));
-      expect(
-        { seq: Number(hash.seq), available: Number(hash.available) },
-        `Redis hash of ${memberId} after the load`,
-      ).toEqual({ seq: entries.length, available: account.balance });
+      expect({ seq: Number(hash.seq), available: Number(hash.available) }, `Redis hash of ${memberId} after the load`).toEqual({
+        seq: entries.length,
+        available: account.balance,
+      });
     }
   });
 
@@ -368,9 +368,7 @@ interface LoadOptions {
 /** `clients` concurrent writers (unary Earn and Redeem over random members) for durationMs, with faults injected on time. */
 async function runLoad(stack: Stack, options: LoadOptions): Promise<LoadResult> {
   const result: LoadResult = { acks: [], sentKeys: new Map(), reads: [], failures: [], staleReads: [] };
-  const clients = Array.from({ length: options.clients }, () =>
-    pointsClient(stack.engine.grpcAddr, { separateConnection: true }),
-  );
+  const clients = Array.from({ length: options.clients }, () => pointsClient(stack.engine.grpcAddr, { separateConnection: true }));
   const started = Date.now();
   const faults = options.faults.map(({ atMs, run }) => sleep(atMs).then(run));
   let n = 0;
@@ -400,7 +398,10 @@ async function runLoad(stack: Stack, options: LoadOptions): Promise<LoadResult> 
       result.acks.push({ memberId, key, entryId: reply.entry_id, seq: reply.seq, points, balance: reply.balance, at: Date.now() });
       if (!options.readBack) continue;
       try {
-        const { account } = await client.GetAccount({ tenant_id: TENANT, member_id: memberId }, { deadline: Date.now() + CALL_DEADLINE_MS });
+        const { account } = await client.GetAccount(
+          { tenant_id: TENANT, member_id: memberId },
+          { deadline: Date.now() + CALL_DEADLINE_MS },
+        );
         result.reads.push({ memberId, seq: account.seq, balance: account.balance });
         if (account.seq < reply.seq || (account.seq === reply.seq && account.balance !== reply.balance)) {
           result.staleReads.push(
@@ -492,9 +493,7 @@ async function auditAgainstAcks(
     if (load.failures.length === 0) {
       // Every write got an answer, so the ledger holds exactly the acknowledged ones.
       expect(account?.seq ?? 0, `${where}: seq = number of acknowledged writes`).toBe(acks.length);
-      expect(account?.balance ?? 0, `${where}: balance = sum of acknowledged writes`).toBe(
-        acks.reduce((sum, a) => sum + a.points, 0),
-      );
+      expect(account?.balance ?? 0, `${where}: balance = sum of acknowledged writes`).toBe(acks.reduce((sum, a) => sum + a.points, 0));
     }
   }
   for (const read of load.reads) {
@@ -524,7 +523,10 @@ async function ledgerEntries(client: PointsClient, memberIds: string[]): Promise
 
 function expectAcksInLedger(acks: Ack[], ledger: Map<string, Entry>): void {
   const missing = acks.filter((a) => ledger.get(`${TENANT}/${a.memberId}/${a.seq}`)?.entry_id !== a.entryId);
-  expect(missing.map((a) => `${a.memberId}/${a.seq} ${a.key}`), 'acknowledged writes missing from the ledger').toEqual([]);
+  expect(
+    missing.map((a) => `${a.memberId}/${a.seq} ${a.key}`),
+    'acknowledged writes missing from the ledger',
+  ).toEqual([]);
 }
 
 interface StreamContent {

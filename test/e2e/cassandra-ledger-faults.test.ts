@@ -36,7 +36,9 @@ describe.skipIf('skipped' in target)('the Cassandra ledger paused and killed und
 
   beforeAll(async () => {
     node = await startCassandraServer({ commitlogSync: 'batch' });
-    const keyspace = `jifen_faults_${uniq('k').replace(/[^a-z0-9]/g, '').slice(-10)}`;
+    const keyspace = `jifen_faults_${uniq('k')
+      .replace(/[^a-z0-9]/g, '')
+      .slice(-10)}`;
     const settings = { contactPoints: [node.contactPoint], localDataCenter: node.localDataCenter, keyspace };
     await migrateLedger({ ...settings, replication: "{'class':'SimpleStrategy','replication_factor':1}" });
     engine = await startEngine({
@@ -147,7 +149,8 @@ function startLoad(engine: EngineProcess, MEMBERS: string[]) {
   const ackedAfter = async (since: number, count: number, timeoutMs = 30_000) => {
     const deadline = Date.now() + timeoutMs;
     while (sent.filter((s) => s.entryId !== undefined && s.sentAt >= since).length < count) {
-      if (Date.now() > deadline) throw new Error(`fewer than ${count} acknowledged writes within ${timeoutMs} ms after ${new Date(since).toISOString()}`);
+      if (Date.now() > deadline)
+        throw new Error(`fewer than ${count} acknowledged writes within ${timeoutMs} ms after ${new Date(since).toISOString()}`);
       await new Promise((r) => setTimeout(r, 100));
     }
   };

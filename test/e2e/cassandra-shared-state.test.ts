@@ -62,5 +62,12 @@ describe('two engines on one keyspace, one after the other', () => {
 });
 
 function earnRequest(memberId: string, amountMinor: number): EarnRequest {
-  return { tenant_id: TENANT, member_id: memberId, idempotency_key: uniq('k'), order_id: uniq('o'), amount_minor: amountMinor, currency: 'CNY' };
+  return {
+    tenant_id: TENANT,
+    member_id: memberId,
+    idempotency_key: uniq('k'),
+    order_id: uniq('o'),
+    amount_minor: amountMinor,
+    currency: 'CNY',
+  };
 }

@@ -63,12 +63,7 @@ describe('kill -9 under load', () => {
 });
 
 /** Runs CLIENTS concurrent writers (unary Earn/Redeem and SubmitBatch) and kill -9s the engine mid-way. */
-async function loadUntilKilled(
-  engine: EngineProcess,
-  phase: string,
-  killAfterMs: number,
-  counter: { batches: number },
-): Promise<Sent[]> {
+async function loadUntilKilled(engine: EngineProcess, phase: string, killAfterMs: number, counter: { batches: number }): Promise<Sent[]> {
   const sent: Sent[] = [];
   const unexpected: string[] = [];
   let killed = false;
@@ -83,9 +78,7 @@ async function loadUntilKilled(
       try {
         if (i % 4 === 3) {
           const batchId = ++counter.batches;
-          const batch = Array.from({ length: 5 + (i % 16) }, (_, j) =>
-            record(sent, makeCommand(`${key}-b${j}`, c + i + j), batchId),
-          );
+          const batch = Array.from({ length: 5 + (i % 16) }, (_, j) => record(sent, makeCommand(`${key}-b${j}`, c + i + j), batchId));
           const { results } = await client.SubmitBatch(
             { commands: batch.map((s) => s.command) },
             { deadline: Date.now() + CALL_DEADLINE_MS },
@@ -188,17 +181,13 @@ async function auditEveryMember(engine: EngineProcess, sent: Sent[]): Promise<vo
     for (const s of sent) byMember.set(s.memberId, [...(byMember.get(s.memberId) ?? []), s]);
     for (const [memberId, commands] of byMember) {
       const ledger = await auditMember(client, TENANT, memberId);
-      const expected = new Map(
-        commands.filter((s) => s.ackedEntryId !== undefined).map((s) => [s.key, s.ackedEntryId as string]),
-      );
+      const expected = new Map(commands.filter((s) => s.ackedEntryId !== undefined).map((s) => [s.key, s.ackedEntryId as string]));
       // A member whose every command was a refused redeem has no account.
       const entries = ledger?.entries ?? [];
       const entryIdByKey = new Map(entries.map((e) => [e.idempotency_key, e.entry_id]));
       expect(entryIdByKey, `${memberId}: ledger holds exactly the acknowledged writes, each once`).toEqual(expected);
       if (ledger) {
-        expect(ledger.account.balance, `${memberId}: balance equals the last balance_after`).toBe(
-          entries.at(-1)?.balance_after,
-        );
+        expect(ledger.account.balance, `${memberId}: balance equals the last balance_after`).toBe(entries.at(-1)?.balance_after);
       }
     }
   } finally {

@@ -59,12 +59,23 @@ describe('flash sale: 10,000 members at once for 100 units', () => {
       const startsAt = Date.now() + 2_000;
       await admin.PutReward({
         tenant_id: tenant,
-        reward: { reward_id: 'moutai', name: '飞天茅台', kind: 'REWARD_KIND_COUPON', points: PRICE, stock: 100, per_member_limit: 1, available_from: timestamp(startsAt) },
+        reward: {
+          reward_id: 'moutai',
+          name: '飞天茅台',
+          kind: 'REWARD_KIND_COUPON',
+          points: PRICE,
+          stock: 100,
+          per_member_limit: 1,
+          available_from: timestamp(startsAt),
+        },
       });
       const early = await failureOf(
         clients[0].RedeemReward({ tenant_id: tenant, member_id: members[0], idempotency_key: 'too-early', reward_id: 'moutai' }),
       );
-      expect([early.code, early.details]).toEqual([status.FAILED_PRECONDITION, `reward moutai is on sale from ${new Date(startsAt).toISOString()}`]);
+      expect([early.code, early.details]).toEqual([
+        status.FAILED_PRECONDITION,
+        `reward moutai is on sale from ${new Date(startsAt).toISOString()}`,
+      ]);
 
       await new Promise((resolve) => setTimeout(resolve, Math.max(0, startsAt - Date.now() + 20)));
       const outcomes = await Promise.all(
@@ -111,14 +122,18 @@ const IN_FLIGHT = 48;
 const MAX_CRASH_ROUNDS = 3;
 
 describe('kill -9 in the middle of a flash sale', () => {
-  it('after the restart and retries: units sold = orders = payments, every buyer paid once or kept its points', async () => {
-    // Every round asserts conservation in full. Whether the kill lands while sagas are between their
-    // reservation and settlement is up to the machine: a round that missed it runs again, a bounded
-    // number of times, so the resumed path is proven too.
-    let resumed = 0;
-    for (let round = 0; round < MAX_CRASH_ROUNDS && resumed === 0; round++) resumed = await crashRound();
-    expect(resumed, 'sagas resumed from their log after a restart').toBeGreaterThan(0);
-  }, MAX_CRASH_ROUNDS * 60_000);
+  it(
+    'after the restart and retries: units sold = orders = payments, every buyer paid once or kept its points',
+    async () => {
+      // Every round asserts conservation in full. Whether the kill lands while sagas are between their
+      // reservation and settlement is up to the machine: a round that missed it runs again, a bounded
+      // number of times, so the resumed path is proven too.
+      let resumed = 0;
+      for (let round = 0; round < MAX_CRASH_ROUNDS && resumed === 0; round++) resumed = await crashRound();
+      expect(resumed, 'sagas resumed from their log after a restart').toBeGreaterThan(0);
+    },
+    MAX_CRASH_ROUNDS * 60_000,
+  );
 });
 
 /** One sale on a fresh data dir, killed mid-way; returns how many sagas the restarted engine resumed. */
@@ -128,7 +143,10 @@ async function crashRound(): Promise<number> {
   const admin = rewardsAdminClient(first.grpcAddr);
   const seeding = rewardsClient(first.grpcAddr);
   await seedMembers(seeding, CRASH_TENANT, CRASH_MEMBERS);
-  await admin.PutReward({ tenant_id: CRASH_TENANT, reward: { reward_id: 'lamp', name: 'Lamp', kind: 'REWARD_KIND_VIRTUAL', points: PRICE, stock: STOCK } });
+  await admin.PutReward({
+    tenant_id: CRASH_TENANT,
+    reward: { reward_id: 'lamp', name: 'Lamp', kind: 'REWARD_KIND_VIRTUAL', points: PRICE, stock: STOCK },
+  });
   admin.close();
   seeding.close();
 
@@ -143,7 +161,10 @@ async function crashRound(): Promise<number> {
     while (next < CRASH_MEMBERS.length && !killing) {
       const m = CRASH_MEMBERS[next++];
       await client
-        .RedeemReward({ tenant_id: CRASH_TENANT, member_id: m, idempotency_key: `buy-${m}`, reward_id: 'lamp' }, { deadline: Date.now() + 20_000 })
+        .RedeemReward(
+          { tenant_id: CRASH_TENANT, member_id: m, idempotency_key: `buy-${m}`, reward_id: 'lamp' },
+          { deadline: Date.now() + 20_000 },
+        )
         .then(
           () => answered.set(m, true),
           (err: unknown) => {

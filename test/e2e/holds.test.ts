@@ -16,7 +16,8 @@ import { msOf } from '../support/timestamps.js';
 import { eventually } from '../support/waiting.js';
 
 const TENANT = 'cash-e2e';
-const CASH_PROGRAM = 'name: points as cash e2e\npoints_as_cash: { points: 100, per_minor: 100, max_order_share: 0.5, max_hold_minutes: 30 }\n';
+const CASH_PROGRAM =
+  'name: points as cash e2e\npoints_as_cash: { points: 100, per_minor: 100, max_order_share: 0.5, max_hold_minutes: 30 }\n';
 
 afterAll(cleanupEngines);
 
@@ -44,7 +45,10 @@ describe('holds (积分抵现) over gRPC', () => {
 
   beforeAll(async () => {
     await start();
-    expect(await admin.PutProgram({ tenant_id: TENANT, document: CASH_PROGRAM, expected_version: 0 })).toEqual({ tenant_id: TENANT, version: 1 });
+    expect(await admin.PutProgram({ tenant_id: TENANT, document: CASH_PROGRAM, expected_version: 0 })).toEqual({
+      tenant_id: TENANT,
+      version: 1,
+    });
   });
   afterAll(closeClients);
 
@@ -56,7 +60,8 @@ describe('holds (积分抵现) over gRPC', () => {
   }
   const holdIdOf = (memberId: string, seq: number) => `${TENANT}:${memberId}:${seq}`;
   const accountOf = async (memberId: string) => (await cash.GetAccount({ tenant_id: TENANT, member_id: memberId })).account;
-  const entriesOf = async (memberId: string) => (await cash.ListEntries({ tenant_id: TENANT, member_id: memberId, page_size: 1000 })).entries;
+  const entriesOf = async (memberId: string) =>
+    (await cash.ListEntries({ tenant_id: TENANT, member_id: memberId, page_size: 1000 })).entries;
   const holdRequest = (memberId: string, points: number, o: Partial<HoldRequest> = {}): HoldRequest => ({
     tenant_id: TENANT,
     member_id: memberId,
@@ -243,7 +248,6 @@ describe('holds (积分抵现) over gRPC', () => {
   });
 });
 
-
 // The hold RPCs are not in the shared PointsClient: a small client of their own here (proto-loader
 // decodes every field: keepCase, longs as Number, defaults).
 
@@ -327,7 +331,17 @@ interface CashClient {
   close(): void;
 }
 
-const CASH_RPCS = ['Adjust', 'Redeem', 'GetAccount', 'ListEntries', 'Hold', 'CaptureHold', 'ReleaseHold', 'QuoteRedemption', 'SubmitBatch'] as const;
+const CASH_RPCS = [
+  'Adjust',
+  'Redeem',
+  'GetAccount',
+  'ListEntries',
+  'Hold',
+  'CaptureHold',
+  'ReleaseHold',
+  'QuoteRedemption',
+  'SubmitBatch',
+] as const;
 
 function cashClient(address: string): CashClient {
   return promisedClient<CashClient>(pointsServiceChannel(address), CASH_RPCS);

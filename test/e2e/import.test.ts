@@ -126,11 +126,21 @@ describe('legacy import CLI', () => {
     expect(run.code, run.stderr + run.stdout).toBe(1);
 
     const { summary, rejected_rows: rejected } = readReport(report);
-    expect(summary).toMatchObject({ rows: goodRows + bad.size, imported: goodRows, already_imported: 0, rejected: bad.size, complete: true });
+    expect(summary).toMatchObject({
+      rows: goodRows + bad.size,
+      imported: goodRows,
+      already_imported: 0,
+      rejected: bad.size,
+      complete: true,
+    });
     expect(rejected.map((r) => r.line).sort((x, y) => x - y)).toEqual([...bad.keys()]);
     for (const r of rejected) expect(r.reason, `line ${r.line}`).toContain(bad.get(r.line));
     const tierRow = rejected.find((r) => r.reason.startsWith('tier'));
-    expect(tierRow).toMatchObject({ code: 'INVALID_ARGUMENT', row_key: `line:${tierRow?.line}`, member_id: expect.stringMatching(/^legacy-/) });
+    expect(tierRow).toMatchObject({
+      code: 'INVALID_ARGUMENT',
+      row_key: `line:${tierRow?.line}`,
+      member_id: expect.stringMatching(/^legacy-/),
+    });
 
     expect(run.stdout).toContain(`${goodRows + bad.size} rows read`);
     expect(run.stdout).toMatch(new RegExp(`imported\\s+${goodRows}\\n`));
@@ -145,7 +155,13 @@ describe('legacy import CLI', () => {
   it('every member has the balance, lots and tier the file gave it, without being enrolled', async () => {
     for (const [member, want] of expected) {
       const account = await accountOf(member);
-      expect(account, member).toMatchObject({ balance: want.points, lifetime_earned: want.points, seq: 3, enrolled: false, tier: want.tier });
+      expect(account, member).toMatchObject({
+        balance: want.points,
+        lifetime_earned: want.points,
+        seq: 3,
+        enrolled: false,
+        tier: want.tier,
+      });
       expect(
         account.lots.map((l) => ({ points: l.points, expiresAt: msOf(l.expires_at) })),
         member,

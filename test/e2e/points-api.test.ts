@@ -418,9 +418,7 @@ describe('PointsService on one running engine', () => {
 
     it('the same member id under another tenant is a different account', async () => {
       const { memberId } = await memberWith(5);
-      expect(await codeOf(client.GetAccount({ tenant_id: 'other-tenant', member_id: memberId }))).toBe(
-        grpc.status.NOT_FOUND,
-      );
+      expect(await codeOf(client.GetAccount({ tenant_id: 'other-tenant', member_id: memberId }))).toBe(grpc.status.NOT_FOUND);
     });
   });
 

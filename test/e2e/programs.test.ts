@@ -101,7 +101,10 @@ describe('per-tenant programs', () => {
 
     it('PutProgram refuses hostile documents (100,000-deep nesting, an alias bomb) with INVALID_ARGUMENT naming the limit; the engine keeps serving', async () => {
       const deep = `${'['.repeat(100_000)}${']'.repeat(100_000)}`;
-      const bomb = ['a: &a [x,x,x,x,x,x,x,x,x]', ...'bcdefghij'.split('').map((n, i) => `${n}: &${n} [${Array(9).fill(`*${'abcdefghij'[i]}`).join(',')}]`)].join('\n');
+      const bomb = [
+        'a: &a [x,x,x,x,x,x,x,x,x]',
+        ...'bcdefghij'.split('').map((n, i) => `${n}: &${n} [${Array(9).fill(`*${'abcdefghij'[i]}`).join(',')}]`),
+      ].join('\n');
       const cases: [string, string, 'DOCUMENT_FORMAT_JSON' | 'DOCUMENT_FORMAT_YAML'][] = [
         ['nests deeper than 32 levels', deep, 'DOCUMENT_FORMAT_JSON'],
         ['nests deeper than 32 levels', deep, 'DOCUMENT_FORMAT_YAML'],
@@ -195,7 +198,14 @@ describe('per-tenant programs', () => {
       expect(msOf(res.available_at)).toBe(occurredMs + 7 * DAY_MS + 12 * 3_600_000);
 
       const account = await accountOf(EXAMPLE, memberId);
-      expect(account).toMatchObject({ balance: 260, pending: 400, lifetime_earned: 660, tier: 'normal', tier_name: '普通', enrolled: false });
+      expect(account).toMatchObject({
+        balance: 260,
+        pending: 400,
+        lifetime_earned: 660,
+        tier: 'normal',
+        tier_name: '普通',
+        enrolled: false,
+      });
       // One lot for the whole earn, 12 months to the end of that local day.
       expect(account.expiring.map((e) => ({ points: e.points, at: msOf(e.expires_at) }))).toEqual([
         { points: 660, at: shanghaiEndOfDayAfter(occurredMs, 12, 0) },
@@ -389,9 +399,7 @@ describe('per-tenant programs', () => {
 
       it("the next local day's check-in continues the streak and earns the 2-day bonus", async () => {
         expect(before.checkIn).toMatchObject({ points: 5, streak: 1 });
-        const res = await members.RecordActivity(
-          activityRequest(ids.checking, 'check_in', '', before.startedMs + DAY_MS, DURABLE),
-        );
+        const res = await members.RecordActivity(activityRequest(ids.checking, 'check_in', '', before.startedMs + DAY_MS, DURABLE));
         expect(res).toMatchObject({ points: 25, balance: 30, streak: 2 });
         expect(res.breakdown).toEqual([
           { rule_id: 'check_in', points: 5 },
@@ -534,7 +542,6 @@ function timestampOf(ms: number): Timestamp {
   const seconds = Math.floor(ms / 1000);
   return { seconds, nanos: (ms - seconds * 1000) * 1_000_000 };
 }
-
 
 // The fields the programs added to the shared client's messages (proto-loader decodes them all).
 

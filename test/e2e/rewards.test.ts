@@ -8,7 +8,14 @@ import { type EngineProcess, cleanupEngines, makeDataDir, startEngine } from '..
 import { failureOf } from '../support/expect-grpc.js';
 import { uniq } from '../support/ids.js';
 import { pointsClient } from '../support/points-client.js';
-import { type Msg, type RewardsAdminClient, type RewardsClient, rewardsAdminClient, rewardsClient, timestamp } from '../support/rewards-client.js';
+import {
+  type Msg,
+  type RewardsAdminClient,
+  type RewardsClient,
+  rewardsAdminClient,
+  rewardsClient,
+  timestamp,
+} from '../support/rewards-client.js';
 import { eventually } from '../support/waiting.js';
 
 const TENANT = 'mall-e2e';
@@ -52,11 +59,13 @@ describe('points mall and lotteries over gRPC', () => {
     await client.Adjust({ tenant_id: TENANT, member_id: memberId, idempotency_key: uniq('seed'), points, reason: 'seed', operator: 'e2e' });
     return memberId;
   }
-  const balanceOf = async (memberId: string) => (await client.GetAccount({ tenant_id: TENANT, member_id: memberId })).account.balance as number;
+  const balanceOf = async (memberId: string) =>
+    (await client.GetAccount({ tenant_id: TENANT, member_id: memberId })).account.balance as number;
   const put = async (o: Msg) => (await admin.PutReward({ tenant_id: TENANT, reward: reward(o) })).reward as Msg;
   const redeem = (memberId: string, rewardId: string, o: Msg = {}) =>
     client.RedeemReward({ tenant_id: TENANT, member_id: memberId, idempotency_key: uniq('redeem'), reward_id: rewardId, ...o });
-  const listed = async (rewardId: string) => ((await admin.ListRewards({ tenant_id: TENANT })).rewards as Msg[]).find((r) => r.reward_id === rewardId) as Msg;
+  const listed = async (rewardId: string) =>
+    ((await admin.ListRewards({ tenant_id: TENANT })).rewards as Msg[]).find((r) => r.reward_id === rewardId) as Msg;
 
   it('PutReward validates with the field named and versions each change', async () => {
     const cases: [Msg, string][] = [
@@ -65,10 +74,17 @@ describe('points mall and lotteries over gRPC', () => {
       [{ stock: -1 }, 'reward.stock must not be negative'],
       [{ min_tier: 'platinum' }, 'reward.min_tier is not a tier of the program'],
       [{ tier_points: { silver: 10 } }, 'reward.tier_points[silver] is not a tier'],
-      [{ available_from: timestamp(2_000_000_000_000), available_until: timestamp(1_900_000_000_000) }, 'reward.available_until must be after available_from'],
+      [
+        { available_from: timestamp(2_000_000_000_000), available_until: timestamp(1_900_000_000_000) },
+        'reward.available_until must be after available_from',
+      ],
       [{ kind: 'REWARD_KIND_LOTTERY', prizes: [] }, 'reward.prizes are required for a LOTTERY'],
       [
-        { kind: 'REWARD_KIND_LOTTERY', prizes: [{ prize_id: 'a', name: 'A', kind: 'PRIZE_KIND_NONE', weight: 1 }], fallback_prize_id: 'zz' },
+        {
+          kind: 'REWARD_KIND_LOTTERY',
+          prizes: [{ prize_id: 'a', name: 'A', kind: 'PRIZE_KIND_NONE', weight: 1 }],
+          fallback_prize_id: 'zz',
+        },
         'reward.fallback_prize_id must name one of the prizes',
       ],
       [{ prizes: [{ prize_id: 'a', name: 'A', kind: 'PRIZE_KIND_NONE', weight: 1 }] }, 'reward.prizes are only for LOTTERY rewards'],
@@ -79,9 +95,15 @@ describe('points mall and lotteries over gRPC', () => {
     }
     const first = await put({ reward_id: uniq('cup') });
     expect(first).toMatchObject({ version: 1, units_left: 10, units_sold: 0, requires_review: false, max_quantity: 10 });
-    const conflict = await failureOf(admin.PutReward({ tenant_id: TENANT, reward: reward({ reward_id: first.reward_id }), expected_version: 5 }));
+    const conflict = await failureOf(
+      admin.PutReward({ tenant_id: TENANT, reward: reward({ reward_id: first.reward_id }), expected_version: 5 }),
+    );
     expect(conflict.code).toBe(status.FAILED_PRECONDITION);
-    const second = await admin.PutReward({ tenant_id: TENANT, reward: reward({ reward_id: first.reward_id, stock: 20 }), expected_version: 1 });
+    const second = await admin.PutReward({
+      tenant_id: TENANT,
+      reward: reward({ reward_id: first.reward_id, stock: 20 }),
+      expected_version: 1,
+    });
     expect(second.reward).toMatchObject({ version: 2, stock: 20, units_left: 20 });
   });
 
@@ -91,7 +113,13 @@ describe('points mall and lotteries over gRPC', () => {
     const req = { tenant_id: TENANT, member_id: memberId, idempotency_key: uniq('redeem'), reward_id: cup.reward_id, quantity: 2 };
     const done = await client.RedeemReward(req);
     expect(done).toMatchObject({ points: -1_000, balance: 1_000 });
-    expect(done.redemption).toMatchObject({ reward_id: cup.reward_id, quantity: 2, points: 1_000, state: 'REDEMPTION_STATE_FULFILLED', kind: 'coupon' });
+    expect(done.redemption).toMatchObject({
+      reward_id: cup.reward_id,
+      quantity: 2,
+      points: 1_000,
+      state: 'REDEMPTION_STATE_FULFILLED',
+      kind: 'coupon',
+    });
     expect(done.redemption.coupon_code).toMatch(/^[A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{4}$/);
     const again = await client.RedeemReward(req);
     expect(again).toEqual(done);
@@ -143,9 +171,21 @@ describe('points mall and lotteries over gRPC', () => {
     expect(first.redemption).toMatchObject({ state: 'REDEMPTION_STATE_PENDING_REVIEW', shipping });
     const id = first.redemption.redemption_id;
     const update = (action: string, o: Msg = {}) =>
-      admin.UpdateRedemption({ tenant_id: TENANT, member_id: memberId, idempotency_key: uniq('op'), redemption_id: id, action, operator: 'ops-li', reason: 'checked', ...o });
+      admin.UpdateRedemption({
+        tenant_id: TENANT,
+        member_id: memberId,
+        idempotency_key: uniq('op'),
+        redemption_id: id,
+        action,
+        operator: 'ops-li',
+        reason: 'checked',
+        ...o,
+      });
     const badFulfil = await failureOf(update('REDEMPTION_ACTION_FULFIL'));
-    expect([badFulfil.code, badFulfil.details]).toEqual([status.FAILED_PRECONDITION, `redemption ${id} is PENDING_REVIEW: cannot fulfil it`]);
+    expect([badFulfil.code, badFulfil.details]).toEqual([
+      status.FAILED_PRECONDITION,
+      `redemption ${id} is PENDING_REVIEW: cannot fulfil it`,
+    ]);
     expect((await update('REDEMPTION_ACTION_APPROVE')).redemption.state).toBe('REDEMPTION_STATE_APPROVED');
     const cancelLate = await failureOf(
       client.CancelRedemption({ tenant_id: TENANT, member_id: memberId, idempotency_key: uniq('c'), redemption_id: id }),
@@ -153,7 +193,11 @@ describe('points mall and lotteries over gRPC', () => {
     expect(cancelLate.code).toBe(status.FAILED_PRECONDITION);
     const rejected = await update('REDEMPTION_ACTION_REJECT', { reason: 'out of stock at the warehouse' });
     expect(rejected).toMatchObject({ points: 800, balance: 1_000 });
-    expect(rejected.redemption).toMatchObject({ state: 'REDEMPTION_STATE_REJECTED', operator: 'ops-li', reason: 'out of stock at the warehouse' });
+    expect(rejected.redemption).toMatchObject({
+      state: 'REDEMPTION_STATE_REJECTED',
+      operator: 'ops-li',
+      reason: 'out of stock at the warehouse',
+    });
     await eventually('the unit back on sale', async () => ((await listed(kettle.reward_id)).units_left === 3 ? true : undefined));
     const entries = (await client.ListEntries({ tenant_id: TENANT, member_id: memberId, page_size: 100 })).entries as Msg[];
     expect(entries.map((e) => [e.type, e.points, e.operator])).toEqual([
@@ -200,7 +244,9 @@ describe('points mall and lotteries over gRPC', () => {
     const memberId = await memberWith(100_000);
     const draws: Msg[] = [];
     for (let i = 0; i < 60; i++) {
-      draws.push(await client.DrawLottery({ tenant_id: TENANT, member_id: memberId, idempotency_key: uniq('draw'), lottery_id: lottery.reward_id }));
+      draws.push(
+        await client.DrawLottery({ tenant_id: TENANT, member_id: memberId, idempotency_key: uniq('draw'), lottery_id: lottery.reward_id }),
+      );
     }
     const byPrize = new Map<string, number>();
     for (const d of draws) {
@@ -216,9 +262,18 @@ describe('points mall and lotteries over gRPC', () => {
     expect((byPrize.get('p100') ?? 0) + (byPrize.get('thanks') ?? 0)).toBeGreaterThan(55);
     const net = draws.reduce((sum, d) => sum + d.points, 0);
     expect(await balanceOf(memberId)).toBe(100_000 + net);
-    const retry = await client.DrawLottery({ tenant_id: TENANT, member_id: memberId, idempotency_key: 'fixed-key', lottery_id: lottery.reward_id });
-    expect(await client.DrawLottery({ tenant_id: TENANT, member_id: memberId, idempotency_key: 'fixed-key', lottery_id: lottery.reward_id })).toEqual(retry);
-    const notLottery = await failureOf(client.DrawLottery({ tenant_id: TENANT, member_id: memberId, idempotency_key: uniq('d'), lottery_id: (await put({})).reward_id }));
+    const retry = await client.DrawLottery({
+      tenant_id: TENANT,
+      member_id: memberId,
+      idempotency_key: 'fixed-key',
+      lottery_id: lottery.reward_id,
+    });
+    expect(
+      await client.DrawLottery({ tenant_id: TENANT, member_id: memberId, idempotency_key: 'fixed-key', lottery_id: lottery.reward_id }),
+    ).toEqual(retry);
+    const notLottery = await failureOf(
+      client.DrawLottery({ tenant_id: TENANT, member_id: memberId, idempotency_key: uniq('d'), lottery_id: (await put({})).reward_id }),
+    );
     expect(notLottery.code).toBe(status.INVALID_ARGUMENT);
   });
 
@@ -237,7 +292,14 @@ describe('points mall and lotteries over gRPC', () => {
         shipping: { name: 'Ann', phone: '1', address: 'Shanghai' },
       });
       const id = order.redemption.redemption_id;
-      await admin.UpdateRedemption({ tenant_id: tenant, member_id: 'ann', idempotency_key: 'ok', redemption_id: id, action: 'REDEMPTION_ACTION_APPROVE', operator: 'ops' });
+      await admin.UpdateRedemption({
+        tenant_id: tenant,
+        member_id: 'ann',
+        idempotency_key: 'ok',
+        redemption_id: id,
+        action: 'REDEMPTION_ACTION_APPROVE',
+        operator: 'ops',
+      });
       const got = (await watch.waitFor(5)).map((m) => m.event);
       const mine = got.filter((e) => e.member_id === 'ann').map((e) => [e.event, e.points, e.reference, e.counterparty]);
       expect(mine).toEqual([

@@ -47,7 +47,10 @@ describe('transfers (转赠, 积分捐赠, 跨界兑换) over gRPC', () => {
     engine = await startEngine({ isolateEnv: true, env: ENGINE_ENV });
     client = transferClient(engine.grpcAddr);
     admin = adminClient(engine.grpcAddr);
-    expect(await admin.PutProgram({ tenant_id: TENANT, document: PROGRAM, expected_version: 0 })).toEqual({ tenant_id: TENANT, version: 1 });
+    expect(await admin.PutProgram({ tenant_id: TENANT, document: PROGRAM, expected_version: 0 })).toEqual({
+      tenant_id: TENANT,
+      version: 1,
+    });
   });
   afterAll(async () => {
     client?.close();
@@ -62,7 +65,8 @@ describe('transfers (转赠, 积分捐赠, 跨界兑换) over gRPC', () => {
     return memberId;
   }
   const balanceOf = (memberId: string) => balanceIn(client, TENANT, memberId);
-  const entriesOf = async (memberId: string) => (await client.ListEntries({ tenant_id: TENANT, member_id: memberId, page_size: 1000 })).entries;
+  const entriesOf = async (memberId: string) =>
+    (await client.ListEntries({ tenant_id: TENANT, member_id: memberId, page_size: 1000 })).entries;
   const toMember = (from: string, to: string, points: number, o: Partial<TransferRequest> = {}): TransferRequest => ({
     tenant_id: TENANT,
     member_id: from,
@@ -147,7 +151,14 @@ describe('transfers (转赠, 积分捐赠, 跨界兑换) over gRPC', () => {
   it('a partner conversion of 1,000 points at 3 points = 2 miles answers partner_units 666 and credits no member; an unknown partner is INVALID_ARGUMENT partner_id; 1 point (0 miles) is FAILED_PRECONDITION', async () => {
     const sender = await memberWith(10_000);
     const answer = await client.Transfer(conversion(sender, 1_000));
-    expect(answer).toEqual({ transfer_id: `${TENANT}:${sender}:2`, entry_id: `${TENANT}:${sender}:2`, points: -1_000, balance: 9_000, seq: 2, partner_units: 666 });
+    expect(answer).toEqual({
+      transfer_id: `${TENANT}:${sender}:2`,
+      entry_id: `${TENANT}:${sender}:2`,
+      points: -1_000,
+      balance: 9_000,
+      seq: 2,
+      partner_units: 666,
+    });
     expect((await entriesOf(sender)).map((e) => [e.type, e.points])).toEqual([
       ['ENTRY_TYPE_ADJUST', 10_000],
       ['ENTRY_TYPE_TRANSFER_OUT', -1_000],
@@ -240,20 +251,26 @@ interface Sent {
 }
 
 describe('kill -9 in the middle of ~400 concurrent transfers among 20 members', () => {
-  it('creates and destroys no points: the 20 balances add up to 20,000, and each acknowledged transfer has one TRANSFER_OUT and one TRANSFER_IN', async () => {
-    // Every round asserts conservation in full. Where exactly a kill -9 lands is up to the machine, so
-    // a round that missed the windows this test is about (committed but unanswered; owed before the
-    // kill, delivered after it) is run again with another seed, a bounded number of times.
-    let windows = { committedUnanswered: 0, deliveredAfterRestart: 0 };
-    for (let round = 0; round < MAX_CRASH_ROUNDS; round++) {
-      windows = await crashRound(20261110 + round);
-      if (windows.committedUnanswered > 0 && windows.deliveredAfterRestart > 0) break;
-    }
-    expect(windows.committedUnanswered, 'transfers committed before the kill but answered only to their retry').toBeGreaterThan(0);
-    expect(windows.deliveredAfterRestart, 'TRANSFER_INs of transfers committed before the kill, delivered after the restart').toBeGreaterThan(0);
-  }, MAX_CRASH_ROUNDS * 50_000);
+  it(
+    'creates and destroys no points: the 20 balances add up to 20,000, and each acknowledged transfer has one TRANSFER_OUT and one TRANSFER_IN',
+    async () => {
+      // Every round asserts conservation in full. Where exactly a kill -9 lands is up to the machine, so
+      // a round that missed the windows this test is about (committed but unanswered; owed before the
+      // kill, delivered after it) is run again with another seed, a bounded number of times.
+      let windows = { committedUnanswered: 0, deliveredAfterRestart: 0 };
+      for (let round = 0; round < MAX_CRASH_ROUNDS; round++) {
+        windows = await crashRound(20261110 + round);
+        if (windows.committedUnanswered > 0 && windows.deliveredAfterRestart > 0) break;
+      }
+      expect(windows.committedUnanswered, 'transfers committed before the kill but answered only to their retry').toBeGreaterThan(0);
+      expect(
+        windows.deliveredAfterRestart,
+        'TRANSFER_INs of transfers committed before the kill, delivered after the restart',
+      ).toBeGreaterThan(0);
+    },
+    MAX_CRASH_ROUNDS * 50_000,
+  );
 });
-
 
 /** One crash on a fresh data dir: conservation and the per-transfer audit are asserted; returns how the kill landed. */
 async function crashRound(seed: number): Promise<{ committedUnanswered: number; deliveredAfterRestart: number }> {
@@ -265,7 +282,14 @@ async function crashRound(seed: number): Promise<{ committedUnanswered: number; 
   admin.close();
   const earned = await Promise.all(
     MEMBERS.map((m) =>
-      seeding.Earn({ tenant_id: CRASH_TENANT, member_id: m, idempotency_key: `seed-${m}`, order_id: `seed-${m}`, amount_minor: SEEDED * 100, currency: 'CNY' }),
+      seeding.Earn({
+        tenant_id: CRASH_TENANT,
+        member_id: m,
+        idempotency_key: `seed-${m}`,
+        order_id: `seed-${m}`,
+        amount_minor: SEEDED * 100,
+        currency: 'CNY',
+      }),
     ),
   );
   seeding.close();
@@ -284,7 +308,10 @@ async function crashRound(seed: number): Promise<{ committedUnanswered: number; 
   const reader = pointsClient(restarted.grpcAddr);
   try {
     await retryUnanswered(restarted, sent);
-    expect(sent.filter((s) => s.outcome === undefined), 'every transfer is answered after the retries').toEqual([]);
+    expect(
+      sent.filter((s) => s.outcome === undefined),
+      'every transfer is answered after the retries',
+    ).toEqual([]);
 
     const total = await settledTotal(client);
     expect(total, 'sum of the 20 balances once follow-ups settled').toBe(MEMBERS.length * SEEDED);
@@ -294,7 +321,9 @@ async function crashRound(seed: number): Promise<{ committedUnanswered: number; 
     auditTransfers(sent, ledgers);
 
     const entries = [...ledgers.values()].flat();
-    const outsBeforeKill = new Set(entries.filter((e) => e.type === 'ENTRY_TYPE_TRANSFER_OUT' && msOf(e.created_at) < restartedAt).map((e) => e.entry_id));
+    const outsBeforeKill = new Set(
+      entries.filter((e) => e.type === 'ENTRY_TYPE_TRANSFER_OUT' && msOf(e.created_at) < restartedAt).map((e) => e.entry_id),
+    );
     const deliveredAfterRestart = entries.filter(
       (e) => e.type === 'ENTRY_TYPE_TRANSFER_IN' && msOf(e.created_at) >= restartedAt && outsBeforeKill.has(transferIdOf(e)),
     );
@@ -471,8 +500,6 @@ async function balanceIfAny(client: TransferClient, tenantId: string, memberId: 
     throw err;
   }
 }
-
-
 
 // Transfer is not in the shared PointsClient: a small client of its own here (proto-loader decodes
 // every field: keepCase, longs as Number, enums as names, defaults).

@@ -171,7 +171,10 @@ describe('WatchEvents on a running engine', () => {
       const rest = await resumed.waitFor(3);
       await settle();
       expect(resumed.received).toHaveLength(3);
-      expect(rest.map((m) => m.event.seq), 'the gap, then live, nothing seen before').toEqual([4, 5, 6]);
+      expect(
+        rest.map((m) => m.event.seq),
+        'the gap, then live, nothing seen before',
+      ).toEqual([4, 5, 6]);
       expect(missed[0].cursor).toBeGreaterThan(lastCursor);
       expectIncreasingCursors(rest);
       const all = [...seen, ...rest];
@@ -318,14 +321,24 @@ describe('WatchEvents consumers that stop reading', () => {
     try {
       for (let sent = 0; sent < EVENTS; sent += 500) {
         const commands = Array.from({ length: 500 }, (_, i) => ({
-          earn: { tenant_id: tenant, member_id: `m${(sent + i) % 50}`, idempotency_key: uniq('k'), order_id: uniq('o'), amount_minor: 100, currency: 'CNY' },
+          earn: {
+            tenant_id: tenant,
+            member_id: `m${(sent + i) % 50}`,
+            idempotency_key: uniq('k'),
+            order_id: uniq('o'),
+            amount_minor: 100,
+            currency: 'CNY',
+          },
         }));
         const { results } = await client.SubmitBatch({ commands });
         expect(results.every((r) => r.result === 'earn')).toBe(true);
       }
       expect((await reader.waitFor(EVENTS, 60_000)).length).toBe(EVENTS);
       const { status, message, bytes } = await stalled.readToEnd();
-      expect([status, decodeURIComponent(message)]).toEqual([String(grpc.status.RESOURCE_EXHAUSTED), 'consumer too slow: more than 256 KiB of events queued']);
+      expect([status, decodeURIComponent(message)]).toEqual([
+        String(grpc.status.RESOURCE_EXHAUSTED),
+        'consumer too slow: more than 256 KiB of events queued',
+      ]);
       expect(bytes, 'what the stalled stream was sent before it was ended').toBeLessThan(1024 * 1024);
     } finally {
       reader.cancel();
@@ -342,7 +355,12 @@ describe('WatchEvents consumers that stop reading', () => {
 function stalledWatch(address: string, tenant: string) {
   const session = http2.connect(`http://${address}`);
   session.on('error', () => {});
-  const stream = session.request({ ':method': 'POST', ':path': '/jifen.v1.PointsService/WatchEvents', 'content-type': 'application/grpc', te: 'trailers' });
+  const stream = session.request({
+    ':method': 'POST',
+    ':path': '/jifen.v1.PointsService/WatchEvents',
+    'content-type': 'application/grpc',
+    te: 'trailers',
+  });
   stream.on('error', () => {});
   const tenantBytes = Buffer.from(tenant);
   const request = Buffer.concat([Buffer.from([0x0a, tenantBytes.length]), tenantBytes]); // field 1: tenant_id

@@ -120,7 +120,10 @@ describe('importing lots through a shard', () => {
   it('the same batch row with another payload is IdempotencyConflict and changes nothing', async () => {
     const { core } = await startCore();
     await core.applyBatch(FILE);
-    const changed = [row('alice', 'line:2', { points: 301, expiresAt: JULY_END, tier: 'gold' }), row('bob', 'line:4', { points: 50, tier: 'silver' })];
+    const changed = [
+      row('alice', 'line:2', { points: 301, expiresAt: JULY_END, tier: 'gold' }),
+      row('bob', 'line:4', { points: 50, tier: 'silver' }),
+    ];
     expect(outcomes((await core.applyBatch(changed)).results)).toEqual(['IdempotencyConflict', 'IdempotencyConflict']);
     // The same row key under another batch id is another row.
     const otherBatch = row('bob', 'line:4', { batchId: 'b-2', idempotencyKey: importKeyOf('b-2', 'line:4'), points: 7 });
@@ -138,7 +141,13 @@ describe('importing lots through a shard', () => {
 
     await core.applyBatch(FILE.slice(0, 1));
     const next: ShardOp[] = dry([...FILE, row('alice', 'line:2', { points: 1 })]);
-    expect(outcomes((await core.applyBatch(next)).results)).toEqual(['replayed', 'imported', 'imported', 'InvalidField', 'IdempotencyConflict']);
+    expect(outcomes((await core.applyBatch(next)).results)).toEqual([
+      'replayed',
+      'imported',
+      'imported',
+      'InvalidField',
+      'IdempotencyConflict',
+    ]);
     expect(view(await accountOf(core, 'alice'))).toMatchObject({ balance: 300, seq: 1 });
     expect((await accountOf(core, 'bob')).ok).toBe(false);
   });

@@ -7,7 +7,12 @@ const MEMBERS = 100_000;
 
 describe('slotOf', () => {
   it('is within [0, 4096) for ordinary, empty and non-ASCII ids', () => {
-    for (const [tenant, member] of [['acme', 'm-1'], ['', ''], ['租户', '会员-一'], ['t', 'x'.repeat(128)]]) {
+    for (const [tenant, member] of [
+      ['acme', 'm-1'],
+      ['', ''],
+      ['租户', '会员-一'],
+      ['t', 'x'.repeat(128)],
+    ]) {
       const slot = slotOf(tenant, member);
       expect(Number.isInteger(slot)).toBe(true);
       expect(slot).toBeGreaterThanOrEqual(0);

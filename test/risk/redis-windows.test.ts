@@ -5,7 +5,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RedisWindows } from '../../src/risk/redis-windows.js';
 import { SharedWindowsUnavailable } from '../../src/risk/shared-windows.js';
 import { InProcessWindows } from '../../src/risk/shared-windows.js';
-import { type RedisClusterServers, type RedisServer, redisServerOnPath, startRedisCluster, startRedisServer } from '../support/redis-server.js';
+import {
+  type RedisClusterServers,
+  type RedisServer,
+  redisServerOnPath,
+  startRedisCluster,
+  startRedisServer,
+} from '../support/redis-server.js';
 import { requestOf, sharedWindowsContract } from './shared-windows.contract.js';
 
 const available = redisServerOnPath();
@@ -77,7 +83,10 @@ describe.skipIf(!available)('Redis Cluster windows', () => {
     ]);
     const request = requestOf(now, commands);
     expect(await windows.reserve(request)).toEqual(await new InProcessWindows().reserve(request));
-    windows.settle({ keys: [key('a'), key('b')], values: [0, 60_000, Math.floor(now / 5_000), -1, 0, 1, 60_000, Math.floor(now / 5_000), -1, 0] });
+    windows.settle({
+      keys: [key('a'), key('b')],
+      values: [0, 60_000, Math.floor(now / 5_000), -1, 0, 1, 60_000, Math.floor(now / 5_000), -1, 0],
+    });
     const again = requestOf(now, [[{ counter: key('a') }], [{ counter: key('b') }], [{ counter: key('c') }]]);
     expect((await windows.reserve(again)).filter((_, i) => i % 4 === 2)).toEqual([1, 1, 2]);
     await windows.close();

@@ -5,7 +5,12 @@
 import { describe, expect, it } from 'vitest';
 import type { Decision } from '../../src/actor/decide.js';
 import type { QueuedFlag } from '../../src/actor/risk/member-risk.js';
-import { type ListFlaggedQuery, REVIEW_QUEUE_MEMBER, type ReviewCommand, type ReviewQueueCommand } from '../../src/actor/risk/review-commands.js';
+import {
+  type ListFlaggedQuery,
+  REVIEW_QUEUE_MEMBER,
+  type ReviewCommand,
+  type ReviewQueueCommand,
+} from '../../src/actor/risk/review-commands.js';
 import { listFlaggedOf } from '../../src/actor/risk/review.js';
 import { adjustCmd, earnCmd, redeemCmd, reverseCmd } from '../actor/member-fixtures.js';
 import { Actor, NOW, TENANT, programOf } from './risk-fixtures.js';
@@ -14,7 +19,18 @@ const DAY = 86_400_000;
 const HELD = { review: { order_amount: { max_minor: 100_000 } } };
 
 function review(decision: 'approve' | 'reject', flagSeq: number, o: Partial<ReviewCommand> = {}): ReviewCommand {
-  return { kind: 'review', tenantId: TENANT, memberId: 'm-1', idempotencyKey: `${decision}-${flagSeq}`, flagSeq, decision, operator: 'ops@acme', reason: 'checked the order', orderId: 'big', ...o };
+  return {
+    kind: 'review',
+    tenantId: TENANT,
+    memberId: 'm-1',
+    idempotencyKey: `${decision}-${flagSeq}`,
+    flagSeq,
+    decision,
+    operator: 'ops@acme',
+    reason: 'checked the order',
+    orderId: 'big',
+    ...o,
+  };
 }
 
 /** A member with 500 points available and an order of 2,000 yuan held for review (2,000 points). */
@@ -41,7 +57,11 @@ describe('ApproveFlagged / RejectFlagged at the member', () => {
       operator: 'ops@acme',
       reason: 'review approved: checked the order',
     });
-    expect(d.ok && d.followUp).toMatchObject({ kind: 'reviewQueue', memberId: REVIEW_QUEUE_MEMBER, change: { op: 'remove', flagId: 'acme:m-1:2' } });
+    expect(d.ok && d.followUp).toMatchObject({
+      kind: 'reviewQueue',
+      memberId: REVIEW_QUEUE_MEMBER,
+      change: { op: 'remove', flagId: 'acme:m-1:2' },
+    });
     expect([actor.available(NOW + 1_000), actor.pending(NOW + 1_000), actor.state.balance]).toEqual([2_500, 0, 2_500]);
     expect(actor.state.risk?.flags).toEqual([]);
   });

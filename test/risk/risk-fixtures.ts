@@ -31,7 +31,17 @@ export function device(deviceId: string, paymentFingerprint = ''): { risk: RiskC
 }
 
 export function holdCmd(points: number, o: Partial<HoldCommand> = {}): HoldCommand {
-  return { kind: 'hold', tenantId: TENANT, memberId: MEMBER, idempotencyKey: `hold-${points}`, points, ttlMs: 60_000, orderId: 'o-h', orderAmountMinor: 0, ...o };
+  return {
+    kind: 'hold',
+    tenantId: TENANT,
+    memberId: MEMBER,
+    idempotencyKey: `hold-${points}`,
+    points,
+    ttlMs: 60_000,
+    orderId: 'o-h',
+    orderAmountMinor: 0,
+    ...o,
+  };
 }
 
 export function transferCmd(points: number, o: Partial<TransferCommand> = {}): TransferCommand {

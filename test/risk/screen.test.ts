@@ -41,10 +41,30 @@ describe('member windows', () => {
       first: earnCmd({ orderId: 'o1', idempotencyKey: 'e1', amountMinor: 30_000 }),
       second: earnCmd({ orderId: 'o2', idempotencyKey: 'e2', amountMinor: 30_000 }),
     },
-    { case: 'activities per hour', limit: { on: 'activity', max_count: 1 }, first: activityCmd('share', { idempotencyKey: 'a1' }), second: activityCmd('share', { idempotencyKey: 'a2' }) },
-    { case: 'transfers per hour', limit: { on: 'transfer', max_count: 1 }, first: transferCmd(10, { idempotencyKey: 't1' }), second: transferCmd(10, { idempotencyKey: 't2' }) },
-    { case: 'holds count as spending', limit: { on: 'redeem', max_count: 1 }, first: redeemCmd(10, { idempotencyKey: 'r1' }), second: holdCmd(10) },
-    { case: 'spent points per hour', limit: { on: 'redeem', max_points: 150 }, first: redeemCmd(100, { idempotencyKey: 'r1' }), second: redeemCmd(100, { idempotencyKey: 'r2' }) },
+    {
+      case: 'activities per hour',
+      limit: { on: 'activity', max_count: 1 },
+      first: activityCmd('share', { idempotencyKey: 'a1' }),
+      second: activityCmd('share', { idempotencyKey: 'a2' }),
+    },
+    {
+      case: 'transfers per hour',
+      limit: { on: 'transfer', max_count: 1 },
+      first: transferCmd(10, { idempotencyKey: 't1' }),
+      second: transferCmd(10, { idempotencyKey: 't2' }),
+    },
+    {
+      case: 'holds count as spending',
+      limit: { on: 'redeem', max_count: 1 },
+      first: redeemCmd(10, { idempotencyKey: 'r1' }),
+      second: holdCmd(10),
+    },
+    {
+      case: 'spent points per hour',
+      limit: { on: 'redeem', max_points: 150 },
+      first: redeemCmd(100, { idempotencyKey: 'r1' }),
+      second: redeemCmd(100, { idempotencyKey: 'r2' }),
+    },
   ])('limit on $case: the second command is refused', ({ limit, first, second }) => {
     const actor = new Actor(
       programOf({ behaviours: [{ activity: 'share', points: 5 }], velocity: [{ id: 'lim', per: 'member', window: 'hour', ...limit }] }),
@@ -84,14 +104,20 @@ describe('member windows', () => {
   });
 
   it('a review limit on earns accepts the earn with its points held (pending), flagged to the queue', () => {
-    const actor = new Actor(programOf({ velocity: [{ id: 'earn-many', on: 'earn', per: 'member', window: 'hour', max_count: 1, action: 'review' }] }));
+    const actor = new Actor(
+      programOf({ velocity: [{ id: 'earn-many', on: 'earn', per: 'member', window: 'hour', max_count: 1, action: 'review' }] }),
+    );
     actor.accept(earnCmd({ orderId: 'o1', idempotencyKey: 'e1', amountMinor: 10_000 }), NOW);
     const held = actor.attempt(earnCmd({ orderId: 'o2', idempotencyKey: 'e2', amountMinor: 20_000 }), NOW + 1_000);
     expect(flagOf(held)).toBe('earn-many');
     if (!held.ok) return;
     expect(held.entry.points).toBe(200);
     expect(held.entry.detail?.availableAt).toBe(UNDER_REVIEW);
-    expect(held.followUp).toMatchObject({ kind: 'reviewQueue', memberId: REVIEW_QUEUE_MEMBER, change: { op: 'add', flag: { rule: 'earn-many', points: 200, orderId: 'o2' } } });
+    expect(held.followUp).toMatchObject({
+      kind: 'reviewQueue',
+      memberId: REVIEW_QUEUE_MEMBER,
+      change: { op: 'add', flag: { rule: 'earn-many', points: 200, orderId: 'o2' } },
+    });
     expect([actor.available(NOW + 2_000), actor.pending(NOW + 2_000)]).toEqual([100, 200]);
     expect(actor.state.risk?.flags.map((f) => [f.seq, f.points])).toEqual([[2, 200]]);
   });
@@ -107,7 +133,8 @@ describe('member windows', () => {
       }),
     );
     actor.accept(adjustCmd(1_000), NOW);
-    for (let i = 0; i < 5; i++) actor.attempt(earnCmd({ orderId: `o${i}`, idempotencyKey: `e${i}`, ...device(`d${i % 2}`) }), NOW + i * 1_000);
+    for (let i = 0; i < 5; i++)
+      actor.attempt(earnCmd({ orderId: `o${i}`, idempotencyKey: `e${i}`, ...device(`d${i % 2}`) }), NOW + i * 1_000);
     for (let i = 0; i < 4; i++) actor.attempt(redeemCmd(5, { idempotencyKey: `r${i}` }), NOW + 10_000 + i * 20_000);
     expect(actor.state.risk?.devices).toEqual(['d1', 'd0']); // most recent last
     expect(actor.replayed()).toEqual(actor.state);
@@ -166,16 +193,55 @@ describe('cross-member windows (the batch reservation as decide reads it)', () =
   const earn = earnCmd({ amountMinor: 10_000, ...device('dev-1') });
 
   it.each([
-    { case: 'within every window', checks: [[3, 0], [3, 300], [2, 0]], status: 0, outcome: 'allow' },
-    { case: 'refused by the store on the device minute window', checks: [[10, 0], [10, 900], [0, 0]], status: 1, outcome: 'reject:device-earns:4000' },
-    { case: 'an earn whose points would pass the device hour limit', checks: [[3, 0], [3, 950], [2, 0]], status: 0, outcome: 'reject:device-points:300000' },
-    { case: 'a fourth member earning from the device', checks: [[3, 0], [3, 300], [4, 0]], status: 0, outcome: 'review:device_members' },
-  ] as { case: string; checks: [number, number][]; status: number; outcome: string }[])('$case: $outcome', ({ checks, status, outcome }) => {
-    const actor = new Actor(SHARED);
-    const d = actor.attempt(earn, NOW, view(checks, status, 4_000));
-    if (!d.ok) expect(`reject:${d.rejection.policy}:${d.rejection.retryAfterMs}`).toBe(outcome);
-    else expect(flagOf(d) ? `review:${flagOf(d)}` : 'allow').toBe(outcome);
-  });
+    {
+      case: 'within every window',
+      checks: [
+        [3, 0],
+        [3, 300],
+        [2, 0],
+      ],
+      status: 0,
+      outcome: 'allow',
+    },
+    {
+      case: 'refused by the store on the device minute window',
+      checks: [
+        [10, 0],
+        [10, 900],
+        [0, 0],
+      ],
+      status: 1,
+      outcome: 'reject:device-earns:4000',
+    },
+    {
+      case: 'an earn whose points would pass the device hour limit',
+      checks: [
+        [3, 0],
+        [3, 950],
+        [2, 0],
+      ],
+      status: 0,
+      outcome: 'reject:device-points:300000',
+    },
+    {
+      case: 'a fourth member earning from the device',
+      checks: [
+        [3, 0],
+        [3, 300],
+        [4, 0],
+      ],
+      status: 0,
+      outcome: 'review:device_members',
+    },
+  ] as { case: string; checks: [number, number][]; status: number; outcome: string }[])(
+    '$case: $outcome',
+    ({ checks, status, outcome }) => {
+      const actor = new Actor(SHARED);
+      const d = actor.attempt(earn, NOW, view(checks, status, 4_000));
+      if (!d.ok) expect(`reject:${d.rejection.policy}:${d.rejection.retryAfterMs}`).toBe(outcome);
+      else expect(flagOf(d) ? `review:${flagOf(d)}` : 'allow').toBe(outcome);
+    },
+  );
 
   it.each([
     { failClosed: true, outcome: 'RiskUnavailable' },
@@ -187,9 +253,18 @@ describe('cross-member windows (the batch reservation as decide reads it)', () =
   });
 
   it('member limits still apply with the store unavailable (fail open)', () => {
-    const actor = new Actor(programOf({ velocity: [{ id: 'mine', on: 'earn', per: 'member', window: 'minute', max_count: 1 }, { id: 'dev', on: 'earn', per: 'device', window: 'minute', max_count: 9 }] }));
+    const actor = new Actor(
+      programOf({
+        velocity: [
+          { id: 'mine', on: 'earn', per: 'member', window: 'minute', max_count: 1 },
+          { id: 'dev', on: 'earn', per: 'device', window: 'minute', max_count: 9 },
+        ],
+      }),
+    );
     actor.accept(earnCmd({ orderId: 'a', idempotencyKey: 'a', ...device('x') }), NOW, unavailable(false));
-    expect(refusal(actor.attempt(earnCmd({ orderId: 'b', idempotencyKey: 'b', ...device('x') }), NOW, unavailable(false))).policy).toBe('mine');
+    expect(refusal(actor.attempt(earnCmd({ orderId: 'b', idempotencyKey: 'b', ...device('x') }), NOW, unavailable(false))).policy).toBe(
+      'mine',
+    );
   });
 });
 
@@ -209,7 +284,7 @@ describe('what a policy leaves alone', () => {
     expect(actor.state.risk).toBeUndefined();
   });
 
-  it("an earn that qualifies a referral sends the referrer its device and card (for shared_referral)", () => {
+  it('an earn that qualifies a referral sends the referrer its device and card (for shared_referral)', () => {
     const actor = new Actor(programOf({ referral: { referrer_points: 5 }, review: { shared_referral: true } }));
     actor.accept(enrollCmd({ referrerMemberId: 'ref' }), NOW);
     const d = actor.attempt(earnCmd(device('d', 'card')), NOW);
@@ -218,8 +293,19 @@ describe('what a policy leaves alone', () => {
 });
 
 describe('a referral whose two members share a device or payment fingerprint', () => {
-  const program = programOf({ referral: { referrer_points: 500 }, review: { shared_referral: true }, behaviours: [{ activity: 'check_in', points: 1 }] });
-  const reward = (o: Record<string, unknown> = {}) => ({ kind: 'referral' as const, tenantId: 'acme', memberId: 'm-1', idempotencyKey: '§referral:newbie', referredMemberId: 'newbie', ...o });
+  const program = programOf({
+    referral: { referrer_points: 500 },
+    review: { shared_referral: true },
+    behaviours: [{ activity: 'check_in', points: 1 }],
+  });
+  const reward = (o: Record<string, unknown> = {}) => ({
+    kind: 'referral' as const,
+    tenantId: 'acme',
+    memberId: 'm-1',
+    idempotencyKey: '§referral:newbie',
+    referredMemberId: 'newbie',
+    ...o,
+  });
 
   it.each([
     { case: 'the referred member used the referrer device', referred: device('phone-1'), flag: 'shared_referral' },

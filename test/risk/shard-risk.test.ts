@@ -85,7 +85,12 @@ describe('cross-member windows through a shard', () => {
     expect(outcomes(reply).filter((o) => o === 'ok')).toHaveLength(10);
     expect(outcomes(reply).slice(10)).toEqual(Array(40).fill('VelocityLimit'));
     expect(windows.calls).toBe(1);
-    expect(reply.stats.risk?.decisions).toEqual(expect.arrayContaining([['none', 'allow', 10], ['device-earns', 'reject', 40]]));
+    expect(reply.stats.risk?.decisions).toEqual(
+      expect.arrayContaining([
+        ['none', 'allow', 10],
+        ['device-earns', 'reject', 40],
+      ]),
+    );
   });
 
   it('a reserved command refused by its member (not enough points) or answered as a retry gives its place back', async () => {
@@ -94,8 +99,12 @@ describe('cross-member windows through a shard', () => {
     const rich = redeemCmd(100, { memberId: 'rich', idempotencyKey: 'r', ...device('dev-r') });
     expect(outcomes(await core.applyBatch([poor, rich]))).toEqual(['InsufficientPoints', 'ok']);
     // The retry of `rich` is answered from the ledger; neither it nor the refused spend used the limit of 2.
-    expect(outcomes(await core.applyBatch([rich, redeemCmd(100, { memberId: 'rich', idempotencyKey: 'r2', ...device('dev-r') })]))).toEqual(['ok', 'ok']);
-    expect(outcomes(await core.applyBatch([redeemCmd(100, { memberId: 'rich', idempotencyKey: 'r3', ...device('dev-r') })]))).toEqual(['VelocityLimit']);
+    expect(outcomes(await core.applyBatch([rich, redeemCmd(100, { memberId: 'rich', idempotencyKey: 'r2', ...device('dev-r') })]))).toEqual(
+      ['ok', 'ok'],
+    );
+    expect(outcomes(await core.applyBatch([redeemCmd(100, { memberId: 'rich', idempotencyKey: 'r3', ...device('dev-r') })]))).toEqual([
+      'VelocityLimit',
+    ]);
   });
 
   it("an earn's points count once known: later earns on the device see them, in the batch and after it", async () => {
@@ -120,7 +129,19 @@ describe('cross-member windows through a shard', () => {
         await core.applyBatch(reply.followUps.map((f) => f.command));
       }
     }
-    const page = await core.applyBatch([{ kind: 'listFlagged', tenantId: TENANT, memberId: REVIEW_QUEUE_MEMBER, rule: '', from: 0, to: 0, flagId: '', afterSeq: 0, limit: 10 }]);
+    const page = await core.applyBatch([
+      {
+        kind: 'listFlagged',
+        tenantId: TENANT,
+        memberId: REVIEW_QUEUE_MEMBER,
+        rule: '',
+        from: 0,
+        to: 0,
+        flagId: '',
+        afterSeq: 0,
+        limit: 10,
+      },
+    ]);
     expect(page.results[0].ok && page.results[0].value).toMatchObject({ flags: [{ memberId: 'm30', rule: 'device_members', points: 1 }] });
   });
 

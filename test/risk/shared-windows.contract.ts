@@ -9,7 +9,9 @@ const MINUTE = 60_000;
 /** On a whole hour, so on a bucket boundary. */
 const T0 = 1_750_000_000_000 - (1_750_000_000_000 % 3_600_000);
 
-type Check = { counter: string; maxCount?: number; maxPoints?: number; cost?: number; windowMs?: number } | { distinct: string; member: string; windowMs?: number };
+type Check =
+  | { counter: string; maxCount?: number; maxPoints?: number; cost?: number; windowMs?: number }
+  | { distinct: string; member: string; windowMs?: number };
 
 /** A request from a readable list of commands, each a list of checks. */
 export function requestOf(now: number, commands: Check[][]): ReserveRequest {
@@ -20,7 +22,8 @@ export function requestOf(now: number, commands: Check[][]): ReserveRequest {
   for (const checks of commands) {
     ops.push(checks.length);
     for (const c of checks) {
-      if ('counter' in c) ops.push(CHECK_COUNTER, index(keys, c.counter), c.windowMs ?? MINUTE, c.maxCount ?? 0, c.maxPoints ?? 0, c.cost ?? 0);
+      if ('counter' in c)
+        ops.push(CHECK_COUNTER, index(keys, c.counter), c.windowMs ?? MINUTE, c.maxCount ?? 0, c.maxPoints ?? 0, c.cost ?? 0);
       else ops.push(CHECK_DISTINCT, index(keys, c.distinct), c.windowMs ?? MINUTE, index(members, c.member), 0, 0);
     }
   }
@@ -43,7 +46,10 @@ export function repliesOf(request: ReserveRequest, reply: number[]): [number, nu
   return out;
 }
 
-export function sharedWindowsContract(name: string, open: () => Promise<{ windows: SharedWindows; prefix: string; close(): Promise<void> }>) {
+export function sharedWindowsContract(
+  name: string,
+  open: () => Promise<{ windows: SharedWindows; prefix: string; close(): Promise<void> }>,
+) {
   describe(`SharedWindows contract: ${name}`, () => {
     let windows: SharedWindows;
     let close: () => Promise<void>;
@@ -102,7 +108,10 @@ export function sharedWindowsContract(name: string, open: () => Promise<{ window
       const key = `${p}earns`;
       await reserve(T0, [[{ counter: key }], [{ counter: key }]]);
       const bucket = Math.floor(T0 / 5_000);
-      windows.settle({ keys: [key, `${p}never-seen`], values: [0, MINUTE, bucket, -1, 0, 0, MINUTE, bucket, 0, 40, 1, MINUTE, bucket, -1, 0] });
+      windows.settle({
+        keys: [key, `${p}never-seen`],
+        values: [0, MINUTE, bucket, -1, 0, 0, MINUTE, bucket, 0, 40, 1, MINUTE, bucket, -1, 0],
+      });
       windows.settle({ keys: [key], values: [0, MINUTE, bucket, 0, 25] });
       const [[, , checks]] = await reserve(T0 + 1, [[{ counter: key }]]);
       expect(checks[0]).toEqual([1, 65]);

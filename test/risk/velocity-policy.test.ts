@@ -24,10 +24,26 @@ const limit = (extra: Record<string, unknown> = {}) => ({ id: 'l', on: 'earn', p
 
 describe('velocity and review are refused when', () => {
   it.each([
-    { case: 'a limit has neither max_count nor max_points', document: { velocity: [limit({ max_count: undefined })] }, errors: ['velocity[0] needs max_count or max_points'] },
-    { case: 'an action is misspelt', document: { velocity: [limit({ on: 'earns' })] }, errors: ['velocity[0].on must be one of earn, redeem, activity, transfer'] },
-    { case: 'a scope is unknown', document: { velocity: [limit({ per: 'phone' })] }, errors: ['velocity[0].per must be one of member, device, ip, payment, store'] },
-    { case: 'a window is not minute, hour or day', document: { velocity: [limit({ window: 'week' })] }, errors: ['velocity[0].window must be one of minute, hour, day'] },
+    {
+      case: 'a limit has neither max_count nor max_points',
+      document: { velocity: [limit({ max_count: undefined })] },
+      errors: ['velocity[0] needs max_count or max_points'],
+    },
+    {
+      case: 'an action is misspelt',
+      document: { velocity: [limit({ on: 'earns' })] },
+      errors: ['velocity[0].on must be one of earn, redeem, activity, transfer'],
+    },
+    {
+      case: 'a scope is unknown',
+      document: { velocity: [limit({ per: 'phone' })] },
+      errors: ['velocity[0].per must be one of member, device, ip, payment, store'],
+    },
+    {
+      case: 'a window is not minute, hour or day',
+      document: { velocity: [limit({ window: 'week' })] },
+      errors: ['velocity[0].window must be one of minute, hour, day'],
+    },
     { case: 'max_count is 0', document: { velocity: [limit({ max_count: 0 })] }, errors: ['velocity[0].max_count must be >= 1'] },
     { case: 'a key is misspelt', document: { velocity: [limit({ max_cnt: 3 })] }, errors: ['velocity[0].max_cnt unknown key'] },
     {
@@ -35,13 +51,41 @@ describe('velocity and review are refused when', () => {
       document: { velocity: [limit(), limit({ window: 'hour' })] },
       errors: ['velocity[1].id duplicates velocity[0].id'],
     },
-    { case: 'a redeem limit asks for review', document: { velocity: [limit({ on: 'redeem', action: 'review' })] }, errors: ['velocity[0].action review is only for on: earn (other commands are refused)'] },
-    { case: 'a store limit is not on earns', document: { velocity: [limit({ on: 'activity', per: 'store' })] }, errors: ['velocity[0].per store is only for on: earn (only orders carry a store)'] },
-    { case: 'the amount rule has no threshold', document: { review: { order_amount: { history: 5 } } }, errors: ['review.order_amount needs factor or max_minor'] },
-    { case: 'the amount factor is 1', document: { review: { order_amount: { factor: 1 } } }, errors: ['review.order_amount.factor must be > 1'] },
-    { case: 'min_history is above history', document: { review: { order_amount: { factor: 5, history: 3, min_history: 4 } } }, errors: ['review.order_amount.min_history must be <= history'] },
-    { case: 'history is above 20', document: { review: { order_amount: { factor: 5, history: 21 } } }, errors: ['review.order_amount.history must be <= 20'] },
-    { case: 'device_members has no maximum', document: { review: { device_members: { window: 'hour' } } }, errors: ['review.device_members.max_members is required'] },
+    {
+      case: 'a redeem limit asks for review',
+      document: { velocity: [limit({ on: 'redeem', action: 'review' })] },
+      errors: ['velocity[0].action review is only for on: earn (other commands are refused)'],
+    },
+    {
+      case: 'a store limit is not on earns',
+      document: { velocity: [limit({ on: 'activity', per: 'store' })] },
+      errors: ['velocity[0].per store is only for on: earn (only orders carry a store)'],
+    },
+    {
+      case: 'the amount rule has no threshold',
+      document: { review: { order_amount: { history: 5 } } },
+      errors: ['review.order_amount needs factor or max_minor'],
+    },
+    {
+      case: 'the amount factor is 1',
+      document: { review: { order_amount: { factor: 1 } } },
+      errors: ['review.order_amount.factor must be > 1'],
+    },
+    {
+      case: 'min_history is above history',
+      document: { review: { order_amount: { factor: 5, history: 3, min_history: 4 } } },
+      errors: ['review.order_amount.min_history must be <= history'],
+    },
+    {
+      case: 'history is above 20',
+      document: { review: { order_amount: { factor: 5, history: 21 } } },
+      errors: ['review.order_amount.history must be <= 20'],
+    },
+    {
+      case: 'device_members has no maximum',
+      document: { review: { device_members: { window: 'hour' } } },
+      errors: ['review.device_members.max_members is required'],
+    },
   ])('$case', ({ document, errors }) => {
     expect(errorsOf({ name: 'Acme', ...document })).toEqual(errors);
   });
@@ -63,9 +107,7 @@ describe('the normalised policy', () => {
         { id: 'mine', on: 'earn', per: 'member', window: 'day', max_count: 20 },
       ],
     }).risk;
-    expect(risk?.shared.redeem).toEqual([
-      expect.objectContaining({ scope: 'device', window: 'minute', blockCount: 3, blockPoints: 5000 }),
-    ]);
+    expect(risk?.shared.redeem).toEqual([expect.objectContaining({ scope: 'device', window: 'minute', blockCount: 3, blockPoints: 5000 })]);
     // An earn's points are known only after deciding, so the store checks only its count.
     expect(risk?.shared.earn).toEqual([expect.objectContaining({ scope: 'device', window: 'hour', blockCount: 10, blockPoints: 0 })]);
     expect(risk?.shared.earn[0].limits.map((l) => l.id)).toEqual(['earn-pts', 'earn-cnt']);

@@ -38,7 +38,17 @@ function program(overrides: Partial<Program> = {}): Program {
 }
 
 function facts(overrides: Partial<ActivityFacts> = {}): ActivityFacts {
-  return { enrolled: true, counts: {}, dayKey: '', today: {}, targets: {}, lastCheckInDay: '', streak: 0, capUsage: emptyCapUsage(), ...overrides };
+  return {
+    enrolled: true,
+    counts: {},
+    dayKey: '',
+    today: {},
+    targets: {},
+    lastCheckInDay: '',
+    streak: 0,
+    capUsage: emptyCapUsage(),
+    ...overrides,
+  };
 }
 
 function usage(dayKey: string, day: Record<string, number>, month: Record<string, number> = day): CapUsage {
@@ -77,9 +87,30 @@ const MAR_10 = at('2026-03-10 12:00');
 
 describe('refusals', () => {
   it.each([
-    { case: 'sign_up goes through Enroll, not RecordActivity', activity: 'sign_up', targetId: '', facts: facts(), reason: 'unknown_activity', message: /Enroll/ },
-    { case: 'an activity the program has no behaviour for', activity: 'dance', targetId: '', facts: facts(), reason: 'unknown_activity', message: /"dance"/ },
-    { case: 'a once-only behaviour granted before', activity: 'profile_completed', targetId: '', facts: facts({ counts: { profile: 1 } }), reason: 'once_only', message: /profile_completed is granted once/ },
+    {
+      case: 'sign_up goes through Enroll, not RecordActivity',
+      activity: 'sign_up',
+      targetId: '',
+      facts: facts(),
+      reason: 'unknown_activity',
+      message: /Enroll/,
+    },
+    {
+      case: 'an activity the program has no behaviour for',
+      activity: 'dance',
+      targetId: '',
+      facts: facts(),
+      reason: 'unknown_activity',
+      message: /"dance"/,
+    },
+    {
+      case: 'a once-only behaviour granted before',
+      activity: 'profile_completed',
+      targetId: '',
+      facts: facts({ counts: { profile: 1 } }),
+      reason: 'once_only',
+      message: /profile_completed is granted once/,
+    },
     {
       case: 'a second check-in on the same day',
       activity: 'check_in',
@@ -96,10 +127,38 @@ describe('refusals', () => {
       reason: 'daily_limit',
       message: /limit 1 per day/,
     },
-    { case: 'a check-in dated before the last check-in', activity: 'check_in', targetId: '', facts: facts({ lastCheckInDay: '2026-03-11', streak: 2 }), reason: 'daily_limit', message: /before the last check-in on 2026-03-11/ },
-    { case: 'a fourth share on one day (3 per day)', activity: 'share', targetId: '', facts: facts({ dayKey: '2026-03-10', today: { share: 3 } }), reason: 'daily_limit', message: /^share already recorded 3 times today \(limit 3 per day\)$/ },
-    { case: 'a review without a target', activity: 'review', targetId: '', facts: facts(), reason: 'target_required', message: /review needs a target_id/ },
-    { case: 'a second review of the same order', activity: 'review', targetId: 'order-1', facts: facts({ targets: { 'review:order-1': true } }), reason: 'duplicate_target', message: /"order-1"/ },
+    {
+      case: 'a check-in dated before the last check-in',
+      activity: 'check_in',
+      targetId: '',
+      facts: facts({ lastCheckInDay: '2026-03-11', streak: 2 }),
+      reason: 'daily_limit',
+      message: /before the last check-in on 2026-03-11/,
+    },
+    {
+      case: 'a fourth share on one day (3 per day)',
+      activity: 'share',
+      targetId: '',
+      facts: facts({ dayKey: '2026-03-10', today: { share: 3 } }),
+      reason: 'daily_limit',
+      message: /^share already recorded 3 times today \(limit 3 per day\)$/,
+    },
+    {
+      case: 'a review without a target',
+      activity: 'review',
+      targetId: '',
+      facts: facts(),
+      reason: 'target_required',
+      message: /review needs a target_id/,
+    },
+    {
+      case: 'a second review of the same order',
+      activity: 'review',
+      targetId: 'order-1',
+      facts: facts({ targets: { 'review:order-1': true } }),
+      reason: 'duplicate_target',
+      message: /"order-1"/,
+    },
   ])('$case → $reason', ({ activity, targetId, facts, reason, message }) => {
     const outcome = calculateActivity(program(), facts, { activity, targetId, occurredAt: MAR_10 });
     expect(outcome).toMatchObject({ ok: false, reason });
@@ -107,8 +166,20 @@ describe('refusals', () => {
   });
 
   it.each([
-    { case: 'shares counted on an earlier day do not limit today', activity: 'share', targetId: '', facts: facts({ dayKey: '2026-03-09', today: { share: 3 } }), points: 2 },
-    { case: 'a review of another order', activity: 'review', targetId: 'order-2', facts: facts({ targets: { 'review:order-1': true } }), points: 10 },
+    {
+      case: 'shares counted on an earlier day do not limit today',
+      activity: 'share',
+      targetId: '',
+      facts: facts({ dayKey: '2026-03-09', today: { share: 3 } }),
+      points: 2,
+    },
+    {
+      case: 'a review of another order',
+      activity: 'review',
+      targetId: 'order-2',
+      facts: facts({ targets: { 'review:order-1': true } }),
+      points: 10,
+    },
     { case: 'a once-only behaviour the first time', activity: 'profile_completed', targetId: '', facts: facts(), points: 50 },
   ])('$case earns $points', ({ activity, targetId, facts, points }) => {
     expect(calculateActivity(program(), facts, { activity, targetId, occurredAt: MAR_10 })).toMatchObject({ ok: true, points });
@@ -116,7 +187,11 @@ describe('refusals', () => {
 
   it('uses the first behaviour listed for an activity', () => {
     const p = program({ behaviours: [behaviour('share-a', 'share', 3), behaviour('share-b', 'share', 9)] });
-    expect(calculateActivity(p, facts(), { activity: 'share', targetId: '', occurredAt: MAR_10 })).toMatchObject({ ok: true, behaviourId: 'share-a', points: 3 });
+    expect(calculateActivity(p, facts(), { activity: 'share', targetId: '', occurredAt: MAR_10 })).toMatchObject({
+      ok: true,
+      behaviourId: 'share-a',
+      points: 3,
+    });
   });
 
   it('does not change the facts it reads', () => {
@@ -130,17 +205,59 @@ describe('refusals', () => {
 describe('check-in streak', () => {
   it.each([
     { case: 'the first check-in starts a streak', last: '', streak: 0, expected: 1, breakdown: [{ ruleId: 'checkin', points: 5 }] },
-    { case: 'the day after the last check-in continues it', last: '2026-03-09', streak: 3, expected: 4, breakdown: [{ ruleId: 'checkin', points: 5 }] },
+    {
+      case: 'the day after the last check-in continues it',
+      last: '2026-03-09',
+      streak: 3,
+      expected: 4,
+      breakdown: [{ ruleId: 'checkin', points: 5 }],
+    },
     { case: 'a missed day restarts it', last: '2026-03-08', streak: 3, expected: 1, breakdown: [{ ruleId: 'checkin', points: 5 }] },
-    { case: 'day 7 adds the streak bonus', last: '2026-03-09', streak: 6, expected: 7, breakdown: [{ ruleId: 'checkin', points: 5 }, { ruleId: 'checkin:streak', points: 50 }] },
+    {
+      case: 'day 7 adds the streak bonus',
+      last: '2026-03-09',
+      streak: 6,
+      expected: 7,
+      breakdown: [
+        { ruleId: 'checkin', points: 5 },
+        { ruleId: 'checkin:streak', points: 50 },
+      ],
+    },
     { case: 'day 8 does not', last: '2026-03-09', streak: 7, expected: 8, breakdown: [{ ruleId: 'checkin', points: 5 }] },
-    { case: 'day 14 adds it again', last: '2026-03-09', streak: 13, expected: 14, breakdown: [{ ruleId: 'checkin', points: 5 }, { ruleId: 'checkin:streak', points: 50 }] },
-    { case: 'a streak continues across a month end', last: '2026-02-28', streak: 6, expected: 7, at: at('2026-03-01 08:00'), breakdown: [{ ruleId: 'checkin', points: 5 }, { ruleId: 'checkin:streak', points: 50 }] },
+    {
+      case: 'day 14 adds it again',
+      last: '2026-03-09',
+      streak: 13,
+      expected: 14,
+      breakdown: [
+        { ruleId: 'checkin', points: 5 },
+        { ruleId: 'checkin:streak', points: 50 },
+      ],
+    },
+    {
+      case: 'a streak continues across a month end',
+      last: '2026-02-28',
+      streak: 6,
+      expected: 7,
+      at: at('2026-03-01 08:00'),
+      breakdown: [
+        { ruleId: 'checkin', points: 5 },
+        { ruleId: 'checkin:streak', points: 50 },
+      ],
+    },
   ])('$case', ({ last, streak, expected, breakdown, at: occurredAt }) => {
     const f = facts({ lastCheckInDay: last, streak, dayKey: last, today: last ? { checkin: 1 } : {} });
     const outcome = calculateActivity(program(), f, { activity: 'check_in', targetId: '', occurredAt: occurredAt ?? MAR_10 });
     const points = breakdown.reduce((sum, line) => sum + line.points, 0);
-    expect(outcome).toEqual({ ok: true, behaviourId: 'checkin', points, breakdown, dayKey: occurredAt ? '2026-03-01' : '2026-03-10', monthKey: '2026-03', streak: expected });
+    expect(outcome).toEqual({
+      ok: true,
+      behaviourId: 'checkin',
+      points,
+      breakdown,
+      dayKey: occurredAt ? '2026-03-01' : '2026-03-10',
+      monthKey: '2026-03',
+      streak: expected,
+    });
   });
 
   it('14 daily check-ins earn the bonus on days 7 and 14 only', () => {
@@ -172,7 +289,10 @@ describe('check-in streak', () => {
 
   it('treats a check_in behaviour with perDay 0 as once a day, and other activities leave the streak alone', () => {
     const f = facts({ lastCheckInDay: '2026-03-10', streak: 4, dayKey: '2026-03-10', today: { checkin: 1 } });
-    expect(calculateActivity(program(), f, { activity: 'check_in', targetId: '', occurredAt: MAR_10 })).toMatchObject({ ok: false, reason: 'daily_limit' });
+    expect(calculateActivity(program(), f, { activity: 'check_in', targetId: '', occurredAt: MAR_10 })).toMatchObject({
+      ok: false,
+      reason: 'daily_limit',
+    });
     expect(calculateActivity(program(), f, { activity: 'share', targetId: '', occurredAt: MAR_10 })).toMatchObject({ ok: true, streak: 4 });
   });
 });
@@ -180,18 +300,51 @@ describe('check-in streak', () => {
 describe('caps', () => {
   const day = '2026-03-10';
   it.each([
-    { case: 'a behaviour cap trims to what is left today', p: program(), activity: 'survey', capUsage: usage(day, { survey: 30, [OVERALL_CAP]: 30 }), breakdown: [{ ruleId: 'survey', points: 20 }] },
-    { case: "yesterday's usage does not count today", p: program(), activity: 'survey', capUsage: usage('2026-03-09', { survey: 50 }), breakdown: [{ ruleId: 'survey', points: 30 }] },
-    { case: 'the overall daily cap trims any behaviour', p: program({ caps: { perDay: 100, perMonth: 0 } }), activity: 'share', capUsage: usage(day, { [OVERALL_CAP]: 99 }), breakdown: [{ ruleId: 'share', points: 1 }] },
+    {
+      case: 'a behaviour cap trims to what is left today',
+      p: program(),
+      activity: 'survey',
+      capUsage: usage(day, { survey: 30, [OVERALL_CAP]: 30 }),
+      breakdown: [{ ruleId: 'survey', points: 20 }],
+    },
+    {
+      case: "yesterday's usage does not count today",
+      p: program(),
+      activity: 'survey',
+      capUsage: usage('2026-03-09', { survey: 50 }),
+      breakdown: [{ ruleId: 'survey', points: 30 }],
+    },
+    {
+      case: 'the overall daily cap trims any behaviour',
+      p: program({ caps: { perDay: 100, perMonth: 0 } }),
+      activity: 'share',
+      capUsage: usage(day, { [OVERALL_CAP]: 99 }),
+      breakdown: [{ ruleId: 'share', points: 1 }],
+    },
     {
       case: 'the streak bonus (the last line) is trimmed first',
       p: program({ caps: { perDay: 30, perMonth: 0 } }),
       activity: 'check_in',
       capUsage: usage(day, { [OVERALL_CAP]: 20 }),
-      breakdown: [{ ruleId: 'checkin', points: 5 }, { ruleId: 'checkin:streak', points: 5 }],
+      breakdown: [
+        { ruleId: 'checkin', points: 5 },
+        { ruleId: 'checkin:streak', points: 5 },
+      ],
     },
-    { case: 'the overall monthly cap counts earlier days of the month', p: program({ caps: { perDay: 0, perMonth: 1_000 } }), activity: 'survey', capUsage: usage('2026-03-09', { [OVERALL_CAP]: 100 }, { [OVERALL_CAP]: 995 }), breakdown: [{ ruleId: 'survey', points: 5 }] },
-    { case: 'a fully capped activity is still recorded, with no lines', p: program({ caps: { perDay: 100, perMonth: 0 } }), activity: 'share', capUsage: usage(day, { [OVERALL_CAP]: 100 }), breakdown: [] },
+    {
+      case: 'the overall monthly cap counts earlier days of the month',
+      p: program({ caps: { perDay: 0, perMonth: 1_000 } }),
+      activity: 'survey',
+      capUsage: usage('2026-03-09', { [OVERALL_CAP]: 100 }, { [OVERALL_CAP]: 995 }),
+      breakdown: [{ ruleId: 'survey', points: 5 }],
+    },
+    {
+      case: 'a fully capped activity is still recorded, with no lines',
+      p: program({ caps: { perDay: 100, perMonth: 0 } }),
+      activity: 'share',
+      capUsage: usage(day, { [OVERALL_CAP]: 100 }),
+      breakdown: [],
+    },
   ])('$case', ({ p, activity, capUsage, breakdown }) => {
     const f = facts({ capUsage, lastCheckInDay: '2026-03-09', streak: 6 });
     const outcome = calculateActivity(p, f, { activity, targetId: '', occurredAt: MAR_10 });
@@ -202,9 +355,19 @@ describe('caps', () => {
 
 describe('calculateSignUp', () => {
   it.each([
-    { case: 'a new member earns the sign-up bonus', p: program(), f: facts({ enrolled: false }), outcome: { ok: true, behaviourId: 'signup', points: 100, breakdown: [{ ruleId: 'signup', points: 100 }] } },
+    {
+      case: 'a new member earns the sign-up bonus',
+      p: program(),
+      f: facts({ enrolled: false }),
+      outcome: { ok: true, behaviourId: 'signup', points: 100, breakdown: [{ ruleId: 'signup', points: 100 }] },
+    },
     { case: 'an enrolled member is refused', p: program(), f: facts({ enrolled: true }), outcome: { ok: false, reason: 'once_only' } },
-    { case: 'a program without sign_up grants 0 points', p: program({ behaviours: [] }), f: facts({ enrolled: false }), outcome: { ok: true, behaviourId: '', points: 0, breakdown: [] } },
+    {
+      case: 'a program without sign_up grants 0 points',
+      p: program({ behaviours: [] }),
+      f: facts({ enrolled: false }),
+      outcome: { ok: true, behaviourId: '', points: 0, breakdown: [] },
+    },
     {
       case: 'the overall cap applies to the sign-up bonus too',
       p: program({ caps: { perDay: 60, perMonth: 0 } }),
@@ -237,7 +400,9 @@ describe('random activity sequences', () => {
       fc.property(capsArb, capsArb, capsArb, fc.array(stepArb, { maxLength: 80 }), (overall, checkInCaps, shareCaps, steps) => {
         const p = program({
           caps: overall,
-          behaviours: BEHAVIOURS.map((b) => (b.id === 'checkin' ? { ...b, caps: checkInCaps } : b.id === 'share' ? { ...b, caps: shareCaps } : b)),
+          behaviours: BEHAVIOURS.map((b) =>
+            b.id === 'checkin' ? { ...b, caps: checkInCaps } : b.id === 'share' ? { ...b, caps: shareCaps } : b,
+          ),
         });
         const capsOf = (key: string): Caps => (key === OVERALL_CAP ? p.caps : p.behaviours.find((b) => b.id === key)!.caps);
         const perDay = new Map<string, number>();

@@ -38,7 +38,9 @@ const conditions: fc.Arbitrary<OrderConditions> = fc.record({
 
 const match: fc.Arbitrary<ItemMatch> = fc.record({ categories: fc.subarray(CATEGORIES), skus: fc.subarray(SKUS) });
 const window = mostlyAny(
-  fc.tuple(fc.integer({ min: FROM, max: TO }), fc.integer({ min: 0, max: 400 * 86_400_000 })).map(([from, span]) => ({ validFrom: from, validTo: from + span })),
+  fc
+    .tuple(fc.integer({ min: FROM, max: TO }), fc.integer({ min: 0, max: 400 * 86_400_000 }))
+    .map(([from, span]) => ({ validFrom: from, validTo: from + span })),
   { validFrom: 0, validTo: 0 },
 );
 const multiplierBp = fc.integer({ min: 5_000, max: 50_000 });
@@ -49,16 +51,25 @@ function rule(id: string): fc.Arbitrary<EarnRule> {
     fc.record({ kind: fc.constant('item_multiplier' as const), match, multiplierBp }),
     fc.record({ kind: fc.constant('item_exclusion' as const), match }),
     fc.record({ kind: fc.constant('first_order' as const), bonusPoints: fc.integer({ min: 0, max: 1_000 }) }),
-    fc.record({ kind: fc.constant('order_bonus' as const), bonusPoints: fc.integer({ min: 0, max: 1_000 }), match: fc.option(match, { nil: undefined }) }),
+    fc.record({
+      kind: fc.constant('order_bonus' as const),
+      bonusPoints: fc.integer({ min: 0, max: 1_000 }),
+      match: fc.option(match, { nil: undefined }),
+    }),
   );
-  return fc.tuple(common, kind).map(([c, k]) => ({ id, name: id, when: c.when, ...c.window, pendingDays: c.pendingDays, caps: c.caps, ...k }) as EarnRule);
+  return fc
+    .tuple(common, kind)
+    .map(([c, k]) => ({ id, name: id, when: c.when, ...c.window, pendingDays: c.pendingDays, caps: c.caps, ...k }) as EarnRule);
 }
 
 const recurrence: fc.Arbitrary<Recurrence> = fc.oneof(
   { arbitrary: fc.constant({ kind: 'always' as const }), weight: 4 },
   fc.record({ kind: fc.constant('weekly' as const), weekdays: fc.subarray([1, 2, 3, 4, 5, 6, 7]) }),
   fc.record({ kind: fc.constant('monthly' as const), days: fc.uniqueArray(fc.integer({ min: 1, max: 31 }), { maxLength: 10 }) }),
-  fc.record({ kind: fc.constant('yearly' as const), dates: fc.array(fc.record({ month: fc.integer({ min: 1, max: 12 }), day: fc.integer({ min: 1, max: 31 }) }), { maxLength: 20 }) }),
+  fc.record({
+    kind: fc.constant('yearly' as const),
+    dates: fc.array(fc.record({ month: fc.integer({ min: 1, max: 12 }), day: fc.integer({ min: 1, max: 31 }) }), { maxLength: 20 }),
+  }),
   fc.record({ kind: fc.constant('birthday' as const), scope: fc.constantFrom('day' as const, 'month' as const) }),
 );
 
@@ -74,7 +85,17 @@ function campaign(id: string): fc.Arbitrary<Campaign> {
       priority: fc.integer({ min: 0, max: 3 }),
       caps,
     })
-    .map((c) => campaignFixture(id, { ...c.window, recurrence: c.recurrence, when: { ...c.when, categories: c.categories }, multiplierBp: c.multiplierBp, stacking: c.stacking, priority: c.priority, caps: c.caps }));
+    .map((c) =>
+      campaignFixture(id, {
+        ...c.window,
+        recurrence: c.recurrence,
+        when: { ...c.when, categories: c.categories },
+        multiplierBp: c.multiplierBp,
+        stacking: c.stacking,
+        priority: c.priority,
+        caps: c.caps,
+      }),
+    );
 }
 
 const program: fc.Arbitrary<Program> = fc
@@ -102,7 +123,12 @@ const program: fc.Arbitrary<Program> = fc
 const order: fc.Arbitrary<EarnInput> = fc.record({
   amountMinor: fc.oneof(fc.integer({ min: 0, max: 100_000 }), fc.integer({ min: 0, max: Number.MAX_SAFE_INTEGER })),
   items: fc.array(
-    fc.record({ sku: fc.constantFrom(...SKUS), category: fc.constantFrom(...CATEGORIES), amountMinor: fc.integer({ min: 0, max: 50_000 }), quantity: fc.integer({ min: 1, max: 5 }) }),
+    fc.record({
+      sku: fc.constantFrom(...SKUS),
+      category: fc.constantFrom(...CATEGORIES),
+      amountMinor: fc.integer({ min: 0, max: 50_000 }),
+      quantity: fc.integer({ min: 1, max: 5 }),
+    }),
     { maxLength: 6 },
   ),
   channel: fc.constantFrom(...CHANNELS),
@@ -135,7 +161,17 @@ const scenario = fc.tuple(program, order).chain(([p, o]) => factsFor(o).map((f) 
  * (London, New York), none (Shanghai, São Paulo), and switches at midnight, where some days have no
  * 00:00 and begin at 01:00 (Santiago, Havana).
  */
-const TIME_ZONES = ['Asia/Shanghai', 'America/New_York', 'Europe/London', 'Australia/Lord_Howe', 'Pacific/Kiritimati', 'Asia/Kolkata', 'America/Sao_Paulo', 'America/Santiago', 'America/Havana'];
+const TIME_ZONES = [
+  'Asia/Shanghai',
+  'America/New_York',
+  'Europe/London',
+  'Australia/Lord_Howe',
+  'Pacific/Kiritimati',
+  'Asia/Kolkata',
+  'America/Sao_Paulo',
+  'America/Santiago',
+  'America/Havana',
+];
 const zonedScenario = fc
   .tuple(scenario, fc.constantFrom(...TIME_ZONES))
   .map(([s, timeZone]) => ({ ...s, program: { ...s.program, timeZone } }));

@@ -28,9 +28,24 @@ describe('deploy/programs/example.yaml', () => {
     expect(result.programs.map((p) => [p.file, p.tenantId])).toEqual([['example.yaml', 'example']]);
     const program = result.programs[0].program;
 
-    expect(program.rules.map((r) => r.kind)).toEqual(['item_exclusion', 'item_multiplier', 'item_multiplier', 'first_order', 'order_bonus', 'order_bonus']);
+    expect(program.rules.map((r) => r.kind)).toEqual([
+      'item_exclusion',
+      'item_multiplier',
+      'item_multiplier',
+      'first_order',
+      'order_bonus',
+      'order_bonus',
+    ]);
     expect(program.campaigns).toHaveLength(6);
-    expect(program.behaviours.map((b) => b.activity)).toEqual(['sign_up', 'profile_completed', 'check_in', 'share', 'review', 'follow', 'survey']);
+    expect(program.behaviours.map((b) => b.activity)).toEqual([
+      'sign_up',
+      'profile_completed',
+      'check_in',
+      'share',
+      'review',
+      'follow',
+      'survey',
+    ]);
     expect(program.tiers.levels.map((l) => [l.name, l.threshold, l.multiplierBp])).toEqual([
       ['普通', 0, 10_000],
       ['银卡', 200_000, 12_000],
@@ -54,9 +69,21 @@ describe('deploy/programs/example.yaml', () => {
     if (!result.ok) throw new Error(result.errors.join('\n'));
     const { campaigns, behaviours } = result.programs[0].program;
     const byId = new Map(campaigns.map((c) => [c.id, c]));
-    expect(byId.get('double-11')).toMatchObject({ recurrence: { kind: 'yearly', dates: [{ month: 11, day: 11 }] }, multiplierBp: 20_000, stacking: 'multiply' });
-    expect(byId.get('member-day-wednesday')).toMatchObject({ recurrence: { kind: 'weekly', weekdays: [3] }, multiplierBp: 15_000, stacking: 'best_of' });
-    expect(byId.get('birthday-month')).toMatchObject({ recurrence: { kind: 'birthday', scope: 'month' }, multiplierBp: 20_000, stacking: 'best_of' });
+    expect(byId.get('double-11')).toMatchObject({
+      recurrence: { kind: 'yearly', dates: [{ month: 11, day: 11 }] },
+      multiplierBp: 20_000,
+      stacking: 'multiply',
+    });
+    expect(byId.get('member-day-wednesday')).toMatchObject({
+      recurrence: { kind: 'weekly', weekdays: [3] },
+      multiplierBp: 15_000,
+      stacking: 'best_of',
+    });
+    expect(byId.get('birthday-month')).toMatchObject({
+      recurrence: { kind: 'birthday', scope: 'month' },
+      multiplierBp: 20_000,
+      stacking: 'best_of',
+    });
     // 2026-02-16 .. 2026-02-23 inclusive in Shanghai: from 2026-02-15T16:00Z to 2026-02-23T16:00Z.
     expect(byId.get('spring-festival-2026')).toMatchObject({ validFrom: Date.UTC(2026, 1, 15, 16), validTo: Date.UTC(2026, 1, 23, 16) });
     expect(behaviours.find((b) => b.activity === 'check_in')).toMatchObject({ points: 5, perDay: 1, streak: { days: 7, bonusPoints: 50 } });
@@ -88,7 +115,13 @@ describe('loadProgramDirectory', () => {
 
   it('names the file and the path of every error, and loads nothing when one file is broken', async () => {
     await files({
-      'acme.yaml': ['name: Acme', 'rules:', '  - {id: a, kind: first_order, bonus_points: 1}', '  - {id: b, kind: item_multiplier, match: {categories: [x]}, multiplier: 0}', ''].join('\n'),
+      'acme.yaml': [
+        'name: Acme',
+        'rules:',
+        '  - {id: a, kind: first_order, bonus_points: 1}',
+        '  - {id: b, kind: item_multiplier, match: {categories: [x]}, multiplier: 0}',
+        '',
+      ].join('\n'),
       'beta.json': '{"name": "Beta", "campaigns": [{"id": "c", "multiplier": 2, "recurrence": {"weekly": ["wed", "fri", "sundae"]}}]}',
       'good.yaml': 'name: Good\n',
     });
@@ -105,7 +138,10 @@ describe('loadProgramDirectory', () => {
 
   it('refuses a YAML key given twice, with its line', async () => {
     await files({ 'acme.yaml': 'name: Acme\npending_days: 7\npending_days: 0\n' });
-    expect(await loadProgramDirectory(dir)).toEqual({ ok: false, errors: ['acme.yaml: document is not valid YAML at line 3, column 1: Map keys must be unique'] });
+    expect(await loadProgramDirectory(dir)).toEqual({
+      ok: false,
+      errors: ['acme.yaml: document is not valid YAML at line 3, column 1: Map keys must be unique'],
+    });
   });
 
   it('refuses a file name that is not a tenant id when the document names none', async () => {
@@ -127,17 +163,34 @@ describe('loadProgramDirectory', () => {
 
 describe('parseProgramText', () => {
   it('parses YAML for the tenant it is given', () => {
-    const result = parseProgramText('name: Acme\ncampaigns:\n  - {id: d11, multiplier: 2.0, recurrence: {yearly: ["11-11"]}}\n', 'yaml', { tenantId: 'acme', version: 3 });
-    expect(result.ok && [result.program.tenantId, result.program.version, result.program.campaigns[0].multiplierBp]).toEqual(['acme', 3, 20_000]);
+    const result = parseProgramText('name: Acme\ncampaigns:\n  - {id: d11, multiplier: 2.0, recurrence: {yearly: ["11-11"]}}\n', 'yaml', {
+      tenantId: 'acme',
+      version: 3,
+    });
+    expect(result.ok && [result.program.tenantId, result.program.version, result.program.campaigns[0].multiplierBp]).toEqual([
+      'acme',
+      3,
+      20_000,
+    ]);
   });
 
   it.each([
     { case: 'a tenant_id of another tenant', text: 'tenant_id: beta\nname: B\n', format: 'yaml', error: 'tenant_id must equal acme' },
     { case: 'YAML that does not parse', text: 'name: [Acme\n', format: 'yaml', error: 'document is not valid YAML at line 2, column 1:' },
-    { case: 'several YAML documents', text: 'name: A\n---\nname: B\n', format: 'yaml', error: 'document is not valid YAML at line 2, column 1: Source contains multiple documents' },
+    {
+      case: 'several YAML documents',
+      text: 'name: A\n---\nname: B\n',
+      format: 'yaml',
+      error: 'document is not valid YAML at line 2, column 1: Source contains multiple documents',
+    },
     { case: 'an empty YAML text', text: '', format: 'yaml', error: 'document must be an object' },
     { case: 'JSON that does not parse', text: '{"name": "Acme",', format: 'json', error: 'document is not valid JSON: ' },
-    { case: 'a JSON key given twice', text: '{"name": "Acme",\n "name": "Other"}', format: 'json', error: 'document has a duplicate key at line 2, column 2' },
+    {
+      case: 'a JSON key given twice',
+      text: '{"name": "Acme",\n "name": "Other"}',
+      format: 'json',
+      error: 'document has a duplicate key at line 2, column 2',
+    },
     { case: 'a JSON list', text: '[]', format: 'json', error: 'document must be an object' },
   ] as const)('refuses $case', ({ text, format, error }) => {
     const result = parseProgramText(text, format, { tenantId: 'acme', version: 1 });

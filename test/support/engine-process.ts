@@ -201,12 +201,7 @@ export async function cleanupEngines(): Promise<void> {
   tempDirs.clear();
 }
 
-async function waitForListening(
-  child: ChildProcess,
-  log: () => string,
-  exited: Promise<number | null>,
-  timeoutMs: number,
-): Promise<void> {
+async function waitForListening(child: ChildProcess, log: () => string, exited: Promise<number | null>, timeoutMs: number): Promise<void> {
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => {
       finish();

@@ -12,12 +12,7 @@ export interface MemberLedger {
 }
 
 /** Every entry of a member, following next_page_token to the end. */
-export async function listAllEntries(
-  client: PointsClient,
-  tenantId: string,
-  memberId: string,
-  pageSize = 1000,
-): Promise<Entry[]> {
+export async function listAllEntries(client: PointsClient, tenantId: string, memberId: string, pageSize = 1000): Promise<Entry[]> {
   const entries: Entry[] = [];
   let pageToken = '';
   do {
@@ -34,11 +29,7 @@ export async function listAllEntries(
 }
 
 /** The member's ledger, asserted consistent; undefined when the member has no account (NOT_FOUND). */
-export async function auditMember(
-  client: PointsClient,
-  tenantId: string,
-  memberId: string,
-): Promise<MemberLedger | undefined> {
+export async function auditMember(client: PointsClient, tenantId: string, memberId: string): Promise<MemberLedger | undefined> {
   let account: Account;
   try {
     account = (await client.GetAccount({ tenant_id: tenantId, member_id: memberId })).account;
@@ -49,17 +40,16 @@ export async function auditMember(
   const entries = await listAllEntries(client, tenantId, memberId);
   const where = `${tenantId}/${memberId}`;
 
-  expect(entries.map((e) => e.seq), `${where}: seq 1..n without gaps`).toEqual(
-    Array.from({ length: entries.length }, (_, i) => i + 1),
-  );
+  expect(
+    entries.map((e) => e.seq),
+    `${where}: seq 1..n without gaps`,
+  ).toEqual(Array.from({ length: entries.length }, (_, i) => i + 1));
   let balance = 0;
   for (const e of entries) {
     balance += e.points;
     expect(e.balance_after, `${where}: balance_after of seq ${e.seq} chains from the previous entry`).toBe(balance);
   }
-  expect(new Set(entries.map((e) => e.idempotency_key)).size, `${where}: idempotency keys are unique`).toBe(
-    entries.length,
-  );
+  expect(new Set(entries.map((e) => e.idempotency_key)).size, `${where}: idempotency keys are unique`).toBe(entries.length);
   expect(new Set(entries.map((e) => e.entry_id)).size, `${where}: entry ids are unique`).toBe(entries.length);
   expect(account.seq, `${where}: account seq equals the number of entries`).toBe(entries.length);
   expect(account.balance, `${where}: account balance equals the sum of its entries`).toBe(balance);

@@ -56,7 +56,12 @@ export async function startNatsServer(startTimeoutMs = 10_000): Promise<NatsServ
         resolve();
       }),
     );
-    await waitForAccepting(port, startTimeoutMs, () => child !== proc, () => log);
+    await waitForAccepting(
+      port,
+      startTimeoutMs,
+      () => child !== proc,
+      () => log,
+    );
   };
 
   const signal = async (sig: NodeJS.Signals) => {

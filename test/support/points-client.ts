@@ -93,11 +93,7 @@ export interface Entry {
   created_at: Timestamp | null;
 }
 
-export type Command =
-  | { earn: EarnRequest }
-  | { redeem: RedeemRequest }
-  | { reverse: ReverseRequest }
-  | { adjust: AdjustRequest };
+export type Command = { earn: EarnRequest } | { redeem: RedeemRequest } | { reverse: ReverseRequest } | { adjust: AdjustRequest };
 
 export interface CommandResult {
   result: 'earn' | 'redeem' | 'reverse' | 'adjust' | 'error';
@@ -119,10 +115,7 @@ export interface PointsClient {
   Reverse(req: ReverseRequest, opts?: CallOptions): Promise<WriteResponse>;
   Adjust(req: AdjustRequest, opts?: CallOptions): Promise<WriteResponse>;
   GetAccount(req: MemberRequest, opts?: CallOptions): Promise<{ account: Account }>;
-  ListEntries(
-    req: ListEntriesRequest,
-    opts?: CallOptions,
-  ): Promise<{ entries: Entry[]; next_page_token: string }>;
+  ListEntries(req: ListEntriesRequest, opts?: CallOptions): Promise<{ entries: Entry[]; next_page_token: string }>;
   SubmitBatch(req: { commands: Command[] }, opts?: CallOptions): Promise<{ results: CommandResult[] }>;
   /** Opens a WatchEvents server stream; see EventWatch. */
   watchEvents(req: WatchEventsRequest, opts?: CallOptions): EventWatch;
@@ -219,11 +212,7 @@ export function promisedClient<T>(raw: grpc.Client, rpcs: readonly string[]): T 
   return client as T;
 }
 
-type ServerStreamMethod = (
-  req: unknown,
-  metadata: grpc.Metadata,
-  options: grpc.CallOptions,
-) => grpc.ClientReadableStream<WatchedEvent>;
+type ServerStreamMethod = (req: unknown, metadata: grpc.Metadata, options: grpc.CallOptions) => grpc.ClientReadableStream<WatchedEvent>;
 
 function openEventWatch(stream: grpc.ClientReadableStream<WatchedEvent>): EventWatch {
   const received: WatchedEvent[] = [];
@@ -299,12 +288,7 @@ const REFLECTION_PROTO = `${REPO_ROOT}/node_modules/@grpc/reflection/build/proto
 
 /** The fully qualified service names the server lists through grpc.reflection.v1alpha. */
 export async function listServicesByReflection(address: string): Promise<string[]> {
-  const ctor = loadService(REFLECTION_PROTO, { ...LOADER_OPTIONS, includeDirs: [] }, [
-    'grpc',
-    'reflection',
-    'v1alpha',
-    'ServerReflection',
-  ]);
+  const ctor = loadService(REFLECTION_PROTO, { ...LOADER_OPTIONS, includeDirs: [] }, ['grpc', 'reflection', 'v1alpha', 'ServerReflection']);
   const raw = new ctor(address, grpc.credentials.createInsecure()) as unknown as {
     ServerReflectionInfo(): grpc.ClientDuplexStream<unknown, ReflectionResponse>;
   } & grpc.Client;

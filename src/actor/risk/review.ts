@@ -9,7 +9,13 @@ import { type EntryDetail, type LedgerEntry, type OrderRecord, emptyDetail, entr
 import type { MemberState } from '../member-state.js';
 import { newEntry } from '../new-entry.js';
 import { UNDER_REVIEW } from './member-risk.js';
-import { type FlaggedPage, type ListFlaggedQuery, REVIEW_QUEUE_MEMBER, type ReviewCommand, type ReviewQueueCommand } from './review-commands.js';
+import {
+  type FlaggedPage,
+  type ListFlaggedQuery,
+  REVIEW_QUEUE_MEMBER,
+  type ReviewCommand,
+  type ReviewQueueCommand,
+} from './review-commands.js';
 import { reviewLotPoints } from './risk-fold.js';
 import { riskReject } from './risk-rejections.js';
 
@@ -62,7 +68,11 @@ export function decideReviewQueue(state: MemberState, cmd: ReviewQueueCommand, i
   const detail = emptyDetail(inputs.program.version);
   detail.risk = { queue: cmd.change };
   const flagId = cmd.change.op === 'add' ? cmd.change.flag.flagId : cmd.change.flagId;
-  const entry = reviewEntry(state, cmd, inputs, 0, detail, { orderId: '', reason: `review queue ${cmd.change.op} ${flagId}`, operator: '' });
+  const entry = reviewEntry(state, cmd, inputs, 0, detail, {
+    orderId: '',
+    reason: `review queue ${cmd.change.op} ${flagId}`,
+    operator: '',
+  });
   return { ok: true, entry, order: undefined };
 }
 

@@ -30,10 +30,14 @@ export function riskContextOf(m: RiskFieldsMsg): { context: RiskContext | undefi
   const ip = m.ip ?? '';
   const paymentFingerprint = m.payment_fingerprint ?? '';
   if (deviceId === '' && ip === '' && paymentFingerprint === '') return { context: undefined };
-  if (deviceId !== '' && !PRINTABLE.test(deviceId)) return { context: undefined, bad: { field: 'device_id', problem: 'must be 1-128 printable ASCII characters without spaces' } };
+  if (deviceId !== '' && !PRINTABLE.test(deviceId))
+    return { context: undefined, bad: { field: 'device_id', problem: 'must be 1-128 printable ASCII characters without spaces' } };
   if (ip !== '' && !IP.test(ip)) return { context: undefined, bad: { field: 'ip', problem: 'must be an IPv4 or IPv6 address' } };
   if (paymentFingerprint !== '' && !PRINTABLE.test(paymentFingerprint)) {
-    return { context: undefined, bad: { field: 'payment_fingerprint', problem: 'must be 1-128 printable ASCII characters without spaces' } };
+    return {
+      context: undefined,
+      bad: { field: 'payment_fingerprint', problem: 'must be 1-128 printable ASCII characters without spaces' },
+    };
   }
   return { context: { deviceId, ip, paymentFingerprint } };
 }

@@ -119,7 +119,11 @@ function judge(verdict: Verdict, limit: VelocityLimit, retryAfter: () => number,
   const retryAfterMs = retryAfter();
   const current = verdict.refusal;
   if (!current) verdict.refusal = { limit, retryAfterMs };
-  else verdict.refusal = { limit: limit.index < current.limit.index ? limit : current.limit, retryAfterMs: Math.max(retryAfterMs, current.retryAfterMs) };
+  else
+    verdict.refusal = {
+      limit: limit.index < current.limit.index ? limit : current.limit,
+      retryAfterMs: Math.max(retryAfterMs, current.retryAfterMs),
+    };
 }
 
 function exceeds(limit: VelocityLimit, count: number, points: number, cost: number): boolean {
@@ -149,7 +153,13 @@ function amountReview(state: MemberState, cmd: EarnCommand, policy: RiskPolicy):
 }
 
 /** The referrer's reward is held when the referrer has used the referred member's device or payment instrument. */
-function screenReferral(state: MemberState, referred: RiskContext | undefined, inputs: DecisionInputs, policy: RiskPolicy, decision: Decision & { ok: true }): Decision {
+function screenReferral(
+  state: MemberState,
+  referred: RiskContext | undefined,
+  inputs: DecisionInputs,
+  policy: RiskPolicy,
+  decision: Decision & { ok: true },
+): Decision {
   const risk = state.risk;
   if (!policy.review.sharedReferral || !referred || !risk || decision.entry.points <= 0) return decision;
   const device = referred.deviceId !== '' && risk.devices.includes(referred.deviceId);

@@ -117,9 +117,7 @@ export class SqliteLedgerStore implements LedgerStore {
     this.db.exec(SCHEMA);
     this.stmt = {
       insert: this.db.prepare('INSERT INTO ledger (tenant_id, member_id, rk, n, body) VALUES (?,?,?,?,?)'),
-      insertEntry: this.db.prepare(
-        'INSERT INTO ledger (tenant_id, member_id, rk, n, body) VALUES (?,?,?,?,?) ON CONFLICT DO NOTHING',
-      ),
+      insertEntry: this.db.prepare('INSERT INTO ledger (tenant_id, member_id, rk, n, body) VALUES (?,?,?,?,?) ON CONFLICT DO NOTHING'),
       upsert: this.db.prepare(
         `INSERT INTO ledger (tenant_id, member_id, rk, n, body) VALUES (?,?,?,?,?)
          ON CONFLICT (tenant_id, member_id, rk) DO UPDATE SET n = excluded.n, body = excluded.body`,
@@ -135,9 +133,7 @@ export class SqliteLedgerStore implements LedgerStore {
       insertOutbox: this.db.prepare('INSERT INTO outbox (id, body) VALUES (?, ?)'),
       insertFollowUp: this.db.prepare('INSERT OR IGNORE INTO follow_ups (id, body) VALUES (?, ?)'),
       deleteFollowUp: this.db.prepare('DELETE FROM follow_ups WHERE id = ?'),
-      pendingFollowUps: this.db.prepare<[number], { id: number; body: string }>(
-        'SELECT id, body FROM follow_ups ORDER BY id LIMIT ?',
-      ),
+      pendingFollowUps: this.db.prepare<[number], { id: number; body: string }>('SELECT id, body FROM follow_ups ORDER BY id LIMIT ?'),
       insertDue: this.db.prepare('INSERT INTO due (at, tenant_id, member_id) VALUES (?,?,?) ON CONFLICT DO NOTHING'),
       deleteDue: this.db.prepare('DELETE FROM due WHERE at = ? AND tenant_id = ? AND member_id = ?'),
       dueUpTo: this.db.prepare<[number, number], { at: number; tenant_id: string; member_id: string }>(
@@ -233,9 +229,7 @@ export class SqliteLedgerStore implements LedgerStore {
   }
 
   async readOutbox(afterId: number, limit: number): Promise<OutboxRecord[]> {
-    return this.stmt.readOutbox
-      .all(afterId, limit)
-      .map((row) => ({ id: row.id, envelope: JSON.parse(row.body) as EventEnvelope }));
+    return this.stmt.readOutbox.all(afterId, limit).map((row) => ({ id: row.id, envelope: JSON.parse(row.body) as EventEnvelope }));
   }
 
   /**

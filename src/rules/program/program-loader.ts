@@ -6,7 +6,13 @@ import { basename, extname, join } from 'node:path';
 import { DOCUMENT_LIMITS, documentLimitBroken } from './document-limits.js';
 import { LineCounter, parseDocument } from 'yaml';
 import type { Program } from './program.js';
-import { formatProgramError, type ParseProgramOptions, type ParseProgramResult, parseProgram, type ProgramError } from './program-schema.js';
+import {
+  formatProgramError,
+  type ParseProgramOptions,
+  type ParseProgramResult,
+  parseProgram,
+  type ProgramError,
+} from './program-schema.js';
 
 export type ProgramFormat = 'yaml' | 'json';
 
@@ -69,7 +75,12 @@ export async function loadProgramDirectory(dir: string): Promise<LoadProgramsRes
  * twice (which JSON.parse and most YAML readers would silently resolve to the last value), come
  * back as errors at path `document`. `fallbackTenantId` is used only when the document has no tenant_id.
  */
-export function parseProgramText(text: string, format: ProgramFormat, options: ParseProgramOptions, fallbackTenantId?: string): ParseProgramResult {
+export function parseProgramText(
+  text: string,
+  format: ProgramFormat,
+  options: ParseProgramOptions,
+  fallbackTenantId?: string,
+): ParseProgramResult {
   const source = text.startsWith('\uFEFF') ? text.slice(1) : text;
   const broken = documentLimitBroken(source);
   if (broken) return { ok: false, errors: [{ path: 'document', message: broken }] };
@@ -99,7 +110,9 @@ function readYaml(text: string): Read {
       return { document: doc.toJS({ maxAliasCount: DOCUMENT_LIMITS.maxAliases }) };
     } catch (error) {
       // The yaml library refuses alias expansion beyond maxAliasCount by throwing.
-      return { errors: [{ path: 'document', message: `expands more than ${DOCUMENT_LIMITS.maxAliases} aliases (${(error as Error).message})` }] };
+      return {
+        errors: [{ path: 'document', message: `expands more than ${DOCUMENT_LIMITS.maxAliases} aliases (${(error as Error).message})` }],
+      };
     }
   }
   return {
@@ -119,7 +132,9 @@ function readJson(text: string): Read {
   }
   // JSON.parse keeps the last of two equal keys; JSON is YAML, so the YAML reader finds them.
   const lineCounter = new LineCounter();
-  const duplicates = parseDocument(text, { lineCounter, schema: 'json', uniqueKeys: true }).errors.filter((e) => e.code === 'DUPLICATE_KEY');
+  const duplicates = parseDocument(text, { lineCounter, schema: 'json', uniqueKeys: true }).errors.filter(
+    (e) => e.code === 'DUPLICATE_KEY',
+  );
   if (duplicates.length === 0) return { document };
   return {
     errors: duplicates.map((e) => {

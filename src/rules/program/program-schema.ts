@@ -231,7 +231,12 @@ const tiers = z.strictObject({
 
 const expiry = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('never'), notice_days: days.optional() }),
-  z.strictObject({ kind: z.literal('rolling'), months: z.int().gte(0).lte(120).optional(), days: days.optional(), notice_days: days.optional() }),
+  z.strictObject({
+    kind: z.literal('rolling'),
+    months: z.int().gte(0).lte(120).optional(),
+    days: days.optional(),
+    notice_days: days.optional(),
+  }),
   z.strictObject({ kind: z.literal('calendar'), years: z.int().gte(0).lte(10).optional(), notice_days: days.optional() }),
 ]);
 
@@ -243,7 +248,16 @@ const documentSchema = z.strictObject({
   base_rate: z.strictObject({ points: points.optional(), per_minor: z.int().gte(1).lte(MAX_POINTS).optional() }).optional(),
   min_order_minor: minor.optional(),
   pending_days: days.optional(),
-  time: z.strictObject({ max_future_seconds: z.int().gte(0).lte(DAY_MS / 1000).optional(), max_lateness_days: z.int().gte(0).lte(MAX_LATENESS_DAYS).optional() }).optional(),
+  time: z
+    .strictObject({
+      max_future_seconds: z
+        .int()
+        .gte(0)
+        .lte(DAY_MS / 1000)
+        .optional(),
+      max_lateness_days: z.int().gte(0).lte(MAX_LATENESS_DAYS).optional(),
+    })
+    .optional(),
   caps: caps.optional(),
   expiry: expiry.optional(),
   tiers: tiers.optional(),
@@ -266,7 +280,11 @@ const documentSchema = z.strictObject({
       points: z.int().gte(1).lte(MAX_POINTS).optional(),
       per_minor: z.int().gte(1).lte(MAX_POINTS).optional(),
       max_order_share: z.number().gt(0).lte(1).optional(),
-      max_hold_minutes: z.int().gte(1).lte(7 * 24 * 60).optional(),
+      max_hold_minutes: z
+        .int()
+        .gte(1)
+        .lte(7 * 24 * 60)
+        .optional(),
     })
     .optional(),
   /** 防刷 anti-abuse (src/risk/velocity-policy.ts). */
@@ -567,7 +585,9 @@ function normaliseBehaviour(b: NonNullable<ParsedDocument['behaviours']>[number]
   };
 }
 
-function normaliseConditions(when: { channels?: string[]; stores?: string[]; tiers?: string[]; min_order_minor?: number } | undefined): OrderConditions {
+function normaliseConditions(
+  when: { channels?: string[]; stores?: string[]; tiers?: string[]; min_order_minor?: number } | undefined,
+): OrderConditions {
   return {
     channels: when?.channels ?? [],
     stores: when?.stores ?? [],
