@@ -1,7 +1,7 @@
 // The Cassandra store's follow-up buckets (deploy/cql/005_follow_up_buckets.cql) on a real node: one
 // partition per bucket of ids, the per-shard range an open reads from, a batch whose follow-ups span two
 // buckets completed or undone whole (in the process and after a crash), and the rows an existing
-// keyspace still holds in the table before 005. Each test writes its own shard of one keyspace.
+// keyspace still holds in the table before 005. Each test writes its own shard and members of one keyspace.
 
 import { randomBytes } from 'node:crypto';
 import { Client, policies, types } from 'cassandra-driver';
@@ -16,8 +16,6 @@ import type { CommitBatch, FollowUp, LedgerStore, MemberRef } from '../../src/le
 import { cassandraTarget } from '../support/cassandra-server.js';
 
 const target = cassandraTarget();
-const A: MemberRef = { tenantId: 'acme', memberId: 'm-1' };
-const B: MemberRef = { tenantId: 'acme', memberId: 'm-2' };
 /** The first id of a bucket near now, as the engine numbers follow-ups (the clock in microseconds). */
 const BASE = followUpBucketOf(Date.now() * 1000) * FOLLOW_UP_BUCKET_IDS;
 const BUCKET = followUpBucketOf(BASE);
@@ -53,6 +51,7 @@ describe.skipIf('skipped' in target)('Cassandra follow-up buckets', () => {
 
   it('writes one partition per bucket, keeps the oldest undelivered id as the range low, and a reopen reads from there on', async () => {
     const shard = 11;
+    const A = memberOf(shard);
     const store = await open(shard);
     const [a, b, c, d, e] = [
       BASE + 1,
@@ -87,6 +86,7 @@ describe.skipIf('skipped' in target)('Cassandra follow-up buckets', () => {
 
   it('a commit that fails between the buckets of its follow-ups is rolled back whole, and can be committed again', async () => {
     const shard = 12;
+    const A = memberOf(shard);
     const faulty = await faultyClient('once');
     const store = await CassandraLedgerStore.openOn(faulty, { contactPoints, localDataCenter, keyspace, shard });
     const batch = { entries: [entryOf(A, 1)], followUps: [followUp(BASE - 1), followUp(BASE)] }; // buckets BUCKET - 1 and BUCKET
@@ -102,22 +102,24 @@ describe.skipIf('skipped' in target)('Cassandra follow-up buckets', () => {
 
   it("a process that dies between the buckets of a commit's follow-ups leaves it to the next open, which completes it whole", async () => {
     const shard = 13;
+    const A = memberOf(shard);
     const faulty = await faultyClient('crash');
     const store = await CassandraLedgerStore.openOn(faulty, { contactPoints, localDataCenter, keyspace, shard });
-    const batch = { entries: [entryOf(B, 1)], followUps: [followUp(BASE - 1), followUp(BASE)] };
+    const batch = { entries: [entryOf(A, 1)], followUps: [followUp(BASE - 1), followUp(BASE)] };
     await expect(commit(store, batch)).rejects.toThrow('injected');
     // Its entries and the owed row of the later bucket are written; the intent still stands for the batch.
     expect((await rowsIn(shard, [BUCKET - 1, BUCKET])).sort()).toEqual([`intent:${BASE - 1}@${BUCKET - 1}`, `owed:${BASE}@${BUCKET}`]);
     await store.close(); // its rollback cannot be written: as if the process died here
     const next = await open(shard);
     expect(await next.pendingFollowUps(10)).toEqual(batch.followUps);
-    expect(await next.listEntries(B, 0, 10)).toEqual(batch.entries);
+    expect(await next.listEntries(A, 0, 10)).toEqual(batch.entries);
     expect((await rowsIn(shard, [BUCKET - 1, BUCKET])).sort()).toEqual([`owed:${BASE - 1}@${BUCKET - 1}`, `owed:${BASE}@${BUCKET}`]);
     await next.close();
   });
 
   it('rows an existing keyspace holds in the table before 005 are settled at open, delivered from there and deleted there', async () => {
     const shard = 14;
+    const A = memberOf(shard);
     const first = await open(shard);
     await commit(first, { entries: [entryOf(A, 1)] });
     await first.close();
@@ -184,6 +186,11 @@ describe.skipIf('skipped' in target)('Cassandra follow-up buckets', () => {
     return faulty as unknown as CqlClient & { failed: number };
   }
 });
+
+/** A member of its own per test: entries are per member, not per shard. */
+function memberOf(shard: number): MemberRef {
+  return { tenantId: 'acme', memberId: `m-${shard}` };
+}
 
 function followUp(id: number): FollowUp {
   const command: WriteCommand = {

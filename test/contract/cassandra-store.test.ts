@@ -33,8 +33,21 @@ if ('skipped' in target) {
     ? { username: process.env.CASSANDRA_USERNAME, password: process.env.CASSANDRA_PASSWORD ?? '' }
     : undefined;
   const admin = new Client({ contactPoints: hosts, localDataCenter, credentials });
-  // "entries" quoted: ENTRIES is a reserved CQL keyword. due_range goes with due_members (never one alone).
-  const TABLES = ['"entries"', 'idempotency_keys', 'orders', 'snapshots', 'outbox', 'outbox_cursor', 'due_members', 'due_range', 'follow_ups'];
+  // "entries" quoted: ENTRIES is a reserved CQL keyword. due_range goes with due_members, follow_up_range
+  // with follow_ups_by_bucket (never one alone).
+  const TABLES = [
+    '"entries"',
+    'idempotency_keys',
+    'orders',
+    'snapshots',
+    'outbox',
+    'outbox_cursor',
+    'due_members',
+    'due_range',
+    'follow_ups',
+    'follow_ups_by_bucket',
+    'follow_up_range',
+  ];
 
   beforeAll(async () => {
     await admin.connect();

@@ -13,6 +13,7 @@ const OTHER_TENANT_A: MemberRef = { tenantId: 'globex', memberId: 'm-1' };
 const C: MemberRef = { tenantId: 'acme', memberId: 'm-3' };
 
 const DAY = 86_400_000;
+const MINUTE = 60_000;
 /** An instant in the middle of a day (UTC), so T ± hours stays within one day and T + n·DAY lands n days later. */
 const T = 1_750_000_000_000;
 
@@ -91,7 +92,12 @@ export function ledgerStoreContract(name: string, open: () => Promise<LedgerStor
     });
 
     it('getOrders keeps the tier-metric month and the lot a refund takes back from; an order without them has none', async () => {
-      const withLot: OrderRecord = { ...orderOf(A, 'o-lot', 0, 0), metricMonth: '2026-11', lotExpiresAt: T + 365 * DAY, lotAvailableAt: T + 7 * DAY };
+      const withLot: OrderRecord = {
+        ...orderOf(A, 'o-lot', 0, 0),
+        metricMonth: '2026-11',
+        lotExpiresAt: T + 365 * DAY,
+        lotAvailableAt: T + 7 * DAY,
+      };
       const plain = orderOf(A, 'o-plain', 0, 0);
       await commit({ orders: [withLot, plain] });
       const found = await store.getOrders([
@@ -171,20 +177,29 @@ export function ledgerStoreContract(name: string, open: () => Promise<LedgerStor
       ]);
       expect(await store.listEntries(OTHER_TENANT_A, 0, 10)).toEqual(theirs);
       const key = mine[0].idempotencyKey; // the same key text exists under both tenants
-      expect(await store.findByIdempotencyKeys([{ ...A, idempotencyKey: key }, { ...OTHER_TENANT_A, idempotencyKey: key }])).toEqual([
-        mine[0],
-        theirs[0],
-      ]);
-      expect(await store.getOrders([{ ...A, orderId: 'o-1' }, { ...OTHER_TENANT_A, orderId: 'o-1' }])).toEqual([
-        orderOf(A, 'o-1', 0, 0),
-        orderOf(OTHER_TENANT_A, 'o-1', 100, 1),
-      ]);
+      expect(
+        await store.findByIdempotencyKeys([
+          { ...A, idempotencyKey: key },
+          { ...OTHER_TENANT_A, idempotencyKey: key },
+        ]),
+      ).toEqual([mine[0], theirs[0]]);
+      expect(
+        await store.getOrders([
+          { ...A, orderId: 'o-1' },
+          { ...OTHER_TENANT_A, orderId: 'o-1' },
+        ]),
+      ).toEqual([orderOf(A, 'o-1', 0, 0), orderOf(OTHER_TENANT_A, 'o-1', 100, 1)]);
     });
 
     it('activation after a cached state reads the entries from its seq on, and no snapshot', async () => {
       const a = entriesOf(A, 5);
       await commit({ entries: a, snapshots: [stateAt(a, 2)] });
-      expect(await store.loadMembers([{ ...A, afterSeq: 3 }, { ...B, afterSeq: 4 }])).toEqual([
+      expect(
+        await store.loadMembers([
+          { ...A, afterSeq: 3 },
+          { ...B, afterSeq: 4 },
+        ]),
+      ).toEqual([
         { snapshot: null, entries: a.slice(2) },
         { snapshot: null, entries: [] },
       ]);
@@ -254,7 +269,7 @@ export function ledgerStoreContract(name: string, open: () => Promise<LedgerStor
       expect(await store.dueMembers(T + 1_000, 0)).toEqual([]);
     });
 
-    it('a commit moves a member\'s due row (from -> to), removes it (to = 0), and the index survives a reopen', async () => {
+    it("a commit moves a member's due row (from -> to), removes it (to = 0), and the index survives a reopen", async () => {
       await commit({
         dues: [
           { ...A, from: 0, to: T + 3 * DAY },
@@ -353,7 +368,7 @@ export function ledgerStoreContract(name: string, open: () => Promise<LedgerStor
       expect(await store.listEntries(B, 0, 10)).toEqual(batch.entries);
     });
 
-    it('a refused batch leaves no follow-up, and the next batch\'s follow-ups are owed as usual', async () => {
+    it("a refused batch leaves no follow-up, and the next batch's follow-ups are owed as usual", async () => {
       const [kept] = entriesOf(A, 1);
       await commit({ entries: [kept], followUps: [followUpOf(1, referral(B, A))] });
       const clash = { ...entriesOf(A, 2)[1], idempotencyKey: kept.idempotencyKey };
@@ -381,6 +396,52 @@ export function ledgerStoreContract(name: string, open: () => Promise<LedgerStor
       await store.close();
       store = await open();
       expect(await store.pendingFollowUps(10)).toEqual([ups[2]]);
+    });
+
+    it('follow-ups spread over several minutes all come back oldest first, also after reopens that follow their delivery', async () => {
+      // Ids as the engine numbers them (the clock in microseconds), a minute apart: a backend that
+      // buckets follow-ups by id finds them in several buckets, and one batch's in two.
+      const minute = (n: number, k = 0) => (T + n * MINUTE) * 1000 + k;
+      const ups = [
+        followUpOf(minute(0, 1), referral(B, A)),
+        followUpOf(minute(0, 2), earnFor(C)),
+        followUpOf(minute(1, 5), referral(C, A, 'm-7')),
+        followUpOf(minute(2), referral(OTHER_TENANT_A, B)),
+        followUpOf(minute(5), earnFor(A)),
+      ];
+      const a = entriesOf(A, 3);
+      await commit({ entries: [a[0]], followUps: ups.slice(0, 2) });
+      await commit({ entries: [a[1]], followUps: [ups[3], ups[2]] }); // one batch, two days
+      await commit({ entries: [a[2]], followUps: [ups[4]] });
+      expect(await store.pendingFollowUps(10)).toEqual(ups);
+      expect(await store.pendingFollowUps(3)).toEqual(ups.slice(0, 3));
+      await store.completeFollowUps([ups[0].id, ups[1].id, ups[3].id]);
+      await store.close();
+      store = await open();
+      expect(await store.pendingFollowUps(10)).toEqual([ups[2], ups[4]]);
+      await store.completeFollowUps([ups[2].id]);
+      await store.close();
+      store = await open();
+      expect(await store.pendingFollowUps(10)).toEqual([ups[4]]);
+      await store.completeFollowUps([ups[4].id]);
+      await store.close();
+      store = await open();
+      expect(await store.pendingFollowUps(10)).toEqual([]);
+      expect(await store.listEntries(A, 0, 10)).toEqual(a);
+    });
+
+    it('follow-ups numbered below every one delivered before (a clock set back) are still owed after a reopen', async () => {
+      const later = [followUpOf((T + 5 * MINUTE) * 1000, referral(B, A))];
+      const earlier = [followUpOf((T + MINUTE) * 1000, referral(C, A)), followUpOf((T + 3 * MINUTE) * 1000, earnFor(B))];
+      await commit({ entries: entriesOf(A, 1), followUps: later });
+      await store.completeFollowUps([later[0].id]);
+      await store.close();
+      store = await open();
+      expect(await store.pendingFollowUps(10)).toEqual([]);
+      await commit({ entries: entriesOf(A, 2).slice(1), followUps: earlier });
+      await store.close();
+      store = await open();
+      expect(await store.pendingFollowUps(10)).toEqual(earlier);
     });
 
     it('a failed batch leaves no outbox record behind', async () => {
@@ -455,7 +516,13 @@ function followUpOf(id: number, command: WriteCommand): FollowUp {
 
 /** The referrer's reward owed for the member it referred, as the engine derives it. */
 function referral(referrer: MemberRef, referred: MemberRef, referredMemberId = referred.memberId): WriteCommand {
-  return { kind: 'referral', tenantId: referrer.tenantId, memberId: referrer.memberId, idempotencyKey: `§referral:${referredMemberId}`, referredMemberId };
+  return {
+    kind: 'referral',
+    tenantId: referrer.tenantId,
+    memberId: referrer.memberId,
+    idempotencyKey: `§referral:${referredMemberId}`,
+    referredMemberId,
+  };
 }
 
 /** A command with nested data and text outside ASCII, to check that a follow-up's command reads back whole. */

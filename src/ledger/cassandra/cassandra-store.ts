@@ -17,10 +17,11 @@ import type {
   OutboxPosition,
 } from '../store.js';
 import { GroupCommit } from './commit.js';
-import { CQL, type Statement, deleteFollowUpOf, followUpOf, long } from './cql.js';
+import { CQL, long } from './cql.js';
 import { DueIndex } from './due-index.js';
 import { LedgerLayoutMismatch } from './errors.js';
-import { DUE_BUCKET_MS, ENTRY_BUCKET_SIZE, OUTBOX_BUCKET_SIZE } from './layout.js';
+import { FollowUps } from './follow-ups.js';
+import { DUE_BUCKET_MS, ENTRY_BUCKET_SIZE, FOLLOW_UP_BUCKET_IDS, OUTBOX_BUCKET_SIZE } from './layout.js';
 import { OutboxCursor } from './outbox-cursor.js';
 import { LedgerReads } from './reads.js';
 import { recoverFollowUps, recoverOutbox } from './recovery.js';
@@ -43,14 +44,12 @@ export interface CassandraStoreOptions {
   knowledgeCapacity?: number;
 }
 
-/** Most rows one single-partition batch of follow-up deletes carries. */
-const MAX_ROWS_PER_BATCH = 100;
-
 export class CassandraLedgerStore implements LedgerStore {
   private readonly session: CqlSession;
   private readonly reads: LedgerReads;
   private readonly due: DueIndex;
   private readonly outbox: OutboxCursor;
+  private readonly followUps: FollowUps;
   private readonly commits: GroupCommit;
   private closed = false;
 
@@ -64,7 +63,8 @@ export class CassandraLedgerStore implements LedgerStore {
     this.reads = new LedgerReads(this.session, knowledge);
     this.due = new DueIndex(this.session, shard);
     this.outbox = new OutboxCursor(this.session, shard);
-    this.commits = new GroupCommit(this.session, shard, knowledge, this.reads, this.due, this.outbox);
+    this.followUps = new FollowUps(this.session, shard);
+    this.commits = new GroupCommit(this.session, shard, knowledge, this.reads, this.due, this.outbox, this.followUps);
   }
 
   /** Connects, checks the keyspace's layout and settles the outbox tail a previous process left. */
@@ -93,10 +93,12 @@ export class CassandraLedgerStore implements LedgerStore {
     try {
       await checkLayout(client, options.keyspace);
       const store = new CassandraLedgerStore(client, options.shard, options);
+      await store.followUps.loadRange();
       // first: it may undo entries whose events the outbox settlement then drops
-      await recoverFollowUps(store.session, store.shard, store.reads);
+      await recoverFollowUps(store.session, store.followUps, store.reads);
       await recoverOutbox(store.session, store.shard, store.reads, store.outbox);
       await store.due.loadDueRange();
+      await store.followUps.loadOld();
       return store;
     } catch (err) {
       await client.shutdown().catch(() => undefined);
@@ -131,18 +133,12 @@ export class CassandraLedgerStore implements LedgerStore {
 
   async pendingFollowUps(limit: number): Promise<FollowUp[]> {
     await this.commits.settle();
-    if (limit <= 0) return [];
-    return (await this.session.selectAll(CQL.followUps, [this.shard, limit])).map(followUpOf);
+    return this.followUps.pending(limit);
   }
 
   async completeFollowUps(ids: number[]): Promise<void> {
     await this.commits.settle();
-    const unique = [...new Set(ids)];
-    const groups: Statement[][] = [];
-    for (let i = 0; i < unique.length; i += MAX_ROWS_PER_BATCH) {
-      groups.push(unique.slice(i, i + MAX_ROWS_PER_BATCH).map((id) => deleteFollowUpOf(this.shard, id)));
-    }
-    await this.session.runAll(groups);
+    await this.followUps.complete(ids);
   }
 
   async dueMembers(upTo: number, limit: number): Promise<DueMember[]> {
@@ -171,6 +167,8 @@ export class CassandraLedgerStore implements LedgerStore {
       await this.commits.settle();
       await this.outbox.storeCommittedHint(); // saves the next open() from re-checking the last commit
       await this.due.persistDueRange(); // saves the next scans the rows this process already passed
+      await this.followUps.complete([]); // the deletes of delivered follow-ups that failed before
+      await this.followUps.persistRange(true); // saves the next open the follow-ups this process delivered
     } catch {
       // open() re-checks whatever the hint does not cover; nothing is lost by skipping it here
     }
@@ -184,10 +182,9 @@ async function checkLayout(client: CqlClient, keyspace: string): Promise<void> {
   try {
     rows = (await client.execute(CQL.layout, [], QUERY)).rows;
   } catch (err) {
-    throw new LedgerLayoutMismatch(
-      `keyspace ${keyspace} has no readable ledger_layout table; run the migration (npm run migrate)`,
-      { cause: err },
-    );
+    throw new LedgerLayoutMismatch(`keyspace ${keyspace} has no readable ledger_layout table; run the migration (npm run migrate)`, {
+      cause: err,
+    });
   }
   const stored = new Map(rows.map((r) => [r['name'] as string, long(r['value'])]));
   const expected: [string, number][] = [
@@ -196,12 +193,11 @@ async function checkLayout(client: CqlClient, keyspace: string): Promise<void> {
     ['due_bucket_ms', DUE_BUCKET_MS],
     // Not a size: present once 004_order_lots.cql added the orders' metric month and lot columns.
     ['order_lots', 1],
+    ['follow_up_bucket_ids', FOLLOW_UP_BUCKET_IDS],
   ];
   for (const [name, value] of expected) {
     if (!stored.has(name)) {
-      throw new LedgerLayoutMismatch(
-        `keyspace ${keyspace} has no ${name} in ledger_layout: a migration is missing; run npm run migrate`,
-      );
+      throw new LedgerLayoutMismatch(`keyspace ${keyspace} has no ${name} in ledger_layout: a migration is missing; run npm run migrate`);
     }
     if (stored.get(name) !== value) {
       throw new LedgerLayoutMismatch(

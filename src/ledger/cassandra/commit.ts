@@ -6,10 +6,11 @@ import type { LedgerEntry } from '../../actor/entries.js';
 import type { MemberState } from '../../actor/state.js';
 import type { OutboxRecord } from '../outbox.js';
 import type { CommitBatch, FollowUp, MemberRef } from '../store.js';
-import { CQL, type FollowUpIntent, type IntentEntry, type Statement, insertEntryOf, insertIntentOf, owedFollowUpsOf, retractedFollowUpsOf } from './cql.js';
+import { CQL, type FollowUpIntent, type IntentEntry, type Statement, insertEntryOf } from './cql.js';
 import type { DueIndex } from './due-index.js';
 import { netDues } from './due-index.js';
 import { IdempotencyKeyTaken, LedgerUnsettled } from './errors.js';
+import type { FollowUps } from './follow-ups.js';
 import { entryBucketOf, outboxBucketOf } from './layout.js';
 import { mapBounded } from './map-bounded.js';
 import type { OutboxCursor } from './outbox-cursor.js';
@@ -37,6 +38,7 @@ export class GroupCommit {
     private readonly reads: LedgerReads,
     private readonly due: DueIndex,
     private readonly outbox: OutboxCursor,
+    private readonly followUps: FollowUps,
   ) {}
 
   /** Steps 1, 2, 2b and 3; on a failure before step 3 completes, the batch is rolled back and the error rethrown. */
@@ -49,15 +51,22 @@ export class GroupCommit {
     try {
       const inFlight = this.due.noteDueInserts(dues.inserts);
       try {
-        const groups = [...pointerGroups(this.shard, batch, toWrite, outbox), ...this.outbox.hintGroups(), ...this.due.insertGroups(dues.inserts)];
-        if (intent) groups.push([insertIntentOf(this.shard, intent)]);
-        await allSettled([this.session.runAll(groups), inFlight ? this.due.persistDueRange() : Promise.resolve()]); // step 1
+        const groups = [
+          ...pointerGroups(this.shard, batch, toWrite, outbox),
+          ...this.outbox.hintGroups(),
+          ...this.due.insertGroups(dues.inserts),
+        ];
+        if (intent) groups.push([this.followUps.intentInsert(intent)]);
+        // The batch's follow-up ids count as live from here until completed or rolled back, so the
+        // follow-up range never moves past them; it is written first if the stored one does not cover them.
+        const followUpRange = intent ? this.followUps.noteCommit(intent) : Promise.resolve();
+        await allSettled([this.session.runAll(groups), inFlight ? this.due.persistDueRange() : Promise.resolve(), followUpRange]); // step 1
       } finally {
         if (inFlight) this.due.insertsSettled(inFlight);
       }
       this.outbox.hintStored(hint);
       await this.writeEntries(toWrite); // step 2
-      if (intent) await this.session.writeGroup(owedFollowUpsOf(this.shard, intent)); // step 2b
+      if (intent) await this.followUps.writeOwed(intent); // step 2b
     } catch (err) {
       for (const ref of membersOf(batch)) this.knowledge.forget(ref.tenantId, ref.memberId);
       this.unsettled = { entries: toWrite, outboxIds: outbox.map((r) => r.id), intent, cause: err };
@@ -146,14 +155,15 @@ export class GroupCommit {
     for (const [bucket, ids] of groupBy(rollback.outboxIds, outboxBucketOf)) {
       outboxGroups.push(ids.map((id) => ({ query: CQL.deleteOutboxRow, params: [this.shard, bucket, id] })));
     }
-    if (intent) outboxGroups.push([{ query: CQL.deleteIntent, params: [this.shard, intent.id] }]);
+    if (intent) outboxGroups.push([this.followUps.intentDelete(intent)]);
     try {
-      if (intent) await this.session.writeGroup(retractedFollowUpsOf(this.shard, intent));
+      if (intent) await this.followUps.retract(intent);
       await this.session.runAll(entryDeleteGroups(rollback.entries));
       await this.session.runAll(outboxGroups);
     } catch (err) {
       throw new LedgerUnsettled(err);
     }
+    if (intent) this.followUps.rolledBack(intent);
     if (this.unsettled === rollback) this.unsettled = undefined;
   }
 }

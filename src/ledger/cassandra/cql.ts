@@ -1,12 +1,12 @@
-// The CQL the Cassandra store runs (tables from deploy/cql/001_ledger.cql and 002_programs.cql,
-// unqualified: the client is opened on the keyspace) and how rows map to ledger types. Every
-// statement is prepared. ENTRIES is a reserved CQL keyword (CREATE INDEX ... (ENTRIES(col))) in
-// Cassandra and ScyllaDB, so the entries table is always written "entries", quoted.
+// The CQL the Cassandra store runs (tables from deploy/cql/*.cql, unqualified: the client is opened on
+// the keyspace) and how rows map to ledger types. Every statement is prepared. ENTRIES is a reserved
+// CQL keyword (CREATE INDEX ... (ENTRIES(col))) in Cassandra and ScyllaDB, so the entries table is
+// always written "entries", quoted.
 
 import { types } from 'cassandra-driver';
 import type { EntryDetail, EntryType, LedgerEntry, OrderRecord } from '../../actor/entries.js';
 import type { DueMember, FollowUp, MemberRef } from '../store.js';
-import { dueBucketOf, entryBucketOf } from './layout.js';
+import { dueBucketOf, entryBucketOf, followUpBucketOf } from './layout.js';
 
 const ENTRY_COLUMNS =
   'seq, entry_type, points, balance_after, idempotency_key, order_id, reason, operator, amount_minor, created_at, expires_at, payload_hash, detail';
@@ -59,16 +59,33 @@ export const CQL = {
   dueRange: 'SELECT low_at, low_tenant_id, low_member_id, high_day FROM due_range WHERE shard = ?',
   setDueRange: 'INSERT INTO due_range (shard, low_at, low_tenant_id, low_member_id, high_day) VALUES (?,?,?,?,?)',
 
-  // Follow-ups, one partition per shard (see PROTOCOL.md): kind 'owed' rows are the follow-ups the shard
-  // owes (body: the command), kind 'intent' rows the record of a commit with follow-ups that is not
-  // known to be complete (body: its follow-ups and the entries it writes; id: its first follow-up id).
-  insertFollowUp: "INSERT INTO follow_ups (shard, kind, id, body) VALUES (?, 'owed', ?, ?)",
-  deleteFollowUp: "DELETE FROM follow_ups WHERE shard = ? AND kind = 'owed' AND id = ?",
-  followUps: "SELECT id, body FROM follow_ups WHERE shard = ? AND kind = 'owed' LIMIT ?",
-  followUpAt: "SELECT id, body FROM follow_ups WHERE shard = ? AND kind = 'owed' AND id = ?",
-  insertIntent: "INSERT INTO follow_ups (shard, kind, id, body) VALUES (?, 'intent', ?, ?)",
-  deleteIntent: "DELETE FROM follow_ups WHERE shard = ? AND kind = 'intent' AND id = ?",
-  intents: "SELECT id, body FROM follow_ups WHERE shard = ? AND kind = 'intent'",
+  // Follow-ups (see PROTOCOL.md), one partition per (shard, bucket of the id) since 005: kind 'owed' rows
+  // are the follow-ups the shard owes (body: the command), kind 'intent' rows the record of a commit with
+  // follow-ups that is not known to be complete (body: its follow-ups and the entries it writes; id: its
+  // lowest follow-up id, so the intent lies in the first bucket of its batch). Slices start at an id
+  // (the shard's low-water mark), so they do not walk the tombstones of rows delivered before it.
+  insertOwed: "INSERT INTO follow_ups_by_bucket (shard, bucket, kind, id, body) VALUES (?, ?, 'owed', ?, ?)",
+  deleteOwed: "DELETE FROM follow_ups_by_bucket WHERE shard = ? AND bucket = ? AND kind = 'owed' AND id = ?",
+  owedAt: "SELECT id, body FROM follow_ups_by_bucket WHERE shard = ? AND bucket = ? AND kind = 'owed' AND id = ?",
+  owedFrom: "SELECT id, body FROM follow_ups_by_bucket WHERE shard = ? AND bucket = ? AND kind = 'owed' AND id >= ? LIMIT ?",
+  insertIntent: "INSERT INTO follow_ups_by_bucket (shard, bucket, kind, id, body) VALUES (?, ?, 'intent', ?, ?)",
+  deleteIntent: "DELETE FROM follow_ups_by_bucket WHERE shard = ? AND bucket = ? AND kind = 'intent' AND id = ?",
+  intentsFrom: "SELECT id, body FROM follow_ups_by_bucket WHERE shard = ? AND bucket = ? AND kind = 'intent' AND id >= ?",
+
+  // Per shard: the lowest id and the highest bucket that may hold follow-up rows that matter (PROTOCOL.md).
+  followUpRange: 'SELECT low_id, high_bucket FROM follow_up_range WHERE shard = ?',
+  setFollowUpRange: 'INSERT INTO follow_up_range (shard, low_id, high_bucket) VALUES (?,?,?)',
+
+  // The follow-up table before 005, one partition per shard: read at open, its intents settled and its
+  // owed rows delivered and deleted as before; no new follow-up is written to it.
+  oldInsertOwed: "INSERT INTO follow_ups (shard, kind, id, body) VALUES (?, 'owed', ?, ?)",
+  oldDeleteOwed: "DELETE FROM follow_ups WHERE shard = ? AND kind = 'owed' AND id = ?",
+  oldOwedAt: "SELECT id, body FROM follow_ups WHERE shard = ? AND kind = 'owed' AND id = ?",
+  oldOwed: "SELECT id, body FROM follow_ups WHERE shard = ? AND kind = 'owed' LIMIT ?",
+  oldOwedIds: "SELECT id FROM follow_ups WHERE shard = ? AND kind = 'owed'",
+  oldInsertIntent: "INSERT INTO follow_ups (shard, kind, id, body) VALUES (?, 'intent', ?, ?)",
+  oldDeleteIntent: "DELETE FROM follow_ups WHERE shard = ? AND kind = 'intent' AND id = ?",
+  oldIntents: "SELECT id, body FROM follow_ups WHERE shard = ? AND kind = 'intent'",
 } as const;
 
 export interface Statement {
@@ -154,11 +171,26 @@ export interface FollowUpIntent {
 
 export type IntentEntry = [tenantId: string, memberId: string, seq: number, idempotencyKey: string, createdAt: number];
 
-export function insertIntentOf(shard: number, intent: FollowUpIntent): Statement {
-  return {
-    query: CQL.insertIntent,
-    params: [shard, intent.id, JSON.stringify({ followUps: intent.followUps, entries: intent.entries })],
-  };
+/**
+ * Where a shard's follow-up rows are: the bucketed table (every follow-up written since 005), or its
+ * one partition of the table before it (only read, settled and drained).
+ */
+export interface FollowUpPlace {
+  shard: number;
+  table: 'buckets' | 'old';
+}
+
+export function insertIntentOf(place: FollowUpPlace, intent: FollowUpIntent): Statement {
+  const body = JSON.stringify({ followUps: intent.followUps, entries: intent.entries });
+  return place.table === 'old'
+    ? { query: CQL.oldInsertIntent, params: [place.shard, intent.id, body] }
+    : { query: CQL.insertIntent, params: [place.shard, followUpBucketOf(intent.id), intent.id, body] };
+}
+
+export function deleteIntentOf(place: FollowUpPlace, id: number): Statement {
+  return place.table === 'old'
+    ? { query: CQL.oldDeleteIntent, params: [place.shard, id] }
+    : { query: CQL.deleteIntent, params: [place.shard, followUpBucketOf(id), id] };
 }
 
 export function intentOf(row: types.Row): FollowUpIntent {
@@ -166,24 +198,29 @@ export function intentOf(row: types.Row): FollowUpIntent {
   return { id: long(row['id']), followUps: body.followUps, entries: body.entries };
 }
 
-/** The commit completed: its follow-ups become owed and its intent goes, in one single-partition batch. */
-export function owedFollowUpsOf(shard: number, intent: FollowUpIntent): Statement[] {
-  return [
-    ...intent.followUps.map((f) => ({ query: CQL.insertFollowUp, params: [shard, f.id, JSON.stringify(f.command)] })),
-    { query: CQL.deleteIntent, params: [shard, intent.id] },
-  ];
+export function insertOwedOf(place: FollowUpPlace, f: FollowUp): Statement {
+  const body = JSON.stringify(f.command);
+  return place.table === 'old'
+    ? { query: CQL.oldInsertOwed, params: [place.shard, f.id, body] }
+    : { query: CQL.insertOwed, params: [place.shard, followUpBucketOf(f.id), f.id, body] };
 }
 
-/**
- * The commit is being undone: its owed rows (all of them, or those given) go and its intent is
- * (re)written, in one single-partition batch.
- */
-export function retractedFollowUpsOf(shard: number, intent: FollowUpIntent, followUps = intent.followUps): Statement[] {
-  return [...followUps.map((f) => deleteFollowUpOf(shard, f.id)), insertIntentOf(shard, intent)];
+export function deleteOwedOf(place: FollowUpPlace, id: number): Statement {
+  return place.table === 'old'
+    ? { query: CQL.oldDeleteOwed, params: [place.shard, id] }
+    : { query: CQL.deleteOwed, params: [place.shard, followUpBucketOf(id), id] };
 }
 
-export function deleteFollowUpOf(shard: number, id: number): Statement {
-  return { query: CQL.deleteFollowUp, params: [shard, id] };
+/** The SELECT of one owed row. */
+export function owedAtOf(place: FollowUpPlace, id: number): Statement {
+  return place.table === 'old'
+    ? { query: CQL.oldOwedAt, params: [place.shard, id] }
+    : { query: CQL.owedAt, params: [place.shard, followUpBucketOf(id), id] };
+}
+
+/** The partition a follow-up row of this id is in, as a key for grouping statements. */
+export function followUpPartitionOf(place: FollowUpPlace, id: number): number {
+  return place.table === 'old' ? 0 : followUpBucketOf(id);
 }
 
 export function followUpOf(row: types.Row): FollowUp {

@@ -31,3 +31,21 @@ export const DUE_BUCKET_MS = 86_400_000;
 export function dueBucketOf(at: number): number {
   return Math.floor(at / DUE_BUCKET_MS);
 }
+
+/**
+ * Follow-up ids per shard partition: bucket = floor(id / FOLLOW_UP_BUCKET_IDS). The engine numbers a
+ * shard's follow-ups from the wall clock in microseconds (shard-core), so a bucket holds what the shard
+ * committed in about 10 s: a busy shard (1,000 follow-ups/s, a flash sale or a transfer rush) leaves
+ * ~10,000 row tombstones in a bucket, a tenth of tombstone_failure_threshold; and a reader held back
+ * by an old undelivered follow-up reads 8,640 buckets per day it is behind, not hundreds of thousands.
+ */
+export const FOLLOW_UP_BUCKET_IDS = 10_000_000;
+
+export function followUpBucketOf(id: number): number {
+  return Math.floor(id / FOLLOW_UP_BUCKET_IDS);
+}
+
+/** The lowest follow-up id a bucket can hold. */
+export function firstIdOfFollowUpBucket(bucket: number): number {
+  return bucket * FOLLOW_UP_BUCKET_IDS;
+}

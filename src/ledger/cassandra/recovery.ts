@@ -3,7 +3,8 @@
 
 import type { LedgerEntry } from '../../actor/entries.js';
 import type { EventEnvelope } from '../outbox.js';
-import { CQL, insertEntryOf, intentOf, long, owedFollowUpsOf, retractedFollowUpsOf } from './cql.js';
+import { CQL, deleteIntentOf, insertEntryOf, long, owedAtOf } from './cql.js';
+import { type FollowUps, retractOwed, writeOwed } from './follow-ups.js';
 import { entryBucketOf, lastIdOfOutboxBucket, outboxBucketOf } from './layout.js';
 import { mapBounded } from './map-bounded.js';
 import type { OutboxCursor } from './outbox-cursor.js';
@@ -12,13 +13,13 @@ import type { LedgerReads } from './reads.js';
 import type { CqlSession } from './session.js';
 
 /**
- * Settles every follow-up intent a previous process left (see PROTOCOL.md): a commit whose
- * entries all exist is completed (entries fenced, follow-ups owed), any other is undone whole.
+ * Settles every follow-up intent a previous process left (see PROTOCOL.md), in the buckets of the
+ * follow-up range and in the table before 005: a commit whose entries all exist is completed
+ * (entries fenced, follow-ups owed), any other is undone whole.
  */
-export async function recoverFollowUps(session: CqlSession, shard: number, reads: LedgerReads): Promise<void> {
-  const intents = (await session.selectAll(CQL.intents, [shard])).map(intentOf);
+export async function recoverFollowUps(session: CqlSession, followUps: FollowUps, reads: LedgerReads): Promise<void> {
   // One at a time: normally none, after a crash the one or two commits the process had in flight.
-  for (const intent of intents) {
+  for (const { place, intent } of await followUps.leftIntents()) {
     const refs = intent.entries.map(([tenantId, memberId, seq]) => ({ tenantId, memberId, seq }));
     const found = await mapBounded(refs, session.concurrency, (ref) => reads.readEntry(ref, ref.seq));
     // Exactly the entries this commit wrote: the same key and decision time at the same seq.
@@ -26,18 +27,21 @@ export async function recoverFollowUps(session: CqlSession, shard: number, reads
     if (ours.every(Boolean)) {
       // Rewritten as they are: a late copy of the dead process's rollback cannot delete them now.
       await session.runAll(entryGroups(found as LedgerEntry[], insertEntryOf));
-      await session.writeGroup(owedFollowUpsOf(shard, intent));
+      await writeOwed(session, place, intent);
       continue;
     }
     // Undone whole. An intent can also be a late copy of a step 1 that was never acknowledged (so
     // none of its entries was written) landing after the open that followed: its seqs and follow-up
     // ids may since hold another commit's rows, which must stay. So only owed rows that are absent
     // or carry this commit's command are deleted, and only entries that are absent or this commit's.
-    const owed = await mapBounded(intent.followUps, session.concurrency, (f) => session.selectAll(CQL.followUpAt, [shard, f.id]));
+    const owed = await mapBounded(intent.followUps, session.concurrency, (f) => {
+      const { query, params } = owedAtOf(place, f.id);
+      return session.selectAll(query, params);
+    });
     const mine = intent.followUps.filter((f, i) => owed[i].length === 0 || owed[i][0]['body'] === JSON.stringify(f.command));
-    await session.writeGroup(retractedFollowUpsOf(shard, intent, mine));
+    await retractOwed(session, place, intent, mine);
     await session.runAll(entryDeleteGroups(refs.filter((_, i) => found[i] === undefined || ours[i])));
-    await session.execute(CQL.deleteIntent, [shard, intent.id]);
+    await session.writeGroup([deleteIntentOf(place, intent.id)]);
   }
 }
 
