@@ -64,7 +64,9 @@ export class DueIndex {
         const days: number[] = [];
         for (; day <= lastDay && days.length < window; day++) days.push(day);
         const want = limit - found.length;
-        const pages = await mapBounded(days, this.session.concurrency, (d) => this.readDueDay(d, d === firstDay ? from : undefined, upTo, want));
+        const pages = await mapBounded(days, this.session.concurrency, (d) =>
+          this.readDueDay(d, d === firstDay ? from : undefined, upTo, want),
+        );
         for (const page of pages) found.push(...page.slice(0, limit - found.length));
       }
     } finally {
@@ -172,7 +174,10 @@ export class DueIndex {
 export function netDues(changes: DueChange[]): { inserts: DueMember[]; deletes: DueMember[] } {
   const last = new Map<string, { row: DueMember; insert: boolean }>();
   const note = (ref: MemberRef, at: number, insert: boolean) => {
-    last.set(`${at}\u0000${memberKey(ref.tenantId, ref.memberId)}`, { row: { tenantId: ref.tenantId, memberId: ref.memberId, at }, insert });
+    last.set(`${at}\u0000${memberKey(ref.tenantId, ref.memberId)}`, {
+      row: { tenantId: ref.tenantId, memberId: ref.memberId, at },
+      insert,
+    });
   };
   for (const d of changes) {
     if (d.from > 0) note(d, d.from, false);

@@ -17,7 +17,10 @@ export function groupBy<T, K>(items: readonly T[], keyOf: (item: T) => K): Map<K
 }
 
 /** Entry statements grouped per partition (member, bucket): one unlogged batch each. */
-export function entryGroups<T extends { tenantId: string; memberId: string; seq: number }>(rows: T[], statementOf: (row: T) => Statement): Statement[][] {
+export function entryGroups<T extends { tenantId: string; memberId: string; seq: number }>(
+  rows: T[],
+  statementOf: (row: T) => Statement,
+): Statement[][] {
   return [...groupBy(rows, (e) => `${memberKey(e.tenantId, e.memberId)}\u0000${entryBucketOf(e.seq)}`).values()].map((inPartition) =>
     inPartition.map(statementOf),
   );

@@ -41,7 +41,9 @@ export class CassandraSharedFiles implements SharedFiles {
 
   async read(path: string): Promise<string | undefined> {
     const { dir, name } = splitPath(path);
-    const row = (await this.client.execute(`SELECT body FROM ${this.table} WHERE dir = ? AND name = ?`, [keyOf(dir), name], QUORUM)).first();
+    const row = (
+      await this.client.execute(`SELECT body FROM ${this.table} WHERE dir = ? AND name = ?`, [keyOf(dir), name], QUORUM)
+    ).first();
     return row?.['body'] ?? undefined;
   }
 
