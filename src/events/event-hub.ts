@@ -75,9 +75,11 @@ export class EventHub {
       this.listeners.set(tenantId, set);
     }
     set.add(listen);
+    // Idempotent, and never removes a newer subscriber set of the tenant (a stream may end twice:
+    // cancelled, then closed).
     return () => {
       set.delete(listen);
-      if (set.size === 0) this.listeners.delete(tenantId);
+      if (set.size === 0 && this.listeners.get(tenantId) === set) this.listeners.delete(tenantId);
     };
   }
 }
