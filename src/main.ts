@@ -19,6 +19,8 @@ import type { Config } from './config/config.js';
 import { CassandraSharedFiles } from './ledger/cassandra/shared-files.js';
 import { DataDirFiles } from './ledger/embedded/data-dir-files.js';
 import type { SharedFiles } from './ledger/shared-files.js';
+import { KeyBook } from './auth/key-book.js';
+import { KeyStore } from './auth/key-store.js';
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -42,21 +44,27 @@ async function main(): Promise<void> {
   const cache = await openBalanceCache(config.balances, engine.ledgerId);
   cache?.onConnectionLost(() => epoch.renew());
   const metricsServer = await startMetricsServer(config.metricsAddr, metrics.registry);
+  let keys: KeyBook | undefined;
   let api: ApiServer;
   try {
-    api = await startApiServer(config.grpcAddr, {
-      engine,
-      accounts: new AccountReader(engine, cache, epoch, programFor, clock),
-      programs,
-      rewards: await RewardCatalog.open(files),
-      programFor,
-      hub,
-      metrics,
-      clock,
-      maxFutureSkewMs: config.maxFutureSkewMs,
-      maxLatenessMs: config.maxLatenessMs,
-      watchMaxBehindBytes: config.watchMaxBehindBytes,
-    });
+    keys = await openKeyBook(config, files, clock);
+    api = await startApiServer(
+      config.grpcAddr,
+      {
+        engine,
+        accounts: new AccountReader(engine, cache, epoch, programFor, clock),
+        programs,
+        rewards: await RewardCatalog.open(files),
+        programFor,
+        hub,
+        metrics,
+        clock,
+        maxFutureSkewMs: config.maxFutureSkewMs,
+        maxLatenessMs: config.maxLatenessMs,
+        watchMaxBehindBytes: config.watchMaxBehindBytes,
+      },
+      keys,
+    );
   } catch (err) {
     await engine.shutdown();
     throw err;
@@ -76,6 +84,7 @@ async function main(): Promise<void> {
     await engine.shutdown();
     await api.close(config.shutdownGraceMs);
     await cache?.close();
+    keys?.close();
     await files.close();
     unsubscribe();
     epoch.close();
@@ -85,6 +94,21 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', () => void stop('SIGTERM'));
   process.on('SIGINT', () => void stop('SIGINT'));
+}
+
+/** The API keys every call must present, or undefined (said loudly) when authentication is off. */
+async function openKeyBook(config: Config, files: SharedFiles, clock: () => number): Promise<KeyBook | undefined> {
+  if (!config.auth.enabled) {
+    const why = config.auth.offByDefault ? 'JIFEN_AUTH is unset and the address is loopback' : 'JIFEN_AUTH=off';
+    console.warn(
+      `jifen: AUTHENTICATION OFF (development mode): ${why}, so any caller that reaches ${config.grpcAddr} may call every ` +
+        'method for every tenant. Set JIFEN_AUTH=on and create keys with `npm run keys -- create` (README "Security").',
+    );
+    return undefined;
+  }
+  const keys = await KeyBook.open(new KeyStore(files), { reloadIntervalMs: config.auth.reloadIntervalMs, clock });
+  console.log(`jifen: authentication on: ${keys.size} API keys loaded, reloaded every ${config.auth.reloadIntervalMs} ms`);
+  return keys;
 }
 
 /** Programs, the catalog and the layout live beside the ledger: the data directory, or the keyspace. */

@@ -1,5 +1,5 @@
-// The gRPC server: PointsService plus grpc.health.v1.Health and server reflection (grpcurl works
-// without the proto file).
+// The gRPC server: PointsService and AdminService behind the API-key interceptor (when authentication
+// is on), plus grpc.health.v1.Health and server reflection (grpcurl works without the proto file).
 
 import * as grpc from '@grpc/grpc-js';
 import { ReflectionService } from '@grpc/reflection';
@@ -8,6 +8,7 @@ import { HealthImplementation, protoPath as healthProtoPath } from 'grpc-health-
 import type { AdminServiceHandlers } from '../contract/generated/jifen/v1/AdminService.js';
 import type { PointsServiceHandlers } from '../contract/generated/jifen/v1/PointsService.js';
 import { type AdminServiceDeps, adminServiceHandlers } from './admin-service.js';
+import { type KeyAuthenticator, authInterceptor } from './auth-interceptor.js';
 import { loadPointsPackage } from '../contract/proto.js';
 import { type PointsServiceDeps, pointsServiceHandlers } from './points-service.js';
 import { type RewardServiceDeps, rewardAdminHandlers, rewardPointsHandlers } from './rewards-service.js';
@@ -22,11 +23,20 @@ export interface ApiServer {
   close(graceMs: number): Promise<void>;
 }
 
-export async function startApiServer(address: string, deps: PointsServiceDeps & AdminServiceDeps & RewardServiceDeps): Promise<ApiServer> {
+/**
+ * keys: the API keys every call but health and reflection must present (auth-interceptor.ts);
+ * undefined: authentication off (development mode, see config.ts).
+ */
+export async function startApiServer(
+  address: string,
+  deps: PointsServiceDeps & AdminServiceDeps & RewardServiceDeps,
+  keys?: KeyAuthenticator,
+): Promise<ApiServer> {
   const { definition, service, adminService } = loadPointsPackage();
   const server = new grpc.Server({
     'grpc.max_receive_message_length': 16 * 1024 * 1024,
     'grpc.keepalive_permit_without_calls': 1,
+    interceptors: keys ? [authInterceptor(keys, deps.metrics)] : [],
   });
   // Typed as the generated Handlers: a method of the contract without its handler fails the build.
   const points: PointsServiceHandlers = { ...pointsServiceHandlers(deps), ...rewardPointsHandlers(deps) };

@@ -3,6 +3,8 @@
 import { status } from '@grpc/grpc-js';
 import type { Rejection, RejectionKind } from '../actor/rejections.js';
 import type { OpResult } from '../actor/results.js';
+import type { AuthenticationFailure } from '../auth/api-key.js';
+import type { AccessDenial } from './access.js';
 
 /** A rejection thrown across the API layer's own functions (decoding, validation). */
 export class RejectionError extends Error {
@@ -103,4 +105,26 @@ export function consumerTooSlow(maxBufferedBytes: number): CallStatus {
     code: status.RESOURCE_EXHAUSTED,
     message: `consumer too slow: more than ${maxBufferedBytes % (1024 * 1024) === 0 ? `${maxBufferedBytes / (1024 * 1024)} MiB` : `${Math.round(maxBufferedBytes / 1024)} KiB`} of events queued`,
   };
+}
+
+// Calls refused before any handler runs: no key, a key that cannot be used, a key without the right.
+
+const AUTHENTICATION_MESSAGES: Record<AuthenticationFailure, string> = {
+  missing: 'missing API key: send metadata `authorization: Bearer jfk_<id>_<secret>`',
+  malformed: 'malformed API key: expected `authorization: Bearer jfk_<id>_<secret>`',
+  unknown: 'unknown API key',
+  revoked: 'API key revoked',
+  expired: 'API key expired',
+};
+
+export function unauthenticated(failure: AuthenticationFailure): CallStatus {
+  return { code: status.UNAUTHENTICATED, message: AUTHENTICATION_MESSAGES[failure] };
+}
+
+export function permissionDenied(denial: AccessDenial): CallStatus {
+  const message =
+    denial.kind === 'role'
+      ? `role ${denial.role} may not call ${denial.method}`
+      : `this API key acts for tenant ${denial.tenantId}, not ${denial.named === '' ? 'an empty tenant_id' : `tenant ${denial.named}`}`;
+  return { code: status.PERMISSION_DENIED, message };
 }

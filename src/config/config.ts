@@ -38,6 +38,8 @@ const schema = z.object({
   JIFEN_CLOCK_OFFSET_MS: z.coerce.number().int().default(0),
   JIFEN_ACTIVATE_FROM_CACHE: z.enum(['auto', 'always', 'never']).default('auto'),
   JIFEN_RISK_REDIS_FAILURE: z.enum(['open', 'closed']).default('open'),
+  JIFEN_AUTH: z.enum(['on', 'off']).optional(),
+  JIFEN_AUTH_RELOAD_MS: z.coerce.number().int().min(100).max(300_000).default(2_000),
   JIFEN_LEDGER: z.enum(['embedded', 'cassandra']).default('embedded'),
   JIFEN_BALANCES: z.enum(['memory', 'redis']).default('memory'),
   JIFEN_EVENTS: z.enum(['memory', 'nats']).default('memory'),
@@ -96,9 +98,19 @@ export interface Config {
   activateFromCache: 'auto' | 'always' | 'never';
   /** When the cross-member velocity windows cannot be reached: skip those limits (open) or refuse what needs them (closed). */
   riskRedisFailure: 'open' | 'closed';
+  auth: AuthSettings;
   ledger: { kind: 'embedded' } | CassandraSettings;
   balances: { kind: 'memory' } | RedisSettings;
   events: { kind: 'memory' } | NatsSettings;
+}
+
+export interface AuthSettings {
+  /** Whether every call but health and reflection needs an API key (README "Security"). */
+  enabled: boolean;
+  /** Off because JIFEN_AUTH was left unset on a loopback address, not set off on purpose. */
+  offByDefault: boolean;
+  /** How often each engine re-reads the keys from the store: a revocation takes effect within it. */
+  reloadIntervalMs: number;
 }
 
 export interface RedisSettings {
@@ -156,6 +168,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     clockOffsetMs: c.JIFEN_CLOCK_OFFSET_MS,
     activateFromCache: c.JIFEN_ACTIVATE_FROM_CACHE,
     riskRedisFailure: c.JIFEN_RISK_REDIS_FAILURE,
+    auth: authSettings(c),
     ledger: ledgerSettings(c),
     balances: balanceSettings(c),
     events: eventSettings(c),
@@ -163,6 +176,26 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 }
 
 type Env = z.infer<typeof schema>;
+
+/**
+ * Authentication is off by default only on a loopback address (the quick start); on any other address
+ * the operator must say which it is, so no engine is exposed unauthenticated by omission.
+ */
+function authSettings(c: Env): AuthSettings {
+  const reloadIntervalMs = c.JIFEN_AUTH_RELOAD_MS;
+  if (c.JIFEN_AUTH !== undefined) return { enabled: c.JIFEN_AUTH === 'on', offByDefault: false, reloadIntervalMs };
+  if (isLoopback(c.JIFEN_GRPC_ADDR)) return { enabled: false, offByDefault: true, reloadIntervalMs };
+  throw new ConfigError(
+    `JIFEN_GRPC_ADDR ${c.JIFEN_GRPC_ADDR} is not a loopback address and JIFEN_AUTH is not set: set JIFEN_AUTH=on ` +
+      '(callers then need API keys: npm run keys -- create) or JIFEN_AUTH=off to serve every caller unauthenticated on purpose',
+  );
+}
+
+/** Whether host:port listens only on this machine (127.0.0.0/8, ::1, localhost). */
+export function isLoopback(hostPort: string): boolean {
+  const host = hostPort.slice(0, hostPort.lastIndexOf(':')).replace(/^\[|\]$/g, '');
+  return host === 'localhost' || host === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
+}
 
 function ledgerSettings(c: Env): Config['ledger'] {
   if (c.JIFEN_LEDGER === 'embedded') return { kind: 'embedded' };

@@ -11,6 +11,7 @@ import { describe, expect, it } from 'vitest';
 const LAYERS: readonly (readonly string[])[] = [
   ['main.ts', 'cli'], // process entries
   ['api'], // gRPC handlers
+  ['auth'], // API keys: the engine's key book and their store
   ['front'], // main thread: engine, router, mailboxes, sagas' drivers
   ['cluster'], // slot ownership and forwarding between nodes
   ['shard'], // shard thread: worker, batch transaction, actor cache
