@@ -7,6 +7,7 @@
 import { Client, type types } from 'cassandra-driver';
 import { migrateLedger } from '../src/cli/migrate.js';
 import { startCassandraServer } from '../test/support/cassandra-server.js';
+import { measurePartitions, type PartitionOptions, type PartitionReport } from './cassandra-partitions.js';
 
 /** One node: replication factor 1 (a cluster's RF multiplies its writes, see bench/README.md). */
 const REPLICATION = "{'class':'SimpleStrategy','replication_factor':1}";
@@ -26,6 +27,8 @@ export interface LedgerNode {
   dropKeyspace(keyspace: string): Promise<void>;
   /** The node's counters now, those of tables outside `keyspace` left out. */
   counters(keyspace: string): Promise<NodeCounters>;
+  /** Rows, estimated bytes and tombstones per partition of the keyspace (bench/cassandra-partitions.ts). */
+  partitions(keyspace: string, options: PartitionOptions): Promise<PartitionReport>;
   logTail(): string;
   stop(): Promise<void>;
 }
@@ -82,6 +85,7 @@ export async function startLedgerNode(commitlogSync: CommitlogSync, log: (line: 
       await probe.execute(`DROP KEYSPACE IF EXISTS ${keyspace}`);
     },
     counters: (keyspace) => readCounters(probe, keyspace),
+    partitions: (keyspace, options) => measurePartitions(probe, keyspace, options),
     logTail: () => server.logTail(),
     async stop() {
       await probe.shutdown().catch(() => undefined);

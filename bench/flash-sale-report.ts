@@ -69,10 +69,15 @@ export interface FlashSaleResult {
 
 /** What bench/run.ts saw of the engine process during a flash-sale run. */
 export interface FlashSaleEngine {
+  /** The engine's ledger: embedded (SQLite), or cassandra (with Redis + NATS, --ledger cassandra). */
+  ledger?: 'embedded' | 'cassandra';
   shards: string;
   /** CPU seconds (all threads) spent during seeding and during the sale. */
   cpuSecondsSeeding: number | null;
   cpuSecondsSale: number | null;
+  /** --ledger cassandra: the Cassandra JVM's CPU seconds over the same spans. */
+  ledgerNodeCpuSecondsSeeding?: number | null;
+  ledgerNodeCpuSecondsSale?: number | null;
   /** max(VmRSS sampled each second, VmHWM at the end). */
   peakRssBytes: number | null;
   rssAfterSaleBytes: number | null;
@@ -144,14 +149,14 @@ export function formatFlashSale(r: FlashSaleResult, engine: FlashSaleEngine): st
   const s = r.sale;
   const v = r.verification;
   const lines = [
-    `flash sale: ${n(r.contenders)} contenders for ${n(r.units)} units of one coupon (${r.price} points), ${n(r.concurrency)} RedeemReward in flight over ${r.channels} channels, ${engine.shards} shards`,
+    `flash sale: ${n(r.contenders)} contenders for ${n(r.units)} units of one coupon (${r.price} points), ${n(r.concurrency)} RedeemReward in flight over ${r.channels} channels, ${engine.shards} shards, ${engine.ledger ?? 'embedded'} ledger`,
     `  seeding          ${n(r.contenders)} members in ${r.seeding.seconds} s (${n(r.seeding.membersPerSec)} members/s, SubmitBatch x${n(r.seeding.batchSize)}, ${r.seeding.inFlight} in flight)`,
     `  sell-out time    ${s.sellOutSeconds === null ? 'NEVER SOLD OUT' : `${s.sellOutSeconds} s`} (first call sent ${s.fireLagMs} ms after available_from -> ${n(r.units)}th success answered)`,
     `  redemptions/s    ${s.redemptionsPerSec === null ? 'n/a' : n(s.redemptionsPerSec)}`,
     `  all answered     ${s.allAnsweredSeconds} s: ${n(s.successes)} won, ${n(s.soldOut)} sold out, ${n(Object.values(s.otherRefusals).reduce((a, b) => a + b, 0))} other; ${n(s.requestsPerSec)} requests/s`,
     `  latency success  ${lat(s.latency.success)}`,
     `  latency refusal  ${lat(s.latency.refusal)}`,
-    `  CPU during sale  engine ${share(engine.cpuSecondsSale, s.allAnsweredSeconds)}, generator ${share(s.generatorCpuSeconds, s.allAnsweredSeconds)}`,
+    `  CPU during sale  engine ${share(engine.cpuSecondsSale, s.allAnsweredSeconds)}, generator ${share(s.generatorCpuSeconds, s.allAnsweredSeconds)}${engine.ledgerNodeCpuSecondsSale !== undefined ? `, Cassandra JVM ${share(engine.ledgerNodeCpuSecondsSale, s.allAnsweredSeconds)}` : ''}`,
     `  engine memory    peak RSS ${mb(engine.peakRssBytes)}, after the sale ${mb(engine.rssAfterSaleBytes)}`,
     ...(engine.saleMetrics
       ? [

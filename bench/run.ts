@@ -7,7 +7,8 @@
 // redis-server and nats-server (bench/servers.ts) started before and stopped after each engine run;
 // --profile both runs the engine with each profile and compares them. --profile flash-sale runs a
 // different workload on the embedded engine: bench/flash-sale.ts seeds N contenders and fires their
-// RedeemReward at one reward of U units the instant it goes on sale. With --profile cassandra the
+// RedeemReward at one reward of U units the instant it goes on sale (with --ledger cassandra on the
+// Cassandra ledger, then the partition sizes it left, bench/cassandra-partitions.ts). With --profile cassandra the
 // engine's ledger is a real Cassandra node (bench/cassandra.ts: one node per bench, a keyspace per
 // engine run) next to the embedded run, and every engine's measured windows also record the CPU of
 // each process on the cores and the ledger's round trips (bench/cassandra-report.ts). See bench/README.md.
@@ -17,7 +18,9 @@ import os from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { stockActorOf } from '../src/rules/rewards.js';
 import { type CommitlogSync, countersDelta, type LedgerNode, type NodeCounters, startLedgerNode } from './cassandra.js';
+import { formatPartitions, type PartitionReport } from './cassandra-partitions.js';
 import { formatCosts, summarizeCosts, type WindowCpu, type WindowFigures } from './cassandra-report.js';
 import { type FlashSaleEngine, type FlashSaleResult, formatFlashSale, parseMetrics, saleMetrics } from './flash-sale-report.js';
 import { gitCommit, machineInfo } from './machine.js';
@@ -78,6 +81,10 @@ const USAGE = `usage: npm run bench -- [flags]
     --channels N          gRPC channels (connections) for the calls (default 8)
     --sale-delay S        seconds between PutReward and available_from (default 2)
     --note TEXT           free text stored in the results file (e.g. what else ran)
+    --ledger embedded|cassandra   the engine's ledger (default embedded); cassandra: a real
+                          Cassandra node + private Redis + NATS as in --profile cassandra, smaller
+                          defaults (--contenders 20000 --units 2000), and after the sale the
+                          partition sizes of the tables it wrote (rows, estimated bytes, tombstones)
   --label NAME            results file name prefix (default: the profile, or
                           embedded-vs-redis-nats for both)
   --target all|echo|engine  which servers to run (default all; echo alone tests the harness)
@@ -107,8 +114,10 @@ const { values: flags } = parseArgs({
     tenant: { type: 'string', default: 't1' },
     'touch-members': { type: 'string', default: '0' },
     'touch-max-seconds': { type: 'string', default: '600' },
-    contenders: { type: 'string', default: '100000' },
-    units: { type: 'string', default: '10000' },
+    // No defaults here: 100000 / 10000, or 20000 / 2000 with --ledger cassandra.
+    contenders: { type: 'string' },
+    units: { type: 'string' },
+    ledger: { type: 'string', default: 'embedded' },
     channels: { type: 'string', default: '8' },
     'sale-delay': { type: 'string', default: '2' },
     note: { type: 'string' },
@@ -175,7 +184,15 @@ const config = {
   repeat: count('repeat', flags.repeat),
   shards: flags.shards === undefined ? null : count('shards', flags.shards),
   /** Results file prefix. */
-  profile: flags.label ?? (flashSale ? 'flash-sale' : profiles.length > 1 ? profiles.join('-vs-') : profiles[0]),
+  profile:
+    flags.label ??
+    (flashSale
+      ? flags.ledger === 'cassandra'
+        ? 'flash-sale-cassandra'
+        : 'flash-sale'
+      : profiles.length > 1
+        ? profiles.join('-vs-')
+        : profiles[0]),
   profiles,
   targets: targetsByFlag[flags.target],
   engineEnv: Object.fromEntries(
@@ -195,11 +212,21 @@ if (config.durationS === 0) throw new Error('--duration must be > 0');
 if (config.cassandraCommitlog !== 'periodic' && config.cassandraCommitlog !== 'batch')
   throw new Error(`--cassandra-commitlog: expected periodic or batch, got ${config.cassandraCommitlog}`);
 
+if (flags.ledger !== 'embedded' && flags.ledger !== 'cassandra')
+  throw new Error(`--ledger: expected embedded or cassandra, got ${flags.ledger}`);
+if (!flashSale && (flags.ledger !== 'embedded' || flags.contenders !== undefined || flags.units !== undefined))
+  throw new Error('--ledger, --contenders and --units go with --profile flash-sale (the cassandra profile is --profile cassandra)');
+/**
+ * The engine on Cassandra does ~1k ledger writes/s on the 2-core VM, so the full sale (100,000
+ * contenders) would take well over 5 minutes there: a fifth of it by default.
+ */
+const flashLedgerCassandra = flags.ledger === 'cassandra';
 /** --profile flash-sale only. */
 const flashConfig = flashSale
   ? {
-      contenders: count('contenders', flags.contenders),
-      units: count('units', flags.units),
+      ledger: flags.ledger as 'embedded' | 'cassandra',
+      contenders: count('contenders', flags.contenders ?? (flashLedgerCassandra ? '20000' : '100000')),
+      units: count('units', flags.units ?? (flashLedgerCassandra ? '2000' : '10000')),
       concurrency: count('concurrency', flags.concurrency ?? '2000'),
       channels: count('channels', flags.channels),
       saleDelayS: seconds('sale-delay', flags['sale-delay']),
@@ -696,19 +723,77 @@ async function runTouch(proc: Managed, address: string, repeat: number, name: st
 }
 
 // ---- flash sale ----------------------------------------------------------------------------
+/** What runFlashSale returns: the generator's result, the engine as seen from outside, and on Cassandra the partitions. */
+interface FlashSaleRun {
+  result: FlashSaleResult;
+  engine: FlashSaleEngine;
+  /** --ledger cassandra: the keyspace measured after the engine stopped. */
+  partitions: PartitionReport | null;
+}
+
 /**
- * --profile flash-sale: one embedded engine, bench/flash-sale.ts in its own process against it
- * (seeding, the sale, verification). The engine's CPU is read at the generator's PHASE lines and its
- * RSS every second. Returns the generator's result and what was seen of the engine.
+ * --profile flash-sale: one engine, bench/flash-sale.ts in its own process against it (seeding, the
+ * sale, verification). The engine's CPU (and the Cassandra node's) is read at the generator's PHASE
+ * lines and its RSS every second. With --ledger cassandra the engine runs as in --profile cassandra
+ * (a keyspace on the bench's node, private Redis + NATS), and once it has stopped the keyspace's
+ * partitions are measured (bench/cassandra-partitions.ts) before it is dropped.
  */
-async function runFlashSale(fc: NonNullable<typeof flashConfig>): Promise<{ result: FlashSaleResult; engine: FlashSaleEngine }> {
+async function runFlashSale(fc: NonNullable<typeof flashConfig>): Promise<FlashSaleRun> {
+  const onCassandra = fc.ledger === 'cassandra';
   const variant: Variant = {
     name: 'engine-flash-sale',
     target: 'engine',
-    profile: 'embedded',
+    profile: onCassandra ? 'cassandra' : 'embedded',
   };
-  progress(`flash-sale: starting the engine (embedded${config.shards !== null ? `, ${config.shards} shards` : ', default shards'})`);
-  const { proc, address, dataDir, metricsAddr } = await startServer(variant, 0, null);
+  let servers: BackingServers | null = null;
+  let keyspace: string | undefined;
+  try {
+    let ledgerEnv: Record<string, string> | null = null;
+    let node: LedgerNode | undefined;
+    if (onCassandra) {
+      progress(`flash-sale: starting the Cassandra node (${config.cassandraCommitlog} commitlog)`);
+      ledgerNode ??= startLedgerNode(config.cassandraCommitlog, progress);
+      node = await ledgerNode;
+      keyspace = `jifen_flash_${randomBytes(4).toString('hex')}`;
+      ledgerEnv = await node.newKeyspace(keyspace);
+      progress(`flash-sale: keyspace ${keyspace} on ${node.contactPoint} (Cassandra ${node.version}, pid ${node.pid})`);
+      servers = await startRedisNats(join(workDir, 'flash-sale'));
+      progress(`flash-sale: ${servers.env.REDIS_URL}, ${servers.env.NATS_URL}`);
+    }
+    const engineFromMs = Date.now();
+    const { result, engine } = await driveFlashSale(fc, variant, servers, ledgerEnv, node);
+    const engineToMs = Date.now();
+    let partitions: PartitionReport | null = null;
+    if (node && keyspace) {
+      progress(`flash-sale: measuring the partitions of ${keyspace} (full scans, traced reads)`);
+      partitions = await node.partitions(keyspace, {
+        tenant: config.tenant,
+        stockActor: stockActorOf(result.rewardId),
+        buyerPrefix: 'c',
+        shards: config.shards ?? os.cpus().length,
+        engineFromMs,
+        engineToMs,
+      });
+    }
+    return { result, engine, partitions };
+  } finally {
+    await servers?.stop();
+    if (keyspace) await dropKeyspace(keyspace);
+  }
+}
+
+/** The engine's lifetime in a flash sale: started, driven by the generator, stopped (SIGTERM). */
+async function driveFlashSale(
+  fc: NonNullable<typeof flashConfig>,
+  variant: Variant,
+  servers: BackingServers | null,
+  ledgerEnv: Record<string, string> | null,
+  node: LedgerNode | undefined,
+): Promise<{ result: FlashSaleResult; engine: FlashSaleEngine }> {
+  progress(
+    `flash-sale: starting the engine (${variant.profile}${config.shards !== null ? `, ${config.shards} shards` : ', default shards'})`,
+  );
+  const { proc, address, dataDir, metricsAddr } = await startServer(variant, 0, servers, ledgerEnv);
   const scrape = (): Promise<Map<string, number> | null> =>
     fetch(`http://${metricsAddr}/metrics`)
       .then((r) => r.text())
@@ -723,6 +808,7 @@ async function runFlashSale(fc: NonNullable<typeof flashConfig>): Promise<{ resu
   };
   const timer = setInterval(sample, 1000);
   const cpuAt: Record<string, number | null> = { start: readCpuSeconds(proc.pid) };
+  const nodeCpuAt: Record<string, number | null> = { start: node ? readCpuSeconds(node.pid) : null };
   let rssAfterSale: number | null = null;
   try {
     let lastJson: string | undefined;
@@ -747,6 +833,7 @@ async function runFlashSale(fc: NonNullable<typeof flashConfig>): Promise<{ resu
           const phase = /^PHASE (\S+)/.exec(line)?.[1];
           if (phase) {
             cpuAt[phase] = readCpuSeconds(proc.pid);
+            if (node) nodeCpuAt[phase] = readCpuSeconds(node.pid);
             if (phase === 'armed' || phase === 'sale-end') scrapes[phase] = scrape();
             sample();
             if (phase === 'sale-end') rssAfterSale = readMemory(proc.pid)?.rssBytes ?? null;
@@ -769,9 +856,16 @@ async function runFlashSale(fc: NonNullable<typeof flashConfig>): Promise<{ resu
     return {
       result: JSON.parse(lastJson) as FlashSaleResult,
       engine: {
+        ledger: variant.profile === 'cassandra' ? 'cassandra' : 'embedded',
         shards: config.shards !== null ? String(config.shards) : `default (${os.cpus().length} cores)`,
         cpuSecondsSeeding: used(cpuAt.start, cpuAt.seeded),
         cpuSecondsSale: used(cpuAt['sale-start'], cpuAt['sale-end']),
+        ...(node
+          ? {
+              ledgerNodeCpuSecondsSeeding: used(nodeCpuAt.start, nodeCpuAt.seeded),
+              ledgerNodeCpuSecondsSale: used(nodeCpuAt['sale-start'], nodeCpuAt['sale-end']),
+            }
+          : {}),
         peakRssBytes: Math.max(maxRss, end?.peakRssBytes ?? 0) || null,
         rssAfterSaleBytes: rssAfterSale,
         saleMetrics: armed && ended ? saleMetrics(armed, ended) : null,
@@ -804,11 +898,18 @@ function resultsFile(startedAt: Date): string {
 }
 
 async function mainFlashSale(fc: NonNullable<typeof flashConfig>, startedAt: Date, machine: ReturnType<typeof machineInfo>): Promise<void> {
-  const { result, engine } = await runFlashSale(fc);
+  const { result, engine, partitions } = await runFlashSale(fc);
+  const node = await ledgerNode;
+  const ledgerNodeInfo = node
+    ? { version: node.version, startSeconds: node.startSeconds, commitlogSync: node.commitlogSync, replicationFactor: 1 }
+    : null;
+  await stopLedgerNode();
   console.log(formatFlashSale(result, engine));
+  if (partitions) console.log(`\n${formatPartitions(partitions)}`);
   if (!flags['no-save']) {
     const record = {
-      ...recordHeader('flash-sale', startedAt, machine),
+      ...recordHeader(config.profile, startedAt, machine),
+      ...(ledgerNodeInfo ? { ledgerNode: ledgerNodeInfo, backingServerVersions: backingServerVersions() } : {}),
       loadavgAtEnd: os.loadavg().map((x) => Math.round(x * 100) / 100),
       note: fc.note,
       config: { ...fc, shards: config.shards, tenant: config.tenant, engineEnv: config.engineEnv },
@@ -828,6 +929,7 @@ async function mainFlashSale(fc: NonNullable<typeof flashConfig>, startedAt: Dat
         enginePeakRssMB: engine.peakRssBytes === null ? null : Math.round(engine.peakRssBytes / 2 ** 20),
       },
       engine,
+      ...(partitions ? { partitions } : {}),
       result,
     };
     const file = resultsFile(startedAt);
