@@ -9,25 +9,11 @@ import type { RejectionKind } from '../../src/actor/rejections.js';
 import { type RedemptionQuote, quoteOf } from '../../src/actor/results.js';
 import { applyEntry, availablePoints, emptyState, heldPoints } from '../../src/actor/state.js';
 import { programFixture } from '../rules/program-fixture.js';
-import { MEMBER, MemberTimeline, TENANT, adjustCmd, earned, entryAfter, housekeepCmd, redeemCmd } from './member-fixtures.js';
+import { MEMBER, MemberTimeline, TENANT, adjustCmd, earned, entryAfter, holdCmd, housekeepCmd, redeemCmd } from './member-fixtures.js';
 
 const T0 = Date.parse('2026-11-10T02:00:00Z'); // 10:00 in Shanghai
 const MIN = 60_000;
 const CASH = programFixture({ pointsAsCash: { points: 100, perMinor: 100, maxShareBp: 5_000, maxHoldMs: 30 * MIN } });
-
-function holdCmd(points: number, o: Partial<HoldCommand> = {}): HoldCommand {
-  return {
-    kind: 'hold',
-    tenantId: TENANT,
-    memberId: MEMBER,
-    idempotencyKey: `hold-${points}-${o.orderId ?? 'o-1'}`,
-    points,
-    ttlMs: 15 * MIN,
-    orderId: 'o-1',
-    orderAmountMinor: 0,
-    ...o,
-  };
-}
 
 function captureCmd(holdId: string, points = 0): CaptureHoldCommand {
   return { kind: 'capture', tenantId: TENANT, memberId: MEMBER, idempotencyKey: `capture-${holdId}-${points}`, holdId, points };

@@ -6,6 +6,7 @@ import type {
   AdjustCommand,
   EarnCommand,
   EnrollCommand,
+  HoldCommand,
   HousekeepCommand,
   RedeemCommand,
   ReverseCommand,
@@ -61,6 +62,21 @@ export function reverseCmd(orderId: string, amountMinor: number, o: Partial<Reve
     orderId,
     amountMinor,
     reason: 'refund',
+    ...o,
+  };
+}
+
+/** A hold of `points` for order o-1, 15 minutes; its key names points and order, so holds for two orders differ. */
+export function holdCmd(points: number, o: Partial<HoldCommand> = {}): HoldCommand {
+  return {
+    kind: 'hold',
+    tenantId: TENANT,
+    memberId: MEMBER,
+    idempotencyKey: `hold-${points}-${o.orderId ?? 'o-1'}`,
+    points,
+    ttlMs: 15 * 60_000,
+    orderId: 'o-1',
+    orderAmountMinor: 0,
     ...o,
   };
 }

@@ -20,7 +20,7 @@ import { SqliteLedgerStore } from '../../src/ledger/embedded/sqlite-store.js';
 import { localDayOf } from '../../src/rules/calendar.js';
 import type { Program } from '../../src/rules/program/program.js';
 import { programFixture } from '../rules/program-fixture.js';
-import { MEMBER, MemberTimeline, TENANT, adjustCmd, earnCmd, redeemCmd } from './member-fixtures.js';
+import { MEMBER, MemberTimeline, TENANT, adjustCmd, earnCmd, holdCmd, redeemCmd } from './member-fixtures.js';
 
 const T0 = Date.parse('2026-11-10T02:00:00Z'); // Tuesday 10 November 2026, 10:00 in Shanghai
 const MIN = 60_000;
@@ -87,19 +87,6 @@ function transferIn(points: number, o: Partial<TransferInCommand> = {}): Transfe
     points,
     transferKind: 'member',
     ...o,
-  };
-}
-
-function holdCmd(points: number): HoldCommand {
-  return {
-    kind: 'hold',
-    tenantId: TENANT,
-    memberId: MEMBER,
-    idempotencyKey: `hold-${points}`,
-    points,
-    ttlMs: 15 * MIN,
-    orderId: 'o-1',
-    orderAmountMinor: 0,
   };
 }
 

@@ -11,7 +11,7 @@ import type { RiskContext } from '../../src/actor/risk/risk-context.js';
 import type { SharedView } from '../../src/actor/risk/shared-checks.js';
 import { formatProgramErrors, parseProgram } from '../../src/rules/program/program-schema.js';
 import type { Program } from '../../src/rules/program/program.js';
-import { MEMBER, TENANT } from '../actor/member-fixtures.js';
+import { holdCmd as baseHoldCmd, MEMBER, TENANT } from '../actor/member-fixtures.js';
 
 export { MEMBER, TENANT };
 
@@ -30,18 +30,9 @@ export function device(deviceId: string, paymentFingerprint = ''): { risk: RiskC
   return { risk: { deviceId, ip: '', paymentFingerprint } };
 }
 
+/** A hold as the risk tests use it: 1 minute, order o-h, keyed by its points. */
 export function holdCmd(points: number, o: Partial<HoldCommand> = {}): HoldCommand {
-  return {
-    kind: 'hold',
-    tenantId: TENANT,
-    memberId: MEMBER,
-    idempotencyKey: `hold-${points}`,
-    points,
-    ttlMs: 60_000,
-    orderId: 'o-h',
-    orderAmountMinor: 0,
-    ...o,
-  };
+  return baseHoldCmd(points, { idempotencyKey: `hold-${points}`, ttlMs: 60_000, orderId: 'o-h', ...o });
 }
 
 export function transferCmd(points: number, o: Partial<TransferCommand> = {}): TransferCommand {
