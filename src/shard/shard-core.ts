@@ -162,7 +162,7 @@ export class ShardCore {
       risk,
       programs: this.options.programs,
       nextDue: (state) => this.nextDue(state),
-      nextFollowUpId: () => ++this.lastFollowUpId,
+      nextFollowUpId: () => (this.lastFollowUpId = nextFollowUpId(this.lastFollowUpId, Date.now())),
     });
     try {
       for (let i = 0; i < ops.length; i++) {
@@ -284,4 +284,13 @@ export class ShardCore {
 export async function settleBatch(staged: StagedBatch): Promise<BatchReply> {
   const written = await staged.cacheWritten;
   return written ? staged.reply : { ...staged.reply, stats: { ...staged.reply.stats, cacheFault: true } };
+}
+
+/**
+ * The id of the next follow-up: the wall clock in microseconds, and one more than the last id when the
+ * clock has not moved on (or went back), so ids always increase and the Cassandra store's follow-up
+ * buckets (10,000,000 ids each) hold ~10 s of follow-ups each, not a whole process's.
+ */
+export function nextFollowUpId(lastId: number, nowMs: number): number {
+  return Math.max(lastId + 1, nowMs * 1000);
 }

@@ -8,7 +8,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { GetAccountQuery, ListEntriesQuery, ShardOp } from '../../src/actor/commands.js';
 import type { AccountView, EntryPage, OpResult, WriteResult } from '../../src/actor/results.js';
 import { ProgramBook } from '../../src/shard/program-book.js';
-import { type ShardCoreOptions, ShardCore, settleBatch } from '../../src/shard/shard-core.js';
+import { nextFollowUpId, type ShardCoreOptions, ShardCore, settleBatch } from '../../src/shard/shard-core.js';
 import { SqliteLedgerStore } from '../../src/ledger/embedded/sqlite-store.js';
 import type { CommitBatch, LedgerStore } from '../../src/ledger/store.js';
 import { TENANT, adjustCmd, earnCmd, redeemCmd, reverseCmd } from '../actor/member-fixtures.js';
@@ -275,3 +275,18 @@ function failingCommits(store: LedgerStore, flaky: { failures: number }): Ledger
     close: () => store.close(),
   };
 }
+
+describe('follow-up ids', () => {
+  const T = 1_750_000_000_000;
+  const rows: [string, number, number, number][] = [
+    ['the first after a start is the clock in microseconds', 0, T, T * 1000],
+    ['within the same millisecond, one more than the last', T * 1000 + 5, T, T * 1000 + 6],
+    ['with the clock set back, still one more than the last', (T + 60_000) * 1000, T, (T + 60_000) * 1000 + 1],
+    ['20 s later, the clock again: another 10-s bucket of the Cassandra store', T * 1000 + 6, T + 20_000, (T + 20_000) * 1000],
+  ];
+  for (const [what, last, now, expected] of rows) {
+    it(what, () => {
+      expect(nextFollowUpId(last, now)).toBe(expected);
+    });
+  }
+});
