@@ -33,6 +33,8 @@ export interface ImportOptions {
   /** Calls in flight at once. */
   parallel: number;
   utcOffsetMinutes: number | undefined;
+  /** An admin key for an engine with JIFEN_AUTH=on, from JIFEN_API_KEY (never a flag: it would show in ps and shell history). */
+  apiKey: string | undefined;
 }
 
 export interface ImportIo {
@@ -118,6 +120,7 @@ export function parseImportArgs(argv: string[]): ImportOptions {
     chunk: intOption(values.chunk as string | undefined, 'chunk', 500, 1, 1000),
     parallel: intOption(values.parallel as string | undefined, 'parallel', 4, 1, 64),
     utcOffsetMinutes,
+    apiKey: process.env.JIFEN_API_KEY || undefined,
   };
 }
 
@@ -268,7 +271,7 @@ async function sendChunk(client: AdminClient, options: ImportOptions, chunk: Imp
     const last = attempt >= MAX_ATTEMPTS;
     let results: ImportResultMsg[];
     try {
-      results = await importLots(client, {
+      results = await importLots(client, options.apiKey, {
         tenant_id: options.tenant,
         batch_id: options.batchId,
         dry_run: options.dryRun,
@@ -312,9 +315,11 @@ function timestampOf(ms: number): { seconds: number; nanos: number } {
   return { seconds, nanos: (ms - seconds * 1000) * 1_000_000 };
 }
 
-function importLots(client: AdminClient, req: Record<string, unknown>): Promise<ImportResultMsg[]> {
+function importLots(client: AdminClient, apiKey: string | undefined, req: Record<string, unknown>): Promise<ImportResultMsg[]> {
+  const metadata = new grpc.Metadata();
+  if (apiKey) metadata.set('authorization', `Bearer ${apiKey}`);
   return new Promise((resolve, reject) =>
-    client.ImportLots(req, new grpc.Metadata(), { deadline: Date.now() + CALL_TIMEOUT_MS }, (err, res) =>
+    client.ImportLots(req, metadata, { deadline: Date.now() + CALL_TIMEOUT_MS }, (err, res) =>
       err ? reject(err) : resolve(res?.results ?? []),
     ),
   );

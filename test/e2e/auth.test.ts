@@ -5,6 +5,8 @@
 // start-up rules (off on loopback by default and said so, refused on another address unless set).
 
 import { execFile } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import * as grpc from '@grpc/grpc-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -50,6 +52,15 @@ async function keysCli(...args: string[]): Promise<string> {
     env: { PATH: process.env.PATH, HOME: process.env.HOME, JIFEN_DATA_DIR: dataDir },
   });
   return stdout;
+}
+
+/** Runs the import CLI as a process, with JIFEN_API_KEY set when a key is given. */
+async function importCli(args: string[], apiKey: string | undefined): Promise<{ code: number; stdout: string; stderr: string }> {
+  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME, ...(apiKey ? { JIFEN_API_KEY: apiKey } : {}) };
+  return promisify(execFile)(process.execPath, ['--import', 'tsx', 'src/cli/import.ts', ...args], { cwd: REPO_ROOT, env }).then(
+    ({ stdout, stderr }) => ({ code: 0, stdout, stderr }),
+    (err: { code: number; stdout: string; stderr: string }) => ({ code: err.code, stdout: err.stdout, stderr: err.stderr }),
+  );
 }
 
 async function createKey(...args: string[]): Promise<CreatedKey> {
@@ -303,6 +314,20 @@ describe('authentication', () => {
     const details = (await failureOf(call(getAccount, { tenant_id: ACME, member_id: member }, bearer(key)))).details;
     expect(details).toBe('API key revoked');
     expect(await metricValue('jifen_auth_failures_total', 'revoked')).toBeGreaterThan(0);
+  });
+
+  it('npm run import sends the admin key from JIFEN_API_KEY; without it the engine refuses the import and nothing is imported', async () => {
+    const file = join(dataDir, `lots-${uniq('f')}.csv`);
+    const member = uniq('imported');
+    writeFileSync(file, `member_id,points,earned_at\n${member},300,2026-01-01T00:00:00+08:00\n`);
+    const args = ['--tenant', ACME, '--batch-id', uniq('b'), '--file', file, '--target', engine.grpcAddr];
+    const refused = await importCli(args, undefined);
+    expect(refused.code, refused.stdout + refused.stderr).toBe(2);
+    expect(refused.stdout).toContain('import stopped: ImportLots failed: UNAUTHENTICATED');
+    const imported = await importCli(args, keys.admin.secret);
+    expect(imported.code, imported.stdout + imported.stderr).toBe(0);
+    const account = await call('/jifen.v1.PointsService/GetAccount', { tenant_id: ACME, member_id: member }, bearer(keys.integration));
+    expect((account.account as Msg).balance).toBe(300);
   });
 
   it('an expired key is UNAUTHENTICATED', async () => {
