@@ -3,7 +3,7 @@
 // account it leaves. Program: share 0.5 of an order, 100 points = 100 fen (1 yuan), holds up to 30 min.
 
 import { describe, expect, it } from 'vitest';
-import type { CaptureHoldCommand, HoldCommand, ReleaseHoldCommand, WriteCommand } from '../../src/actor/commands.js';
+import type { CaptureHoldCommand, ReleaseHoldCommand, WriteCommand } from '../../src/actor/commands.js';
 import { type LedgerEntry, NEVER_EXPIRES, entryIdOf } from '../../src/actor/entries.js';
 import type { RejectionKind } from '../../src/actor/rejections.js';
 import { type RedemptionQuote, quoteOf } from '../../src/actor/results.js';

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { HoldCommand, TransferCommand, TransferInCommand, WriteCommand } from '../../src/actor/commands.js';
+import type { TransferCommand, TransferInCommand, WriteCommand } from '../../src/actor/commands.js';
 import { type LedgerEntry, entryIdOf } from '../../src/actor/entries.js';
 import type { RejectionKind } from '../../src/actor/rejections.js';
 import type { EntryPage, OpResult, WriteResult } from '../../src/actor/results.js';
