@@ -86,7 +86,7 @@ describe.skipIf('skipped' in target)('the Cassandra ledger paused and killed und
       const client = pointsClient(engine.grpcAddr);
       const stored = new Map<string, string>();
       for (const member of MEMBERS) {
-        for (const e of await listAllEntries(client, TENANT, member)) stored.set(e.idempotency_key, e.entry_id);
+        for (const e of await entriesOrNone(client, member)) stored.set(e.idempotency_key, e.entry_id);
       }
       const appliedUnanswered = failed.filter((s) => stored.has(s.request.idempotency_key));
       console.log(
@@ -100,7 +100,7 @@ describe.skipIf('skipped' in target)('the Cassandra ledger paused and killed und
 
       // Every failed call retried with its key and payload: applied once, the applied ones answered with their stored entry.
       for (const s of failed) {
-        const retried = (await client.Earn(s.request)).entry_id;
+        const retried = await earnUntilAnswered(client, s.request);
         if (stored.has(s.request.idempotency_key)) expect(retried).toBe(stored.get(s.request.idempotency_key));
         s.entryId = retried;
       }
@@ -118,6 +118,31 @@ describe.skipIf('skipped' in target)('the Cassandra ledger paused and killed und
     });
   }
 });
+
+/**
+ * A client's retry: the same request (same key) again while the ledger answers UNAVAILABLE or
+ * DEADLINE_EXCEEDED, as it may for a while after the node is back (its backlog), at most 10 times.
+ */
+async function earnUntilAnswered(client: PointsClient, request: EarnRequest): Promise<string> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return (await client.Earn(request, { deadline: Date.now() + 30_000 })).entry_id;
+    } catch (err) {
+      if (attempt >= 10 || !isServiceError(err) || !LEDGER_DOWN.has(err.code)) throw err;
+      await new Promise((r) => setTimeout(r, 1_000));
+    }
+  }
+}
+
+/** A member's entries; none when every write to it failed (no account: NOT_FOUND). */
+async function entriesOrNone(client: PointsClient, member: string) {
+  try {
+    return await listAllEntries(client, TENANT, member);
+  } catch (err) {
+    if (isServiceError(err) && err.code === grpc.status.NOT_FOUND) return [];
+    throw err;
+  }
+}
 
 /** CLIENTS writers sending Earns (1 point per yuan, whole yuan) with fresh keys until stopped. */
 function startLoad(engine: EngineProcess, MEMBERS: string[]) {
