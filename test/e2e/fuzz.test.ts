@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN_PROTO, POINTS_PROTO, PROTO_DIR } from '../../src/contract/proto.js';
 import { type EngineProcess, cleanupEngines, startEngine } from '../support/engine-process.js';
 import { healthClient, type PointsClient, pointsClient } from '../support/points-client.js';
+import { mulberry32 } from '../support/random.js';
 
 const SEED = Number(process.env.FUZZ_SEED ?? Date.now() % 1_000_000);
 const CALLS_PER_METHOD = 30;
@@ -238,16 +239,4 @@ function pick<T>(random: Random, values: readonly T[]): T {
 function preview(message: unknown): string {
   const text = JSON.stringify(message, (_k, v) => (typeof v === 'string' && v.length > 60 ? `${v.slice(0, 20)}…(${v.length})` : v));
   return text.length > 400 ? `${text.slice(0, 400)}…` : text;
-}
-
-/** A small seeded PRNG, so FUZZ_SEED replays a run exactly. */
-function mulberry32(seed: number): Random {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }

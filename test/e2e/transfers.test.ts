@@ -24,6 +24,7 @@ import {
 import { failureOf } from '../support/expect-grpc.js';
 import { msOf } from '../support/timestamps.js';
 import { eventually } from '../support/waiting.js';
+import { mulberry32 } from '../support/random.js';
 
 const TENANT = 'transfer-e2e';
 const CHARITY = 'charity';
@@ -470,16 +471,6 @@ function auditTransfers(sent: Sent[], ledgers: Map<string, Entry[]>): void {
 type Located = Entry & { memberId: string };
 
 const transferIdOf = (transferIn: Entry) => transferIn.idempotency_key.replace(/^\u00a7transfer:/, '');
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 // ---------------------------------------------------------------------------------------------
 

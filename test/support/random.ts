@@ -1,0 +1,13 @@
+// A small seeded PRNG for tests that draw random inputs: the same seed replays the same run.
+
+/** mulberry32: uniform in [0, 1), 32 bits of state. */
+export function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+  };
+}
