@@ -3,16 +3,15 @@
 // buckets completed or undone whole (in the process and after a crash), and the rows an existing
 // keyspace still holds in the table before 005. Each test writes its own shard and members of one keyspace.
 
-import { randomBytes } from 'node:crypto';
 import { Client, policies, types } from 'cassandra-driver';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { WriteCommand } from '../../src/actor/commands.js';
 import type { LedgerEntry } from '../../src/actor/entries.js';
-import { migrateLedger } from '../../src/cli/migrate.js';
 import { CassandraLedgerStore, type CqlClient } from '../../src/ledger/cassandra/cassandra-store.js';
 import { CQL, long } from '../../src/ledger/cassandra/cql.js';
 import { FOLLOW_UP_BUCKET_IDS, followUpBucketOf } from '../../src/ledger/cassandra/layout.js';
 import type { CommitBatch, FollowUp, LedgerStore, MemberRef } from '../../src/ledger/store.js';
+import { migratedKeyspace } from '../support/cassandra-keyspace.js';
 import { cassandraTarget } from '../support/cassandra-server.js';
 
 const target = cassandraTarget();
@@ -23,20 +22,7 @@ const BUCKET = followUpBucketOf(BASE);
 describe.skipIf('skipped' in target)('Cassandra follow-up buckets', () => {
   if ('skipped' in target) return;
   const { contactPoints, localDataCenter } = target;
-  const keyspace = `jifen_follow_ups_${randomBytes(4).toString('hex')}`;
-  const admin = new Client({ contactPoints, localDataCenter, keyspace: 'system' });
-
-  beforeAll(async () => {
-    await admin.connect();
-    await migrateLedger({ contactPoints, localDataCenter, keyspace, replication: "{'class':'SimpleStrategy','replication_factor':1}" });
-  }, 300_000);
-  afterAll(async () => {
-    try {
-      await admin.execute(`DROP KEYSPACE IF EXISTS ${keyspace}`);
-    } finally {
-      await admin.shutdown();
-    }
-  }, 120_000);
+  const { keyspace, admin } = migratedKeyspace(target, 'jifen_follow_ups');
 
   const open = (shard: number): Promise<CassandraLedgerStore> =>
     CassandraLedgerStore.open({ contactPoints, localDataCenter, keyspace, shard });

@@ -4,12 +4,10 @@
 // truncated tables, and the keyspace is dropped at the end.
 // CASSANDRA_REPLICATION defaults to SimpleStrategy with one replica (a single test node).
 
-import { randomBytes } from 'node:crypto';
-import { Client } from 'cassandra-driver';
-import { afterAll, beforeAll, describe } from 'vitest';
-import { migrateLedger } from '../../src/cli/migrate.js';
+import { describe } from 'vitest';
 import { CassandraLedgerStore } from '../../src/ledger/cassandra/cassandra-store.js';
 import type { LedgerStore } from '../../src/ledger/store.js';
+import { migratedKeyspace } from '../support/cassandra-keyspace.js';
 import { cassandraTarget } from '../support/cassandra-server.js';
 import { ledgerStoreContract } from './ledger-store.contract.js';
 
@@ -26,13 +24,7 @@ if ('skipped' in target) {
     );
   });
 } else {
-  const { contactPoints: hosts, localDataCenter } = target;
-  const replication = process.env.CASSANDRA_REPLICATION ?? "{'class':'SimpleStrategy','replication_factor':1}";
-  const keyspace = `jifen_contract_${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
-  const credentials = process.env.CASSANDRA_USERNAME
-    ? { username: process.env.CASSANDRA_USERNAME, password: process.env.CASSANDRA_PASSWORD ?? '' }
-    : undefined;
-  const admin = new Client({ contactPoints: hosts, localDataCenter, credentials });
+  const { keyspace, admin, settings } = migratedKeyspace(target, 'jifen_contract');
   // "entries" quoted: ENTRIES is a reserved CQL keyword. due_range goes with due_members, follow_up_range
   // with follow_ups_by_bucket (never one alone).
   const TABLES = [
@@ -49,35 +41,7 @@ if ('skipped' in target) {
     'follow_up_range',
   ];
 
-  beforeAll(async () => {
-    await admin.connect();
-    await migrateLedger({
-      contactPoints: hosts,
-      localDataCenter,
-      keyspace,
-      replication,
-      username: credentials?.username,
-      password: credentials?.password,
-    });
-  }, 300_000);
-
-  afterAll(async () => {
-    try {
-      await admin.execute(`DROP KEYSPACE IF EXISTS ${keyspace}`);
-    } finally {
-      await admin.shutdown();
-    }
-  }, 120_000);
-
-  const open = (): Promise<LedgerStore> =>
-    CassandraLedgerStore.open({
-      contactPoints: hosts,
-      localDataCenter,
-      keyspace,
-      shard: 0,
-      username: credentials?.username,
-      password: credentials?.password,
-    });
+  const open = (): Promise<LedgerStore> => CassandraLedgerStore.open({ ...settings, shard: 0 });
 
   // TRUNCATE is not a tombstone, so rows later written with small USING TIMESTAMP values (snapshots,
   // cursors) are not hidden by it.

@@ -1,0 +1,41 @@
+// A fresh keyspace for one Cassandra test file: made by the real migration before the file's tests
+// (the same files `npm run migrate` applies), dropped after them, with an admin client on the node.
+// Call it inside the file's describe. CASSANDRA_REPLICATION and CASSANDRA_USERNAME/PASSWORD apply
+// when the suites run against an existing cluster (CASSANDRA_CONTACT_POINTS).
+
+import { randomBytes } from 'node:crypto';
+import { Client } from 'cassandra-driver';
+import { afterAll, beforeAll } from 'vitest';
+import { migrateLedger } from '../../src/cli/migrate.js';
+
+export interface TestKeyspace {
+  keyspace: string;
+  /** Connected before the file's tests, shut down after them. */
+  admin: Client;
+  /** Settings for a store or shared files on this keyspace. */
+  settings: { contactPoints: string[]; localDataCenter: string; keyspace: string; username?: string; password?: string };
+}
+
+export function migratedKeyspace(target: { contactPoints: string[]; localDataCenter: string }, prefix: string): TestKeyspace {
+  const { contactPoints, localDataCenter } = target;
+  const keyspace = `${prefix}_${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
+  const username = process.env.CASSANDRA_USERNAME || undefined;
+  const password = username ? (process.env.CASSANDRA_PASSWORD ?? '') : undefined;
+  const credentials = username ? { username, password: password ?? '' } : undefined;
+  const admin = new Client({ contactPoints, localDataCenter, credentials });
+  const replication = process.env.CASSANDRA_REPLICATION ?? "{'class':'SimpleStrategy','replication_factor':1}";
+
+  beforeAll(async () => {
+    await admin.connect();
+    await migrateLedger({ contactPoints, localDataCenter, keyspace, replication, username, password });
+  }, 300_000);
+  afterAll(async () => {
+    try {
+      await admin.execute(`DROP KEYSPACE IF EXISTS ${keyspace}`);
+    } finally {
+      await admin.shutdown();
+    }
+  }, 120_000);
+
+  return { keyspace, admin, settings: { contactPoints, localDataCenter, keyspace, username, password } };
+}
