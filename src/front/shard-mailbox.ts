@@ -207,7 +207,7 @@ export class ShardMailbox {
   }
 
   private fail(letters: Letter[], err: unknown): void {
-    const failure = reject.commitFailed(`shard ${this.shard} worker failed: ${err instanceof Error ? err.message : String(err)}`);
+    const failure = reject.commitFailed(`shard ${this.shard} worker failed: ${messageOf(err)}`);
     for (const letter of letters) letter.reply({ ok: false, rejection: failure });
     this.settle(letters.length);
   }
@@ -225,4 +225,13 @@ export class ShardMailbox {
     this.idleWaiters = [];
     for (const resolve of waiters) resolve();
   }
+}
+
+/** An error from the worker, which may arrive as a plain object (structured clone keeps no class): its message. */
+function messageOf(err: unknown): string {
+  if (err instanceof Error) return err.message;
+  if (typeof err === 'object' && err !== null && typeof (err as { message?: unknown }).message === 'string') {
+    return (err as { message: string }).message;
+  }
+  return String(err);
 }

@@ -106,7 +106,7 @@ describe.skipIf('skipped' in target)('the Cassandra ledger paused and killed und
       }
       let total = 0;
       for (const member of MEMBERS) {
-        const ledger = await auditMember(client, TENANT, member);
+        const ledger = await whileLedgerSettles(() => auditMember(client, TENANT, member));
         const mine = sent.filter((s) => s.request.member_id === member);
         expect(new Set(ledger?.entries.map((e) => e.idempotency_key)), `${member}: each write once`).toEqual(
           new Set(mine.map((s) => s.request.idempotency_key)),
@@ -137,10 +137,22 @@ async function earnUntilAnswered(client: PointsClient, request: EarnRequest): Pr
 /** A member's entries; none when every write to it failed (no account: NOT_FOUND). */
 async function entriesOrNone(client: PointsClient, member: string) {
   try {
-    return await listAllEntries(client, TENANT, member);
+    return await whileLedgerSettles(() => listAllEntries(client, TENANT, member));
   } catch (err) {
     if (isServiceError(err) && err.code === grpc.status.NOT_FOUND) return [];
     throw err;
+  }
+}
+
+/** A read right after the node is back may meet the shard settling what the fault left: asked again, at most 10 times. */
+async function whileLedgerSettles<T>(read: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await read();
+    } catch (err) {
+      if (attempt >= 10 || !isServiceError(err) || !LEDGER_DOWN.has(err.code)) throw err;
+      await new Promise((r) => setTimeout(r, 1_000));
+    }
   }
 }
 
