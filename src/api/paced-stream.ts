@@ -16,7 +16,8 @@ export const MAX_BEHIND_BYTES = 16 * 1024 * 1024;
 export class PacedStream<Message> {
   private replay: CursorEvent[] = [];
   private replayAt = 0;
-  private live: CursorEvent[] = [];
+  /** Live events with their estimated size, computed once when queued. */
+  private live: Sized[] = [];
   private liveAt = 0;
   private liveBytes = 0;
   private inFlightBytes = 0;
@@ -39,8 +40,9 @@ export class PacedStream<Message> {
   /** A live event: queued behind what is not yet written. */
   push(item: CursorEvent): void {
     if (this.ended) return;
-    this.live.push(item);
-    this.liveBytes += estimatedBytes(item.event);
+    const bytes = estimatedBytes(item.event);
+    this.live.push({ item, bytes });
+    this.liveBytes += bytes;
     if (this.liveBytes > this.maxBehindBytes) {
       this.stop();
       this.onTooSlow();
@@ -57,9 +59,9 @@ export class PacedStream<Message> {
 
   private pump(): void {
     while (!this.ended && this.inFlightBytes < HIGH_WATER_BYTES) {
-      const item = this.next();
-      if (!item) return;
-      const bytes = estimatedBytes(item.event);
+      const next = this.next();
+      if (!next) return;
+      const { item, bytes } = next;
       this.inFlightBytes += bytes;
       // The callback runs once the connection took the message (flow control permitting).
       this.call.write(this.encode(item), () => {
@@ -69,17 +71,25 @@ export class PacedStream<Message> {
     }
   }
 
-  private next(): CursorEvent | undefined {
-    if (this.replayAt < this.replay.length) return this.replay[this.replayAt++];
+  private next(): Sized | undefined {
+    if (this.replayAt < this.replay.length) {
+      const item = this.replay[this.replayAt++];
+      return { item, bytes: estimatedBytes(item.event) };
+    }
     if (this.liveAt >= this.live.length) return undefined;
-    const item = this.live[this.liveAt++];
-    this.liveBytes -= estimatedBytes(item.event);
+    const next = this.live[this.liveAt++];
+    this.liveBytes -= next.bytes;
     if (this.liveAt > 1024 && this.liveAt * 2 > this.live.length) {
       this.live = this.live.slice(this.liveAt);
       this.liveAt = 0;
     }
-    return item;
+    return next;
   }
+}
+
+interface Sized {
+  item: CursorEvent;
+  bytes: number;
 }
 
 /** The encoded size of an event, near enough: its strings plus the numbers and field tags. */
