@@ -11,8 +11,6 @@ import type { SharedFiles } from '../ledger/shared-files.js';
 export interface LedgerLayout {
   shards: number;
   ledgerId: string;
-  /** Where the layout is kept, for messages: the data directory or the keyspace. */
-  where: string;
 }
 
 const LAYOUT_FILE = 'layout.json';
@@ -29,7 +27,7 @@ export async function resolveLayout(config: Config, files: SharedFiles): Promise
     );
   }
   // Directories from before ledger ids existed get one derived from their path, stable across starts.
-  return { shards: stored.shards, ledgerId: stored.id ?? legacyLedgerId(config.dataDir), where };
+  return { shards: stored.shards, ledgerId: stored.id ?? legacyLedgerId(config.dataDir) };
 }
 
 function legacyLedgerId(dataDir: string): string {
