@@ -7,7 +7,7 @@
 
 import * as grpc from '@grpc/grpc-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { migrateLedger } from '../../src/cli/migrate.js';
+import { createKeyspace } from '../support/cassandra-keyspace.js';
 import { type CassandraServer, cassandraTarget, startCassandraServer } from '../support/cassandra-server.js';
 import { type EngineProcess, cleanupEngines, startEngine } from '../support/engine-process.js';
 import { uniq } from '../support/ids.js';
@@ -36,11 +36,7 @@ describe.skipIf('skipped' in target)('the Cassandra ledger paused and killed und
 
   beforeAll(async () => {
     node = await startCassandraServer({ commitlogSync: 'batch' });
-    const keyspace = `jifen_faults_${uniq('k')
-      .replace(/[^a-z0-9]/g, '')
-      .slice(-10)}`;
-    const settings = { contactPoints: [node.contactPoint], localDataCenter: node.localDataCenter, keyspace };
-    await migrateLedger({ ...settings, replication: "{'class':'SimpleStrategy','replication_factor':1}" });
+    const keyspace = await createKeyspace({ contactPoints: [node.contactPoint], localDataCenter: node.localDataCenter }, 'jifen_faults');
     engine = await startEngine({
       env: { JIFEN_SHARDS: '2', CASSANDRA_CONTACT_POINTS: node.contactPoint, CASSANDRA_KEYSPACE: keyspace },
     });

@@ -4,16 +4,14 @@
 // the production backends what they prove on the embedded ones. Without a node the file's tests skip,
 // loudly (the global setup said why); with CI=true the global setup has already failed the run.
 
-import { randomBytes } from 'node:crypto';
 import { Client } from 'cassandra-driver';
 import { afterAll, beforeEach } from 'vitest';
-import { migrateLedger } from '../../src/cli/migrate.js';
+import { createKeyspace } from './cassandra-keyspace.js';
 import { cassandraTarget } from './cassandra-server.js';
 import { setEngineBackend } from './engine-process.js';
 import { type NatsServer, startNatsServer } from './nats-server.js';
 import { type RedisServer, startRedisServer } from './redis-server.js';
 
-const REPLICATION = "{'class':'SimpleStrategy','replication_factor':1}";
 const target = cassandraTarget();
 const keyspaces = new Map<string, Promise<string>>();
 
@@ -34,18 +32,13 @@ if ('skipped' in target) {
     const [redis, nats] = await Promise.all([startRedisServer(), startNatsServer()]);
     return { redis, nats };
   };
-  const newKeyspace = async (): Promise<string> => {
-    const keyspace = `jifen_e2e_${randomBytes(5).toString('hex')}`;
-    await migrateLedger({ contactPoints, localDataCenter, keyspace, replication: REPLICATION });
-    return keyspace;
-  };
 
   setEngineBackend({
     async envFor(dataDir) {
       servers ??= startServers();
       let keyspace = keyspaces.get(dataDir);
       if (!keyspace) {
-        keyspace = newKeyspace();
+        keyspace = createKeyspace(target, 'jifen_e2e');
         keyspaces.set(dataDir, keyspace);
       }
       const [{ redis, nats }, name] = await Promise.all([servers, keyspace]);

@@ -16,18 +16,15 @@ export interface TestKeyspace {
   settings: { contactPoints: string[]; localDataCenter: string; keyspace: string; username?: string; password?: string };
 }
 
-export function migratedKeyspace(target: { contactPoints: string[]; localDataCenter: string }, prefix: string): TestKeyspace {
+export function migratedKeyspace(target: CassandraCluster, prefix: string): TestKeyspace {
   const { contactPoints, localDataCenter } = target;
-  const keyspace = `${prefix}_${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
-  const username = process.env.CASSANDRA_USERNAME || undefined;
-  const password = username ? (process.env.CASSANDRA_PASSWORD ?? '') : undefined;
-  const credentials = username ? { username, password: password ?? '' } : undefined;
-  const admin = new Client({ contactPoints, localDataCenter, credentials });
-  const replication = process.env.CASSANDRA_REPLICATION ?? "{'class':'SimpleStrategy','replication_factor':1}";
+  const { username, password } = credentialsFromEnv();
+  const admin = new Client({ contactPoints, localDataCenter, credentials: username ? { username, password: password ?? '' } : undefined });
+  const keyspace = keyspaceName(prefix);
 
   beforeAll(async () => {
     await admin.connect();
-    await migrateLedger({ contactPoints, localDataCenter, keyspace, replication, username, password });
+    await migrate(target, keyspace);
   }, 300_000);
   afterAll(async () => {
     try {
@@ -38,4 +35,30 @@ export function migratedKeyspace(target: { contactPoints: string[]; localDataCen
   }, 120_000);
 
   return { keyspace, admin, settings: { contactPoints, localDataCenter, keyspace, username, password } };
+}
+
+/** A fresh keyspace made by the real migration, now (for keyspaces whose life is not one test file's). */
+export async function createKeyspace(target: CassandraCluster, prefix: string): Promise<string> {
+  const keyspace = keyspaceName(prefix);
+  await migrate(target, keyspace);
+  return keyspace;
+}
+
+interface CassandraCluster {
+  contactPoints: string[];
+  localDataCenter: string;
+}
+
+function keyspaceName(prefix: string): string {
+  return `${prefix}_${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
+}
+
+function credentialsFromEnv(): { username?: string; password?: string } {
+  const username = process.env.CASSANDRA_USERNAME || undefined;
+  return { username, password: username ? (process.env.CASSANDRA_PASSWORD ?? '') : undefined };
+}
+
+function migrate(target: CassandraCluster, keyspace: string): Promise<unknown> {
+  const replication = process.env.CASSANDRA_REPLICATION ?? "{'class':'SimpleStrategy','replication_factor':1}";
+  return migrateLedger({ ...target, keyspace, replication, ...credentialsFromEnv() });
 }
