@@ -13,6 +13,8 @@ import { EventHub } from './events/event-hub.js';
 import { subscribeInProcess } from './events/in-process-bus.js';
 import { startMetricsServer } from './metrics/http.js';
 import { EngineMetrics } from './metrics/registry.js';
+import { recordPublished } from './metrics/points-flows.js';
+import { ReviewQueueWatch } from './front/review-queue-watch.js';
 import { RewardCatalog } from './front/reward-catalog.js';
 import { resolveLayout } from './front/layout.js';
 import type { Config } from './config/config.js';
@@ -27,7 +29,10 @@ async function main(): Promise<void> {
   const metrics = new EngineMetrics();
   const epoch = new EpochAuthority();
   const hub = new EventHub();
-  const unsubscribe = subscribeInProcess((envelopes) => hub.accept(envelopes));
+  const unsubscribe = subscribeInProcess((envelopes) => {
+    hub.accept(envelopes);
+    recordPublished(metrics, envelopes);
+  });
   const files = await openSharedFiles(config);
   const layout = await resolveLayout(config, files);
   const programs = await ProgramRegistry.open(files);
@@ -44,6 +49,12 @@ async function main(): Promise<void> {
   const cache = await openBalanceCache(config.balances, engine.ledgerId);
   cache?.onConnectionLost(() => epoch.renew());
   const metricsServer = await startMetricsServer(config.metricsAddr, metrics.registry);
+  const reviewQueues = new ReviewQueueWatch(
+    engine,
+    () => programs.programs().map((p) => p.tenantId),
+    (tenantId, { depth, oldestAt }) => metrics.reviewQueue.record(tenantId, depth, oldestAt),
+  );
+  metrics.reviewQueue.countWith(() => reviewQueues.countAll(), clock);
   let keys: KeyBook | undefined;
   let api: ApiServer;
   try {
@@ -52,7 +63,7 @@ async function main(): Promise<void> {
       config.grpcAddr,
       {
         engine,
-        accounts: new AccountReader(engine, cache, epoch, programFor, clock),
+        accounts: new AccountReader(engine, cache, epoch, programFor, clock, (result) => metrics.cacheReads.inc({ result })),
         programs,
         rewards: await RewardCatalog.open(files),
         programFor,

@@ -16,6 +16,8 @@ export class AccountReader {
     private readonly epoch: EpochAuthority,
     private readonly programFor: (tenantId: string) => Program,
     private readonly clock: () => number,
+    /** Told how each cache read went (for the metrics). */
+    private readonly onRead: (result: 'hit' | 'miss' | 'error') => void = () => {},
   ) {}
 
   async read(query: GetAccountQuery, deadline: number): Promise<OpResult> {
@@ -23,11 +25,14 @@ export class AccountReader {
     try {
       const [account] = await this.cache.getAccounts([query]);
       if (account && account.epoch === this.epoch.epoch && memberExists(account.state)) {
-        const state = completeState(account.state);
-        return { ok: true, value: accountViewOf(state, this.programFor(query.tenantId), this.clock()) };
+        const value = accountViewOf(completeState(account.state), this.programFor(query.tenantId), this.clock());
+        this.onRead('hit');
+        return { ok: true, value };
       }
+      this.onRead('miss');
     } catch {
       // An unreachable cache is a miss: the shard answers.
+      this.onRead('error');
     }
     return this.engine.submit({ ...query, refillCache: true }, deadline);
   }

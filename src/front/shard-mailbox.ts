@@ -62,6 +62,7 @@ export class ShardMailbox {
     private readonly onFollowUps: (shard: number, followUps: FollowUp[], resumed: boolean) => void = () => {},
   ) {
     this.depthNow = options.pipelineDepth;
+    metrics.outboxLag.watch(shard);
   }
 
   get depth(): number {
@@ -119,8 +120,9 @@ export class ShardMailbox {
       try {
         for (let more = true; more && !this.closing; ) {
           const report: HousekeepingReport = await this.pool.run({ type: 'housekeep' } satisfies ShardTask);
-          if (report.cacheFault) this.onCacheFault();
+          if (report.cacheFault) this.cacheFailed();
           if (report.entries > 0) this.metrics.housekeepingEntries.inc({ shard: this.shard }, report.entries);
+          this.metrics.outboxLag.committed(this.shard, report.outboxId);
           more = report.more;
         }
       } catch (err) {
@@ -192,8 +194,9 @@ export class ShardMailbox {
     const { stats, results } = reply;
     this.depthNow = stats.reserved ? (this.options.reservingDepth ?? this.options.pipelineDepth) : this.options.pipelineDepth;
     // Before the replies: a client that reads its own write through the cache must not see the old copy.
-    if (stats.cacheFault) this.onCacheFault();
+    if (stats.cacheFault) this.cacheFailed();
     if (stats.entries > 0) this.metrics.commitSeconds.observe(stats.commitMs / 1000);
+    this.metrics.outboxLag.committed(this.shard, stats.outboxId);
     this.metrics.activeActors.set({ shard: this.shard }, stats.activeActors);
     if (stats.activated > 0) this.metrics.activations.inc({ shard: this.shard }, stats.activated);
     if (stats.risk) recordRiskStats(this.metrics, stats.risk);
@@ -204,6 +207,11 @@ export class ShardMailbox {
       letters[i].reply(result);
     }
     this.settle(letters.length);
+  }
+
+  private cacheFailed(): void {
+    this.metrics.cacheWriteFailures.inc({ shard: this.shard });
+    this.onCacheFault();
   }
 
   private fail(letters: Letter[], err: unknown): void {

@@ -1,6 +1,8 @@
 // The engine's Prometheus metrics, one registry, and the few helpers that record into it.
 
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { OutboxLag } from './outbox-lag.js';
+import { ReviewQueueGauges } from './review-queue-gauges.js';
 
 export class EngineMetrics {
   readonly registry = new Registry();
@@ -117,7 +119,64 @@ export class EngineMetrics {
     registers: [this.registry],
   });
 
+  readonly pointsIssued = new Counter({
+    name: 'jifen_points_issued_total',
+    help: 'Points credited to members by tenant and the event that credited them (earned, enrolled, activity_rewarded, referral_rewarded, imported, adjusted, redemption_updated: points returned, lottery_drawn: a points prize above its price), counted as their events are published',
+    labelNames: ['tenant', 'event'] as const,
+    registers: [this.registry],
+  });
+
+  readonly pointsRedeemed = new Counter({
+    name: 'jifen_points_redeemed_total',
+    help: 'Points spent by tenant and the event that spent them (redeemed, reward_redeemed, lottery_drawn, hold_captured), counted as their events are published',
+    labelNames: ['tenant', 'event'] as const,
+    registers: [this.registry],
+  });
+
+  readonly pointsExpired = new Counter({
+    name: 'jifen_points_expired_total',
+    help: 'Points expired by tenant, counted as their events are published',
+    labelNames: ['tenant'] as const,
+    registers: [this.registry],
+  });
+
+  readonly pointsReversed = new Counter({
+    name: 'jifen_points_reversed_total',
+    help: 'Points taken back by tenant and event (reversed: refunds, adjusted: negative adjustments, review_rejected, imported: debt), counted as their events are published',
+    labelNames: ['tenant', 'event'] as const,
+    registers: [this.registry],
+  });
+
+  readonly holds = new Counter({
+    name: 'jifen_holds_total',
+    help: 'Checkout holds by tenant and step: opened, captured, released (by the caller or on expiry)',
+    labelNames: ['tenant', 'step'] as const,
+    registers: [this.registry],
+  });
+
+  readonly cacheReads = new Counter({
+    name: 'jifen_cache_reads_total',
+    help: 'GetAccount reads of the balance cache: hit (answered from it), miss (absent or not trusted: the shard answers), error (cache unreachable: the shard answers)',
+    labelNames: ['result'] as const,
+    registers: [this.registry],
+  });
+
+  readonly cacheWriteFailures = new Counter({
+    name: 'jifen_cache_write_failures_total',
+    help: 'Shard batches whose balance-cache write failed (the cache epoch is renewed: nothing cached before is trusted)',
+    labelNames: ['shard'] as const,
+    registers: [this.registry],
+  });
+
+  /** Oldest unpublished outbox entry's age per shard, computed when scraped. */
+  readonly outboxLag = new OutboxLag(this.registry);
+
+  /** Open flags and the oldest one's age per tenant, as the review-queue watch last counted them. */
+  readonly reviewQueue = new ReviewQueueGauges(this.registry);
+
   constructor() {
-    collectDefaultMetrics({ register: this.registry, prefix: 'jifen_process_' });
+    // No prefix: dashboards and alerts expect the standard names (process_cpu_seconds_total,
+    // nodejs_eventloop_lag_seconds …); the job label tells whose process it is.
+    collectDefaultMetrics({ register: this.registry });
   }
 }

@@ -77,10 +77,11 @@ async function startShard() {
  */
 async function housekeep(core: ShardCore, relay: OutboxRelay): Promise<HousekeepingReport> {
   const staged = await core.stageHousekeeping(clock());
-  if (!staged) return { entries: 0, cacheFault: false, more: false };
+  if (!staged) return { entries: 0, cacheFault: false, more: false, outboxId: 0 };
   if (staged.reply.stats.entries > 0) relay.kick(core.takeCommittedOutbox());
   const settled = await settleBatch(staged);
-  return { entries: settled.stats.entries, cacheFault: settled.stats.cacheFault, more: settled.stats.ops > 0 };
+  const { entries, cacheFault, ops, outboxId } = settled.stats;
+  return { entries, cacheFault, more: ops > 0, outboxId };
 }
 
 export interface HousekeepingReport {
@@ -88,6 +89,8 @@ export interface HousekeepingReport {
   cacheFault: boolean;
   /** The round found due members: ask again, more may be due. */
   more: boolean;
+  /** Highest outbox id committed so far (0: the round found nothing due). */
+  outboxId: number;
 }
 
 export default async function runShardTask(task: ShardTask): Promise<BatchReply | FollowUp[] | HousekeepingReport | null> {
