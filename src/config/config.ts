@@ -1,7 +1,7 @@
 // The one typed, validated configuration object. Nothing else reads process.env.
 // Every setting, its default and its meaning is listed in README.md ("Configuration").
 
-import { availableParallelism } from 'node:os';
+import { availableParallelism, hostname } from 'node:os';
 import { resolve } from 'node:path';
 import { z } from 'zod';
 
@@ -68,6 +68,22 @@ const schema = z.object({
     .default('jifen'),
   CASSANDRA_USERNAME: z.string().optional(),
   CASSANDRA_PASSWORD: z.string().optional(),
+  JIFEN_CLUSTER: z.enum(['off', 'etcd']).default('off'),
+  JIFEN_CLUSTER_NODE_ID: z
+    .string()
+    .regex(/^[A-Za-z0-9._-]{1,64}$/, 'must be 1-64 of A-Z a-z 0-9 . _ -')
+    .optional(),
+  JIFEN_CLUSTER_ADVERTISE_ADDR: hostPort.optional(),
+  JIFEN_CLUSTER_ETCD_ENDPOINTS: z
+    .string()
+    .regex(/^https?:\/\/[^\s,]+(,https?:\/\/[^\s,]+)*$/, 'must be http(s)://host:port[,…]')
+    .default('http://127.0.0.1:2379'),
+  JIFEN_CLUSTER_PREFIX: z
+    .string()
+    .regex(/^\/[^\s]*\/$/, 'must start and end with /')
+    .default('/jifen/cluster/'),
+  JIFEN_CLUSTER_LEASE_TTL_S: z.coerce.number().int().min(2).max(300).default(10),
+  JIFEN_CLUSTER_MOVES_PER_ROUND: positiveInt(4096).default(64),
 });
 
 export interface Config {
@@ -102,6 +118,8 @@ export interface Config {
   ledger: { kind: 'embedded' } | CassandraSettings;
   balances: { kind: 'memory' } | RedisSettings;
   events: { kind: 'memory' } | NatsSettings;
+  /** Several engine nodes sharing the slots through etcd leases (src/cluster/); off: this engine owns them all. */
+  cluster: { kind: 'off' } | ClusterSettings;
 }
 
 export interface AuthSettings {
@@ -172,6 +190,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     ledger: ledgerSettings(c),
     balances: balanceSettings(c),
     events: eventSettings(c),
+    cluster: clusterSettings(c),
   };
 }
 
@@ -232,4 +251,30 @@ function eventSettings(c: Env): Config['events'] {
 
 export function defaultShardCount(): number {
   return availableParallelism();
+}
+
+export interface ClusterSettings {
+  kind: 'etcd';
+  nodeId: string;
+  /** host:port peers and clients reach this node at. */
+  advertiseAddr: string;
+  etcdEndpoints: string[];
+  /** Key prefix of this cluster in etcd (several clusters may share one etcd). */
+  prefix: string;
+  leaseTtlS: number;
+  /** Slots one node hands over at once while the members change. */
+  movesPerRound: number;
+}
+
+function clusterSettings(c: Env): Config['cluster'] {
+  if (c.JIFEN_CLUSTER === 'off') return { kind: 'off' };
+  return {
+    kind: 'etcd',
+    nodeId: c.JIFEN_CLUSTER_NODE_ID ?? hostname(),
+    advertiseAddr: c.JIFEN_CLUSTER_ADVERTISE_ADDR ?? c.JIFEN_GRPC_ADDR,
+    etcdEndpoints: c.JIFEN_CLUSTER_ETCD_ENDPOINTS.split(','),
+    prefix: c.JIFEN_CLUSTER_PREFIX,
+    leaseTtlS: c.JIFEN_CLUSTER_LEASE_TTL_S,
+    movesPerRound: c.JIFEN_CLUSTER_MOVES_PER_ROUND,
+  };
 }
