@@ -23,6 +23,11 @@ import { DataDirFiles } from './ledger/embedded/data-dir-files.js';
 import type { SharedFiles } from './ledger/shared-files.js';
 import { KeyBook } from './auth/key-book.js';
 import { KeyStore } from './auth/key-store.js';
+import { AuditTrail } from './auth/audit-trail.js';
+import { RateLimiter } from './auth/rate-limiter.js';
+import { StreamQuota } from './auth/stream-quota.js';
+import { ReloadingCertificates } from './api/tls-credentials.js';
+import * as grpc from '@grpc/grpc-js';
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -56,9 +61,11 @@ async function main(): Promise<void> {
   );
   metrics.reviewQueue.countWith(() => reviewQueues.countAll(), clock);
   let keys: KeyBook | undefined;
+  let certificates: ReloadingCertificates | undefined;
   let api: ApiServer;
   try {
     keys = await openKeyBook(config, files, clock);
+    certificates = config.tls.enabled ? await ReloadingCertificates.open(config.tls, metrics) : undefined;
     api = await startApiServer(
       config.grpcAddr,
       {
@@ -73,16 +80,30 @@ async function main(): Promise<void> {
         maxFutureSkewMs: config.maxFutureSkewMs,
         maxLatenessMs: config.maxLatenessMs,
         watchMaxBehindBytes: config.watchMaxBehindBytes,
+        keyStore: new KeyStore(files),
+        auditTrail: new AuditTrail(files),
       },
-      keys,
+      {
+        credentials: certificates ? certificates.serverCredentials() : grpc.ServerCredentials.createInsecure(),
+        gate: {
+          keys,
+          certificateCallers: config.tls.enabled && config.tls.clientCaFile !== undefined,
+          limiter: new RateLimiter(config.rateLimits),
+          streams: new StreamQuota(config.watchStreams.perKey, config.watchStreams.total),
+          audit: new AuditTrail(files),
+        },
+      },
     );
   } catch (err) {
+    certificates?.close();
     await engine.shutdown();
     throw err;
   }
+  if (!config.tls.enabled && !config.tls.offByDefault)
+    console.warn(`jifen: TLS OFF (JIFEN_TLS=off): calls and API keys cross the network in plaintext to ${config.grpcAddr}`);
   console.log(
     `jifen listening on ${config.grpcAddr} (port ${api.port}); metrics on http://${config.metricsAddr}/metrics; ` +
-      `${engine.shardCount} shards; data in ${config.dataDir}; durability ${config.durability}; ` +
+      `${engine.shardCount} shards; data in ${config.dataDir}; durability ${config.durability}; ${tlsLine(config)}; ` +
       `ledger ${config.ledger.kind}, balances ${config.balances.kind}, events ${config.events.kind}`,
   );
 
@@ -96,6 +117,7 @@ async function main(): Promise<void> {
     await api.close(config.shutdownGraceMs);
     await cache?.close();
     keys?.close();
+    certificates?.close();
     await files.close();
     unsubscribe();
     epoch.close();
@@ -120,6 +142,12 @@ async function openKeyBook(config: Config, files: SharedFiles, clock: () => numb
   const keys = await KeyBook.open(new KeyStore(files), { reloadIntervalMs: config.auth.reloadIntervalMs, clock });
   console.log(`jifen: authentication on: ${keys.size} API keys loaded, reloaded every ${config.auth.reloadIntervalMs} ms`);
   return keys;
+}
+
+function tlsLine(config: Config): string {
+  if (!config.tls.enabled) return 'plaintext';
+  if (!config.tls.clientCaFile) return 'TLS';
+  return `mTLS (client certificates ${config.tls.requireClientCert ? 'required' : 'optional'})`;
 }
 
 /** Programs, the catalog and the layout live beside the ledger: the data directory, or the keyspace. */

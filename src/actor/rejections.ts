@@ -33,7 +33,9 @@ export type RejectionKind =
   | 'ReservationNotOpen'
   | 'VelocityLimit'
   | 'RiskUnavailable'
-  | 'FlagNotOpen';
+  | 'FlagNotOpen'
+  | 'ApiKeyNotFound'
+  | 'ApiKeyRevoked';
 
 export interface Rejection {
   kind: RejectionKind;
@@ -84,6 +86,8 @@ export const TRANSIENT: Readonly<Record<RejectionKind, boolean>> = {
   VelocityLimit: false,
   RiskUnavailable: false,
   FlagNotOpen: false,
+  ApiKeyNotFound: false,
+  ApiKeyRevoked: false,
 };
 
 /** The kinds TRANSIENT marks true. */
@@ -145,6 +149,8 @@ export const reject = {
     kind: 'ProgramVersionConflict',
     message: `program of tenant ${tenantId} is at version ${current}, not the expected_version ${expected}`,
   }),
+  apiKeyNotFound: (message: string): Rejection => ({ kind: 'ApiKeyNotFound', message }),
+  apiKeyRevoked: (message: string): Rejection => ({ kind: 'ApiKeyRevoked', message }),
   programNotFound: (tenantId: string, version: number): Rejection => ({
     kind: 'ProgramNotFound',
     message: version === 0 ? `tenant ${tenantId} has no program` : `tenant ${tenantId} has no program version ${version}`,

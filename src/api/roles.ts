@@ -16,6 +16,7 @@ const INTEGRATION: readonly Role[] = ['integration'];
 const OPERATOR: readonly Role[] = ['operator'];
 const ADMIN: readonly Role[] = ['admin'];
 const READERS: readonly Role[] = ['integration', 'auditor'];
+const AUDIT_READERS: readonly Role[] = ['auditor', 'admin'];
 
 export const POINTS_SERVICE_ROLES: Readonly<Record<PointsMethod, readonly Role[]>> = {
   Earn: INTEGRATION,
@@ -51,7 +52,48 @@ export const ADMIN_SERVICE_ROLES: Readonly<Record<AdminMethod, readonly Role[]>>
   ListFlagged: OPERATOR,
   ApproveFlagged: OPERATOR,
   RejectFlagged: OPERATOR,
+  CreateApiKey: ADMIN,
+  ListApiKeys: ADMIN,
+  RevokeApiKey: ADMIN,
+  RotateApiKey: ADMIN,
+  ListAuditRecords: AUDIT_READERS,
 };
+
+/**
+ * Which calls go into the audit trail (who, when, what, why: auth/audit-trail.ts): every operator and
+ * admin action that changes something. Typed like the role table, so a new method needs its answer.
+ */
+const POINTS_AUDITED: Readonly<Record<PointsMethod, boolean>> = {
+  ...(Object.fromEntries(Object.keys(POINTS_SERVICE_ROLES).map((m) => [m, false])) as Record<PointsMethod, false>),
+  Adjust: true,
+};
+
+const ADMIN_AUDITED: Readonly<Record<AdminMethod, boolean>> = {
+  PutProgram: true,
+  GetProgram: false,
+  ImportLots: true,
+  PutReward: true,
+  ListRewards: false,
+  UpdateRedemption: true,
+  ListFlagged: false,
+  ApproveFlagged: true,
+  RejectFlagged: true,
+  CreateApiKey: true,
+  ListApiKeys: false,
+  RevokeApiKey: true,
+  RotateApiKey: true,
+  ListAuditRecords: false,
+};
+
+/** gRPC paths whose calls are recorded in the audit trail. */
+export const AUDITED_PATHS: ReadonlySet<string> = new Set([
+  ...Object.entries(POINTS_AUDITED)
+    .filter(([, audited]) => audited)
+    .map(([method]) => `/jifen.v1.PointsService/${method}`),
+  ...Object.entries(ADMIN_AUDITED)
+    .filter(([, audited]) => audited)
+    .map(([method]) => `/jifen.v1.AdminService/${method}`),
+]);
 
 /** gRPC path (`/jifen.v1.PointsService/Earn`) → the roles that may call it. */
 export const ROLES_OF_PATH: ReadonlyMap<string, readonly Role[]> = new Map([

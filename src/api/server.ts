@@ -1,5 +1,6 @@
-// The gRPC server: PointsService and AdminService behind the API-key interceptor (when authentication
-// is on), plus grpc.health.v1.Health and server reflection (grpcurl works without the proto file).
+// The gRPC server: PointsService and AdminService behind the call gate (keys, roles, rate limits, the
+// audit trail: call-gate.ts), plus grpc.health.v1.Health and server reflection (grpcurl works without
+// the proto file); plaintext or TLS (tls-credentials.ts).
 
 import * as grpc from '@grpc/grpc-js';
 import { ReflectionService } from '@grpc/reflection';
@@ -8,7 +9,8 @@ import { HealthImplementation, protoPath as healthProtoPath } from 'grpc-health-
 import type { AdminServiceHandlers } from '../contract/generated/jifen/v1/AdminService.js';
 import type { PointsServiceHandlers } from '../contract/generated/jifen/v1/PointsService.js';
 import { type AdminServiceDeps, adminServiceHandlers } from './admin-service.js';
-import { type KeyAuthenticator, authInterceptor } from './auth-interceptor.js';
+import { type CallGateDeps, callGate } from './call-gate.js';
+import { type KeyAdminDeps, keyAdminHandlers } from './key-admin-service.js';
 import { loadPointsPackage } from '../contract/proto.js';
 import { type PointsServiceDeps, pointsServiceHandlers } from './points-service.js';
 import { type RewardServiceDeps, rewardAdminHandlers, rewardPointsHandlers } from './rewards-service.js';
@@ -23,24 +25,26 @@ export interface ApiServer {
   close(graceMs: number): Promise<void>;
 }
 
-/**
- * keys: the API keys every call but health and reflection must present (auth-interceptor.ts);
- * undefined: authentication off (development mode, see config.ts).
- */
+/** How the port is secured: its credentials (plaintext or TLS) and the gate every call passes. */
+export interface ApiSecurity {
+  credentials: grpc.ServerCredentials;
+  gate: Omit<CallGateDeps, 'metrics' | 'clock'>;
+}
+
 export async function startApiServer(
   address: string,
-  deps: PointsServiceDeps & AdminServiceDeps & RewardServiceDeps,
-  keys?: KeyAuthenticator,
+  deps: PointsServiceDeps & AdminServiceDeps & RewardServiceDeps & KeyAdminDeps,
+  security: ApiSecurity,
 ): Promise<ApiServer> {
   const { definition, service, adminService } = loadPointsPackage();
   const server = new grpc.Server({
     'grpc.max_receive_message_length': 16 * 1024 * 1024,
     'grpc.keepalive_permit_without_calls': 1,
-    interceptors: keys ? [authInterceptor(keys, deps.metrics)] : [],
+    interceptors: [callGate({ ...security.gate, metrics: deps.metrics, clock: deps.clock })],
   });
   // Typed as the generated Handlers: a method of the contract without its handler fails the build.
   const points: PointsServiceHandlers = { ...pointsServiceHandlers(deps), ...rewardPointsHandlers(deps) };
-  const admin: AdminServiceHandlers = { ...adminServiceHandlers(deps), ...rewardAdminHandlers(deps) };
+  const admin: AdminServiceHandlers = { ...adminServiceHandlers(deps), ...rewardAdminHandlers(deps), ...keyAdminHandlers(deps) };
   server.addService(service, points);
   server.addService(adminService, admin);
   const health = new HealthImplementation({ '': 'SERVING', [SERVICE_NAME]: 'SERVING' });
@@ -50,7 +54,7 @@ export async function startApiServer(
   new ReflectionService({ ...definition, ...healthDefinition }).addToServer(server);
 
   const port = await new Promise<number>((resolve, reject) =>
-    server.bindAsync(address, grpc.ServerCredentials.createInsecure(), (err, bound) => (err ? reject(err) : resolve(bound))),
+    server.bindAsync(address, security.credentials, (err, bound) => (err ? reject(err) : resolve(bound))),
   );
 
   return {

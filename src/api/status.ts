@@ -4,6 +4,9 @@ import { status } from '@grpc/grpc-js';
 import type { Rejection, RejectionKind } from '../actor/rejections.js';
 import type { OpResult } from '../actor/results.js';
 import type { AuthenticationFailure } from '../auth/api-key.js';
+import type { Caller } from '../auth/caller.js';
+import type { RateDecision } from '../auth/rate-limiter.js';
+import type { StreamRefusal } from '../auth/stream-quota.js';
 import type { AccessDenial } from './access.js';
 
 /** A rejection thrown across the API layer's own functions (decoding, validation). */
@@ -47,6 +50,8 @@ const CODES: Record<RejectionKind, status> = {
   VelocityLimit: status.RESOURCE_EXHAUSTED,
   RiskUnavailable: status.UNAVAILABLE,
   FlagNotOpen: status.FAILED_PRECONDITION,
+  ApiKeyNotFound: status.NOT_FOUND,
+  ApiKeyRevoked: status.FAILED_PRECONDITION,
 };
 
 /** A shard's answer as the handler's value; a refusal leaves as its RejectionError (and so its status). */
@@ -127,4 +132,23 @@ export function permissionDenied(denial: AccessDenial): CallStatus {
       ? `role ${denial.role} may not call ${denial.method}`
       : `this API key acts for tenant ${denial.tenantId}, not ${denial.named === '' ? 'an empty tenant_id' : `tenant ${denial.named}`}`;
   return { code: status.PERMISSION_DENIED, message };
+}
+
+export function rateLimited(caller: Caller, decision: Extract<RateDecision, { ok: false }>): CallStatus {
+  const { perSecond, burst } = decision.limit;
+  const what = decision.cost > burst ? `a batch of ${decision.cost} commands is more than its burst of ${burst}` : 'rate limit reached';
+  return {
+    code: status.RESOURCE_EXHAUSTED,
+    message: `${what} for key ${caller.id} (role ${caller.role}: ${perSecond}/s, burst ${burst}, JIFEN_RATE_LIMITS): retry after ${decision.retryAfterMs} ms`,
+  };
+}
+
+export function tooManyStreams(refusal: StreamRefusal): CallStatus {
+  return {
+    code: status.RESOURCE_EXHAUSTED,
+    message:
+      refusal.kind === 'per_caller'
+        ? `this key already holds ${refusal.limit} WatchEvents streams open on this engine (JIFEN_WATCH_STREAMS_PER_KEY): close one first`
+        : `this engine already serves ${refusal.limit} WatchEvents streams (JIFEN_WATCH_MAX_STREAMS): try another engine or later`,
+  };
 }

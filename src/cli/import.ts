@@ -6,7 +6,7 @@
 //
 // Exit code: 0 nothing rejected, 1 some rows rejected, 2 usage, file or connection errors.
 
-import { createReadStream, statSync } from 'node:fs';
+import { createReadStream, readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { pathToFileURL } from 'node:url';
@@ -35,6 +35,8 @@ export interface ImportOptions {
   utcOffsetMinutes: number | undefined;
   /** An admin key for an engine with JIFEN_AUTH=on, from JIFEN_API_KEY (never a flag: it would show in ps and shell history). */
   apiKey: string | undefined;
+  /** The CA that signed the engine's certificate, from JIFEN_TLS_CA: set, the import speaks TLS to it. */
+  tlsCaFile: string | undefined;
 }
 
 export interface ImportIo {
@@ -121,6 +123,7 @@ export function parseImportArgs(argv: string[]): ImportOptions {
     parallel: intOption(values.parallel as string | undefined, 'parallel', 4, 1, 64),
     utcOffsetMinutes,
     apiKey: process.env.JIFEN_API_KEY || undefined,
+    tlsCaFile: process.env.JIFEN_TLS_CA || undefined,
   };
 }
 
@@ -133,7 +136,7 @@ export async function runImport(options: ImportOptions, io: ImportIo): Promise<n
     io.stderr.write(`cannot read ${options.file}: ${(err as Error).message}\n`);
     return 2;
   }
-  const client = adminClient(options.target);
+  const client = adminClient(options.target, options.tlsCaFile);
   try {
     try {
       await waitForReady(client, CONNECT_TIMEOUT_MS);
@@ -329,11 +332,12 @@ function backoff(attempt: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, Math.min(5_000, 100 * 2 ** attempt)));
 }
 
-function adminClient(target: string): AdminClient {
+function adminClient(target: string, tlsCaFile: string | undefined): AdminClient {
   const loaded = grpc.loadPackageDefinition(protoLoader.loadSync([POINTS_PROTO, ADMIN_PROTO], LOADER_OPTIONS)) as unknown as {
     jifen: { v1: { AdminService: grpc.ServiceClientConstructor } };
   };
-  return new loaded.jifen.v1.AdminService(target, grpc.credentials.createInsecure()) as unknown as AdminClient;
+  const credentials = tlsCaFile ? grpc.credentials.createSsl(readFileSync(tlsCaFile)) : grpc.credentials.createInsecure();
+  return new loaded.jifen.v1.AdminService(target, credentials) as unknown as AdminClient;
 }
 
 function waitForReady(client: grpc.Client, timeoutMs: number): Promise<void> {

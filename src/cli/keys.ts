@@ -13,7 +13,8 @@
 
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { type ApiKey, type MintedKey, ROLES, type Role, mintKey } from '../auth/api-key.js';
+import { type ApiKey, type MintedKey, ROLES, type Role } from '../auth/api-key.js';
+import { KeyAdminError, createKey, keyState, revokeKey, rotateKey } from '../auth/key-admin.js';
 import { KeyStore } from '../auth/key-store.js';
 import { type Config, ConfigError, loadConfig } from '../config/config.js';
 import { CassandraSharedFiles } from '../ledger/cassandra/shared-files.js';
@@ -92,8 +93,7 @@ async function create(values: Options, store: KeyStore, io: KeysIo): Promise<voi
   if (!ROLES.includes(values.role as Role)) throw new KeysUsageError(`--role must be one of ${ROLES.join(', ')}`);
   const now = io.now();
   const expiresAt = values['expires-in'] === undefined ? null : now + parseDuration(values['expires-in']);
-  const minted = mintKey({ tenantId: values.tenant ?? null, role: values.role as Role, name: values.name, expiresAt }, now);
-  await store.put(minted.key);
+  const minted = await createKey(store, { tenantId: values.tenant ?? null, role: values.role as Role, name: values.name, expiresAt }, now);
   showMinted(minted, values.json, io);
 }
 
@@ -118,36 +118,24 @@ async function list(values: Options, store: KeyStore, io: KeysIo): Promise<void>
 }
 
 async function revoke(id: string, store: KeyStore, io: KeysIo): Promise<void> {
-  const key = await existing(store, id);
-  if (key.revokedAt === null) await store.put({ ...key, revokedAt: io.now() });
+  await keyCommand(() => revokeKey(store, id, io.now()));
   io.out(`key ${id} revoked; engines refuse it within JIFEN_AUTH_RELOAD_MS`);
 }
 
 async function rotate(id: string, values: Options, store: KeyStore, io: KeysIo): Promise<void> {
-  const old = await existing(store, id);
-  if (old.revokedAt !== null) throw new KeysUsageError(`key ${id} is revoked: create a new one instead`);
-  const now = io.now();
-  const overlapEnds = now + parseDuration(values.overlap);
-  const minted = mintKey({ tenantId: old.tenantId, role: old.role, name: old.name, expiresAt: null }, now);
-  // The new key is stored first: if the second write fails, the old key still works as before.
-  await store.put(minted.key);
-  await store.put({
-    ...old,
-    expiresAt: old.expiresAt === null ? overlapEnds : Math.min(old.expiresAt, overlapEnds),
-    rotatedTo: minted.key.id,
-  });
-  showMinted(
-    minted,
-    values.json,
-    io,
-    `key ${id} now expires at ${new Date(Math.min(old.expiresAt ?? overlapEnds, overlapEnds)).toISOString()}`,
-  );
+  const overlapMs = parseDuration(values.overlap);
+  const { minted, replaced } = await keyCommand(() => rotateKey(store, id, overlapMs, io.now()));
+  showMinted(minted, values.json, io, `key ${id} now expires at ${new Date(replaced.expiresAt as number).toISOString()}`);
 }
 
-async function existing(store: KeyStore, id: string): Promise<ApiKey> {
-  const key = await store.get(id);
-  if (!key) throw new KeysUsageError(`no key ${id}`);
-  return key;
+/** A key refused by the rules (unknown, revoked) is a usage error: exit 2 with the reason. */
+async function keyCommand<T>(run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (err) {
+    if (err instanceof KeyAdminError) throw new KeysUsageError(err.message);
+    throw err;
+  }
 }
 
 function showMinted(minted: MintedKey, json: boolean, io: KeysIo, note?: string): void {
@@ -165,7 +153,7 @@ function showMinted(minted: MintedKey, json: boolean, io: KeysIo, note?: string)
 }
 
 function describe(key: ApiKey, now: number) {
-  const state = key.revokedAt !== null ? 'revoked' : key.expiresAt !== null && now >= key.expiresAt ? 'expired' : 'active';
+  const state = keyState(key, now);
   return {
     id: key.id,
     tenant_id: key.tenantId,

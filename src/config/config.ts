@@ -9,6 +9,9 @@ const hostPort = z.string().regex(/^[^\s:]+:\d{1,5}$|^\[[0-9a-fA-F:]+\]:\d{1,5}$
 
 const positiveInt = (max: number) => z.coerce.number().int().min(1).max(max);
 
+/** Per key and engine, calls (a SubmitBatch: its commands) per second and burst, by role (README "Security"). */
+const DEFAULT_RATE_LIMITS = 'integration=50000:100000,operator=100:200,admin=50:100,auditor=500:1000';
+
 const schema = z.object({
   JIFEN_GRPC_ADDR: hostPort.default('127.0.0.1:50051'),
   JIFEN_METRICS_ADDR: hostPort.default('127.0.0.1:9464'),
@@ -40,6 +43,15 @@ const schema = z.object({
   JIFEN_RISK_REDIS_FAILURE: z.enum(['open', 'closed']).default('open'),
   JIFEN_AUTH: z.enum(['on', 'off']).optional(),
   JIFEN_AUTH_RELOAD_MS: z.coerce.number().int().min(100).max(300_000).default(2_000),
+  JIFEN_TLS: z.enum(['on', 'off']).optional(),
+  JIFEN_TLS_CERT: z.string().min(1).optional(),
+  JIFEN_TLS_KEY: z.string().min(1).optional(),
+  JIFEN_TLS_CLIENT_CA: z.string().min(1).optional(),
+  JIFEN_TLS_CLIENT_CERT: z.enum(['optional', 'require']).default('optional'),
+  JIFEN_TLS_RELOAD_MS: z.coerce.number().int().min(100).max(86_400_000).default(60_000),
+  JIFEN_RATE_LIMITS: z.string().min(1).default(DEFAULT_RATE_LIMITS),
+  JIFEN_WATCH_STREAMS_PER_KEY: positiveInt(100_000).default(16),
+  JIFEN_WATCH_MAX_STREAMS: positiveInt(1_000_000).default(1_024),
   JIFEN_LEDGER: z.enum(['embedded', 'cassandra']).default('embedded'),
   JIFEN_BALANCES: z.enum(['memory', 'redis']).default('memory'),
   JIFEN_EVENTS: z.enum(['memory', 'nats']).default('memory'),
@@ -115,6 +127,11 @@ export interface Config {
   /** When the cross-member velocity windows cannot be reached: skip those limits (open) or refuse what needs them (closed). */
   riskRedisFailure: 'open' | 'closed';
   auth: AuthSettings;
+  tls: TlsSettings;
+  /** Token buckets per API key and role; a role absent has no limit. */
+  rateLimits: RateLimits;
+  /** WatchEvents streams one key may hold open on this engine, and all callers together. */
+  watchStreams: { perKey: number; total: number };
   ledger: { kind: 'embedded' } | CassandraSettings;
   balances: { kind: 'memory' } | RedisSettings;
   events: { kind: 'memory' } | NatsSettings;
@@ -130,6 +147,22 @@ export interface AuthSettings {
   /** How often each engine re-reads the keys from the store: a revocation takes effect within it. */
   reloadIntervalMs: number;
 }
+
+/** TLS of the gRPC port: off (plaintext) or certificate files re-read every reloadIntervalMs. */
+export type TlsSettings =
+  | { enabled: false; offByDefault: boolean }
+  | {
+      enabled: true;
+      certFile: string;
+      keyFile: string;
+      /** CA of client certificates (mTLS); undefined: clients are not asked for one. */
+      clientCaFile: string | undefined;
+      /** Whether a connection without a client certificate of that CA is refused. */
+      requireClientCert: boolean;
+      reloadIntervalMs: number;
+    };
+
+export type RateLimits = Partial<Record<'integration' | 'operator' | 'admin' | 'auditor', { perSecond: number; burst: number }>>;
 
 export interface RedisSettings {
   kind: 'redis';
@@ -187,6 +220,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     activateFromCache: c.JIFEN_ACTIVATE_FROM_CACHE,
     riskRedisFailure: c.JIFEN_RISK_REDIS_FAILURE,
     auth: authSettings(c),
+    tls: tlsSettings(c),
+    rateLimits: parseRateLimits(c.JIFEN_RATE_LIMITS),
+    watchStreams: { perKey: c.JIFEN_WATCH_STREAMS_PER_KEY, total: c.JIFEN_WATCH_MAX_STREAMS },
     ledger: ledgerSettings(c),
     balances: balanceSettings(c),
     events: eventSettings(c),
@@ -208,6 +244,55 @@ function authSettings(c: Env): AuthSettings {
     `JIFEN_GRPC_ADDR ${c.JIFEN_GRPC_ADDR} is not a loopback address and JIFEN_AUTH is not set: set JIFEN_AUTH=on ` +
       '(callers then need API keys: npm run keys -- create) or JIFEN_AUTH=off to serve every caller unauthenticated on purpose',
   );
+}
+
+/**
+ * TLS is on when a certificate and key are given. Without them the port is plaintext only on a loopback
+ * address, or where JIFEN_TLS=off says it on purpose (TLS ends at a proxy or mesh in front).
+ */
+function tlsSettings(c: Env): TlsSettings {
+  const files = [c.JIFEN_TLS_CERT, c.JIFEN_TLS_KEY].filter((f) => f !== undefined).length;
+  if (files === 1) throw new ConfigError('JIFEN_TLS_CERT and JIFEN_TLS_KEY go together: set both (PEM files) or neither');
+  if (c.JIFEN_TLS_CLIENT_CA !== undefined && files === 0)
+    throw new ConfigError('JIFEN_TLS_CLIENT_CA (mTLS) needs the server certificate too: set JIFEN_TLS_CERT and JIFEN_TLS_KEY');
+  if (files === 2) {
+    if (c.JIFEN_TLS === 'off') throw new ConfigError('JIFEN_TLS=off contradicts JIFEN_TLS_CERT/JIFEN_TLS_KEY: unset one or the other');
+    return {
+      enabled: true,
+      certFile: resolve(c.JIFEN_TLS_CERT as string),
+      keyFile: resolve(c.JIFEN_TLS_KEY as string),
+      clientCaFile: c.JIFEN_TLS_CLIENT_CA === undefined ? undefined : resolve(c.JIFEN_TLS_CLIENT_CA),
+      requireClientCert: c.JIFEN_TLS_CLIENT_CA !== undefined && c.JIFEN_TLS_CLIENT_CERT === 'require',
+      reloadIntervalMs: c.JIFEN_TLS_RELOAD_MS,
+    };
+  }
+  if (c.JIFEN_TLS === 'on') throw new ConfigError('JIFEN_TLS=on needs JIFEN_TLS_CERT and JIFEN_TLS_KEY (PEM files)');
+  if (c.JIFEN_TLS === 'off') return { enabled: false, offByDefault: false };
+  if (isLoopback(c.JIFEN_GRPC_ADDR)) return { enabled: false, offByDefault: true };
+  throw new ConfigError(
+    `JIFEN_GRPC_ADDR ${c.JIFEN_GRPC_ADDR} is not a loopback address and TLS is not configured: set JIFEN_TLS_CERT and ` +
+      'JIFEN_TLS_KEY (PEM files), or JIFEN_TLS=off to serve plaintext on purpose (TLS ended by a proxy in front)',
+  );
+}
+
+/** `integration=50000:100000,operator=100` → per-role rate per second and burst (burst defaults to the rate); `off`: none. */
+export function parseRateLimits(text: string): RateLimits {
+  if (text.trim() === 'off') return {};
+  const limits: RateLimits = {};
+  for (const part of text.split(',')) {
+    const m = /^\s*(integration|operator|admin|auditor)=(\d{1,9})(?::(\d{1,9}))?\s*$/.exec(part);
+    if (!m)
+      throw new ConfigError(
+        `JIFEN_RATE_LIMITS: "${part}" is not role=perSecond[:burst] (roles integration, operator, admin, auditor), or set it to off`,
+      );
+    const role = m[1] as keyof RateLimits;
+    if (limits[role]) throw new ConfigError(`JIFEN_RATE_LIMITS: role ${role} is given twice`);
+    const perSecond = Number(m[2]);
+    const burst = m[3] === undefined ? perSecond : Number(m[3]);
+    if (perSecond < 1 || burst < 1) throw new ConfigError(`JIFEN_RATE_LIMITS: ${role}'s rate and burst must be >= 1`);
+    limits[role] = { perSecond, burst };
+  }
+  return limits;
 }
 
 /** Whether host:port listens only on this machine (127.0.0.0/8, ::1, localhost). */

@@ -10,7 +10,7 @@ import { type ApiKey, bearerTokenOf, keyIdOf, mintKey, secretMatches, unusableBe
 import { KeyBook } from '../../src/auth/key-book.js';
 import { KeyStore } from '../../src/auth/key-store.js';
 import { parseDuration, runKeys } from '../../src/cli/keys.js';
-import { ConfigError, isLoopback, loadConfig } from '../../src/config/config.js';
+import { ConfigError, isLoopback, loadConfig, parseRateLimits } from '../../src/config/config.js';
 import { DataDirFiles } from '../../src/ledger/embedded/data-dir-files.js';
 import type { SharedFiles } from '../../src/ledger/shared-files.js';
 
@@ -205,11 +205,64 @@ describe('auth settings', () => {
     expect(loadConfig({}).auth).toEqual({ enabled: false, offByDefault: true, reloadIntervalMs: 2000 });
     expect(() => loadConfig({ JIFEN_GRPC_ADDR: '0.0.0.0:50051' })).toThrow(ConfigError);
     expect(() => loadConfig({ JIFEN_GRPC_ADDR: '0.0.0.0:50051' })).toThrow(/JIFEN_AUTH/);
-    expect(loadConfig({ JIFEN_GRPC_ADDR: '0.0.0.0:50051', JIFEN_AUTH: 'off' }).auth.enabled).toBe(false);
-    expect(loadConfig({ JIFEN_GRPC_ADDR: '0.0.0.0:50051', JIFEN_AUTH: 'on', JIFEN_AUTH_RELOAD_MS: '500' }).auth).toEqual({
+    expect(loadConfig({ JIFEN_GRPC_ADDR: '0.0.0.0:50051', JIFEN_AUTH: 'off', JIFEN_TLS: 'off' }).auth.enabled).toBe(false);
+    expect(loadConfig({ JIFEN_GRPC_ADDR: '0.0.0.0:50051', JIFEN_AUTH: 'on', JIFEN_TLS: 'off', JIFEN_AUTH_RELOAD_MS: '500' }).auth).toEqual({
       enabled: true,
       offByDefault: false,
       reloadIntervalMs: 500,
     });
+  });
+});
+
+describe('TLS settings', () => {
+  const cert = { JIFEN_TLS_CERT: '/etc/jifen/cert.pem', JIFEN_TLS_KEY: '/etc/jifen/key.pem' };
+  it.each<[string, Record<string, string>, RegExp | { enabled: boolean }]>([
+    ['plaintext by default on loopback', {}, { enabled: false }],
+    [
+      'refused plaintext on another address, naming the settings',
+      { JIFEN_GRPC_ADDR: '0.0.0.0:1', JIFEN_AUTH: 'on' },
+      /JIFEN_TLS_CERT.*JIFEN_TLS=off/,
+    ],
+    [
+      'plaintext on another address when said on purpose',
+      { JIFEN_GRPC_ADDR: '0.0.0.0:1', JIFEN_AUTH: 'on', JIFEN_TLS: 'off' },
+      { enabled: false },
+    ],
+    ['TLS with a certificate and key', { JIFEN_GRPC_ADDR: '0.0.0.0:1', JIFEN_AUTH: 'on', ...cert }, { enabled: true }],
+    ['a certificate without its key', { JIFEN_TLS_CERT: '/c.pem' }, /JIFEN_TLS_CERT and JIFEN_TLS_KEY go together/],
+    [
+      'a client CA without a server certificate',
+      { JIFEN_TLS_CLIENT_CA: '/ca.pem' },
+      /JIFEN_TLS_CLIENT_CA \(mTLS\) needs the server certificate/,
+    ],
+    ['JIFEN_TLS=on without files', { JIFEN_TLS: 'on' }, /JIFEN_TLS=on needs JIFEN_TLS_CERT/],
+    ['JIFEN_TLS=off with files', { JIFEN_TLS: 'off', ...cert }, /contradicts/],
+  ])('%s', (_, env, expected) => {
+    if (expected instanceof RegExp) expect(() => loadConfig(env)).toThrow(expected);
+    else expect(loadConfig(env).tls.enabled).toBe(expected.enabled);
+  });
+
+  it('requires client certificates only when asked and a client CA is set', () => {
+    const tls = loadConfig({ ...cert, JIFEN_TLS_CLIENT_CA: '/ca.pem', JIFEN_TLS_CLIENT_CERT: 'require' }).tls;
+    expect(tls).toMatchObject({ enabled: true, clientCaFile: '/ca.pem', requireClientCert: true });
+    expect(loadConfig({ ...cert, JIFEN_TLS_CLIENT_CERT: 'require' }).tls).toMatchObject({ requireClientCert: false });
+  });
+});
+
+describe('rate limit settings', () => {
+  it.each<[string, ReturnType<typeof parseRateLimits> | RegExp]>([
+    ['integration=100:200,operator=5', { integration: { perSecond: 100, burst: 200 }, operator: { perSecond: 5, burst: 5 } }],
+    ['off', {}],
+    ['integration=100,integration=5', /given twice/],
+    ['reader=5', /not role=perSecond/],
+    ['integration=0', /must be >= 1/],
+    ['integration=1.5', /not role=perSecond/],
+  ])('%s', (text, expected) => {
+    if (expected instanceof RegExp) expect(() => parseRateLimits(text)).toThrow(expected);
+    else expect(parseRateLimits(text)).toEqual(expected);
+  });
+
+  it('has a default for every role', () => {
+    expect(Object.keys(loadConfig({}).rateLimits).sort()).toEqual(['admin', 'auditor', 'integration', 'operator']);
   });
 });

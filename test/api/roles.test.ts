@@ -39,6 +39,11 @@ const EXPECTED: [service: string, method: string, roles: Role[]][] = [
   ['AdminService', 'PutReward', ['admin']],
   ['AdminService', 'ListRewards', ['admin']],
   ['AdminService', 'ImportLots', ['admin']],
+  ['AdminService', 'CreateApiKey', ['admin']],
+  ['AdminService', 'ListApiKeys', ['admin']],
+  ['AdminService', 'RevokeApiKey', ['admin']],
+  ['AdminService', 'RotateApiKey', ['admin']],
+  ['AdminService', 'ListAuditRecords', ['auditor', 'admin']],
 ];
 
 function key(tenantId: string | null, role: Role): ApiKey {

@@ -1,4 +1,5 @@
-// API keys and roles over a real socket: an engine with JIFEN_AUTH=on, keys made by the keys CLI run
+// API keys and roles over a real TLS socket: an engine with JIFEN_AUTH=on and a certificate of a CA the
+// test makes (test/support/certs.ts), keys made by the keys CLI run
 // as a process (`node --import tsx src/cli/keys.ts`, what `npm run keys` runs) on the engine's data
 // directory. Every method's row for every role, cross-tenant calls refused and changing nothing,
 // UNAUTHENTICATED without a key and with an unknown, revoked or expired one, rotation overlap, and the
@@ -21,6 +22,7 @@ import {
   startEngine,
   startEngineExpectingExit,
 } from '../support/engine-process.js';
+import { SERVER_SANS, type TestCa, makeTestCa } from '../support/certs.js';
 import { failureOf } from '../support/expect-grpc.js';
 import { uniq } from '../support/ids.js';
 import { healthClient, listServicesByReflection, pointsServiceChannel } from '../support/points-client.js';
@@ -39,6 +41,8 @@ interface CreatedKey {
 }
 
 let dataDir: string;
+let ca: TestCa;
+let tls: grpc.ChannelCredentials;
 let engine: EngineProcess;
 let points: grpc.Client;
 let admin: grpc.Client;
@@ -56,7 +60,12 @@ async function keysCli(...args: string[]): Promise<string> {
 
 /** Runs the import CLI as a process, with JIFEN_API_KEY set when a key is given. */
 async function importCli(args: string[], apiKey: string | undefined): Promise<{ code: number; stdout: string; stderr: string }> {
-  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME, ...(apiKey ? { JIFEN_API_KEY: apiKey } : {}) };
+  const env: NodeJS.ProcessEnv = {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    JIFEN_TLS_CA: ca.certFile,
+    ...(apiKey ? { JIFEN_API_KEY: apiKey } : {}),
+  };
   return promisify(execFile)(process.execPath, ['--import', 'tsx', 'src/cli/import.ts', ...args], { cwd: REPO_ROOT, env }).then(
     ({ stdout, stderr }) => ({ code: 0, stdout, stderr }),
     (err: { code: number; stdout: string; stderr: string }) => ({ code: err.code, stdout: err.stdout, stderr: err.stderr }),
@@ -171,9 +180,16 @@ beforeAll(async () => {
     keys[role] = made[i];
   });
   keys.bravo = made[ROLES.length];
-  engine = await startEngine({ dataDir, isolateEnv: true, env: { JIFEN_AUTH: 'on', JIFEN_AUTH_RELOAD_MS: String(RELOAD_MS) } });
-  points = pointsServiceChannel(engine.grpcAddr);
-  admin = new (adminServiceConstructor())(engine.grpcAddr, grpc.credentials.createInsecure());
+  ca = makeTestCa();
+  const server = ca.issue('server', SERVER_SANS);
+  tls = grpc.credentials.createSsl(ca.pem);
+  engine = await startEngine({
+    dataDir,
+    isolateEnv: true,
+    env: { JIFEN_AUTH: 'on', JIFEN_AUTH_RELOAD_MS: String(RELOAD_MS), JIFEN_TLS_CERT: server.certFile, JIFEN_TLS_KEY: server.keyFile },
+  });
+  points = pointsServiceChannel(engine.grpcAddr, { credentials: tls });
+  admin = new (adminServiceConstructor())(engine.grpcAddr, tls);
 }, 120_000);
 
 afterAll(async () => {
@@ -285,13 +301,13 @@ describe('authentication', () => {
   });
 
   it('health and reflection stay open without a key', async () => {
-    const health = healthClient(engine.grpcAddr);
+    const health = healthClient(engine.grpcAddr, tls);
     try {
       expect((await health.check()).status).toBe('SERVING');
     } finally {
       health.close();
     }
-    expect(await listServicesByReflection(engine.grpcAddr)).toContain('jifen.v1.PointsService');
+    expect(await listServicesByReflection(engine.grpcAddr, tls)).toContain('jifen.v1.PointsService');
   });
 
   it('a key created while the engine runs works at once; revoked by the CLI, it is refused within the reload interval', async () => {
@@ -387,5 +403,16 @@ describe('start-up', () => {
     expect(code).not.toBe(0);
     expect(output).toContain('JIFEN_AUTH');
     expect(output).not.toMatch(/^\s+at /m);
+  });
+
+  it('on a non-loopback address with keys but without TLS the engine refuses to start, naming the settings', async () => {
+    const [port] = await freePorts(1);
+    const { code, output } = await startEngineExpectingExit({
+      isolateEnv: true,
+      env: { JIFEN_GRPC_ADDR: `0.0.0.0:${port}`, JIFEN_AUTH: 'on' },
+    });
+    expect(code).not.toBe(0);
+    expect(output).toContain('JIFEN_TLS_CERT');
+    expect(output).toContain('JIFEN_TLS=off');
   });
 });

@@ -169,6 +169,8 @@ export interface EventWatch {
 export interface ClientOptions {
   /** Own TCP connection instead of grpc-js's shared subchannel pool (a "separate client"). */
   separateConnection?: boolean;
+  /** TLS (and client certificate) credentials; default plaintext. */
+  credentials?: grpc.ChannelCredentials;
 }
 
 const RPCS = ['Earn', 'Redeem', 'Reverse', 'Adjust', 'GetAccount', 'ListEntries', 'SubmitBatch'] as const;
@@ -192,7 +194,7 @@ export function pointsClient(address: string, options: ClientOptions = {}): Poin
 /** A raw PointsService client on its own channel options; pair it with promisedClient for the RPCs a test needs. */
 export function pointsServiceChannel(address: string, options: ClientOptions = {}): grpc.Client {
   const ctor = loadService(POINTS_PROTO, LOADER_OPTIONS, ['jifen', 'v1', 'PointsService']);
-  return new ctor(address, grpc.credentials.createInsecure(), channelOptions(options));
+  return new ctor(address, options.credentials ?? grpc.credentials.createInsecure(), channelOptions(options));
 }
 
 /**
@@ -270,9 +272,9 @@ export interface HealthClient {
   close(): void;
 }
 
-export function healthClient(address: string): HealthClient {
+export function healthClient(address: string, credentials = grpc.credentials.createInsecure()): HealthClient {
   const ctor = loadService(HEALTH_PROTO, { ...LOADER_OPTIONS, includeDirs: [] }, ['grpc', 'health', 'v1', 'Health']);
-  const raw = new ctor(address, grpc.credentials.createInsecure()) as unknown as { Check: UnaryMethod } & grpc.Client;
+  const raw = new ctor(address, credentials) as unknown as { Check: UnaryMethod } & grpc.Client;
   return {
     check: (service = '', opts = {}) =>
       new Promise((resolve, reject) =>
@@ -287,9 +289,9 @@ export function healthClient(address: string): HealthClient {
 const REFLECTION_PROTO = `${REPO_ROOT}/node_modules/@grpc/reflection/build/proto/grpc/reflection/v1alpha/reflection.proto`;
 
 /** The fully qualified service names the server lists through grpc.reflection.v1alpha. */
-export async function listServicesByReflection(address: string): Promise<string[]> {
+export async function listServicesByReflection(address: string, credentials = grpc.credentials.createInsecure()): Promise<string[]> {
   const ctor = loadService(REFLECTION_PROTO, { ...LOADER_OPTIONS, includeDirs: [] }, ['grpc', 'reflection', 'v1alpha', 'ServerReflection']);
-  const raw = new ctor(address, grpc.credentials.createInsecure()) as unknown as {
+  const raw = new ctor(address, credentials) as unknown as {
     ServerReflectionInfo(): grpc.ClientDuplexStream<unknown, ReflectionResponse>;
   } & grpc.Client;
   try {

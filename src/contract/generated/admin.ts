@@ -6,6 +6,8 @@ import type { Account as _jifen_v1_Account, Account__Output as _jifen_v1_Account
 import type { AdjustRequest as _jifen_v1_AdjustRequest, AdjustRequest__Output as _jifen_v1_AdjustRequest__Output } from './jifen/v1/AdjustRequest.js';
 import type { AdjustResponse as _jifen_v1_AdjustResponse, AdjustResponse__Output as _jifen_v1_AdjustResponse__Output } from './jifen/v1/AdjustResponse.js';
 import type { AdminServiceClient as _jifen_v1_AdminServiceClient, AdminServiceDefinition as _jifen_v1_AdminServiceDefinition } from './jifen/v1/AdminService.js';
+import type { ApiKeyInfo as _jifen_v1_ApiKeyInfo, ApiKeyInfo__Output as _jifen_v1_ApiKeyInfo__Output } from './jifen/v1/ApiKeyInfo.js';
+import type { AuditRecord as _jifen_v1_AuditRecord, AuditRecord__Output as _jifen_v1_AuditRecord__Output } from './jifen/v1/AuditRecord.js';
 import type { Birthday as _jifen_v1_Birthday, Birthday__Output as _jifen_v1_Birthday__Output } from './jifen/v1/Birthday.js';
 import type { BreakdownLine as _jifen_v1_BreakdownLine, BreakdownLine__Output as _jifen_v1_BreakdownLine__Output } from './jifen/v1/BreakdownLine.js';
 import type { CancelRedemptionRequest as _jifen_v1_CancelRedemptionRequest, CancelRedemptionRequest__Output as _jifen_v1_CancelRedemptionRequest__Output } from './jifen/v1/CancelRedemptionRequest.js';
@@ -15,6 +17,8 @@ import type { CaptureHoldResponse as _jifen_v1_CaptureHoldResponse, CaptureHoldR
 import type { Command as _jifen_v1_Command, Command__Output as _jifen_v1_Command__Output } from './jifen/v1/Command.js';
 import type { CommandError as _jifen_v1_CommandError, CommandError__Output as _jifen_v1_CommandError__Output } from './jifen/v1/CommandError.js';
 import type { CommandResult as _jifen_v1_CommandResult, CommandResult__Output as _jifen_v1_CommandResult__Output } from './jifen/v1/CommandResult.js';
+import type { CreateApiKeyRequest as _jifen_v1_CreateApiKeyRequest, CreateApiKeyRequest__Output as _jifen_v1_CreateApiKeyRequest__Output } from './jifen/v1/CreateApiKeyRequest.js';
+import type { CreateApiKeyResponse as _jifen_v1_CreateApiKeyResponse, CreateApiKeyResponse__Output as _jifen_v1_CreateApiKeyResponse__Output } from './jifen/v1/CreateApiKeyResponse.js';
 import type { DrawLotteryRequest as _jifen_v1_DrawLotteryRequest, DrawLotteryRequest__Output as _jifen_v1_DrawLotteryRequest__Output } from './jifen/v1/DrawLotteryRequest.js';
 import type { DrawLotteryResponse as _jifen_v1_DrawLotteryResponse, DrawLotteryResponse__Output as _jifen_v1_DrawLotteryResponse__Output } from './jifen/v1/DrawLotteryResponse.js';
 import type { EarnRequest as _jifen_v1_EarnRequest, EarnRequest__Output as _jifen_v1_EarnRequest__Output } from './jifen/v1/EarnRequest.js';
@@ -36,6 +40,10 @@ import type { ImportLotsResponse as _jifen_v1_ImportLotsResponse, ImportLotsResp
 import type { ImportRow as _jifen_v1_ImportRow, ImportRow__Output as _jifen_v1_ImportRow__Output } from './jifen/v1/ImportRow.js';
 import type { ImportRowResult as _jifen_v1_ImportRowResult, ImportRowResult__Output as _jifen_v1_ImportRowResult__Output } from './jifen/v1/ImportRowResult.js';
 import type { LineItem as _jifen_v1_LineItem, LineItem__Output as _jifen_v1_LineItem__Output } from './jifen/v1/LineItem.js';
+import type { ListApiKeysRequest as _jifen_v1_ListApiKeysRequest, ListApiKeysRequest__Output as _jifen_v1_ListApiKeysRequest__Output } from './jifen/v1/ListApiKeysRequest.js';
+import type { ListApiKeysResponse as _jifen_v1_ListApiKeysResponse, ListApiKeysResponse__Output as _jifen_v1_ListApiKeysResponse__Output } from './jifen/v1/ListApiKeysResponse.js';
+import type { ListAuditRecordsRequest as _jifen_v1_ListAuditRecordsRequest, ListAuditRecordsRequest__Output as _jifen_v1_ListAuditRecordsRequest__Output } from './jifen/v1/ListAuditRecordsRequest.js';
+import type { ListAuditRecordsResponse as _jifen_v1_ListAuditRecordsResponse, ListAuditRecordsResponse__Output as _jifen_v1_ListAuditRecordsResponse__Output } from './jifen/v1/ListAuditRecordsResponse.js';
 import type { ListEntriesRequest as _jifen_v1_ListEntriesRequest, ListEntriesRequest__Output as _jifen_v1_ListEntriesRequest__Output } from './jifen/v1/ListEntriesRequest.js';
 import type { ListEntriesResponse as _jifen_v1_ListEntriesResponse, ListEntriesResponse__Output as _jifen_v1_ListEntriesResponse__Output } from './jifen/v1/ListEntriesResponse.js';
 import type { ListFlaggedRequest as _jifen_v1_ListFlaggedRequest, ListFlaggedRequest__Output as _jifen_v1_ListFlaggedRequest__Output } from './jifen/v1/ListFlaggedRequest.js';
@@ -67,7 +75,11 @@ import type { ReverseRequest as _jifen_v1_ReverseRequest, ReverseRequest__Output
 import type { ReverseResponse as _jifen_v1_ReverseResponse, ReverseResponse__Output as _jifen_v1_ReverseResponse__Output } from './jifen/v1/ReverseResponse.js';
 import type { ReviewFlaggedRequest as _jifen_v1_ReviewFlaggedRequest, ReviewFlaggedRequest__Output as _jifen_v1_ReviewFlaggedRequest__Output } from './jifen/v1/ReviewFlaggedRequest.js';
 import type { ReviewFlaggedResponse as _jifen_v1_ReviewFlaggedResponse, ReviewFlaggedResponse__Output as _jifen_v1_ReviewFlaggedResponse__Output } from './jifen/v1/ReviewFlaggedResponse.js';
+import type { RevokeApiKeyRequest as _jifen_v1_RevokeApiKeyRequest, RevokeApiKeyRequest__Output as _jifen_v1_RevokeApiKeyRequest__Output } from './jifen/v1/RevokeApiKeyRequest.js';
+import type { RevokeApiKeyResponse as _jifen_v1_RevokeApiKeyResponse, RevokeApiKeyResponse__Output as _jifen_v1_RevokeApiKeyResponse__Output } from './jifen/v1/RevokeApiKeyResponse.js';
 import type { Reward as _jifen_v1_Reward, Reward__Output as _jifen_v1_Reward__Output } from './jifen/v1/Reward.js';
+import type { RotateApiKeyRequest as _jifen_v1_RotateApiKeyRequest, RotateApiKeyRequest__Output as _jifen_v1_RotateApiKeyRequest__Output } from './jifen/v1/RotateApiKeyRequest.js';
+import type { RotateApiKeyResponse as _jifen_v1_RotateApiKeyResponse, RotateApiKeyResponse__Output as _jifen_v1_RotateApiKeyResponse__Output } from './jifen/v1/RotateApiKeyResponse.js';
 import type { Shipping as _jifen_v1_Shipping, Shipping__Output as _jifen_v1_Shipping__Output } from './jifen/v1/Shipping.js';
 import type { SubmitBatchRequest as _jifen_v1_SubmitBatchRequest, SubmitBatchRequest__Output as _jifen_v1_SubmitBatchRequest__Output } from './jifen/v1/SubmitBatchRequest.js';
 import type { SubmitBatchResponse as _jifen_v1_SubmitBatchResponse, SubmitBatchResponse__Output as _jifen_v1_SubmitBatchResponse__Output } from './jifen/v1/SubmitBatchResponse.js';
@@ -95,6 +107,8 @@ export interface ProtoGrpcType {
       AdjustRequest: MessageTypeDefinition<_jifen_v1_AdjustRequest, _jifen_v1_AdjustRequest__Output>
       AdjustResponse: MessageTypeDefinition<_jifen_v1_AdjustResponse, _jifen_v1_AdjustResponse__Output>
       AdminService: SubtypeConstructor<typeof grpc.Client, _jifen_v1_AdminServiceClient> & { service: _jifen_v1_AdminServiceDefinition }
+      ApiKeyInfo: MessageTypeDefinition<_jifen_v1_ApiKeyInfo, _jifen_v1_ApiKeyInfo__Output>
+      AuditRecord: MessageTypeDefinition<_jifen_v1_AuditRecord, _jifen_v1_AuditRecord__Output>
       Birthday: MessageTypeDefinition<_jifen_v1_Birthday, _jifen_v1_Birthday__Output>
       BreakdownLine: MessageTypeDefinition<_jifen_v1_BreakdownLine, _jifen_v1_BreakdownLine__Output>
       CancelRedemptionRequest: MessageTypeDefinition<_jifen_v1_CancelRedemptionRequest, _jifen_v1_CancelRedemptionRequest__Output>
@@ -104,6 +118,8 @@ export interface ProtoGrpcType {
       Command: MessageTypeDefinition<_jifen_v1_Command, _jifen_v1_Command__Output>
       CommandError: MessageTypeDefinition<_jifen_v1_CommandError, _jifen_v1_CommandError__Output>
       CommandResult: MessageTypeDefinition<_jifen_v1_CommandResult, _jifen_v1_CommandResult__Output>
+      CreateApiKeyRequest: MessageTypeDefinition<_jifen_v1_CreateApiKeyRequest, _jifen_v1_CreateApiKeyRequest__Output>
+      CreateApiKeyResponse: MessageTypeDefinition<_jifen_v1_CreateApiKeyResponse, _jifen_v1_CreateApiKeyResponse__Output>
       DocumentFormat: EnumTypeDefinition
       DrawLotteryRequest: MessageTypeDefinition<_jifen_v1_DrawLotteryRequest, _jifen_v1_DrawLotteryRequest__Output>
       DrawLotteryResponse: MessageTypeDefinition<_jifen_v1_DrawLotteryResponse, _jifen_v1_DrawLotteryResponse__Output>
@@ -129,6 +145,10 @@ export interface ProtoGrpcType {
       ImportRowResult: MessageTypeDefinition<_jifen_v1_ImportRowResult, _jifen_v1_ImportRowResult__Output>
       LimitPeriod: EnumTypeDefinition
       LineItem: MessageTypeDefinition<_jifen_v1_LineItem, _jifen_v1_LineItem__Output>
+      ListApiKeysRequest: MessageTypeDefinition<_jifen_v1_ListApiKeysRequest, _jifen_v1_ListApiKeysRequest__Output>
+      ListApiKeysResponse: MessageTypeDefinition<_jifen_v1_ListApiKeysResponse, _jifen_v1_ListApiKeysResponse__Output>
+      ListAuditRecordsRequest: MessageTypeDefinition<_jifen_v1_ListAuditRecordsRequest, _jifen_v1_ListAuditRecordsRequest__Output>
+      ListAuditRecordsResponse: MessageTypeDefinition<_jifen_v1_ListAuditRecordsResponse, _jifen_v1_ListAuditRecordsResponse__Output>
       ListEntriesRequest: MessageTypeDefinition<_jifen_v1_ListEntriesRequest, _jifen_v1_ListEntriesRequest__Output>
       ListEntriesResponse: MessageTypeDefinition<_jifen_v1_ListEntriesResponse, _jifen_v1_ListEntriesResponse__Output>
       ListFlaggedRequest: MessageTypeDefinition<_jifen_v1_ListFlaggedRequest, _jifen_v1_ListFlaggedRequest__Output>
@@ -163,8 +183,12 @@ export interface ProtoGrpcType {
       ReverseResponse: MessageTypeDefinition<_jifen_v1_ReverseResponse, _jifen_v1_ReverseResponse__Output>
       ReviewFlaggedRequest: MessageTypeDefinition<_jifen_v1_ReviewFlaggedRequest, _jifen_v1_ReviewFlaggedRequest__Output>
       ReviewFlaggedResponse: MessageTypeDefinition<_jifen_v1_ReviewFlaggedResponse, _jifen_v1_ReviewFlaggedResponse__Output>
+      RevokeApiKeyRequest: MessageTypeDefinition<_jifen_v1_RevokeApiKeyRequest, _jifen_v1_RevokeApiKeyRequest__Output>
+      RevokeApiKeyResponse: MessageTypeDefinition<_jifen_v1_RevokeApiKeyResponse, _jifen_v1_RevokeApiKeyResponse__Output>
       Reward: MessageTypeDefinition<_jifen_v1_Reward, _jifen_v1_Reward__Output>
       RewardKind: EnumTypeDefinition
+      RotateApiKeyRequest: MessageTypeDefinition<_jifen_v1_RotateApiKeyRequest, _jifen_v1_RotateApiKeyRequest__Output>
+      RotateApiKeyResponse: MessageTypeDefinition<_jifen_v1_RotateApiKeyResponse, _jifen_v1_RotateApiKeyResponse__Output>
       Shipping: MessageTypeDefinition<_jifen_v1_Shipping, _jifen_v1_Shipping__Output>
       SubmitBatchRequest: MessageTypeDefinition<_jifen_v1_SubmitBatchRequest, _jifen_v1_SubmitBatchRequest__Output>
       SubmitBatchResponse: MessageTypeDefinition<_jifen_v1_SubmitBatchResponse, _jifen_v1_SubmitBatchResponse__Output>
