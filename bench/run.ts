@@ -74,6 +74,7 @@ const USAGE = `usage: npm run bench -- [flags]
                           bench, jars via Maven the first time) + private Redis + NATS; adds the CPU
                           split (engine vs the Cassandra JVM) and round trips per group commit
     --cassandra-commitlog periodic|batch   the node's commitlog_sync (default periodic, 10 s)
+  --profile festival      open-loop Double 11 rehearsal with a verdict (runs alone; bench/profiles/festival.yaml, see bench/README.md)
   --profile flash-sale    积分秒杀 on the embedded engine (runs alone; see bench/README.md):
     --contenders N        members seeded and each firing RedeemReward once (default 100000)
     --units N             stock of the reward (default 10000)
@@ -95,6 +96,13 @@ const USAGE = `usage: npm run bench -- [flags]
                           engine's peak RSS against 1 GiB (default 0 = off)
   --touch-max-seconds S   time cap of the touch phase (default 600)
   --no-save               print only, do not write bench/results/*.json`;
+
+// --profile festival: the open-loop Double 11 rehearsal, its own flags and report (bench/festival/main.ts).
+const argv = process.argv.slice(2);
+if (argv.some((a, i) => a === '--profile=festival' || (a === '--profile' && argv[i + 1] === 'festival'))) {
+  const { runFestival } = await import('./festival/main.js');
+  process.exit(await runFestival(argv));
+}
 
 const { values: flags } = parseArgs({
   options: {

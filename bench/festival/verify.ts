@@ -1,0 +1,100 @@
+// The correctness pass after the load, through the engine's public gRPC API only: every member a
+// generator sent a write for is read back (ListEntries to the last page, GetAccount, and
+// ListRedemptions for those that drew or redeemed), the catalog with ListRewards, and checks.ts
+// decides. The funded members are read too: their funding is part of what was issued.
+import type { Clients, Msg } from './client.js';
+import {
+  type CatalogReward,
+  type ConservationCheck,
+  checkConservation,
+  checkStock,
+  checkWrites,
+  type MemberLedger,
+  type StockLine,
+  type WritesCheck,
+} from './checks.js';
+import type { WriteOutcome } from './generator.js';
+import type { FestivalProfile } from './profile.js';
+
+export interface CorrectnessReport {
+  seconds: number;
+  membersRead: number;
+  writes: WritesCheck;
+  conservation: ConservationCheck;
+  stock: StockLine[];
+  ok: boolean;
+}
+
+export async function correctnessPass(
+  clients: Clients,
+  p: FestivalProfile,
+  runId: string,
+  writes: WriteOutcome[],
+  members: string[],
+): Promise<CorrectnessReport> {
+  const started = Date.now();
+  const redeemers = new Set(writes.filter(([rpc]) => rpc === 'RedeemReward' || rpc === 'DrawLottery').map(([, m]) => m));
+  const all = new Set(members);
+  for (let i = 1; i <= p.members.funded; i++) all.add(`${p.members.prefix}${i}`);
+  const ledgers = await readLedgers(clients, p.tenant, [...all], redeemers, p.verify.concurrency);
+  const catalog = (await retried(clients, 'ListRewards', { tenant_id: p.tenant }, true)).rewards as CatalogReward[];
+  const writesCheck = checkWrites(writes, ledgers, `fest-${runId}-`);
+  const conservation = checkConservation(ledgers.values());
+  const stock = checkStock(
+    p.flashSale.rewards.map((r) => r.id),
+    p.lottery.id,
+    catalog,
+    ledgers.values(),
+    writes,
+  );
+  return {
+    seconds: (Date.now() - started) / 1000,
+    membersRead: ledgers.size,
+    writes: writesCheck,
+    conservation,
+    stock,
+    ok: writesCheck.ok && conservation.ok && stock.every((s) => s.ok),
+  };
+}
+
+async function readLedgers(
+  clients: Clients,
+  tenant: string,
+  members: string[],
+  redeemers: Set<string>,
+  concurrency: number,
+): Promise<Map<string, MemberLedger>> {
+  const ledgers = new Map<string, MemberLedger>();
+  let next = 0;
+  const worker = async () => {
+    while (next < members.length) {
+      const member = members[next++];
+      const entries: MemberLedger['entries'] = [];
+      let page_token = '';
+      do {
+        const page = await retried(clients, 'ListEntries', { tenant_id: tenant, member_id: member, page_size: 1000, page_token });
+        entries.push(...page.entries);
+        page_token = page.next_page_token;
+      } while (page_token);
+      const account = (await retried(clients, 'GetAccount', { tenant_id: tenant, member_id: member })).account;
+      const redemptions = redeemers.has(member)
+        ? (await retried(clients, 'ListRedemptions', { tenant_id: tenant, member_id: member })).redemptions
+        : [];
+      const [available, pending, held] = [account?.balance, account?.pending, account?.held].map((x) => Number(x ?? 0));
+      ledgers.set(member, { member, entries, available, pending, held, redemptions });
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  return ledgers;
+}
+
+/** A read, asked again a few times when the node is briefly unavailable. */
+async function retried(clients: Clients, rpc: string, request: Msg, admin = false): Promise<Msg> {
+  for (let attempt = 1; ; attempt++) {
+    const a = admin ? await clients.admin(rpc, request) : await clients.call(rpc, request, 30_000);
+    if (a.status === 'OK') return a.response ?? {};
+    if (attempt >= 5 || (a.status !== 'UNAVAILABLE' && a.status !== 'DEADLINE_EXCEEDED' && a.status !== 'RESOURCE_EXHAUSTED'))
+      throw new Error(`festival correctness pass: ${rpc} ${JSON.stringify(request)}: ${a.status} ${a.details ?? ''}`);
+    await new Promise((r) => setTimeout(r, 200 * attempt));
+  }
+}
