@@ -63,6 +63,11 @@ export class NodeLease {
     return servingDeadline(this.lastAck, this.options.marginMs ?? safetyMarginMs(this.lastAck.ttlS));
   }
 
+  /** Monotonic send time of the last keepalive (or the grant) etcd acknowledged. */
+  lastAcknowledgedAt(): number | undefined {
+    return this.lastAck?.sentAt;
+  }
+
   mayServe(): boolean {
     return mayServe(this.now(), this.deadline());
   }

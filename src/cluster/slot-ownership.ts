@@ -10,7 +10,7 @@ import { NodeLease } from './node-lease.js';
 import { type Holding, planRound } from './plan.js';
 import { assignSlots } from './rendezvous.js';
 import { SlotMap } from './slot-map.js';
-import { SLOT_COUNT } from './slots.js';
+import { DEFAULT_GROUP_SIZE, groupOf, SLOT_COUNT } from './slots.js';
 
 export interface SlotOwnershipOptions {
   client: Etcd3;
@@ -23,6 +23,8 @@ export interface SlotOwnershipOptions {
   prefix?: string;
   /** Kept before the lease can expire; default lease-safety.ts safetyMarginMs. */
   marginMs?: number;
+  /** Slots that move together with one epoch (slots.ts); the same on every node. Default 16: one ledger shard of 256. */
+  groupSize?: number;
   /** Claim transactions per round; default 512. */
   maxClaimsPerRound?: number;
   /** A round also runs this often without any change seen (retries after errors); default 1 s. */
@@ -45,6 +47,7 @@ export class NodeIdInUse extends Error {
 export class SlotOwnership {
   readonly map = new SlotMap();
   private readonly prefix: string;
+  private readonly groupSize: number;
   private readonly watch: SlotMapWatch;
   private lease: NodeLease | undefined;
   private readonly busy = new Set<number>();
@@ -61,6 +64,10 @@ export class SlotOwnership {
     if (!NODE_ID_PATTERN.test(options.nodeId))
       throw new RangeError(`node id ${JSON.stringify(options.nodeId)} must match ${NODE_ID_PATTERN}`);
     this.prefix = options.prefix ?? DEFAULT_PREFIX;
+    this.groupSize = options.groupSize ?? DEFAULT_GROUP_SIZE;
+    if (!Number.isInteger(this.groupSize) || SLOT_COUNT % this.groupSize !== 0 || this.groupSize > SLOTS_PER_TXN) {
+      throw new RangeError(`group size ${this.groupSize} must divide ${SLOT_COUNT} and be at most ${SLOTS_PER_TXN}`);
+    }
     this.watch = new SlotMapWatch(options.client, this.prefix, this.map, () => this.changed());
   }
 
@@ -115,10 +122,14 @@ export class SlotOwnership {
     this.stopping = true;
     clearTimeout(this.roundTimer);
     await this.round;
-    const held = this.heldSlots();
-    if (held.length > 0) await this.options.beforeHandOver?.(held);
-    await this.lease?.revoke();
-    await this.watch.stop();
+    try {
+      const held = this.heldSlots();
+      if (held.length > 0) await this.options.beforeHandOver?.(held);
+      // Unreachable etcd: the revoke fails and the lease expires by its TTL instead (slower, as safe).
+      await this.lease?.revoke();
+    } finally {
+      await this.watch.stop();
+    }
   }
 
   /** As a crash looks to etcd: stops everything and leaves the lease to expire by its TTL (tests, drills). */
@@ -140,7 +151,10 @@ export class SlotOwnership {
     const { client, nodeId, address, ttlS } = this.options;
     const lease = new NodeLease(client, { ttlS, marginMs: this.options.marginMs, now: this.options.now });
     const leaseId = await lease.grant();
-    lease.onLost(() => void this.rejoin());
+    // Only the lease in use rejoins: one lost while this join still waits makes the join fail instead.
+    lease.onLost(() => {
+      if (this.lease === lease) void this.rejoin();
+    });
     const key = nodeKey(this.prefix, nodeId);
     const waitUntil = performance.now() + 2 * lease.ttlS * 1000 + 1000;
     for (;;) {
@@ -223,6 +237,7 @@ export class SlotOwnership {
       handedOver: this.handedOver,
       movesPerRound: this.options.movesPerRound,
       maxClaims: this.options.maxClaimsPerRound ?? 512,
+      groupSize: this.groupSize,
     });
     for (const slot of plan.settled) this.handedOver.delete(slot);
     if (plan.release.length > 0) await this.handOver(plan.release);
@@ -232,7 +247,7 @@ export class SlotOwnership {
 
   private currentWinners(): (string | undefined)[] {
     const membership = this.map.membershipVersion();
-    if (this.winners?.membership !== membership) this.winners = { membership, owners: assignSlots(this.map.liveNodes()) };
+    if (this.winners?.membership !== membership) this.winners = { membership, owners: assignSlots(this.map.liveNodes(), this.groupSize) };
     return this.winners.owners;
   }
 
@@ -254,7 +269,8 @@ export class SlotOwnership {
         const epoch = this.map.ownerOf(slot)?.epoch;
         return epoch === undefined ? [] : [{ slot, epoch }];
       });
-      await inParallel(chunks(held, SLOTS_PER_TXN), TXNS_IN_FLIGHT, (chunk) => this.deleteHeld(chunk));
+      const byGroup = chunksOfGroups(held, (h) => groupOf(h.slot, this.groupSize), SLOTS_PER_TXN);
+      await inParallel(byGroup, TXNS_IN_FLIGHT, (chunk) => this.deleteHeld(chunk));
     } finally {
       for (const slot of slots) {
         this.busy.delete(slot);
@@ -279,11 +295,12 @@ export class SlotOwnership {
     }
   }
 
-  /** Claims the slots in transactions of up to SLOTS_PER_TXN, each all-or-nothing. */
+  /** Claims the slots in all-or-nothing transactions of whole groups, up to SLOTS_PER_TXN slots each. */
   private async claimAll(slots: number[], leaseId: string): Promise<void> {
     for (const slot of slots) this.busy.add(slot);
     try {
-      await inParallel(chunks(slots, SLOTS_PER_TXN), TXNS_IN_FLIGHT, (chunk) => this.claimFree(chunk, leaseId));
+      const byGroup = chunksOfGroups(slots, (slot) => groupOf(slot, this.groupSize), SLOTS_PER_TXN);
+      await inParallel(byGroup, TXNS_IN_FLIGHT, (chunk) => this.claimFree(chunk, leaseId));
     } finally {
       for (const slot of slots) this.busy.delete(slot);
       this.notify();
@@ -322,9 +339,21 @@ const SLOTS_PER_TXN = 64;
 /** Claim or hand-over transactions in flight at once. */
 const TXNS_IN_FLIGHT = 4;
 
-function chunks<T>(items: readonly T[], size: number): T[][] {
+/** Splits items (in group order) into chunks of at most `max`, never splitting a group (a group larger than max is a chunk alone). */
+function chunksOfGroups<T>(items: readonly T[], groupOfItem: (item: T) => number, max: number): T[][] {
   const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  let chunk: T[] = [];
+  for (let i = 0; i < items.length; ) {
+    let end = i + 1;
+    while (end < items.length && groupOfItem(items[end]) === groupOfItem(items[i])) end++;
+    if (chunk.length > 0 && chunk.length + (end - i) > max) {
+      out.push(chunk);
+      chunk = [];
+    }
+    chunk.push(...items.slice(i, end));
+    i = end;
+  }
+  if (chunk.length > 0) out.push(chunk);
   return out;
 }
 

@@ -14,6 +14,7 @@ function world(winners: string, holdings: string, extra: Partial<RoundInput> = {
     handedOver: new Set(),
     movesPerRound: 64,
     maxClaims: 512,
+    groupSize: 1,
     ...extra,
   };
 }
@@ -60,5 +61,39 @@ describe('planRound', () => {
   it('leaves busy slots alone and caps the claims per round', () => {
     const plan = planRound(world('AAAAAAAA', '........', { busy: new Set([0, 1]), maxClaims: 3 }));
     expect(plan.claim).toEqual([2, 3, 4]);
+  });
+
+  it.each([
+    {
+      what: 'claims only whole groups it wins, the free slots of each',
+      winners: 'AAAABBBB',
+      holdings: '.o......',
+      claim: [0, 2, 3],
+      release: [],
+    },
+    {
+      what: 'hands over a whole group, even past the quota',
+      winners: 'BBBBAAAA',
+      holdings: 'mmmmmmmm',
+      moves: 2,
+      claim: [],
+      release: [0, 1, 2, 3],
+    },
+    {
+      what: 'leaves a group alone while one of its slots is busy',
+      winners: 'AAAAAAAA',
+      holdings: '........',
+      busy: [5],
+      claim: [0, 1, 2, 3],
+      release: [],
+    },
+  ])('groups of 4: $what', ({ winners, holdings, moves, busy, claim, release }) => {
+    const plan = planRound(world(winners, holdings, { groupSize: 4, movesPerRound: moves ?? 64, busy: new Set(busy ?? []) }));
+    expect(plan.claim).toEqual(claim);
+    expect(plan.release).toEqual(release);
+  });
+
+  it('groups of 4: a round claims no partial group past maxClaims', () => {
+    expect(planRound(world('AAAAAAAA', '........', { groupSize: 4, maxClaims: 6 })).claim).toEqual([0, 1, 2, 3]);
   });
 });

@@ -68,4 +68,13 @@ describe('assignSlots', () => {
     const owners = assignSlots(nodes);
     for (const slot of [0, 1, 2, 1000, 4095]) expect(rendezvousOwner(slot, nodes)).toBe(owners[slot]);
   });
+
+  it.each([1, 4, 16])('groups of %i slots share their winner and still spread within 15% over 3 nodes', (groupSize) => {
+    const nodes = ['n1', 'n2', 'n3'];
+    const owners = assignSlots(nodes, groupSize);
+    for (let slot = 0; slot < SLOT_COUNT; slot++) expect(owners[slot]).toBe(owners[slot - (slot % groupSize)]);
+    for (const slot of [0, 17, 4095]) expect(rendezvousOwner(slot, nodes, groupSize)).toBe(owners[slot]);
+    const counts = countsOf(owners);
+    for (const node of nodes) expect(Math.abs((counts.get(node) ?? 0) - SLOT_COUNT / 3)).toBeLessThan((SLOT_COUNT / 3) * 0.15);
+  });
 });
