@@ -168,6 +168,19 @@ export class EngineMetrics {
     registers: [this.registry],
   });
 
+  readonly reconcileChecked = new Counter({
+    name: 'jifen_reconcile_checked_total',
+    help: 'Members the online reconciler audited (recently written ones sampled, and a slow sweep of all)',
+    registers: [this.registry],
+  });
+
+  readonly reconcileMismatches = new Counter({
+    name: 'jifen_reconcile_mismatches_total',
+    help: 'Mismatches the online reconciler found, by kind (cache_stale, cache_differs, cache_ahead: the copy was rewritten; any other: the ledger or the engine state is wrong)',
+    labelNames: ['kind'] as const,
+    registers: [this.registry],
+  });
+
   /** Oldest unpublished outbox entry's age per shard, computed when scraped. */
   readonly outboxLag = new OutboxLag(this.registry);
 
@@ -178,5 +191,10 @@ export class EngineMetrics {
     // No prefix: dashboards and alerts expect the standard names (process_cpu_seconds_total,
     // nodejs_eventloop_lag_seconds …); the job label tells whose process it is.
     collectDefaultMetrics({ register: this.registry });
+    // prom-client's gauges named *_total (a counter suffix: `promtool check metrics` refuses them);
+    // nodejs_active_handles, nodejs_active_requests and nodejs_active_resources say the same.
+    for (const name of ['nodejs_active_handles_total', 'nodejs_active_requests_total', 'nodejs_active_resources_total']) {
+      this.registry.removeSingleMetric(name);
+    }
   }
 }
