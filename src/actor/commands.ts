@@ -296,7 +296,26 @@ export interface ListRedemptionsQuery extends Addressed {
   kind: 'redemptions';
 }
 
-export type Query = GetAccountQuery | ListEntriesQuery | QuoteRedemptionQuery | StockQuery | ListRedemptionsQuery | ListFlaggedQuery;
+/**
+ * 积分审计 of one member: its entries replayed against the ledger's invariants, the engine's state and
+ * the cache's copy (answered after the batch's commit, like listEntries).
+ */
+export interface AuditMemberQuery extends Addressed {
+  kind: 'auditMember';
+  /** How long after a lot or hold lapses housekeeping may take to write its entry. */
+  graceMs: number;
+  /** Rewrite a cache copy found stale or different from the ledger. */
+  repairCache: boolean;
+}
+
+export type Query =
+  | GetAccountQuery
+  | ListEntriesQuery
+  | QuoteRedemptionQuery
+  | StockQuery
+  | ListRedemptionsQuery
+  | ListFlaggedQuery
+  | AuditMemberQuery;
 
 /** One unit of work for a shard: a write or a read of one member. */
 export type ShardOp = WriteCommand | Query;
@@ -308,6 +327,7 @@ export function isWrite(op: ShardOp): op is WriteCommand {
     op.kind !== 'quote' &&
     op.kind !== 'stock' &&
     op.kind !== 'redemptions' &&
-    op.kind !== 'listFlagged'
+    op.kind !== 'listFlagged' &&
+    op.kind !== 'auditMember'
   );
 }

@@ -41,6 +41,11 @@ export interface WriteResult {
   stock?: StockStep;
   /** The rule that held the entry's points for review (anti-abuse), if one did. */
   reviewRule?: string;
+  /**
+   * review: the points the verdict moved out of review: made available (approve, positive; the ledger
+   * balance does not change, the held earn already counted them) or removed (reject, negative, = points).
+   */
+  reviewPoints: number;
 }
 
 /** A stock actor's units, and where one reservation stands. */
@@ -86,6 +91,12 @@ export type EntryView = Omit<LedgerEntry, 'tenantId' | 'memberId' | 'expiresAt' 
   partnerReference: string;
   partnerUnits: number;
   holdId: string;
+  /** review: what the verdict moved (see WriteResult.reviewPoints). */
+  reviewPoints: number;
+  /** notice: the points that expire at expiresAt. */
+  expiringPoints: number;
+  /** notice: when those points expire; an entry that makes a lot: its expiry (0 = never). */
+  expiresAt: number;
 };
 
 export interface EntryPage {
@@ -106,7 +117,27 @@ export interface RedemptionQuote {
   perMinor: number;
 }
 
-export type OpValue = WriteResult | AccountView | EntryPage | RedemptionQuote | StockView | RedemptionList | FlaggedPage;
+/** One member's audit (src/reports/member-audit.ts): what disagrees, and its figures for the roll-forward tie-out. */
+export interface MemberAuditAnswer {
+  /** False for a member with no entries (nothing to audit). */
+  exists: boolean;
+  mismatches: { kind: string; tenantId: string; memberId: string; message: string }[];
+  /** Balance less points under review, and points under review. */
+  outstanding: number;
+  underReview: number;
+  /** The cache's copy was rewritten from the ledger. */
+  repaired: boolean;
+}
+
+export type OpValue =
+  | WriteResult
+  | AccountView
+  | EntryPage
+  | RedemptionQuote
+  | StockView
+  | RedemptionList
+  | FlaggedPage
+  | MemberAuditAnswer;
 
 export function stockViewOf(state: MemberState, redemptionId: string): StockView {
   return {
@@ -151,7 +182,15 @@ export function writeResultOf(entry: LedgerEntry): WriteResult {
     redemption: detail?.redemption,
     stock: detail?.stock,
     reviewRule: detail?.risk?.flag?.rule,
+    reviewPoints: reviewPointsOf(entry),
   };
+}
+
+/** What a REVIEW entry moved out of review (approve +, reject −); 0 for other entries. */
+export function reviewPointsOf(entry: LedgerEntry): number {
+  const review = entry.detail?.risk?.review;
+  if (!review || entry.type !== 'review') return 0;
+  return review.decision === 'approve' ? review.points : -review.points;
 }
 
 /** The account as of `now`: what is spendable, pending and expiring then, and the tier standing. */
@@ -212,5 +251,8 @@ export function entryViewOf(entry: LedgerEntry): EntryView {
     partnerReference: entry.detail?.transfer?.partnerReference ?? '',
     partnerUnits: entry.detail?.transfer?.partnerUnits ?? 0,
     holdId: entry.detail?.hold?.holdId ?? '',
+    reviewPoints: reviewPointsOf(entry),
+    expiringPoints: entry.detail?.expiringSoon?.points ?? 0,
+    expiresAt: entry.detail?.expiringSoon?.expiresAt ?? entry.expiresAt,
   };
 }

@@ -9,6 +9,7 @@ import type { ProgramRegistry } from '../front/program-registry.js';
 import type { ProgramFormat } from '../rules/program/program-loader.js';
 import { decodeTenant } from './decode.js';
 import { importLots } from './import-lots.js';
+import { reportHandlers } from './report-service.js';
 import { reviewQueueHandlers } from './review-queue.js';
 import { RejectionError } from './status.js';
 import { unary } from './unary-call.js';
@@ -60,6 +61,7 @@ export function adminServiceHandlers(deps: AdminServiceDeps) {
     }),
     ImportLots: unary(deps, 'ImportLots', (req, deadline) => importLots(deps.engine, req, deadline)),
     ...reviewQueueHandlers(deps),
+    ...reportHandlers(deps),
   } satisfies Partial<AdminServiceHandlers>;
 }
 

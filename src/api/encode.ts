@@ -154,6 +154,9 @@ export function encodeEntryPage(p: EntryPage): ListEntriesResponse {
       partner_reference: e.partnerReference,
       partner_units: e.partnerUnits,
       hold_id: e.holdId,
+      review_points: e.reviewPoints,
+      expiring_points: e.expiringPoints,
+      expires_at: e.expiresAt === 0 ? null : timestampOf(e.expiresAt),
     })),
     next_page_token: pageTokenOf(p.nextAfterSeq),
   };

@@ -70,7 +70,8 @@ async function reviewFlag(
   const found = acceptedValue<FlaggedPage>(await engine.submit(lookup, deadline)).flags[0];
   if (found) cmd.orderId = found.orderId;
   const r = acceptedValue<WriteResult>(await engine.submit(cmd, deadline));
-  return { entry_id: r.entryId, points: r.points, balance: r.balance, seq: r.seq };
+  // points: what the verdict moved out of review (approve: made available; reject: removed, negative).
+  return { entry_id: r.entryId, points: r.reviewPoints, balance: r.balance, seq: r.seq };
 }
 
 function decodeListFlagged(req: ListFlaggedRequest__Output): ListFlaggedQuery {

@@ -57,6 +57,9 @@ export const ADMIN_SERVICE_ROLES: Readonly<Record<AdminMethod, readonly Role[]>>
   RevokeApiKey: ADMIN,
   RotateApiKey: ADMIN,
   ListAuditRecords: AUDIT_READERS,
+  // Finance's roll-forward and the ledger audit: read only.
+  GetRollForward: AUDIT_READERS,
+  AuditLedger: AUDIT_READERS,
 };
 
 /**
@@ -83,6 +86,9 @@ const ADMIN_AUDITED: Readonly<Record<AdminMethod, boolean>> = {
   RevokeApiKey: true,
   RotateApiKey: true,
   ListAuditRecords: false,
+  GetRollForward: false,
+  // Can rewrite cache copies (repair_cache): recorded.
+  AuditLedger: true,
 };
 
 /** gRPC paths whose calls are recorded in the audit trail. */

@@ -2,16 +2,18 @@
 // Owns the shard pools: one piscina pool of exactly one thread per shard (one writer per ledger file).
 
 import { Piscina } from 'piscina';
-import type { ShardOp } from '../actor/commands.js';
+import { type ShardOp, isWrite } from '../actor/commands.js';
 import { reject } from '../actor/rejections.js';
 import type { OpResult } from '../actor/results.js';
 import type { Config } from '../config/config.js';
 import type { LedgerLayout } from './layout.js';
-import type { FollowUp } from '../ledger/store.js';
+import type { FollowUp, MemberRef, RollForwardRange } from '../ledger/store.js';
+import type { RollForwardRow } from '../reports/roll-forward.js';
 import type { EngineMetrics } from '../metrics/registry.js';
 import { FollowUpCourier } from './follow-up-courier.js';
 import { RedemptionSagas } from './redemption-saga.js';
 import type { Program } from '../rules/program/program.js';
+import { Reconciler } from './reconciler.js';
 import { shardOf } from './router.js';
 import { ShardMailbox } from './shard-mailbox.js';
 import type { EpochAuthority } from '../cache/cache-epoch.js';
@@ -22,6 +24,9 @@ export class Engine {
   private closing = false;
   readonly courier: FollowUpCourier;
   readonly sagas: RedemptionSagas;
+  /** One keyspace for every shard (Cassandra): any shard's store lists every member. */
+  sharedLedger = false;
+  private reconciler: Reconciler | undefined;
 
   private constructor(
     private readonly mailboxes: ShardMailbox[],
@@ -124,6 +129,8 @@ export class Engine {
     await Promise.all(mailboxes.map((m) => m.ready()));
     engine = new Engine(mailboxes, metrics, ledgerId);
     for (const [shard, followUps] of early) engine.courier.deliver(shard, followUps, true);
+    engine.sharedLedger = config.ledger.kind === 'cassandra';
+    engine.startReconciler(config.housekeepingIntervalMs, metrics);
     return engine;
   }
 
@@ -134,6 +141,21 @@ export class Engine {
 
   get shardCount(): number {
     return this.mailboxes.length;
+  }
+
+  /** Every shard's roll-forward rows of a tenant for fromDay..toDay (and each one's last row before). */
+  readRollForward(tenantId: string, fromDay: string, toDay: string): Promise<RollForwardRange[]> {
+    return Promise.all(this.mailboxes.map((m) => m.read<RollForwardRange>({ type: 'rollForward', tenantId, fromDay, toDay })));
+  }
+
+  /** Every shard's running roll-forward totals (each tenant's newest row). */
+  rollForwardHeads(): Promise<RollForwardRow[][]> {
+    return Promise.all(this.mailboxes.map((m) => m.read<RollForwardRow[]>({ type: 'rollForwardHeads' })));
+  }
+
+  /** A page of one shard's ledger members (the audit's sweep). */
+  listMembers(shard: number, after: MemberRef | undefined, limit: number): Promise<MemberRef[]> {
+    return this.mailboxes[shard].read<MemberRef[]>({ type: 'listMembers', after, limit });
   }
 
   submit(op: ShardOp, deadline = Number.POSITIVE_INFINITY): Promise<OpResult> {
@@ -158,6 +180,7 @@ export class Engine {
   /** Refuses new work, lets every queued and in-flight batch commit, then closes the ledgers. */
   async shutdown(): Promise<void> {
     this.closing = true;
+    await this.reconciler?.stop();
     this.sagas.abandonAll();
     await Promise.all(this.mailboxes.map((m) => m.close()));
   }
@@ -169,7 +192,27 @@ export class Engine {
       reply({ ok: false, rejection: reject.shuttingDown() });
       return;
     }
+    if (this.reconciler && isWrite(op)) this.reconciler.noteWritten(op.tenantId, op.memberId);
     this.mailboxes[shard].post(op, deadline, reply);
+  }
+
+  /**
+   * The online reconciler, one round per housekeeping interval: up to 500 recently written members and
+   * the next 200 of a sweep over all, audited by their shards (a stale cache copy is rewritten).
+   */
+  private startReconciler(intervalMs: number, metrics: EngineMetrics): void {
+    this.reconciler = new Reconciler(
+      this,
+      { intervalMs, sample: 500, sweep: 200, graceMs: 2 * intervalMs + 60_000, sharedLedger: this.sharedLedger },
+      {
+        checked: (count) => metrics.reconcileChecked.inc(count),
+        mismatch: (kind, message) => {
+          metrics.reconcileMismatches.inc({ kind });
+          console.error(`jifen reconciler: ${kind}: ${message}`);
+        },
+      },
+    );
+    this.reconciler.start();
   }
 }
 

@@ -147,6 +147,11 @@ export class ShardMailbox {
     await this.pool.run({ type: 'programs', programs } satisfies ShardTask);
   }
 
+  /** A read the shard answers between batches (roll-forward rows, the audit's member pages). */
+  async read<T>(task: Extract<ShardTask, { type: 'rollForward' | 'rollForwardHeads' | 'listMembers' }>): Promise<T> {
+    return (await this.pool.run(task)) as T;
+  }
+
   async close(): Promise<void> {
     this.closing = true;
     clearInterval(this.housekeeping);

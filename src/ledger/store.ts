@@ -4,6 +4,7 @@
 import type { WriteCommand } from '../actor/commands.js';
 import type { LedgerEntry, OrderRecord } from '../actor/entries.js';
 import type { MemberState } from '../actor/state.js';
+import type { RollForwardRow } from '../reports/roll-forward.js';
 import type { OutboxRecord } from './outbox.js';
 
 export type { OutboxRecord } from './outbox.js';
@@ -72,6 +73,17 @@ export interface CommitBatch {
   dues?: DueChange[];
   /** Commands owed to other members (absent = none). */
   followUps?: FollowUp[];
+  /**
+   * The shard's roll-forward rows the batch changed, as absolute cumulative totals per (tenant, local
+   * day): written with the entries (absent = none), so the totals never count an entry the ledger lacks.
+   */
+  rollForward?: RollForwardRow[];
+}
+
+/** A tenant's roll-forward rows of this shard for a range of days, and the last row before it. */
+export interface RollForwardRange {
+  before: RollForwardRow | undefined;
+  rows: RollForwardRow[];
 }
 
 export interface OutboxPosition {
@@ -108,5 +120,14 @@ export interface LedgerStore {
    * only re-publishes, and batch ids make that harmless.
    */
   markPublished(id: number): Promise<void>;
+  /** The newest roll-forward row of each tenant this shard has written (its running totals). */
+  rollForwardHeads(): Promise<RollForwardRow[]>;
+  /** A tenant's rows with fromDay <= day <= toDay ('YYYY-MM-DD'), ascending, and the newest row before fromDay. */
+  readRollForward(tenantId: string, fromDay: string, toDay: string): Promise<RollForwardRange>;
+  /**
+   * Members with at least one entry after `after` (the last of the previous page), at most limit, in the
+   * store's order (embedded: tenant, member; Cassandra: token order, members of every shard of the keyspace).
+   */
+  listMembers(after: MemberRef | undefined, limit: number): Promise<MemberRef[]>;
   close(): Promise<void>;
 }

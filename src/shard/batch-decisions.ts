@@ -8,6 +8,7 @@ import { reject } from '../actor/rejections.js';
 import { type OpResult, writeResultOf } from '../actor/results.js';
 import { type MemberState, applyEntry, availablePoints } from '../actor/state.js';
 import type { DueChange, FollowUp } from '../ledger/store.js';
+import { type RollForwardDelta, deltaOf, figuresOf } from '../reports/roll-forward.js';
 import type { RiskBatch } from '../risk/risk-batch.js';
 import type { Actor } from './actor-cache.js';
 import { idempotencyKeyOf, orderKeyOf } from './prior-records.js';
@@ -30,6 +31,8 @@ export interface BatchInputs {
   nextDue: (state: MemberState) => number;
   /** Numbers the next follow-up (ids increase per shard). */
   nextFollowUpId: () => number;
+  /** Rule ids counted as campaigns and bonuses in the tenant's roll-forward. */
+  campaignRules: (tenantId: string) => ReadonlySet<string>;
 }
 
 export class BatchDecisions {
@@ -40,6 +43,8 @@ export class BatchDecisions {
   /** Actors whose state the batch changed: ahead of the ledger until the commit succeeds. */
   readonly touched = new Set<Actor>();
   readonly followUps: FollowUp[] = [];
+  /** What each applied entry did to its tenant's roll-forward, in entry order. */
+  readonly rollForward: RollForwardDelta[] = [];
   private readonly batchKeys = new Map<string, LedgerEntry>();
   /** Each touched member's due instant before the batch, to move its due-index row after it. */
   private readonly dueBefore = new Map<Actor, number>();
@@ -104,7 +109,9 @@ export class BatchDecisions {
     }
     if (!this.dueBefore.has(actor)) this.dueBefore.set(actor, this.inputs.nextDue(actor.state));
     this.touched.add(actor);
+    const before = figuresOf(actor.state);
     applyEntry(actor.state, decision.entry);
+    this.rollForward.push(deltaOf(decision.entry, before, figuresOf(actor.state), this.inputs.campaignRules(op.tenantId)));
     const available = availablePoints(actor.state, now);
     if (available !== decision.entry.balanceAfter) {
       decision.entry.detail ??= emptyDetail(program.version);

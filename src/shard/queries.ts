@@ -1,7 +1,7 @@
 // Answers a batch's reads of member state: one answer per query kind, from the member's in-memory
 // state; listEntries alone reads the ledger, after the commit, so it sees the batch's own writes.
 
-import type { ListEntriesQuery, Query, ShardOp } from '../actor/commands.js';
+import type { AuditMemberQuery, ListEntriesQuery, Query, ShardOp } from '../actor/commands.js';
 import { reject } from '../actor/rejections.js';
 import { listFlaggedOf } from '../actor/risk/review.js';
 import { type OpResult, accountViewOf, entryViewOf, quoteOf, redemptionListOf, stockViewOf } from '../actor/results.js';
@@ -11,7 +11,7 @@ import { type ActorCache, actorKey } from './actor-cache.js';
 import type { ProgramBook } from './program-book.js';
 
 /** The queries answered while the batch is decided, in arrival order among its writes. */
-type StateQuery = Exclude<Query, ListEntriesQuery>;
+type StateQuery = Exclude<Query, ListEntriesQuery | AuditMemberQuery>;
 
 type Answer<Q extends StateQuery> = (query: Q, state: MemberState, programs: ProgramBook, now: number) => OpResult;
 
@@ -31,7 +31,8 @@ const ANSWERS: { [K in StateQuery['kind']]: Answer<Extract<StateQuery, { kind: K
 
 /** The answer to a query from the member's state as the batch has it so far; undefined for listEntries. */
 export function answerQuery(query: Query, state: MemberState, programs: ProgramBook, now: number): OpResult | undefined {
-  if (query.kind === 'listEntries') return undefined; // answered after the commit, so it sees this batch's writes
+  // answered after the commit, so they see this batch's writes
+  if (query.kind === 'listEntries' || query.kind === 'auditMember') return undefined;
   return (ANSWERS[query.kind] as Answer<StateQuery>)(query, state, programs, now);
 }
 

@@ -7,7 +7,8 @@ import { reject } from '../actor/rejections.js';
 import type { OpResult } from '../actor/results.js';
 import { type MemberState, nextDueOf } from '../actor/state.js';
 import { outboxRecordsOf } from '../events/outbox-envelopes.js';
-import type { DueChange, FollowUp, LedgerStore, OutboxRecord } from '../ledger/store.js';
+import type { DueChange, FollowUp, LedgerStore, MemberRef, OutboxRecord, RollForwardRange } from '../ledger/store.js';
+import type { RollForwardRow } from '../reports/roll-forward.js';
 import { type RiskOptions, RiskBatch, type RiskStats } from '../risk/risk-batch.js';
 import { InProcessWindows } from '../risk/shared-windows.js';
 import { expiryNoticeAt } from '../rules/expiry.js';
@@ -18,7 +19,9 @@ import type { ShardCache } from './cache-trust.js';
 import { writeCachedAccounts } from './cache-write.js';
 import { fetchOrders, fetchPriorEntries, idempotencyKeyOf } from './prior-records.js';
 import type { ProgramBook } from './program-book.js';
+import { answerAuditQueries } from './audit-queries.js';
 import { answerListQueries } from './queries.js';
+import { RollForwardBook } from './roll-forward-book.js';
 
 export type { ShardCache } from './cache-trust.js';
 
@@ -88,13 +91,16 @@ export class ShardCore {
   private lastFollowUpId = 0;
   private undelivered: FollowUp[] = [];
   private readonly risk: RiskOptions;
+  readonly rollForward: RollForwardBook;
 
   private constructor(
     private readonly store: LedgerStore,
     private readonly options: ShardCoreOptions,
     private lastOutboxId: number,
+    rollForwardHeads: RollForwardRow[],
   ) {
     this.actors = new ActorCache(options.actorCapacity);
+    this.rollForward = new RollForwardBook(rollForwardHeads, (tenantId) => options.programs.programFor(tenantId));
     this.risk = options.risk ?? { windows: new InProcessWindows(), failure: 'open', keyPrefix: '' };
   }
 
@@ -107,7 +113,7 @@ export class ShardCore {
 
   static async open(store: LedgerStore, options: ShardCoreOptions): Promise<ShardCore> {
     const { lastId } = await store.outboxPosition();
-    const core = new ShardCore(store, options, lastId);
+    const core = new ShardCore(store, options, lastId, await store.rollForwardHeads());
     core.undelivered = await store.pendingFollowUps(MAX_PENDING_FOLLOW_UPS);
     // Ids keep increasing across restarts, also when nothing was pending: they start from the wall
     // clock in microseconds (below 2^53 until the year 2255), so a stale write of an old process
@@ -163,6 +169,7 @@ export class ShardCore {
       programs: this.options.programs,
       nextDue: (state) => this.nextDue(state),
       nextFollowUpId: () => (this.lastFollowUpId = nextFollowUpId(this.lastFollowUpId, Date.now())),
+      campaignRules: (tenantId) => this.rollForward.campaignRulesOf(tenantId),
     });
     try {
       for (let i = 0; i < ops.length; i++) {
@@ -182,6 +189,7 @@ export class ShardCore {
       const { cache, programs, clock } = this.options;
       cacheWritten = writeCachedAccounts(cache, ops, batch.touched, this.actors, programs, clock);
       await answerListQueries(ops, batch.results, this.actors, this.store);
+      await answerAuditQueries(ops, batch.results, this.actors, this.store, cache, programs, now);
     }
     this.actors.passivateOverflow();
     const stats: BatchStats = {
@@ -239,6 +247,16 @@ export class ShardCore {
     return staged;
   }
 
+  /** A tenant's roll-forward rows of this shard (fromDay..toDay and the last before), as committed. */
+  readRollForward(tenantId: string, fromDay: string, toDay: string): Promise<RollForwardRange> {
+    return this.store.readRollForward(tenantId, fromDay, toDay);
+  }
+
+  /** A page of the ledger's members for the audit's sweep. */
+  listMembers(after: MemberRef | undefined, limit: number): Promise<MemberRef[]> {
+    return this.store.listMembers(after, limit);
+  }
+
   async close(): Promise<void> {
     await this.store.close();
   }
@@ -256,6 +274,7 @@ export class ShardCore {
   private async commit(batch: BatchDecisions, dues: DueChange[]): Promise<{ committed: boolean; commitMs: number }> {
     const { entries, dirtyOrders: orders, touched, results, followUps } = batch;
     if (entries.length === 0) return { committed: true, commitMs: 0 };
+    const rollForward = this.rollForward.apply(batch.rollForward);
     const snapshots: MemberState[] = [];
     for (const actor of touched) {
       if (actor.state.seq - actor.snapshotSeq >= this.options.snapshotEvery) {
@@ -266,10 +285,12 @@ export class ShardCore {
     const started = performance.now();
     try {
       const outbox = outboxRecordsOf(entries, this.options.ledgerId, this.options.shard, this.lastOutboxId + 1);
-      await this.store.commit({ entries, orders: [...orders.values()], snapshots, outbox, dues, followUps });
+      await this.store.commit({ entries, orders: [...orders.values()], snapshots, outbox, dues, followUps, rollForward });
+      this.rollForward.committed();
       this.lastOutboxId += outbox.length;
       for (const record of outbox) this.committedOutbox.push(record);
     } catch (err) {
+      this.rollForward.failed();
       for (const actor of touched) this.actors.drop(actorKey(actor.state.tenantId, actor.state.memberId));
       // Reads in the batch may have seen the uncommitted state too, so they are refused as well.
       const failure = reject.commitFailed(err instanceof Error ? err.message : String(err));

@@ -11,7 +11,8 @@ import type { ShardOp } from '../actor/commands.js';
 import { OutboxRelay } from '../events/outbox-relay.js';
 import { EpochFollower } from '../cache/cache-epoch.js';
 import { type ShardBackendSettings, openShardBackends } from './shard-backends.js';
-import type { FollowUp } from '../ledger/store.js';
+import type { FollowUp, MemberRef, RollForwardRange } from '../ledger/store.js';
+import type { RollForwardRow } from '../reports/roll-forward.js';
 import type { Program } from '../rules/program/program.js';
 import { ProgramBook } from './program-book.js';
 import { type BatchReply, ShardCore, type StagedBatch, settleBatch } from './shard-core.js';
@@ -30,6 +31,9 @@ export type ShardTask =
   | { type: 'programs'; programs: Program[] }
   | { type: 'followUpsDone'; ids: number[] }
   | { type: 'housekeep' }
+  | { type: 'rollForward'; tenantId: string; fromDay: string; toDay: string }
+  | { type: 'rollForwardHeads' }
+  | { type: 'listMembers'; after: MemberRef | undefined; limit: number }
   | { type: 'ready' }
   | { type: 'close' };
 
@@ -93,7 +97,9 @@ export interface HousekeepingReport {
   outboxId: number;
 }
 
-export default async function runShardTask(task: ShardTask): Promise<BatchReply | FollowUp[] | HousekeepingReport | null> {
+export default async function runShardTask(
+  task: ShardTask,
+): Promise<BatchReply | FollowUp[] | HousekeepingReport | RollForwardRange | RollForwardRow[] | MemberRef[] | null> {
   const { core, relay, backends, epoch } = await started;
   switch (task.type) {
     case 'ready':
@@ -108,6 +114,13 @@ export default async function runShardTask(task: ShardTask): Promise<BatchReply 
     }
     case 'housekeep':
       return inTurn(() => housekeep(core, relay));
+    case 'rollForward':
+      // In the turn chain: the rows of every batch committed before it, none half-applied.
+      return inTurn(() => core.readRollForward(task.tenantId, task.fromDay, task.toDay));
+    case 'rollForwardHeads':
+      return inTurn(() => core.rollForward.current());
+    case 'listMembers':
+      return inTurn(() => core.listMembers(task.after, task.limit));
     case 'followUpsDone':
       await inTurn(() => core.completeFollowUps(task.ids));
       return null;

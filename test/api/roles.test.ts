@@ -44,6 +44,8 @@ const EXPECTED: [service: string, method: string, roles: Role[]][] = [
   ['AdminService', 'RevokeApiKey', ['admin']],
   ['AdminService', 'RotateApiKey', ['admin']],
   ['AdminService', 'ListAuditRecords', ['auditor', 'admin']],
+  ['AdminService', 'GetRollForward', ['auditor', 'admin']],
+  ['AdminService', 'AuditLedger', ['auditor', 'admin']],
 ];
 
 function key(tenantId: string | null, role: Role): ApiKey {

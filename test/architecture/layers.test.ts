@@ -19,6 +19,7 @@ const LAYERS: readonly (readonly string[])[] = [
   ['events'], // event bus, outbox relay
   ['cache'], // balance cache
   ['ledger'], // ledger stores
+  ['reports'], // pure report math: the roll-forward and the member audit, over the actor's entries and state
   ['actor'], // the pure core (actor/risk: its pure anti-abuse parts)
   ['rules'], // program document and pure rules
   ['contract', 'metrics', 'config'], // leaves: proto loading, metric registry, config

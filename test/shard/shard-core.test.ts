@@ -272,6 +272,9 @@ function failingCommits(store: LedgerStore, flaky: { failures: number }): Ledger
     completeFollowUps: (ids) => store.completeFollowUps(ids),
     readOutbox: (afterId, limit) => store.readOutbox(afterId, limit),
     markPublished: (id) => store.markPublished(id),
+    rollForwardHeads: () => store.rollForwardHeads(),
+    readRollForward: (tenantId, fromDay, toDay) => store.readRollForward(tenantId, fromDay, toDay),
+    listMembers: (after, limit) => store.listMembers(after, limit),
     close: () => store.close(),
   };
 }

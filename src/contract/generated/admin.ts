@@ -7,7 +7,11 @@ import type { AdjustRequest as _jifen_v1_AdjustRequest, AdjustRequest__Output as
 import type { AdjustResponse as _jifen_v1_AdjustResponse, AdjustResponse__Output as _jifen_v1_AdjustResponse__Output } from './jifen/v1/AdjustResponse.js';
 import type { AdminServiceClient as _jifen_v1_AdminServiceClient, AdminServiceDefinition as _jifen_v1_AdminServiceDefinition } from './jifen/v1/AdminService.js';
 import type { ApiKeyInfo as _jifen_v1_ApiKeyInfo, ApiKeyInfo__Output as _jifen_v1_ApiKeyInfo__Output } from './jifen/v1/ApiKeyInfo.js';
+import type { AuditLedgerRequest as _jifen_v1_AuditLedgerRequest, AuditLedgerRequest__Output as _jifen_v1_AuditLedgerRequest__Output } from './jifen/v1/AuditLedgerRequest.js';
+import type { AuditLedgerResponse as _jifen_v1_AuditLedgerResponse, AuditLedgerResponse__Output as _jifen_v1_AuditLedgerResponse__Output } from './jifen/v1/AuditLedgerResponse.js';
+import type { AuditMismatch as _jifen_v1_AuditMismatch, AuditMismatch__Output as _jifen_v1_AuditMismatch__Output } from './jifen/v1/AuditMismatch.js';
 import type { AuditRecord as _jifen_v1_AuditRecord, AuditRecord__Output as _jifen_v1_AuditRecord__Output } from './jifen/v1/AuditRecord.js';
+import type { AuditTieOut as _jifen_v1_AuditTieOut, AuditTieOut__Output as _jifen_v1_AuditTieOut__Output } from './jifen/v1/AuditTieOut.js';
 import type { Birthday as _jifen_v1_Birthday, Birthday__Output as _jifen_v1_Birthday__Output } from './jifen/v1/Birthday.js';
 import type { BreakdownLine as _jifen_v1_BreakdownLine, BreakdownLine__Output as _jifen_v1_BreakdownLine__Output } from './jifen/v1/BreakdownLine.js';
 import type { CancelRedemptionRequest as _jifen_v1_CancelRedemptionRequest, CancelRedemptionRequest__Output as _jifen_v1_CancelRedemptionRequest__Output } from './jifen/v1/CancelRedemptionRequest.js';
@@ -33,6 +37,8 @@ import type { GetAccountRequest as _jifen_v1_GetAccountRequest, GetAccountReques
 import type { GetAccountResponse as _jifen_v1_GetAccountResponse, GetAccountResponse__Output as _jifen_v1_GetAccountResponse__Output } from './jifen/v1/GetAccountResponse.js';
 import type { GetProgramRequest as _jifen_v1_GetProgramRequest, GetProgramRequest__Output as _jifen_v1_GetProgramRequest__Output } from './jifen/v1/GetProgramRequest.js';
 import type { GetProgramResponse as _jifen_v1_GetProgramResponse, GetProgramResponse__Output as _jifen_v1_GetProgramResponse__Output } from './jifen/v1/GetProgramResponse.js';
+import type { GetRollForwardRequest as _jifen_v1_GetRollForwardRequest, GetRollForwardRequest__Output as _jifen_v1_GetRollForwardRequest__Output } from './jifen/v1/GetRollForwardRequest.js';
+import type { GetRollForwardResponse as _jifen_v1_GetRollForwardResponse, GetRollForwardResponse__Output as _jifen_v1_GetRollForwardResponse__Output } from './jifen/v1/GetRollForwardResponse.js';
 import type { HoldRequest as _jifen_v1_HoldRequest, HoldRequest__Output as _jifen_v1_HoldRequest__Output } from './jifen/v1/HoldRequest.js';
 import type { HoldResponse as _jifen_v1_HoldResponse, HoldResponse__Output as _jifen_v1_HoldResponse__Output } from './jifen/v1/HoldResponse.js';
 import type { ImportLotsRequest as _jifen_v1_ImportLotsRequest, ImportLotsRequest__Output as _jifen_v1_ImportLotsRequest__Output } from './jifen/v1/ImportLotsRequest.js';
@@ -78,6 +84,7 @@ import type { ReviewFlaggedResponse as _jifen_v1_ReviewFlaggedResponse, ReviewFl
 import type { RevokeApiKeyRequest as _jifen_v1_RevokeApiKeyRequest, RevokeApiKeyRequest__Output as _jifen_v1_RevokeApiKeyRequest__Output } from './jifen/v1/RevokeApiKeyRequest.js';
 import type { RevokeApiKeyResponse as _jifen_v1_RevokeApiKeyResponse, RevokeApiKeyResponse__Output as _jifen_v1_RevokeApiKeyResponse__Output } from './jifen/v1/RevokeApiKeyResponse.js';
 import type { Reward as _jifen_v1_Reward, Reward__Output as _jifen_v1_Reward__Output } from './jifen/v1/Reward.js';
+import type { RollForwardLine as _jifen_v1_RollForwardLine, RollForwardLine__Output as _jifen_v1_RollForwardLine__Output } from './jifen/v1/RollForwardLine.js';
 import type { RotateApiKeyRequest as _jifen_v1_RotateApiKeyRequest, RotateApiKeyRequest__Output as _jifen_v1_RotateApiKeyRequest__Output } from './jifen/v1/RotateApiKeyRequest.js';
 import type { RotateApiKeyResponse as _jifen_v1_RotateApiKeyResponse, RotateApiKeyResponse__Output as _jifen_v1_RotateApiKeyResponse__Output } from './jifen/v1/RotateApiKeyResponse.js';
 import type { Shipping as _jifen_v1_Shipping, Shipping__Output as _jifen_v1_Shipping__Output } from './jifen/v1/Shipping.js';
@@ -108,7 +115,11 @@ export interface ProtoGrpcType {
       AdjustResponse: MessageTypeDefinition<_jifen_v1_AdjustResponse, _jifen_v1_AdjustResponse__Output>
       AdminService: SubtypeConstructor<typeof grpc.Client, _jifen_v1_AdminServiceClient> & { service: _jifen_v1_AdminServiceDefinition }
       ApiKeyInfo: MessageTypeDefinition<_jifen_v1_ApiKeyInfo, _jifen_v1_ApiKeyInfo__Output>
+      AuditLedgerRequest: MessageTypeDefinition<_jifen_v1_AuditLedgerRequest, _jifen_v1_AuditLedgerRequest__Output>
+      AuditLedgerResponse: MessageTypeDefinition<_jifen_v1_AuditLedgerResponse, _jifen_v1_AuditLedgerResponse__Output>
+      AuditMismatch: MessageTypeDefinition<_jifen_v1_AuditMismatch, _jifen_v1_AuditMismatch__Output>
       AuditRecord: MessageTypeDefinition<_jifen_v1_AuditRecord, _jifen_v1_AuditRecord__Output>
+      AuditTieOut: MessageTypeDefinition<_jifen_v1_AuditTieOut, _jifen_v1_AuditTieOut__Output>
       Birthday: MessageTypeDefinition<_jifen_v1_Birthday, _jifen_v1_Birthday__Output>
       BreakdownLine: MessageTypeDefinition<_jifen_v1_BreakdownLine, _jifen_v1_BreakdownLine__Output>
       CancelRedemptionRequest: MessageTypeDefinition<_jifen_v1_CancelRedemptionRequest, _jifen_v1_CancelRedemptionRequest__Output>
@@ -136,6 +147,8 @@ export interface ProtoGrpcType {
       GetAccountResponse: MessageTypeDefinition<_jifen_v1_GetAccountResponse, _jifen_v1_GetAccountResponse__Output>
       GetProgramRequest: MessageTypeDefinition<_jifen_v1_GetProgramRequest, _jifen_v1_GetProgramRequest__Output>
       GetProgramResponse: MessageTypeDefinition<_jifen_v1_GetProgramResponse, _jifen_v1_GetProgramResponse__Output>
+      GetRollForwardRequest: MessageTypeDefinition<_jifen_v1_GetRollForwardRequest, _jifen_v1_GetRollForwardRequest__Output>
+      GetRollForwardResponse: MessageTypeDefinition<_jifen_v1_GetRollForwardResponse, _jifen_v1_GetRollForwardResponse__Output>
       HoldRequest: MessageTypeDefinition<_jifen_v1_HoldRequest, _jifen_v1_HoldRequest__Output>
       HoldResponse: MessageTypeDefinition<_jifen_v1_HoldResponse, _jifen_v1_HoldResponse__Output>
       ImportLotsRequest: MessageTypeDefinition<_jifen_v1_ImportLotsRequest, _jifen_v1_ImportLotsRequest__Output>
@@ -179,6 +192,7 @@ export interface ProtoGrpcType {
       RedemptionState: EnumTypeDefinition
       ReleaseHoldRequest: MessageTypeDefinition<_jifen_v1_ReleaseHoldRequest, _jifen_v1_ReleaseHoldRequest__Output>
       ReleaseHoldResponse: MessageTypeDefinition<_jifen_v1_ReleaseHoldResponse, _jifen_v1_ReleaseHoldResponse__Output>
+      ReportGranularity: EnumTypeDefinition
       ReverseRequest: MessageTypeDefinition<_jifen_v1_ReverseRequest, _jifen_v1_ReverseRequest__Output>
       ReverseResponse: MessageTypeDefinition<_jifen_v1_ReverseResponse, _jifen_v1_ReverseResponse__Output>
       ReviewFlaggedRequest: MessageTypeDefinition<_jifen_v1_ReviewFlaggedRequest, _jifen_v1_ReviewFlaggedRequest__Output>
@@ -187,6 +201,7 @@ export interface ProtoGrpcType {
       RevokeApiKeyResponse: MessageTypeDefinition<_jifen_v1_RevokeApiKeyResponse, _jifen_v1_RevokeApiKeyResponse__Output>
       Reward: MessageTypeDefinition<_jifen_v1_Reward, _jifen_v1_Reward__Output>
       RewardKind: EnumTypeDefinition
+      RollForwardLine: MessageTypeDefinition<_jifen_v1_RollForwardLine, _jifen_v1_RollForwardLine__Output>
       RotateApiKeyRequest: MessageTypeDefinition<_jifen_v1_RotateApiKeyRequest, _jifen_v1_RotateApiKeyRequest__Output>
       RotateApiKeyResponse: MessageTypeDefinition<_jifen_v1_RotateApiKeyResponse, _jifen_v1_RotateApiKeyResponse__Output>
       Shipping: MessageTypeDefinition<_jifen_v1_Shipping, _jifen_v1_Shipping__Output>

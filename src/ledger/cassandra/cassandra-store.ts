@@ -15,7 +15,9 @@ import type {
   MemberRef,
   OrderRef,
   OutboxPosition,
+  RollForwardRange,
 } from '../store.js';
+import type { RollForwardRow } from '../../reports/roll-forward.js';
 import { GroupCommit } from './commit.js';
 import { CQL, long } from './cql.js';
 import { DueIndex } from './due-index.js';
@@ -25,6 +27,7 @@ import { DUE_BUCKET_MS, ENTRY_BUCKET_SIZE, FOLLOW_UP_BUCKET_IDS, OUTBOX_BUCKET_S
 import { OutboxCursor } from './outbox-cursor.js';
 import { LedgerReads } from './reads.js';
 import { recoverFollowUps, recoverOutbox } from './recovery.js';
+import { RollForwardRows } from './roll-forward-rows.js';
 import { type CqlClient, CqlSession, QUERY } from './session.js';
 import { WriterKnowledge } from './writer-knowledge.js';
 
@@ -51,6 +54,7 @@ export class CassandraLedgerStore implements LedgerStore {
   private readonly outbox: OutboxCursor;
   private readonly followUps: FollowUps;
   private readonly commits: GroupCommit;
+  private readonly rollForward: RollForwardRows;
   private closed = false;
 
   private constructor(
@@ -64,7 +68,8 @@ export class CassandraLedgerStore implements LedgerStore {
     this.due = new DueIndex(this.session, shard);
     this.outbox = new OutboxCursor(this.session, shard);
     this.followUps = new FollowUps(this.session, shard);
-    this.commits = new GroupCommit(this.session, shard, knowledge, this.reads, this.due, this.outbox, this.followUps);
+    this.rollForward = new RollForwardRows(this.session, shard);
+    this.commits = new GroupCommit(this.session, shard, knowledge, this.reads, this.due, this.outbox, this.followUps, this.rollForward);
   }
 
   /** Connects, checks the keyspace's layout and settles the outbox tail a previous process left. */
@@ -99,6 +104,7 @@ export class CassandraLedgerStore implements LedgerStore {
       await recoverOutbox(store.session, store.shard, store.reads, store.outbox);
       await store.due.loadDueRange();
       await store.followUps.loadOld();
+      await store.rollForward.load();
       return store;
     } catch (err) {
       await client.shutdown().catch(() => undefined);
@@ -160,6 +166,24 @@ export class CassandraLedgerStore implements LedgerStore {
     await this.outbox.markPublished(id);
   }
 
+  async rollForwardHeads(): Promise<RollForwardRow[]> {
+    await this.commits.settle();
+    return this.rollForward.current();
+  }
+
+  async readRollForward(tenantId: string, fromDay: string, toDay: string): Promise<RollForwardRange> {
+    await this.commits.settle();
+    return this.rollForward.read(tenantId, fromDay, toDay);
+  }
+
+  async listMembers(after: MemberRef | undefined, limit: number): Promise<MemberRef[]> {
+    await this.commits.settle();
+    const rows = after
+      ? await this.session.execute(CQL.membersAfter, [after.tenantId, after.memberId, limit])
+      : await this.session.execute(CQL.membersFirst, [limit]);
+    return rows.rows.map((r) => ({ tenantId: String(r['tenant_id']), memberId: String(r['member_id']) }));
+  }
+
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
@@ -194,6 +218,8 @@ async function checkLayout(client: CqlClient, keyspace: string): Promise<void> {
     // Not a size: present once 004_order_lots.cql added the orders' metric month and lot columns.
     ['order_lots', 1],
     ['follow_up_bucket_ids', FOLLOW_UP_BUCKET_IDS],
+    // Not a size: present once 006_roll_forward.cql added the roll-forward tables.
+    ['roll_forward', 1],
   ];
   for (const [name, value] of expected) {
     if (!stored.has(name)) {

@@ -5,6 +5,7 @@ import { types } from 'cassandra-driver';
 import type { LedgerEntry } from '../../actor/entries.js';
 import type { MemberState } from '../../actor/state.js';
 import type { OutboxRecord } from '../outbox.js';
+import type { RollForwardRow } from '../../reports/roll-forward.js';
 import type { CommitBatch, FollowUp, MemberRef } from '../store.js';
 import { CQL, type FollowUpIntent, type IntentEntry, type Statement, insertEntryOf } from './cql.js';
 import type { DueIndex } from './due-index.js';
@@ -16,6 +17,7 @@ import { mapBounded } from './map-bounded.js';
 import type { OutboxCursor } from './outbox-cursor.js';
 import { entryDeleteGroups, groupBy } from './partition-groups.js';
 import type { LedgerReads } from './reads.js';
+import type { RollForwardRows } from './roll-forward-rows.js';
 import type { CqlSession } from './session.js';
 import { type WriterKnowledge, memberKey } from './writer-knowledge.js';
 
@@ -24,6 +26,8 @@ interface Rollback {
   outboxIds: number[];
   /** The batch's follow-up intent, when it had follow-ups. */
   intent: FollowUpIntent | undefined;
+  /** The batch's roll-forward rows, put back to the last acknowledged ones. */
+  rollForward: RollForwardRow[];
   cause: unknown;
 }
 
@@ -39,6 +43,7 @@ export class GroupCommit {
     private readonly due: DueIndex,
     private readonly outbox: OutboxCursor,
     private readonly followUps: FollowUps,
+    private readonly rollForward: RollForwardRows,
   ) {}
 
   /** Steps 1, 2, 2b and 3; on a failure before step 3 completes, the batch is rolled back and the error rethrown. */
@@ -67,12 +72,15 @@ export class GroupCommit {
       this.outbox.hintStored(hint);
       await this.writeEntries(toWrite); // step 2
       if (intent) await this.followUps.writeOwed(intent); // step 2b
+      await this.rollForward.write(batch.rollForward ?? []); // step 2c
     } catch (err) {
       for (const ref of membersOf(batch)) this.knowledge.forget(ref.tenantId, ref.memberId);
-      this.unsettled = { entries: toWrite, outboxIds: outbox.map((r) => r.id), intent, cause: err };
+      const rollForward = batch.rollForward ?? [];
+      this.unsettled = { entries: toWrite, outboxIds: outbox.map((r) => r.id), intent, rollForward, cause: err };
       await this.settle().catch(() => undefined); // retried by every later call if it fails now
       throw err;
     }
+    this.rollForward.acknowledged(batch.rollForward ?? []);
     for (const [tenantId, memberId, seq] of lastSeqByMember(toWrite)) this.knowledge.noteCommitted(tenantId, memberId, seq);
     this.outbox.noteCommitted(outbox);
     await Promise.all([this.writeSnapshots(batch.snapshots), this.due.deleteDueRows(dues.deletes)]); // step 3
@@ -159,6 +167,7 @@ export class GroupCommit {
     try {
       if (intent) await this.followUps.retract(intent);
       await this.session.runAll(entryDeleteGroups(rollback.entries));
+      await this.rollForward.rollBack(rollback.rollForward);
       await this.session.runAll(outboxGroups);
     } catch (err) {
       throw new LedgerUnsettled(err);

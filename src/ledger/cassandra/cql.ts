@@ -59,6 +59,20 @@ export const CQL = {
   dueRange: 'SELECT low_at, low_tenant_id, low_member_id, high_day FROM due_range WHERE shard = ?',
   setDueRange: 'INSERT INTO due_range (shard, low_at, low_tenant_id, low_member_id, high_day) VALUES (?,?,?,?,?)',
 
+  // Roll-forward totals (006; PROTOCOL.md "Roll-forward"): absolute cumulative values per (tenant, shard, day),
+  // and per shard each tenant's newest row.
+  upsertRollForward: 'INSERT INTO roll_forward (tenant_id, shard, day, body) VALUES (?,?,?,?)',
+  deleteRollForward: 'DELETE FROM roll_forward WHERE tenant_id = ? AND shard = ? AND day = ?',
+  rollForwardIn: 'SELECT day, body FROM roll_forward WHERE tenant_id = ? AND shard = ? AND day >= ? AND day <= ?',
+  rollForwardBefore: 'SELECT day, body FROM roll_forward WHERE tenant_id = ? AND shard = ? AND day < ? ORDER BY day DESC LIMIT 1',
+  upsertRollForwardHead: 'INSERT INTO roll_forward_heads (shard, tenant_id, day, body) VALUES (?,?,?,?)',
+  deleteRollForwardHead: 'DELETE FROM roll_forward_heads WHERE shard = ? AND tenant_id = ?',
+  rollForwardHeads: 'SELECT tenant_id, day, body FROM roll_forward_heads WHERE shard = ?',
+
+  // The audit's sweep: members with key rows (every member with an entry has them), in token order.
+  membersFirst: 'SELECT DISTINCT tenant_id, member_id FROM idempotency_keys LIMIT ?',
+  membersAfter: 'SELECT DISTINCT tenant_id, member_id FROM idempotency_keys WHERE token(tenant_id, member_id) > token(?, ?) LIMIT ?',
+
   // Follow-ups (see PROTOCOL.md), one partition per (shard, bucket of the id) since 005: kind 'owed' rows
   // are the follow-ups the shard owes (body: the command), kind 'intent' rows the record of a commit with
   // follow-ups that is not known to be complete (body: its follow-ups and the entries it writes; id: its

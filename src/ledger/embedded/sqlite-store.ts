@@ -12,6 +12,7 @@ import Database from 'better-sqlite3';
 import type { WriteCommand } from '../../actor/commands.js';
 import type { EntryDetail, EntryType, LedgerEntry, OrderRecord } from '../../actor/entries.js';
 import type { MemberState } from '../../actor/state.js';
+import type { RollForwardRow, RollForwardTotals } from '../../reports/roll-forward.js';
 import type { EventEnvelope } from '../outbox.js';
 import type {
   CommitBatch,
@@ -25,6 +26,7 @@ import type {
   OrderRef,
   OutboxPosition,
   OutboxRecord,
+  RollForwardRange,
 } from '../store.js';
 
 export type Durability = 'fsync' | 'os';
@@ -51,6 +53,12 @@ CREATE TABLE IF NOT EXISTS ledger (
 CREATE TABLE IF NOT EXISTS outbox (id INTEGER PRIMARY KEY, body TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS follow_ups (id INTEGER PRIMARY KEY, body TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS roll_forward (
+  tenant_id TEXT NOT NULL,
+  day TEXT NOT NULL,
+  body TEXT NOT NULL,
+  PRIMARY KEY (tenant_id, day)
+) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS due (
   at INTEGER NOT NULL,
   tenant_id TEXT NOT NULL,
@@ -149,6 +157,24 @@ export class SqliteLedgerStore implements LedgerStore {
          ON CONFLICT (key) DO UPDATE SET value = max(value, excluded.value)`,
       ),
       dropPublished: this.db.prepare('DELETE FROM outbox WHERE id <= ?'),
+      upsertRollForward: this.db.prepare(
+        `INSERT INTO roll_forward (tenant_id, day, body) VALUES (?,?,?)
+         ON CONFLICT (tenant_id, day) DO UPDATE SET body = excluded.body`,
+      ),
+      // SQLite takes the bare columns of an aggregate query from the row that holds the max.
+      rollForwardHeads: this.db.prepare<[], RollForwardDbRow>(
+        'SELECT tenant_id, max(day) AS day, body FROM roll_forward GROUP BY tenant_id',
+      ),
+      rollForwardIn: this.db.prepare<[string, string, string], RollForwardDbRow>(
+        'SELECT tenant_id, day, body FROM roll_forward WHERE tenant_id = ? AND day >= ? AND day <= ? ORDER BY day',
+      ),
+      rollForwardBefore: this.db.prepare<[string, string], RollForwardDbRow>(
+        'SELECT tenant_id, day, body FROM roll_forward WHERE tenant_id = ? AND day < ? ORDER BY day DESC LIMIT 1',
+      ),
+      membersAfter: this.db.prepare<[string, string, number], { tenant_id: string; member_id: string }>(
+        `SELECT tenant_id, member_id FROM ledger WHERE (tenant_id, member_id) > (?, ?) AND rk = '${entryKey(1)}'
+         ORDER BY tenant_id, member_id LIMIT ?`,
+      ),
       entriesAfter: this.db.prepare<[string, string, string, number], Row>(
         `SELECT rk, n, body FROM ledger WHERE tenant_id = ? AND member_id = ? AND rk > ? AND rk < 'f'
          ORDER BY rk LIMIT ?`,
@@ -214,6 +240,24 @@ export class SqliteLedgerStore implements LedgerStore {
 
   async listEntries(ref: MemberRef, afterSeq: number, limit: number): Promise<LedgerEntry[]> {
     return this.stmt.entriesAfter.all(ref.tenantId, ref.memberId, entryKey(afterSeq), limit).map((row) => entryOf(ref, row));
+  }
+
+  async rollForwardHeads(): Promise<RollForwardRow[]> {
+    return this.stmt.rollForwardHeads.all().map(rollForwardRowOf);
+  }
+
+  async readRollForward(tenantId: string, fromDay: string, toDay: string): Promise<RollForwardRange> {
+    const before = this.stmt.rollForwardBefore.get(tenantId, fromDay);
+    return {
+      before: before ? rollForwardRowOf(before) : undefined,
+      rows: this.stmt.rollForwardIn.all(tenantId, fromDay, toDay).map(rollForwardRowOf),
+    };
+  }
+
+  async listMembers(after: MemberRef | undefined, limit: number): Promise<MemberRef[]> {
+    return this.stmt.membersAfter
+      .all(after?.tenantId ?? '', after?.memberId ?? '', limit)
+      .map((r) => ({ tenantId: r.tenant_id, memberId: r.member_id }));
   }
 
   async commit(batch: CommitBatch): Promise<void> {
@@ -292,12 +336,23 @@ export class SqliteLedgerStore implements LedgerStore {
     for (const s of batch.snapshots) upsertSnapshot.run(s.tenantId, s.memberId, s.seq, JSON.stringify(s));
     for (const r of batch.outbox) this.stmt.insertOutbox.run(r.id, JSON.stringify(r.envelope));
     for (const f of batch.followUps ?? []) this.stmt.insertFollowUp.run(f.id, JSON.stringify(f.command));
+    for (const r of batch.rollForward ?? []) this.stmt.upsertRollForward.run(r.tenantId, r.day, JSON.stringify(r.totals));
     for (const d of batch.dues ?? []) {
       if (d.from > 0) this.stmt.deleteDue.run(d.from, d.tenantId, d.memberId);
       if (d.to > 0) this.stmt.insertDue.run(d.to, d.tenantId, d.memberId);
     }
     this.writePublished();
   }
+}
+
+interface RollForwardDbRow {
+  tenant_id: string;
+  day: string;
+  body: string;
+}
+
+function rollForwardRowOf(row: RollForwardDbRow): RollForwardRow {
+  return { tenantId: row.tenant_id, day: row.day, totals: JSON.parse(row.body) as RollForwardTotals };
 }
 
 function entryKey(seq: number): string {

@@ -2,10 +2,14 @@
 
 import type * as grpc from '@grpc/grpc-js'
 import type { MethodDefinition } from '@grpc/proto-loader'
+import type { AuditLedgerRequest as _jifen_v1_AuditLedgerRequest, AuditLedgerRequest__Output as _jifen_v1_AuditLedgerRequest__Output } from '../../jifen/v1/AuditLedgerRequest.js';
+import type { AuditLedgerResponse as _jifen_v1_AuditLedgerResponse, AuditLedgerResponse__Output as _jifen_v1_AuditLedgerResponse__Output } from '../../jifen/v1/AuditLedgerResponse.js';
 import type { CreateApiKeyRequest as _jifen_v1_CreateApiKeyRequest, CreateApiKeyRequest__Output as _jifen_v1_CreateApiKeyRequest__Output } from '../../jifen/v1/CreateApiKeyRequest.js';
 import type { CreateApiKeyResponse as _jifen_v1_CreateApiKeyResponse, CreateApiKeyResponse__Output as _jifen_v1_CreateApiKeyResponse__Output } from '../../jifen/v1/CreateApiKeyResponse.js';
 import type { GetProgramRequest as _jifen_v1_GetProgramRequest, GetProgramRequest__Output as _jifen_v1_GetProgramRequest__Output } from '../../jifen/v1/GetProgramRequest.js';
 import type { GetProgramResponse as _jifen_v1_GetProgramResponse, GetProgramResponse__Output as _jifen_v1_GetProgramResponse__Output } from '../../jifen/v1/GetProgramResponse.js';
+import type { GetRollForwardRequest as _jifen_v1_GetRollForwardRequest, GetRollForwardRequest__Output as _jifen_v1_GetRollForwardRequest__Output } from '../../jifen/v1/GetRollForwardRequest.js';
+import type { GetRollForwardResponse as _jifen_v1_GetRollForwardResponse, GetRollForwardResponse__Output as _jifen_v1_GetRollForwardResponse__Output } from '../../jifen/v1/GetRollForwardResponse.js';
 import type { ImportLotsRequest as _jifen_v1_ImportLotsRequest, ImportLotsRequest__Output as _jifen_v1_ImportLotsRequest__Output } from '../../jifen/v1/ImportLotsRequest.js';
 import type { ImportLotsResponse as _jifen_v1_ImportLotsResponse, ImportLotsResponse__Output as _jifen_v1_ImportLotsResponse__Output } from '../../jifen/v1/ImportLotsResponse.js';
 import type { ListApiKeysRequest as _jifen_v1_ListApiKeysRequest, ListApiKeysRequest__Output as _jifen_v1_ListApiKeysRequest__Output } from '../../jifen/v1/ListApiKeysRequest.js';
@@ -39,6 +43,15 @@ export interface AdminServiceClient extends grpc.Client {
   approveFlagged(argument: _jifen_v1_ReviewFlaggedRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_jifen_v1_ReviewFlaggedResponse__Output>): grpc.ClientUnaryCall;
   approveFlagged(argument: _jifen_v1_ReviewFlaggedRequest, callback: grpc.requestCallback<_jifen_v1_ReviewFlaggedResponse__Output>): grpc.ClientUnaryCall;
   
+  AuditLedger(argument: _jifen_v1_AuditLedgerRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_jifen_v1_AuditLedgerResponse__Output>): grpc.ClientUnaryCall;
+  AuditLedger(argument: _jifen_v1_AuditLedgerRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_jifen_v1_AuditLedgerResponse__Output>): grpc.ClientUnaryCall;
+  AuditLedger(argument: _jifen_v1_AuditLedgerRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_jifen_v1_AuditLedgerResponse__Output>): grpc.ClientUnaryCall;
+  AuditLedger(argument: _jifen_v1_AuditLedgerRequest, callback: grpc.requestCallback<_jifen_v1_AuditLedgerResponse__Output>): grpc.ClientUnaryCall;
+  auditLedger(argument: _jifen_v1_AuditLedgerRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_jifen_v1_AuditLedgerResponse__Output>): grpc.ClientUnaryCall;
+  auditLedger(argument: _jifen_v1_AuditLedgerRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_jifen_v1_AuditLedgerResponse__Output>): grpc.ClientUnaryCall;
+  auditLedger(argument: _jifen_v1_AuditLedgerRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_jifen_v1_AuditLedgerResponse__Output>): grpc.ClientUnaryCall;
+  auditLedger(argument: _jifen_v1_AuditLedgerRequest, callback: grpc.requestCallback<_jifen_v1_AuditLedgerResponse__Output>): grpc.ClientUnaryCall;
+  
   CreateApiKey(argument: _jifen_v1_CreateApiKeyRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_jifen_v1_CreateApiKeyResponse__Output>): grpc.ClientUnaryCall;
   CreateApiKey(argument: _jifen_v1_CreateApiKeyRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_jifen_v1_CreateApiKeyResponse__Output>): grpc.ClientUnaryCall;
   CreateApiKey(argument: _jifen_v1_CreateApiKeyRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_jifen_v1_CreateApiKeyResponse__Output>): grpc.ClientUnaryCall;
@@ -56,6 +69,15 @@ export interface AdminServiceClient extends grpc.Client {
   getProgram(argument: _jifen_v1_GetProgramRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_jifen_v1_GetProgramResponse__Output>): grpc.ClientUnaryCall;
   getProgram(argument: _jifen_v1_GetProgramRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_jifen_v1_GetProgramResponse__Output>): grpc.ClientUnaryCall;
   getProgram(argument: _jifen_v1_GetProgramRequest, callback: grpc.requestCallback<_jifen_v1_GetProgramResponse__Output>): grpc.ClientUnaryCall;
+  
+  GetRollForward(argument: _jifen_v1_GetRollForwardRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_jifen_v1_GetRollForwardResponse__Output>): grpc.ClientUnaryCall;
+  GetRollForward(argument: _jifen_v1_GetRollForwardRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_jifen_v1_GetRollForwardResponse__Output>): grpc.ClientUnaryCall;
+  GetRollForward(argument: _jifen_v1_GetRollForwardRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_jifen_v1_GetRollForwardResponse__Output>): grpc.ClientUnaryCall;
+  GetRollForward(argument: _jifen_v1_GetRollForwardRequest, callback: grpc.requestCallback<_jifen_v1_GetRollForwardResponse__Output>): grpc.ClientUnaryCall;
+  getRollForward(argument: _jifen_v1_GetRollForwardRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_jifen_v1_GetRollForwardResponse__Output>): grpc.ClientUnaryCall;
+  getRollForward(argument: _jifen_v1_GetRollForwardRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_jifen_v1_GetRollForwardResponse__Output>): grpc.ClientUnaryCall;
+  getRollForward(argument: _jifen_v1_GetRollForwardRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_jifen_v1_GetRollForwardResponse__Output>): grpc.ClientUnaryCall;
+  getRollForward(argument: _jifen_v1_GetRollForwardRequest, callback: grpc.requestCallback<_jifen_v1_GetRollForwardResponse__Output>): grpc.ClientUnaryCall;
   
   ImportLots(argument: _jifen_v1_ImportLotsRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_jifen_v1_ImportLotsResponse__Output>): grpc.ClientUnaryCall;
   ImportLots(argument: _jifen_v1_ImportLotsRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_jifen_v1_ImportLotsResponse__Output>): grpc.ClientUnaryCall;
@@ -161,9 +183,13 @@ export interface AdminServiceClient extends grpc.Client {
 export interface AdminServiceHandlers extends grpc.UntypedServiceImplementation {
   ApproveFlagged: grpc.handleUnaryCall<_jifen_v1_ReviewFlaggedRequest__Output, _jifen_v1_ReviewFlaggedResponse>;
   
+  AuditLedger: grpc.handleUnaryCall<_jifen_v1_AuditLedgerRequest__Output, _jifen_v1_AuditLedgerResponse>;
+  
   CreateApiKey: grpc.handleUnaryCall<_jifen_v1_CreateApiKeyRequest__Output, _jifen_v1_CreateApiKeyResponse>;
   
   GetProgram: grpc.handleUnaryCall<_jifen_v1_GetProgramRequest__Output, _jifen_v1_GetProgramResponse>;
+  
+  GetRollForward: grpc.handleUnaryCall<_jifen_v1_GetRollForwardRequest__Output, _jifen_v1_GetRollForwardResponse>;
   
   ImportLots: grpc.handleUnaryCall<_jifen_v1_ImportLotsRequest__Output, _jifen_v1_ImportLotsResponse>;
   
@@ -191,8 +217,10 @@ export interface AdminServiceHandlers extends grpc.UntypedServiceImplementation 
 
 export interface AdminServiceDefinition extends grpc.ServiceDefinition {
   ApproveFlagged: MethodDefinition<_jifen_v1_ReviewFlaggedRequest, _jifen_v1_ReviewFlaggedResponse, _jifen_v1_ReviewFlaggedRequest__Output, _jifen_v1_ReviewFlaggedResponse__Output>
+  AuditLedger: MethodDefinition<_jifen_v1_AuditLedgerRequest, _jifen_v1_AuditLedgerResponse, _jifen_v1_AuditLedgerRequest__Output, _jifen_v1_AuditLedgerResponse__Output>
   CreateApiKey: MethodDefinition<_jifen_v1_CreateApiKeyRequest, _jifen_v1_CreateApiKeyResponse, _jifen_v1_CreateApiKeyRequest__Output, _jifen_v1_CreateApiKeyResponse__Output>
   GetProgram: MethodDefinition<_jifen_v1_GetProgramRequest, _jifen_v1_GetProgramResponse, _jifen_v1_GetProgramRequest__Output, _jifen_v1_GetProgramResponse__Output>
+  GetRollForward: MethodDefinition<_jifen_v1_GetRollForwardRequest, _jifen_v1_GetRollForwardResponse, _jifen_v1_GetRollForwardRequest__Output, _jifen_v1_GetRollForwardResponse__Output>
   ImportLots: MethodDefinition<_jifen_v1_ImportLotsRequest, _jifen_v1_ImportLotsResponse, _jifen_v1_ImportLotsRequest__Output, _jifen_v1_ImportLotsResponse__Output>
   ListApiKeys: MethodDefinition<_jifen_v1_ListApiKeysRequest, _jifen_v1_ListApiKeysResponse, _jifen_v1_ListApiKeysRequest__Output, _jifen_v1_ListApiKeysResponse__Output>
   ListAuditRecords: MethodDefinition<_jifen_v1_ListAuditRecordsRequest, _jifen_v1_ListAuditRecordsResponse, _jifen_v1_ListAuditRecordsRequest__Output, _jifen_v1_ListAuditRecordsResponse__Output>

@@ -25,6 +25,9 @@ export interface Entry {
   'partner_reference'?: (string);
   'partner_units'?: (number | string | Long);
   'hold_id'?: (string);
+  'review_points'?: (number | string | Long);
+  'expiring_points'?: (number | string | Long);
+  'expires_at'?: (_google_protobuf_Timestamp | null);
 }
 
 export interface Entry__Output {
@@ -47,4 +50,7 @@ export interface Entry__Output {
   'partner_reference': (string);
   'partner_units': (number);
   'hold_id': (string);
+  'review_points': (number);
+  'expiring_points': (number);
+  'expires_at': (_google_protobuf_Timestamp__Output | null);
 }

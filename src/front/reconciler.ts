@@ -1,0 +1,105 @@
+// The online reconciler: every round it audits a sample of the members written since the last round
+// and the next page of a slow sweep over every member, through their owning shards (auditMember
+// queries, which also rewrite a stale or wrong cache copy), and reports what it checked and found.
+
+import type { MemberRef } from '../ledger/store.js';
+import { type AuditedEngine, auditMembers } from './ledger-audit.js';
+
+export interface ReconcilerOptions {
+  /** Time between rounds; 0 = off. */
+  intervalMs: number;
+  /** Recently written members audited per round, at most. */
+  sample: number;
+  /** Members of the sweep audited per round. */
+  sweep: number;
+  graceMs: number;
+  /** One keyspace for all shards (Cassandra): the sweep lists members through shard 0 only. */
+  sharedLedger: boolean;
+}
+
+export interface ReconcilerReport {
+  checked: (count: number) => void;
+  mismatch: (kind: string, message: string) => void;
+}
+
+/** Recently written members kept to sample from: a bounded set, the oldest dropped. */
+const RECENT_KEPT = 10_000;
+
+export class Reconciler {
+  private readonly recent = new Map<string, MemberRef>();
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<void> | undefined;
+  private sweepShard = 0;
+  private sweepAfter: MemberRef | undefined;
+
+  constructor(
+    private readonly engine: AuditedEngine,
+    private readonly options: ReconcilerOptions,
+    private readonly report: ReconcilerReport,
+  ) {}
+
+  /** A write reached the engine for this member. */
+  noteWritten(tenantId: string, memberId: string): void {
+    const key = `${tenantId}\u0000${memberId}`;
+    if (this.recent.has(key)) return;
+    if (this.recent.size >= RECENT_KEPT) this.recent.delete(this.recent.keys().next().value as string);
+    this.recent.set(key, { tenantId, memberId });
+  }
+
+  start(): void {
+    if (this.options.intervalMs <= 0) return;
+    this.timer = setInterval(() => {
+      this.running ??= this.round()
+        .catch((err) => console.error('jifen reconciler: round failed:', err instanceof Error ? err.message : String(err)))
+        .finally(() => {
+          this.running = undefined;
+        });
+    }, this.options.intervalMs);
+    this.timer.unref();
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.timer);
+    await this.running;
+  }
+
+  /** One round: the sample, then the sweep's next page. */
+  async round(): Promise<void> {
+    const sample = this.takeSample();
+    const sweep = await this.nextSweepPage();
+    const members = [...sample, ...sweep];
+    if (members.length === 0) return;
+    const answers = await auditMembers(this.engine, members, this.options.graceMs, true);
+    let checked = 0;
+    for (const answer of answers) {
+      if (!answer.exists) continue;
+      checked++;
+      for (const m of answer.mismatches) this.report.mismatch(m.kind, `${m.tenantId}/${m.memberId}: ${m.message}`);
+    }
+    this.report.checked(checked);
+  }
+
+  private takeSample(): MemberRef[] {
+    const taken: MemberRef[] = [];
+    for (const [key, ref] of this.recent) {
+      if (taken.length >= this.options.sample) break;
+      taken.push(ref);
+      this.recent.delete(key);
+    }
+    return taken;
+  }
+
+  private async nextSweepPage(): Promise<MemberRef[]> {
+    if (this.options.sweep <= 0) return [];
+    const page = await this.engine.listMembers(this.sweepShard, this.sweepAfter, this.options.sweep);
+    if (page.length < this.options.sweep) {
+      // This shard is done: the next round starts the next one (or the first again).
+      const shards = this.options.sharedLedger ? 1 : this.engine.shardCount;
+      this.sweepShard = (this.sweepShard + 1) % shards;
+      this.sweepAfter = undefined;
+    } else {
+      this.sweepAfter = page[page.length - 1];
+    }
+    return page;
+  }
+}
