@@ -82,11 +82,12 @@ export class ReloadingCertificates implements Provider {
       const files = await loadFiles(this.settings);
       const fingerprint = fingerprintOf(files);
       if (fingerprint === this.fingerprint) return;
+      const subject = describe(files.certificate);
       this.current = files;
       this.fingerprint = fingerprint;
       this.lastRejection = '';
       this.reloads.labels('loaded').inc();
-      this.log(`jifen: TLS certificate files changed: the new ones serve from now on (${describe(files.certificate)})`);
+      this.log(`jifen: TLS certificate files changed: the new ones serve from now on (${subject})`);
       for (const listener of this.identityListeners) listener(this.identity());
       for (const listener of this.caListeners) listener(this.ca());
     } catch (err) {
