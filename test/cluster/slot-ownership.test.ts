@@ -205,6 +205,41 @@ describeEtcd('slot ownership on etcd', () => {
     expect(tookMs).toBeLessThan(TTL_S * 1000);
     console.log(`graceful release: ${held.length} slots taken by the others ${Math.round(tookMs)} ms after release()`);
   });
+
+  it('a restart under the same node id waits for the old incarnation to expire, then takes the share back at new epochs', async () => {
+    newPrefix();
+    const nodes = await Promise.all(['n1', 'n2'].map((id) => startNode(id)));
+    await converged(nodes);
+    const [crashed, other] = nodes;
+    const slot = allSlots().find((s) => crashed.mayServe(s)) as number;
+    const epoch = crashed.epochOf(slot) as number;
+    await crashed.abandon();
+    const restartedAt = performance.now();
+    const restarted = await startNode('n1');
+    // start() returned only once the old node key was gone, i.e. the old lease had expired.
+    expect(performance.now() - restartedAt).toBeGreaterThan(500);
+    await converged([restarted, other]);
+    expect(restarted.epochOf(slot)).toBeGreaterThan(epoch);
+  });
+
+  it('etcd stopped past the TTL: every node stops serving before its lease can end, and all slots are held again after', async () => {
+    newPrefix();
+    const nodes = await Promise.all(['n1', 'n2'].map((id) => startNode(id)));
+    await converged(nodes);
+    const epochs = allSlots().map((slot) => nodes[0].map.ownerOf(slot)?.epoch ?? 0);
+    etcd.pause();
+    try {
+      const pausedAt = performance.now();
+      await until('no slot served anywhere', TTL_S * 1000, () => allSlots().every((slot) => nodes.every((node) => !node.mayServe(slot))));
+      expect(performance.now() - pausedAt).toBeLessThan(TTL_S * 1000);
+      await new Promise((resolve) => setTimeout(resolve, TTL_S * 1000));
+    } finally {
+      etcd.resume();
+    }
+    // etcd expires the leases it could not renew; both nodes join again and claim at larger epochs.
+    await converged(nodes, 15_000);
+    for (const slot of [0, 1000, 4095]) expect(nodes[0].map.ownerOf(slot)?.epoch).toBeGreaterThan(epochs[slot]);
+  });
 });
 
 function allSlots(): number[] {
