@@ -181,19 +181,6 @@ export class EngineMetrics {
     registers: [this.registry],
   });
 
-  readonly reconcileChecked = new Counter({
-    name: 'jifen_reconcile_checked_total',
-    help: 'Members the online reconciler audited (recently written ones sampled, and a slow sweep of all)',
-    registers: [this.registry],
-  });
-
-  readonly reconcileMismatches = new Counter({
-    name: 'jifen_reconcile_mismatches_total',
-    help: 'Mismatches the online reconciler found, by kind (cache_stale, cache_differs, cache_ahead: the copy was rewritten; any other: the ledger or the engine state is wrong)',
-    labelNames: ['kind'] as const,
-    registers: [this.registry],
-  });
-
   /** Oldest unpublished outbox entry's age per shard, computed when scraped. */
   readonly outboxLag = new OutboxLag(this.registry);
 
