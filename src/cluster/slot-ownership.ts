@@ -78,7 +78,13 @@ export class SlotOwnership {
   /** Reads the cluster, registers this node under a fresh lease and starts taking its share. */
   async start(): Promise<void> {
     await this.watch.start();
-    await this.join();
+    try {
+      await this.join();
+    } catch (err) {
+      this.stopping = true;
+      await this.watch.stop();
+      throw err;
+    }
     this.tick();
   }
 

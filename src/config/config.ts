@@ -94,7 +94,7 @@ const schema = z.object({
     .string()
     .regex(/^\/[^\s]*\/$/, 'must start and end with /')
     .default('/jifen/cluster/'),
-  JIFEN_CLUSTER_LEASE_TTL_S: z.coerce.number().int().min(2).max(300).default(10),
+  JIFEN_CLUSTER_LEASE_TTL_S: z.coerce.number().int().min(2).max(300).default(5),
   JIFEN_CLUSTER_MOVES_PER_ROUND: positiveInt(4096).default(64),
 });
 

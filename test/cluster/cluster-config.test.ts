@@ -16,7 +16,7 @@ describe('cluster configuration', () => {
       advertiseAddr: '127.0.0.1:6000',
       etcdEndpoints: ['http://127.0.0.1:2379'],
       prefix: '/jifen/cluster/',
-      leaseTtlS: 10,
+      leaseTtlS: 5,
       movesPerRound: 64,
     });
     expect(cluster.kind === 'etcd' && cluster.nodeId.length).toBeGreaterThan(0);
