@@ -35,7 +35,9 @@ interface RiskClient {
   Enroll(req: Record<string, unknown>): Promise<Reply>;
   RecordActivity(req: Record<string, unknown>): Promise<Reply>;
   GetAccount(req: Record<string, unknown>): Promise<{ account: { balance: number; pending: number } }>;
-  ListEntries(req: Record<string, unknown>): Promise<{ entries: { type: string; points: number; operator: string; reason: string }[] }>;
+  ListEntries(
+    req: Record<string, unknown>,
+  ): Promise<{ entries: { type: string; points: number; review_points: number; operator: string; reason: string }[] }>;
   SubmitBatch(req: {
     commands: Record<string, unknown>[];
   }): Promise<{ results: { result: string; error?: { status: string; retry_after_ms: number } }[] }>;
@@ -56,6 +58,8 @@ interface ReviewClient {
   ListFlagged(req: Record<string, unknown>): Promise<{ items: FlaggedItem[]; next_page_token: string }>;
   ApproveFlagged(req: Record<string, unknown>): Promise<Reply>;
   RejectFlagged(req: Record<string, unknown>): Promise<Reply>;
+  GetRollForward(req: Record<string, unknown>): Promise<{ lines: Record<string, number>[] }>;
+  AuditLedger(req: Record<string, unknown>): Promise<{ ok: boolean; checked: number; mismatches: unknown[] }>;
   close(): void;
 }
 
@@ -70,7 +74,7 @@ function reviewClient(address: string): ReviewClient {
     jifen: { v1: { AdminService: grpc.ServiceClientConstructor } };
   };
   const raw = new loaded.jifen.v1.AdminService(address, grpc.credentials.createInsecure());
-  return promisedClient<ReviewClient>(raw, ['ListFlagged', 'ApproveFlagged', 'RejectFlagged']);
+  return promisedClient<ReviewClient>(raw, ['ListFlagged', 'ApproveFlagged', 'RejectFlagged', 'GetRollForward', 'AuditLedger']);
 }
 
 /** The status name of each settled call: OK or the gRPC code's name. */
@@ -290,19 +294,17 @@ review: { shared_referral: true }
       operator: 'li.wei',
       reason: 'receipt checked',
     });
-    expect([approved.points, approved.balance]).toEqual([0, 3_300]);
+    // The points it made available (the ledger balance does not move: the held earn counted them).
+    expect([approved.points, approved.balance]).toEqual([2_500, 3_300]);
     // A retry of the verdict returns the first answer.
-    expect(
-      (
-        await review.ApproveFlagged({
-          tenant_id: tenant,
-          flag_id: items[0].flag_id,
-          idempotency_key: approveKey,
-          operator: 'li.wei',
-          reason: 'receipt checked',
-        })
-      ).entry_id,
-    ).toBe(approved.entry_id);
+    const retried = await review.ApproveFlagged({
+      tenant_id: tenant,
+      flag_id: items[0].flag_id,
+      idempotency_key: approveKey,
+      operator: 'li.wei',
+      reason: 'receipt checked',
+    });
+    expect([retried.entry_id, retried.points]).toEqual([approved.entry_id, 2_500]);
 
     const rejected = await review.RejectFlagged({
       tenant_id: tenant,
@@ -330,10 +332,15 @@ review: { shared_referral: true }
     expect(refund.code).toBe(grpc.status.FAILED_PRECONDITION);
 
     const { entries } = await client.ListEntries({ tenant_id: tenant, member_id: member });
-    expect(entries.filter((e) => e.type === 'ENTRY_TYPE_REVIEW').map((e) => [e.points, e.operator, e.reason])).toEqual([
-      [0, 'li.wei', 'review approved: receipt checked'],
-      [-20_000, 'li.wei', 'review rejected: fake order'],
+    expect(entries.filter((e) => e.type === 'ENTRY_TYPE_REVIEW').map((e) => [e.points, e.review_points, e.operator, e.reason])).toEqual([
+      [0, 2_500, 'li.wei', 'review approved: receipt checked'],
+      [-20_000, -20_000, 'li.wei', 'review rejected: fake order'],
     ]);
+    // Finance's view: the approved points were issued by the review, the rejected ones never were.
+    const day = new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);
+    const { lines } = await review.GetRollForward({ tenant_id: tenant, from_day: day, to_day: day });
+    expect(lines[0]).toMatchObject({ issued_orders: 800, issued_review_approvals: 2_500, under_review: 0, closing: 3_300 });
+    expect(await review.AuditLedger({ tenant_id: tenant })).toMatchObject({ ok: true, mismatches: [] });
     await eventually('an empty queue', async () =>
       (await review.ListFlagged({ tenant_id: tenant })).items.length === 0 ? true : undefined,
     );
