@@ -1,8 +1,9 @@
 // A generator process of the festival run: node --import tsx bench/festival/generator.ts <job.json>.
-// Takes every count-th send of the schedule (send index % count = index), starts at the shared
-// wall-clock instant, runs the open loop against the targets and writes what it measured and every
-// write's outcome (for the correctness pass) to the job's outFile.
-import { readFileSync, writeFileSync } from 'node:fs';
+// Takes every count-th send of the schedule (send index % count = index), prints READY once
+// connected with its tables built, waits for the start file (the shared wall-clock instant of time
+// zero, written when every generator is ready), runs the open loop against the targets and writes
+// what it measured and every write's outcome (for the correctness pass) to the job's outFile.
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { type Answer, Clients } from './client.js';
 import { phases, sendTimes } from './curve.js';
@@ -18,8 +19,8 @@ export interface GeneratorJob {
   index: number;
   count: number;
   targets: string[];
-  /** Date.now() of time zero, the same for every generator. */
-  startAtEpochMs: number;
+  /** Written by the driver once every generator is READY: Date.now() of time zero, the same for all. */
+  startFile: string;
   outFile: string;
 }
 
@@ -35,6 +36,8 @@ export interface GeneratorOutput {
   writes: WriteOutcome[];
   members: string[];
   endedMs: number;
+  /** This process' CPU (user + system) from time zero to the end of its loop, seconds. */
+  cpuSeconds: number;
 }
 
 async function main(): Promise<void> {
@@ -47,7 +50,9 @@ async function main(): Promise<void> {
   await clients.ready();
   const writes: WriteOutcome[] = [];
   const members = new Set<string>();
-  const zero = job.startAtEpochMs - performance.timeOrigin;
+  console.log('READY');
+  const startAtEpochMs = await startInstant(job.startFile);
+  const zero = startAtEpochMs - performance.timeOrigin;
   const clock = () => performance.now() - zero;
 
   const schedule: MergedSchedule = new MergedSchedule(mainSends());
@@ -82,14 +87,16 @@ async function main(): Promise<void> {
     };
   }
 
-  const waitMs = job.startAtEpochMs - Date.now();
+  const waitMs = startAtEpochMs - Date.now();
   if (waitMs > 0) await new Promise((r) => setTimeout(r, waitMs));
+  const cpuAtStart = process.cpuUsage();
   const ticker = setInterval(
     () => console.error(`[festival gen ${job.index}] t=${(clock() / 1000).toFixed(0)}s late=${recorder.late}`),
     10_000,
   );
   const result = await runOpenLoop({ schedule, recorder, clock, lateThresholdMs: profile.late.thresholdMs });
   clearInterval(ticker);
+  const cpu = process.cpuUsage(cpuAtStart);
   clients.close();
   const out: GeneratorOutput = {
     index: job.index,
@@ -98,8 +105,19 @@ async function main(): Promise<void> {
     writes,
     members: [...members],
     endedMs: clock(),
+    cpuSeconds: (cpu.user + cpu.system) / 1e6,
   };
   writeFileSync(job.outFile, JSON.stringify(out));
+}
+
+async function startInstant(file: string): Promise<number> {
+  for (;;) {
+    if (existsSync(file)) {
+      const text = readFileSync(file, 'utf8').trim();
+      if (text) return Number(text);
+    }
+    await new Promise((r) => setTimeout(r, 20));
+  }
 }
 
 const timestamp = (ms: number) => ({ seconds: Math.floor(ms / 1000), nanos: (ms % 1000) * 1_000_000 });

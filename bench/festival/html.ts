@@ -13,6 +13,8 @@ export interface ReportHead {
   machine: string;
   targets: string;
   generators: number;
+  /** Per generator: sends, CPU seconds, µs per send. */
+  generatorCpu: string;
   profileFile: string;
 }
 
@@ -33,7 +35,7 @@ th{background:#f3f3f3}td:first-child,th:first-child{text-align:left}.verdict{fon
 .muted{color:#666;font-size:13px}figure{margin:16px 0}code{background:#f5f5f5;padding:1px 4px}
 </style></head><body>
 <h1>${esc(head.title)}</h1>
-<p class="muted">${esc(head.startedAt)} · ${esc(head.machine)} · targets ${esc(head.targets)} · ${head.generators} generator process(es) · profile ${esc(head.profileFile)}<br><code>${esc(head.command)}</code></p>
+<p class="muted">${esc(head.startedAt)} · ${esc(head.machine)} · targets ${esc(head.targets)} · ${head.generators} generator process(es) (${esc(head.generatorCpu)}) · profile ${esc(head.profileFile)}<br><code>${esc(head.command)}</code></p>
 <p class="verdict">Verdict: ${verdict.outcome}</p>
 ${table(
   ['threshold', 'limit', 'measured', ''],
@@ -102,7 +104,8 @@ function rpcRow(rpc: string, r: RpcSummary): string[] {
 function correctnessHtml(c: CorrectnessReport): string {
   const w = c.writes;
   const k = c.conservation;
-  return `<p>${c.ok ? 'All checks passed' : '<b>FAILED</b>'} (${n(c.membersRead)} members read back in ${c.seconds.toFixed(1)} s through GetAccount, ListEntries, ListRedemptions, ListRewards).</p>
+  const settled = `after waiting ${c.settle.seconds.toFixed(1)} s for the engine to settle${c.settle.settled ? '' : ' (it did NOT settle: counts still moving)'}`;
+  return `<p>${c.ok ? 'All checks passed' : '<b>FAILED</b>'} ${settled} (${n(c.membersRead)} members read back in ${c.seconds.toFixed(1)} s through GetAccount, ListEntries, ListRedemptions, ListRewards).</p>
 ${table(
   ['check', 'result'],
   [

@@ -2,7 +2,7 @@
 // --targets), funds members and puts the catalog, runs the generator processes on one shared
 // schedule, merges what they measured, runs the correctness pass, and writes the report (JSON,
 // HTML, a PNG per chart) and the verdict; the exit code is the verdict's (see verdict.ts).
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -24,8 +24,8 @@ import { type Verdict, verdictOf } from './verdict.js';
 import { type CorrectnessReport, correctnessPass } from './verify.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-/** Generators connect and build their Zipf tables before time zero. */
-const START_LEAD_MS = 5000;
+/** From the last generator's READY to time zero. */
+const START_LEAD_MS = 1000;
 
 const progress = (msg: string) => console.error(`[festival] ${msg}`);
 
@@ -79,6 +79,7 @@ export async function runFestival(argv: string[]): Promise<number> {
         .join(' ')} at start`,
       targets: flags.targets ?? `one embedded engine started by the bench (${targets[0]})`,
       generators: run.generators,
+      generatorCpu: run.generatorCpu.map((g) => `${g.sends} sends, ${g.cpuUsPerSend} µs CPU each`).join('; '),
       profileFile: relative(ROOT, profileFile),
     };
     if (!flags['no-save']) await saveReport(flags.label, startedAt, head, profile, run, verdict, flags.note);
@@ -90,6 +91,8 @@ export async function runFestival(argv: string[]): Promise<number> {
 
 interface Driven {
   generators: number;
+  /** Per generator process: sends issued, CPU seconds, CPU µs per send (is one process enough?). */
+  generatorCpu: { sends: number; cpuSeconds: number; cpuUsPerSend: number }[];
   elapsedS: number;
   summary: FestivalSummary;
   correctness: CorrectnessReport | null;
@@ -104,13 +107,13 @@ async function drive(profile: FestivalProfile, targets: string[], runId: string,
     profile.generators.count === 'auto'
       ? Math.ceil(peakRate(profile.curve) / profile.generators.maxRatePerGenerator)
       : profile.generators.count;
-  const startAtEpochMs = Date.now() + START_LEAD_MS;
-  await putCatalog(clients, profile, startAtEpochMs + phases(profile.curve).midnightS * 1000 - 500);
-  const { durationS } = phases(profile.curve);
+  const { durationS, midnightS } = phases(profile.curve);
   progress(
-    `${count} generator(s), ${durationS} s: baseline ${profile.curve.baselineRate}/s, peak ${peakRate(profile.curve)}/s at ${phases(profile.curve).midnightS} s`,
+    `${count} generator(s), ${durationS} s: baseline ${profile.curve.baselineRate}/s, peak ${peakRate(profile.curve)}/s at ${midnightS} s`,
   );
-  const outputs = await runGenerators(profile, targets, runId, count, startAtEpochMs, workDir);
+  const outputs = await runGenerators(profile, targets, runId, count, workDir, async (startAtEpochMs) => {
+    await putCatalog(clients, profile, startAtEpochMs + midnightS * 1000 - 500);
+  });
   const recorder = new Recorder();
   for (const o of outputs) recorder.merge(o.recorder);
   const elapsedS = Math.max(...outputs.map((o) => o.endedMs)) / 1000;
@@ -122,24 +125,41 @@ async function drive(profile: FestivalProfile, targets: string[], runId: string,
   );
   const correctness = await correctnessPass(clients, profile, runId, writes, members);
   clients.close();
-  return { generators: count, elapsedS, summary, correctness };
+  const generatorCpu = outputs.map((o) => ({
+    sends: o.sent,
+    cpuSeconds: round(o.cpuSeconds),
+    cpuUsPerSend: Math.round((o.cpuSeconds * 1e6) / Math.max(1, o.sent)),
+  }));
+  for (const [i, g] of generatorCpu.entries())
+    progress(`generator ${i}: ${g.sends} sends, ${g.cpuSeconds} CPU s, ${g.cpuUsPerSend} µs per send`);
+  return { generators: count, generatorCpu, elapsedS, summary, correctness };
 }
 
+/** Starts the generators, and once all are READY puts the catalog and writes the shared start instant. */
 async function runGenerators(
   profile: FestivalProfile,
   targets: string[],
   runId: string,
   count: number,
-  startAtEpochMs: number,
   workDir: string,
+  beforeStart: (startAtEpochMs: number) => Promise<void>,
 ): Promise<GeneratorOutput[]> {
+  let ready = 0;
+  let allReady: () => void = () => {};
+  const readyAll = new Promise<void>((resolve) => {
+    allReady = resolve;
+  });
+  const startFile = join(workDir, 'start');
   const runs = Array.from({ length: count }, (_, index) => {
-    const job: GeneratorJob = { profile, runId, index, count, targets, startAtEpochMs, outFile: join(workDir, `generator-${index}.json`) };
+    const job: GeneratorJob = { profile, runId, index, count, targets, startFile, outFile: join(workDir, `generator-${index}.json`) };
     const jobFile = join(workDir, `generator-${index}.job.json`);
     writeFileSync(jobFile, JSON.stringify(job));
     const proc = spawnManaged(`generator ${index}`, process.execPath, ['--import', 'tsx', 'bench/festival/generator.ts', jobFile], {
       cwd: ROOT,
       logFile: join(workDir, `generator-${index}.log`),
+      onStdoutLine: (line) => {
+        if (line === 'READY' && ++ready === count) allReady();
+      },
       onStderrLine: (line) => progress(line),
     });
     return proc.exited.then((exit) => {
@@ -147,6 +167,11 @@ async function runGenerators(
       return JSON.parse(readFileSync(job.outFile, 'utf8')) as GeneratorOutput;
     });
   });
+  await Promise.race([readyAll, Promise.all(runs)]);
+  const startAtEpochMs = Date.now() + START_LEAD_MS;
+  await beforeStart(startAtEpochMs);
+  writeFileSync(`${startFile}.tmp`, String(startAtEpochMs));
+  renameSync(`${startFile}.tmp`, startFile);
   return Promise.all(runs);
 }
 
@@ -210,4 +235,5 @@ function printSummary(s: FestivalSummary, v: Verdict, c: CorrectnessReport | nul
   console.log(`VERDICT ${v.outcome}${v.failed.length ? `: ${v.failed.join('; ')}` : ''}`);
 }
 
+const round = (x: number) => Math.round(x * 100) / 100;
 const fmt = (x: number | undefined) => (x === undefined ? '' : x.toFixed(1)).padStart(7);

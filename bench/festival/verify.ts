@@ -17,6 +17,8 @@ import type { WriteOutcome } from './generator.js';
 import type { FestivalProfile } from './profile.js';
 
 export interface CorrectnessReport {
+  /** Waited for the engine to settle after the load (sagas and queued commands done), and whether it did. */
+  settle: { seconds: number; settled: boolean };
   seconds: number;
   membersRead: number;
   writes: WritesCheck;
@@ -32,6 +34,7 @@ export async function correctnessPass(
   writes: WriteOutcome[],
   members: string[],
 ): Promise<CorrectnessReport> {
+  const settle = await waitUntilSettled(clients, p);
   const started = Date.now();
   const redeemers = new Set(writes.filter(([rpc]) => rpc === 'RedeemReward' || rpc === 'DrawLottery').map(([, m]) => m));
   const all = new Set(members);
@@ -48,6 +51,7 @@ export async function correctnessPass(
     writes,
   );
   return {
+    settle,
     seconds: (Date.now() - started) / 1000,
     membersRead: ledgers.size,
     writes: writesCheck,
@@ -55,6 +59,41 @@ export async function correctnessPass(
     stock,
     ok: writesCheck.ok && conservation.ok && stock.every((s) => s.ok),
   };
+}
+
+const SETTLE_POLL_MS = 1000;
+const SETTLE_STABLE_POLLS = 3;
+const SETTLE_MAX_MS = 120_000;
+const HOT_MEMBERS = 5;
+
+/**
+ * After an overload, calls whose clients gave up may still be queued and redemption sagas under way:
+ * the check waits until the catalog's counts and the hottest members' seq stay unchanged for
+ * SETTLE_STABLE_POLLS polls in a row (or SETTLE_MAX_MS, reported as not settled).
+ */
+async function waitUntilSettled(clients: Clients, p: FestivalProfile): Promise<CorrectnessReport['settle']> {
+  const started = Date.now();
+  let last = '';
+  let stable = 0;
+  while (Date.now() - started < SETTLE_MAX_MS) {
+    const catalog = (await retried(clients, 'ListRewards', { tenant_id: p.tenant }, true)).rewards as Msg[];
+    const seqs = await Promise.all(
+      Array.from(
+        { length: HOT_MEMBERS },
+        async (_, i) =>
+          (await retried(clients, 'GetAccount', { tenant_id: p.tenant, member_id: `${p.members.prefix}${i + 1}` })).account?.seq,
+      ),
+    );
+    const now = JSON.stringify([
+      catalog.map((r) => [r.reward_id, r.units_sold, r.units_left, (r.prizes ?? []).map((x: Msg) => x.units_left)]),
+      seqs,
+    ]);
+    stable = now === last ? stable + 1 : 0;
+    last = now;
+    if (stable >= SETTLE_STABLE_POLLS - 1) return { seconds: (Date.now() - started) / 1000, settled: true };
+    await new Promise((r) => setTimeout(r, SETTLE_POLL_MS));
+  }
+  return { seconds: (Date.now() - started) / 1000, settled: false };
 }
 
 async function readLedgers(
