@@ -181,7 +181,7 @@ export function callGate(deps: CallGateDeps): grpc.ServerInterceptor {
             keyId: caller.id,
             role: caller.role ?? '',
             tenantId: tenantOf(request) || (caller.tenantId ?? ''),
-            method: path.slice(path.lastIndexOf('.') + 1),
+            method: methodOf(path),
             requestJson: requestSummary(request),
             reason: reasonOf(request),
             outcome: status.code === grpc.status.OK ? 'OK' : statusName(status.code),
@@ -203,6 +203,11 @@ export function callGate(deps: CallGateDeps): grpc.ServerInterceptor {
       .build();
     return new grpc.ServerInterceptingCall(call, responder);
   };
+}
+
+/** `/jifen.v1.PointsService/Adjust` → `PointsService.Adjust`. */
+function methodOf(path: string): string {
+  return path.slice(path.lastIndexOf('.', path.lastIndexOf('/')) + 1).replace('/', '.');
 }
 
 function firstString(values: grpc.MetadataValue[]): string | undefined {

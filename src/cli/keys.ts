@@ -12,10 +12,12 @@
 // Exit code: 0 done, 2 usage or configuration errors, 1 anything else.
 
 import { pathToFileURL } from 'node:url';
+import { hostname, userInfo } from 'node:os';
 import { parseArgs } from 'node:util';
 import { type ApiKey, type MintedKey, ROLES, type Role } from '../auth/api-key.js';
 import { KeyAdminError, createKey, keyState, revokeKey, rotateKey } from '../auth/key-admin.js';
 import { KeyStore } from '../auth/key-store.js';
+import { AuditTrail } from '../auth/audit-trail.js';
 import { type Config, ConfigError, loadConfig } from '../config/config.js';
 import { CassandraSharedFiles } from '../ledger/cassandra/shared-files.js';
 import { DataDirFiles } from '../ledger/embedded/data-dir-files.js';
@@ -28,6 +30,15 @@ export class KeysUsageError extends Error {
 export interface KeysIo {
   out: (line: string) => void;
   now: () => number;
+  /** Writes the audit-trail record of a change (create, revoke, rotate), before the command reports it done. */
+  record?: (action: KeyAction) => Promise<void>;
+}
+
+export interface KeyAction {
+  command: 'create' | 'revoke' | 'rotate';
+  keyId: string;
+  tenantId: string | null;
+  role: Role;
 }
 
 const USAGE =
@@ -94,6 +105,7 @@ async function create(values: Options, store: KeyStore, io: KeysIo): Promise<voi
   const now = io.now();
   const expiresAt = values['expires-in'] === undefined ? null : now + parseDuration(values['expires-in']);
   const minted = await createKey(store, { tenantId: values.tenant ?? null, role: values.role as Role, name: values.name, expiresAt }, now);
+  await io.record?.({ command: 'create', keyId: minted.key.id, tenantId: minted.key.tenantId, role: minted.key.role });
   showMinted(minted, values.json, io);
 }
 
@@ -118,13 +130,15 @@ async function list(values: Options, store: KeyStore, io: KeysIo): Promise<void>
 }
 
 async function revoke(id: string, store: KeyStore, io: KeysIo): Promise<void> {
-  await keyCommand(() => revokeKey(store, id, io.now()));
+  const key = await keyCommand(() => revokeKey(store, id, io.now()));
+  await io.record?.({ command: 'revoke', keyId: id, tenantId: key.tenantId, role: key.role });
   io.out(`key ${id} revoked; engines refuse it within JIFEN_AUTH_RELOAD_MS`);
 }
 
 async function rotate(id: string, values: Options, store: KeyStore, io: KeysIo): Promise<void> {
   const overlapMs = parseDuration(values.overlap);
   const { minted, replaced } = await keyCommand(() => rotateKey(store, id, overlapMs, io.now()));
+  await io.record?.({ command: 'rotate', keyId: id, tenantId: replaced.tenantId, role: replaced.role });
   showMinted(minted, values.json, io, `key ${id} now expires at ${new Date(replaced.expiresAt as number).toISOString()}`);
 }
 
@@ -185,9 +199,27 @@ async function main(): Promise<number> {
   try {
     const config = loadConfig();
     files = await openSharedFiles(config);
+    const trail = new AuditTrail(files);
+    const now = () => Date.now() + config.clockOffsetMs;
+    // Who, for the audit trail: the operating-system user on this host (the CLI runs where the ledger is).
+    const who = `cli:${userInfo().username}@${hostname()}`;
     await runKeys(process.argv.slice(2), new KeyStore(files), {
       out: (line) => console.log(line),
-      now: () => Date.now() + config.clockOffsetMs,
+      now,
+      record: async (action) => {
+        await trail.record({
+          at: now(),
+          keyId: who,
+          role: '',
+          tenantId: action.tenantId ?? '',
+          method: `keys ${action.command}`,
+          requestJson: JSON.stringify({ key_id: action.keyId, tenant_id: action.tenantId, role: action.role }),
+          reason: '',
+          outcome: 'OK',
+          outcomeMessage: '',
+          peer: 'local',
+        });
+      },
     });
     return 0;
   } catch (err) {
