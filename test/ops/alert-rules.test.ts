@@ -68,6 +68,12 @@ describe.skipIf(!promtoolOnPath())('alert rules under promtool', () => {
     expect(run.code, run.output).toBe(0);
   });
 
+  it('promtool check config accepts scrape.yml with the rules it loads', () => {
+    const run = promtool(['check', 'config', 'scrape.yml'], { cwd: RULES_DIR });
+    expect(run.code, run.output).toBe(0);
+    expect(run.output).toContain('1 rule files found');
+  });
+
   it('promtool test rules passes alerts.test.yml', () => {
     const run = promtool(['test', 'rules', 'alerts.test.yml'], { cwd: RULES_DIR });
     expect(run.code, run.output).toBe(0);
