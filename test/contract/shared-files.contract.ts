@@ -3,6 +3,7 @@
 // first wrote, as a second engine process on the same ledger does; `cleanup` wipes that data.
 
 import { afterEach, describe, expect, it } from 'vitest';
+import { AuditTrail } from '../../src/auth/audit-trail.js';
 import type { SharedFiles } from '../../src/ledger/shared-files.js';
 
 export function sharedFilesContract(name: string, open: () => Promise<SharedFiles>, cleanup: () => Promise<void>): void {
@@ -40,6 +41,39 @@ export function sharedFilesContract(name: string, open: () => Promise<SharedFile
       expect(await files.read('draw-secret')).toBe('first');
       await files.write('draw-secret', 'third');
       expect(await files.read('draw-secret')).toBe('third');
+    });
+
+    it('holds the audit trail: a tenant window oldest first, paged without gaps, other tenants and days apart', async () => {
+      const trail = new AuditTrail(await fresh());
+      const day = Date.UTC(2026, 10, 11);
+      const at = [day - 1_000, day + 5_000, day + 1_000, day + 86_400_000 + 7, day + 3_000];
+      const base = {
+        keyId: 'k1',
+        role: 'operator',
+        method: 'PointsService.Adjust',
+        requestJson: '{}',
+        reason: 'r',
+        outcome: 'OK',
+        outcomeMessage: '',
+        peer: 'p',
+      };
+      for (const [i, t] of at.entries()) await trail.record({ ...base, at: t, tenantId: 'acme', reason: `r${i}` });
+      await trail.record({ ...base, at: day + 2_000, tenantId: 'bravo' });
+      await trail.record({ ...base, at: day + 2_500, tenantId: '' });
+      const reader = new AuditTrail(await fresh());
+      const window = { tenantId: 'acme', since: day, until: day + 2 * 86_400_000 };
+      const all = await reader.list({ ...window, limit: 100 });
+      expect(all.records.map((r) => r.reason)).toEqual(['r2', 'r4', 'r1', 'r3']);
+      expect(all.next).toBeUndefined();
+      const seen: string[] = [];
+      let after: string | undefined;
+      do {
+        const page = await reader.list({ ...window, limit: 3, after });
+        seen.push(...page.records.map((r) => r.reason));
+        after = page.next;
+      } while (after !== undefined);
+      expect(seen).toEqual(['r2', 'r4', 'r1', 'r3']);
+      expect((await reader.list({ tenantId: '', since: day, until: day + 86_400_000, limit: 10 })).records).toHaveLength(1);
     });
 
     it('lists the names directly under a folder, files and sub-folders, sorted; [] for an unknown folder', async () => {
