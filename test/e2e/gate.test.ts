@@ -1,4 +1,5 @@
-// The rest of the call gate over a real socket (auth.test.ts has the role table, tls.test.ts TLS):
+// The rest of the call gate over a real TLS socket (auth.test.ts has the role table, tls.test.ts mTLS
+// and certificate reloads):
 // API keys managed through AdminService by a tenant's admin, the audit trail of admin and operator
 // actions read by the auditor (and kept across kill -9), per-key rate limits with a retry hint, and
 // WatchEvents stream quotas per key and in all.
@@ -8,6 +9,7 @@ import { promisify } from 'node:util';
 import * as grpc from '@grpc/grpc-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { adminServiceConstructor } from '../support/admin-client.js';
+import { SERVER_SANS, makeTestCa } from '../support/certs.js';
 import { type EngineProcess, REPO_ROOT, cleanupEngines, makeDataDir, startEngine } from '../support/engine-process.js';
 import { failureOf } from '../support/expect-grpc.js';
 import { uniq } from '../support/ids.js';
@@ -27,6 +29,8 @@ type Msg = Record<string, unknown>;
 type Unary = (req: Msg, md: grpc.Metadata, cb: (err: grpc.ServiceError | null, res?: Msg) => void) => void;
 
 let dataDir: string;
+let env: Record<string, string>;
+let tls: grpc.ChannelCredentials;
 let engine: EngineProcess;
 let points: grpc.Client;
 let admin: grpc.Client;
@@ -100,8 +104,8 @@ async function auditOf(tenant: string, secret: string, pageSize = 1000): Promise
 }
 
 function connect(): void {
-  points = pointsServiceChannel(engine.grpcAddr, { separateConnection: true });
-  admin = new (adminServiceConstructor())(engine.grpcAddr, grpc.credentials.createInsecure());
+  points = pointsServiceChannel(engine.grpcAddr, { separateConnection: true, credentials: tls });
+  admin = new (adminServiceConstructor())(engine.grpcAddr, tls);
 }
 
 beforeAll(async () => {
@@ -125,7 +129,11 @@ beforeAll(async () => {
     keys[name] = key.secret;
     keyIds[name] = key.id;
   }
-  engine = await startEngine({ dataDir, isolateEnv: true, env: ENV });
+  const ca = makeTestCa();
+  const server = ca.issue('server', SERVER_SANS);
+  tls = grpc.credentials.createSsl(ca.pem);
+  env = { ...ENV, JIFEN_TLS_CERT: server.certFile, JIFEN_TLS_KEY: server.keyFile };
+  engine = await startEngine({ dataDir, isolateEnv: true, env });
   connect();
 }, 120_000);
 
@@ -338,7 +346,7 @@ describe('durability', () => {
     await engine.kill9();
     points.close();
     admin.close();
-    engine = await startEngine({ dataDir, isolateEnv: true, env: ENV });
+    engine = await startEngine({ dataDir, isolateEnv: true, env });
     connect();
     const records = await auditOf('acme', keys.auditor);
     expect(records.filter((r) => r.reason === reason)).toHaveLength(1);
