@@ -59,7 +59,10 @@ describeEtcd('slot ownership on etcd', () => {
     prefix = `/jifen-test/${randomBytes(4).toString('hex')}/`;
   }
 
-  /** Resolves once every live node serves exactly the slots rendezvous gives it among `nodeIds`. */
+  /**
+   * Resolves once every node serves exactly the slots rendezvous gives it among `nodes`, and every
+   * node's map (fed by its watch, a little behind the others' claims) shows that assignment too.
+   */
   async function converged(nodes: SlotOwnership[], timeoutMs = 10_000): Promise<void> {
     const winners = assignSlots(
       nodes.map((n) => n.nodeId),
@@ -67,7 +70,10 @@ describeEtcd('slot ownership on etcd', () => {
     );
     await until(`${nodes.length} nodes serving their rendezvous share`, timeoutMs, () =>
       nodes.every((node) => {
-        for (let slot = 0; slot < SLOT_COUNT; slot++) if (node.mayServe(slot) !== (winners[slot] === node.nodeId)) return false;
+        for (let slot = 0; slot < SLOT_COUNT; slot++) {
+          if (node.mayServe(slot) !== (winners[slot] === node.nodeId)) return false;
+          if (node.map.ownerOf(slot)?.node !== winners[slot]) return false;
+        }
         return true;
       }),
     );
