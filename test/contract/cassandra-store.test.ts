@@ -39,6 +39,8 @@ if ('skipped' in target) {
     'follow_ups',
     'follow_ups_by_bucket',
     'follow_up_range',
+    'roll_forward',
+    'roll_forward_heads',
   ];
 
   const open = (): Promise<LedgerStore> => CassandraLedgerStore.open({ ...settings, shard: 0 });

@@ -6,6 +6,7 @@ import { type EntryDetail, type LedgerEntry, type OrderRecord, emptyDetail } fro
 import type { WriteCommand } from '../../src/actor/commands.js';
 import { type MemberState, applyEntry, emptyState } from '../../src/actor/state.js';
 import type { CommitBatch, DueMember, FollowUp, LedgerStore, MemberRef, OutboxRecord } from '../../src/ledger/store.js';
+import { type RollForwardRow, emptyTotals } from '../../src/reports/roll-forward.js';
 
 const A: MemberRef = { tenantId: 'acme', memberId: 'm-1' };
 const B: MemberRef = { tenantId: 'acme', memberId: 'm-2' };
@@ -444,6 +445,55 @@ export function ledgerStoreContract(name: string, open: () => Promise<LedgerStor
       expect(await store.pendingFollowUps(10)).toEqual(earlier);
     });
 
+    it("roll-forward rows commit with their batch: each tenant's newest is its head, a range reads its days and the last row before", async () => {
+      await commit({
+        entries: entriesOf(A, 1),
+        rollForward: [rollForwardRow('acme', '2026-11-01', 10), rollForwardRow('globex', '2026-11-01', 5)],
+      });
+      await commit({ entries: entriesOf(A, 2).slice(1), rollForward: [rollForwardRow('acme', '2026-11-01', 20)] });
+      await commit({ entries: entriesOf(B, 1), rollForward: [rollForwardRow('acme', '2026-11-03', 30)] });
+      await commit({ entries: entriesOf(C, 1), rollForward: [rollForwardRow('acme', '2026-11-05', 40)] });
+      const heads = async () => (await store.rollForwardHeads()).sort((a, b) => (a.tenantId < b.tenantId ? -1 : 1));
+      expect(await heads()).toEqual([rollForwardRow('acme', '2026-11-05', 40), rollForwardRow('globex', '2026-11-01', 5)]);
+      expect(await store.readRollForward('acme', '2026-11-02', '2026-11-04')).toEqual({
+        before: rollForwardRow('acme', '2026-11-01', 20),
+        rows: [rollForwardRow('acme', '2026-11-03', 30)],
+      });
+      expect(await store.readRollForward('acme', '2026-10-01', '2026-10-31')).toEqual({ before: undefined, rows: [] });
+      await store.close();
+      store = await open();
+      expect(await heads()).toEqual([rollForwardRow('acme', '2026-11-05', 40), rollForwardRow('globex', '2026-11-01', 5)]);
+      expect(
+        (await store.readRollForward('acme', '2026-11-01', '2026-11-30')).rows.map((r) => [r.day, r.totals.flows.issuedOrders]),
+      ).toEqual([
+        ['2026-11-01', 20],
+        ['2026-11-03', 30],
+        ['2026-11-05', 40],
+      ]);
+    });
+
+    it('a refused batch writes no roll-forward row', async () => {
+      const [kept] = entriesOf(A, 1);
+      await commit({ entries: [kept], rollForward: [rollForwardRow('acme', '2026-11-01', 10)] });
+      const clash = { ...entriesOf(A, 2)[1], idempotencyKey: kept.idempotencyKey };
+      await expect(commit({ entries: [clash], rollForward: [rollForwardRow('acme', '2026-11-02', 99)] })).rejects.toThrow();
+      expect(await store.rollForwardHeads()).toEqual([rollForwardRow('acme', '2026-11-01', 10)]);
+      expect((await store.readRollForward('acme', '2026-11-01', '2026-11-30')).rows).toEqual([rollForwardRow('acme', '2026-11-01', 10)]);
+    });
+
+    it('listMembers pages through every member with entries, each once', async () => {
+      await commit({ entries: [...entriesOf(A, 2), ...entriesOf(B, 1), ...entriesOf(C, 3), ...entriesOf(OTHER_TENANT_A, 1)] });
+      const seen: MemberRef[] = [];
+      let after: MemberRef | undefined;
+      for (let page = await store.listMembers(after, 2); page.length > 0; page = await store.listMembers(after, 2)) {
+        expect(page.length).toBeLessThanOrEqual(2);
+        seen.push(...page);
+        after = page[page.length - 1];
+      }
+      const key = (r: MemberRef) => `${r.tenantId}/${r.memberId}`;
+      expect(seen.map(key).sort()).toEqual([A, B, C, OTHER_TENANT_A].map(key).sort());
+    });
+
     it('a failed batch leaves no outbox record behind', async () => {
       const [kept] = entriesOf(A, 1);
       await commit({ entries: [kept] });
@@ -452,6 +502,14 @@ export function ledgerStoreContract(name: string, open: () => Promise<LedgerStor
       expect(await store.readOutbox(0, 10)).toEqual([]);
     });
   });
+}
+
+/** A roll-forward row whose only figure is `orders` points issued to orders (enough to tell rows apart). */
+function rollForwardRow(tenantId: string, day: string, orders: number): RollForwardRow {
+  const totals = emptyTotals();
+  totals.flows.issuedOrders = orders;
+  totals.pending = { '2026-12-31': orders };
+  return { tenantId, day, totals };
 }
 
 /** seq 1..n of a member, each an earn of `points`, keys k-1..k-n. */

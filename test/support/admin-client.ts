@@ -35,13 +35,28 @@ export interface GetProgramResponse {
   normalized_json: string;
 }
 
+/** AuditLedger's answer (admin.proto), as the tests read it. */
+export interface AuditLedgerResponse {
+  ok: boolean;
+  checked: number;
+  mismatches: { kind: string; tenant_id: string; member_id: string; message: string }[];
+  mismatch_counts: Record<string, number>;
+  repaired: number;
+  tie_out: { tenant_id: string; members: number; outstanding: number; roll_forward_closing: number }[];
+}
+
 export interface AdminClient {
   PutProgram(req: PutProgramRequest, opts?: CallOptions): Promise<PutProgramResponse>;
   GetProgram(req: GetProgramRequest, opts?: CallOptions): Promise<GetProgramResponse>;
+  AuditLedger(req: { tenant_id: string; grace_seconds?: number; repair_cache?: boolean }, opts?: CallOptions): Promise<AuditLedgerResponse>;
+  GetRollForward(
+    req: { tenant_id: string; from_day: string; to_day: string; granularity?: string },
+    opts?: CallOptions,
+  ): Promise<{ lines: Record<string, number | string>[]; rows_read: number }>;
   close(): void;
 }
 
-const RPCS = ['PutProgram', 'GetProgram'] as const;
+const RPCS = ['PutProgram', 'GetProgram', 'AuditLedger', 'GetRollForward'] as const;
 
 export function adminClient(address: string): AdminClient {
   return promisedClient<AdminClient>(new (adminServiceConstructor())(address, grpc.credentials.createInsecure()), RPCS);
