@@ -11,7 +11,8 @@ export interface PublishedEnvelope {
   batchId: string;
   tenantId: string;
   event: string;
-  events: readonly { points: number }[];
+  /** `reference`: the hold id on hold events (and other entries' references). */
+  events: readonly { points: number; reference?: string }[];
 }
 
 /** Events whose negative points are spent by the member; other negative points are taken back. */
@@ -35,17 +36,35 @@ const NOT_FLOWS = new Set([
 ]);
 
 /** Hold lifecycle events and the step each counts as. */
-const HOLD_STEPS: Record<string, string> = { points_held: 'opened', hold_captured: 'captured', hold_released: 'released' };
+const HOLD_STEPS: Record<string, 'opened' | 'captured' | 'released'> = {
+  points_held: 'opened',
+  hold_captured: 'captured',
+  hold_released: 'released',
+};
 
-/** Counts the points flows, hold steps and outbox publication of envelopes the front received. */
+/** Counts the points flows, hold steps and open holds, and the outbox publication, of envelopes the front received. */
 export function recordPublished(metrics: EngineMetrics, envelopes: readonly PublishedEnvelope[]): void {
   for (const envelope of envelopes) {
     const { tenantId: tenant, event } = envelope;
     const step = HOLD_STEPS[event];
-    if (step) metrics.holds.inc({ tenant, step }, envelope.events.length);
+    if (step) recordHolds(metrics, tenant, step, envelope.events);
     if (!NOT_FLOWS.has(event)) recordFlows(metrics, tenant, event, envelope.events);
     const source = outboxSourceOf(envelope.batchId);
     if (source) metrics.outboxLag.published(source.shard, source.outboxId);
+  }
+}
+
+function recordHolds(
+  metrics: EngineMetrics,
+  tenant: string,
+  step: 'opened' | 'captured' | 'released',
+  events: PublishedEnvelope['events'],
+): void {
+  metrics.holds.inc({ tenant, step }, events.length);
+  for (const e of events) {
+    if (e.reference === undefined || e.reference === '') continue;
+    if (step === 'opened') metrics.openHolds.opened(tenant, e.reference);
+    else metrics.openHolds.settled(tenant, e.reference);
   }
 }
 

@@ -1,6 +1,7 @@
 // The engine's Prometheus metrics, one registry, and the few helpers that record into it.
 
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { OpenHolds } from './open-holds.js';
 import { OutboxLag } from './outbox-lag.js';
 import { ReviewQueueGauges } from './review-queue-gauges.js';
 
@@ -180,6 +181,9 @@ export class EngineMetrics {
     labelNames: ['kind'] as const,
     registers: [this.registry],
   });
+
+  /** Checkout holds open per tenant, from the published hold events. */
+  readonly openHolds = new OpenHolds(this.registry);
 
   /** Oldest unpublished outbox entry's age per shard, computed when scraped. */
   readonly outboxLag = new OutboxLag(this.registry);

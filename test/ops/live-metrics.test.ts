@@ -74,6 +74,7 @@ beforeAll(async () => {
   const hold = await client.Hold({ ...base(members[2]), points: 20, ttl_seconds: 600, order_id: 'checkout-1' });
   await client.CaptureHold({ ...base(members[2]), hold_id: hold.hold_id, points: 12 });
   expected.captured = 12;
+  await client.Hold({ ...base(members[2]), points: 5, ttl_seconds: 600, order_id: 'checkout-2' }); // stays open
   await client.GetAccount({ tenant_id: tenant, member_id: members[0] });
 
   await admin.PutProgram({
@@ -135,7 +136,7 @@ describe('a live engine /metrics', () => {
   it('counts points issued, redeemed and taken back per tenant as the calls answered them', async () => {
     const text = await eventually('every event published', async () => {
       const t = await scrape();
-      return sampleOf(t, 'jifen_points_redeemed_total', { tenant, event: 'hold_captured' }) === expected.captured ? t : undefined;
+      return sampleOf(t, 'jifen_holds_total', { tenant, step: 'opened' }) === 2 ? t : undefined;
     });
     expect(expected.earned).toBeGreaterThan(0);
     expect(sampleOf(text, 'jifen_points_issued_total', { tenant, event: 'earned' })).toBe(expected.earned);
@@ -143,8 +144,9 @@ describe('a live engine /metrics', () => {
     expect(sampleOf(text, 'jifen_points_redeemed_total', { tenant, event: 'redeemed' })).toBe(expected.redeemed);
     expect(sampleOf(text, 'jifen_points_reversed_total', { tenant, event: 'reversed' })).toBe(expected.reversed);
     expect(sampleOf(text, 'jifen_points_reversed_total', { tenant, event: 'adjusted' })).toBe(expected.adjustedDown);
-    expect(sampleOf(text, 'jifen_holds_total', { tenant, step: 'opened' })).toBe(1);
+    expect(sampleOf(text, 'jifen_holds_total', { tenant, step: 'opened' })).toBe(2);
     expect(sampleOf(text, 'jifen_holds_total', { tenant, step: 'captured' })).toBe(1);
+    expect(sampleOf(text, 'jifen_holds_open', { tenant })).toBe(1);
     expect(sampleOf(text, 'jifen_points_expired_total', { tenant })).toBeUndefined();
   });
 

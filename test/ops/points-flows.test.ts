@@ -78,6 +78,25 @@ describe('recordPublished: points flows', () => {
     expect(text).toContain('jifen_holds_total{tenant="beta",step="released"} 1');
   });
 
+  it('keeps holds open from points_held until hold_captured or hold_released names them', () => {
+    const metrics = new EngineMetrics();
+    const held = (tenantId: string, ...ids: string[]): PublishedEnvelope => ({
+      batchId: 'L1-0-1',
+      tenantId,
+      event: 'points_held',
+      events: ids.map((reference) => ({ points: 0, reference })),
+    });
+    recordPublished(metrics, [held('acme', 'h1', 'h2', 'h3'), held('beta', 'h9')]);
+    recordPublished(metrics, [
+      { batchId: 'L1-0-2', tenantId: 'acme', event: 'hold_captured', events: [{ points: -5, reference: 'h1' }] },
+      { batchId: 'L1-0-3', tenantId: 'acme', event: 'hold_released', events: [{ points: 0, reference: 'h2' }] },
+      // Opened before this process started: not known, not counted below zero.
+      { batchId: 'L1-0-4', tenantId: 'acme', event: 'hold_released', events: [{ points: 0, reference: 'h0' }] },
+    ]);
+    expect(metrics.openHolds.openCount('acme')).toBe(1);
+    expect(metrics.openHolds.openCount('beta')).toBe(1);
+  });
+
   it('marks the shard outbox published up to the envelope id', () => {
     const metrics = new EngineMetrics();
     metrics.outboxLag.committed(1, 2);

@@ -1,8 +1,9 @@
 // The outbox lag as the front computes it from commits (batch replies) and publications (the
-// in-process channel), on a clock the test moves.
+// in-process channel), and the open holds' overdue rule, on a clock the test moves.
 
 import { Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
+import { OpenHolds } from '../../src/metrics/open-holds.js';
 import { OutboxLag } from '../../src/metrics/outbox-lag.js';
 
 function lagOn(): { lag: OutboxLag; registry: Registry; advance(ms: number): void } {
@@ -62,5 +63,19 @@ describe('OutboxLag', () => {
     const text = await registry.metrics();
     expect(text).toContain('jifen_outbox_lag_seconds{shard="0"} 0');
     expect(text).toContain('jifen_outbox_lag_seconds{shard="1"} 2.5');
+  });
+});
+
+describe('OpenHolds', () => {
+  it('forgets a hold known for longer than any hold may last (its settling event was missed)', async () => {
+    let now = 0;
+    const registry = new Registry();
+    const holds = new OpenHolds(registry, () => now);
+    holds.opened('acme', 'h1');
+    now += 6 * 24 * 3_600_000;
+    holds.opened('acme', 'h2');
+    expect(await registry.metrics()).toContain('jifen_holds_open{tenant="acme"} 2');
+    now += 2 * 24 * 3_600_000;
+    expect(await registry.metrics()).toContain('jifen_holds_open{tenant="acme"} 1');
   });
 });
