@@ -69,22 +69,7 @@ function rateChart(s: FestivalSummary): Spec {
             field: 'series',
             type: 'nominal',
             title: null,
-            scale: { range: ['#999999', '#1f77b4', '#2ca02c', '#d62728'] },
-            sort: null,
-          },
-          strokeDash: {
-            field: 'series',
-            type: 'nominal',
-            legend: null,
-            scale: {
-              range: [
-                [4, 3],
-                [1, 0],
-                [1, 0],
-                [1, 0],
-              ],
-            },
-            sort: null,
+            scale: { domain: RATE_SERIES, range: ['#aaaaaa', '#1f77b4', '#2ca02c', '#d62728'] },
           },
         },
       },

@@ -2,22 +2,21 @@
 // --targets), funds members and puts the catalog, runs the generator processes on one shared
 // schedule, merges what they measured, runs the correctness pass, and writes the report (JSON,
 // HTML, a PNG per chart) and the verdict; the exit code is the verdict's (see verdict.ts).
-import { mkdirSync, mkdtempSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { gitCommit, machineInfo } from '../machine.js';
 import { killChildrenOnExit, spawnManaged } from '../processes.js';
-import { chartSpecs } from './charts.js';
 import { Clients } from './client.js';
 import { peakRate, phases } from './curve.js';
 import { type LocalEngine, startEngine } from './engine.js';
 import type { GeneratorJob, GeneratorOutput, WriteOutcome } from './generator.js';
-import { reportHtml } from './html.js';
+import type { reportHtml } from './html.js';
+import { writeReportPages } from './report-files.js';
 import { type FestivalProfile, parseProfile, withOverrides } from './profile.js';
 import { Recorder } from './recorder.js';
-import { drawCharts } from './render.js';
 import { fundMembers, putCatalog } from './setup.js';
 import { type FestivalSummary, summarize } from './summary.js';
 import { type Verdict, verdictOf } from './verdict.js';
@@ -190,10 +189,7 @@ async function saveReport(
     .replace(/\.\d+Z$/, 'Z');
   const dir = join(ROOT, 'bench', 'results');
   const base = `${label}-${stamp}`;
-  const charts = await drawCharts(chartSpecs(run.summary, profile.thresholds.earnP99AtPeakMs));
-  mkdirSync(join(dir, base), { recursive: true });
-  for (const c of charts) writeFileSync(join(dir, base, `${c.name}.png`), c.png);
-  writeFileSync(join(dir, `${base}.html`), reportHtml(head, run.summary, verdict, run.correctness, charts));
+  await writeReportPages(dir, base, head, run.summary, verdict, run.correctness, profile.thresholds.earnP99AtPeakMs);
   const record = {
     kind: 'festival',
     ...head,
@@ -202,6 +198,7 @@ async function saveReport(
     machineInfo: machineInfo(),
     profile,
     verdict,
+    generatorProcesses: run.generatorCpu,
     summary: run.summary,
     correctness: run.correctness,
   };
