@@ -56,6 +56,8 @@ export function planRound(input: RoundInput): RoundPlan {
   for (let start = 0; start < Math.min(winners.length, SLOT_COUNT); start += groupSize) {
     const winner = winners[start];
     if (winner === self) {
+      // A group partly held by another lease is left alone: claiming the rest would split its epoch.
+      if (slotsOfGroup(start, 'other').length > 0) continue;
       const free = slotsOfGroup(start, 'free');
       if (free.length > 0 && claim.length + free.length <= input.maxClaims) claim.push(...free);
     } else if (winner !== undefined && releaseQuota > 0) {

@@ -64,11 +64,13 @@ describe('planRound', () => {
   });
 
   it.each([
+    { what: 'claims whole free groups it wins', winners: 'AAAABBBB', holdings: '........', claim: [0, 1, 2, 3], release: [] },
+    { what: 'completes a group it partly holds', winners: 'AAAABBBB', holdings: 'm.m.....', claim: [1, 3], release: [] },
     {
-      what: 'claims only whole groups it wins, the free slots of each',
-      winners: 'AAAABBBB',
+      what: 'leaves a group partly held by another lease alone',
+      winners: 'AAAAAAAA',
       holdings: '.o......',
-      claim: [0, 2, 3],
+      claim: [4, 5, 6, 7],
       release: [],
     },
     {
