@@ -131,6 +131,19 @@ export class NodeLease {
 
   /** One keepalive on its own stream; resolves with the TTL etcd answered (0: the lease is gone). */
   private async sendKeepAlive(id: string, timeoutMs: number): Promise<number> {
+    let timer: NodeJS.Timeout | undefined;
+    // The stream's own deadline ends a call etcd does not answer; this one also covers getting a stream.
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`no keepalive answer within ${timeoutMs} ms`)), timeoutMs + 100);
+    });
+    try {
+      return await Promise.race([this.keepAliveOnStream(id, timeoutMs), timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private async keepAliveOnStream(id: string, timeoutMs: number): Promise<number> {
     const stream = await this.client.leaseClient.leaseKeepAlive({ deadline: Date.now() + timeoutMs });
     try {
       const answer = await new Promise<{ TTL: string }>((resolve, reject) => {
