@@ -12,6 +12,11 @@
 //   in order, wrapping after --members (N items touch min(N, members) distinct members).
 //   --items N: the measured window also ends once N items have been acknowledged (whichever of
 //   --duration and --items comes first); at most N items are sent inside the window.
+//   --ca FILE: TLS, trusting that CA (PEM) for the server's certificate (--servername NAME checks it
+//   for that name instead of the target's host). JIFEN_API_KEY in the environment: sent on every
+//   call as `authorization: Bearer <key>` (one Metadata, built once). Without either, plaintext and
+//   no metadata, as before.
+import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import * as grpc from '@grpc/grpc-js';
@@ -42,6 +47,8 @@ const { values: flags } = parseArgs({
     'members-order': { type: 'string', default: 'zipf' },
     items: { type: 'string' },
     'device-ids': { type: 'string', default: '0' },
+    ca: { type: 'string' },
+    servername: { type: 'string' },
   },
 });
 
@@ -133,12 +140,26 @@ function earnCommand(id: number, occurredAt: Timestamp): EarnRequest {
 // ---- gRPC plumbing -------------------------------------------------------------------------
 type Callback<Res> = (err: grpc.ServiceError | null, res?: Res) => void;
 interface PointsClient extends grpc.Client {
-  Earn(req: EarnRequest, options: grpc.CallOptions, cb: Callback<EarnResponse>): grpc.ClientUnaryCall;
-  SubmitBatch(req: SubmitBatchRequest, options: grpc.CallOptions, cb: Callback<SubmitBatchResponse>): grpc.ClientUnaryCall;
+  Earn(req: EarnRequest, metadata: grpc.Metadata, options: grpc.CallOptions, cb: Callback<EarnResponse>): grpc.ClientUnaryCall;
+  SubmitBatch(
+    req: SubmitBatchRequest,
+    metadata: grpc.Metadata,
+    options: grpc.CallOptions,
+    cb: Callback<SubmitBatchResponse>,
+  ): grpc.ClientUnaryCall;
 }
 
 const { PointsService } = loadPointsProto();
-const client = new PointsService(target, grpc.credentials.createInsecure()) as unknown as PointsClient;
+const channelOptions: grpc.ChannelOptions = flags.servername === undefined ? {} : { 'grpc.ssl_target_name_override': flags.servername };
+const client = new PointsService(
+  target,
+  flags.ca === undefined ? grpc.credentials.createInsecure() : grpc.credentials.createSsl(readFileSync(flags.ca)),
+  channelOptions,
+) as unknown as PointsClient;
+/** JIFEN_API_KEY: one Metadata for every call; without it the calls carry none (as before). */
+const apiKey = process.env.JIFEN_API_KEY;
+const metadata = new grpc.Metadata();
+if (apiKey) metadata.set('authorization', `Bearer ${apiKey}`);
 const CALL_DEADLINE_MS = 30_000; // a stuck server shows up as DEADLINE_EXCEEDED, not a hung bench
 
 interface Outcome {
@@ -151,7 +172,7 @@ interface Outcome {
 function sendEarn(): Promise<Outcome> {
   const id = nextMember();
   return new Promise((resolve) => {
-    client.Earn(earnCommand(id, nowTimestamp()), { deadline: Date.now() + CALL_DEADLINE_MS }, (err) => {
+    client.Earn(earnCommand(id, nowTimestamp()), metadata, { deadline: Date.now() + CALL_DEADLINE_MS }, (err) => {
       if (err) {
         if (measuring) countError(grpc.status[err.code] ?? String(err.code));
         resolve({ ok: false, okItems: 0, okMembers: [] });
@@ -170,7 +191,7 @@ function sendBatch(size: number): Promise<Outcome> {
     commands[i] = { earn: earnCommand(ids[i], occurredAt) };
   }
   return new Promise((resolve) => {
-    client.SubmitBatch({ commands }, { deadline: Date.now() + CALL_DEADLINE_MS }, (err, res) => {
+    client.SubmitBatch({ commands }, metadata, { deadline: Date.now() + CALL_DEADLINE_MS }, (err, res) => {
       if (err || !res) {
         if (measuring) countError(err ? (grpc.status[err.code] ?? String(err.code)) : 'EMPTY_RESPONSE');
         resolve({ ok: false, okItems: 0, okMembers: [] });

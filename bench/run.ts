@@ -75,6 +75,8 @@ const USAGE = `usage: npm run bench -- [flags]
                           split (engine vs the Cassandra JVM) and round trips per group commit
     --cassandra-commitlog periodic|batch   the node's commitlog_sync (default periodic, 10 s)
   --profile festival      open-loop Double 11 rehearsal with a verdict (runs alone; bench/profiles/festival.yaml, see bench/README.md)
+  --profile tls           Earn and SubmitBatch: plaintext vs plaintext + API key vs TLS + key (runs alone; bench/tls.ts)
+  --profile watchers      200 never-reading WatchEvents streams under Earn load: RSS, p99, streams ended (runs alone; bench/watchers.ts)
   --profile flash-sale    积分秒杀 on the embedded engine (runs alone; see bench/README.md):
     --contenders N        members seeded and each firing RedeemReward once (default 100000)
     --units N             stock of the reward (default 10000)
@@ -102,6 +104,16 @@ const argv = process.argv.slice(2);
 if (argv.some((a, i) => a === '--profile=festival' || (a === '--profile' && argv[i + 1] === 'festival'))) {
   const { runFestival } = await import('./festival/main.js');
   process.exit(await runFestival(argv));
+}
+// --profile tls / watchers: what TLS and keys cost, and 200 never-reading WatchEvents streams (bench/tls.ts, bench/watchers.ts).
+const profileArg = argv.find((a, i) => a.startsWith('--profile=') || argv[i - 1] === '--profile')?.replace(/^--profile=/, '');
+if (profileArg === 'tls') {
+  const { runTls } = await import('./tls.js');
+  process.exit(await runTls(argv));
+}
+if (profileArg === 'watchers') {
+  const { runWatchers } = await import('./watchers.js');
+  process.exit(await runWatchers(argv));
 }
 
 const { values: flags } = parseArgs({
