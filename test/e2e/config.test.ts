@@ -52,13 +52,14 @@ describe('the engine refuses a misconfiguration at start', () => {
   const outcomeOf = (c: Case) => {
     let outcome = outcomes.get(c.name);
     if (!outcome) {
-      outcome = startEngineExpectingExit({ isolateEnv: true, env: c.env });
+      // Six tsx starts at once on two busy cores can take a while: a bound well above one start.
+      outcome = startEngineExpectingExit({ isolateEnv: true, env: c.env }, 90_000);
       outcomes.set(c.name, outcome);
     }
     return outcome;
   };
 
-  it.each(CASES)('$name, exiting non-zero', async (c) => {
+  it.each(CASES)('$name, exiting non-zero', { timeout: 120_000 }, async (c) => {
     // Start them all on the first case so the file takes one start's time, not five.
     for (const other of CASES) void outcomeOf(other).catch(() => {});
     const { code, output } = await outcomeOf(c);
