@@ -43,6 +43,15 @@ interface Sample {
   endedTooSlow: number | null;
 }
 
+/** Earn calls the engine answered OK so far: each is one event pushed to every watcher of the tenant. */
+function earnOk(metrics: Map<string, number> | null): number | null {
+  if (!metrics) return null;
+  let n = 0;
+  for (const [series, value] of metrics)
+    if (series.startsWith('jifen_rpc_total{') && series.includes('method="Earn"') && series.includes('code="OK"')) n += value;
+  return n;
+}
+
 function watchCounts(metrics: Map<string, number>): { open: number | null; byCode: Record<string, number> } {
   const byCode: Record<string, number> = {};
   for (const [series, value] of metrics) {
@@ -188,6 +197,7 @@ export async function runWatchers(argv: string[]): Promise<number> {
     sample();
     await sampling;
     const rssBefore = lastRss();
+    const earnOkBefore = earnOk(await scrape());
     const cpuBefore = cpu();
     phase = 'watch';
     progress(`watch: opening ${config.watchers} never-reading WatchEvents streams over ${config.connections} connections`);
@@ -232,6 +242,7 @@ export async function runWatchers(argv: string[]): Promise<number> {
     sample();
     await sampling;
     const cpuWatch = cpu();
+    const earnOkAfter = earnOk(await scrape());
     const peakSampled = Math.max(...samples.filter((s) => s.phase === 'watch').map((s) => s.rssBytes));
     const hwm = readMemory(pid)?.peakRssBytes ?? null;
     const refusedAtOpen = watchers.refusedAtOpen();
@@ -261,11 +272,11 @@ export async function runWatchers(argv: string[]): Promise<number> {
       rssGrowthMiB: mib(growth),
       p99WithoutMs: baseline.result.p99Ms,
       p99WithMs: withWatchers.p99Ms,
-      p99WithMedianOfSegmentsMs: withWatchers.p99MedianMs,
+      p99WithMedianOfSegmentsMs: Math.round(withWatchers.p99MedianMs * 1000) / 1000,
       watchSegments: withWatchers.segments,
       p99Ratio: Math.round((withWatchers.p99Ms / baseline.result.p99Ms) * 100) / 100,
       p50WithoutMs: baseline.result.p50Ms,
-      p50WithMs: withWatchers.p50Ms,
+      p50WithMs: Math.round(withWatchers.p50Ms * 1000) / 1000,
       earnCallsPerSecWithout: baseline.result.callsPerSec,
       earnCallsPerSecWith: withWatchers.callsPerSec,
       earnThroughputRatio: Math.round((withWatchers.callsPerSec / baseline.result.callsPerSec) * 1000) / 1000,
@@ -278,6 +289,13 @@ export async function runWatchers(argv: string[]): Promise<number> {
       streamsByStatusAtEnd: streams.byStatus,
       streamEndMessages: streams.messages,
       engineWatchEventsCodes: engineCounts?.byCode ?? null,
+      /** Earn events pushed to each watcher (same tenant) while they were open. */
+      eventsPerWatcher: earnOkBefore === null || earnOkAfter === null ? null : earnOkAfter - earnOkBefore,
+      /** RSS growth per event queued per watcher (bytes): what a stream behind costs the engine per event. */
+      growthBytesPerEventPerWatcher:
+        growth === null || earnOkBefore === null || earnOkAfter === null || earnOkAfter === earnOkBefore
+          ? null
+          : Math.round(growth / ((earnOkAfter - earnOkBefore) * config.watchers)),
       secondsToFirstEnded: firstEnded && watchOpenedAt !== null ? Math.round((firstEnded.t - watchOpenedAt) * 10) / 10 : null,
       engineCpuSecondsWatchPhase: cpuBefore === null || cpuWatch === null ? null : Math.round((cpuWatch - cpuBefore) * 100) / 100,
     };
@@ -293,9 +311,9 @@ export async function runWatchers(argv: string[]): Promise<number> {
     console.log(
       [
         `engine RSS: before ${summary.rssBeforeMiB} MiB, peak ${summary.rssPeakMiB} MiB (VmHWM ${summary.vmHwmMiB}), after ${summary.rssAfterMiB} MiB; growth ${summary.rssGrowthMiB} MiB (< 256: ${ok(goals.rssGrowth.met)})`,
-        `other callers (Earn x${config.concurrency}): p99 ${summary.p99WithoutMs} ms without -> ${summary.p99WithMs} ms with ${config.watchers} watchers (worst of ${withWatchers.segments} segments of ${config.segmentS} s, median ${withWatchers.p99MedianMs} ms; < 1000: ${ok(goals.p99.met)}); p50 ${summary.p50WithoutMs} -> ${summary.p50WithMs} ms; calls/s ${summary.earnCallsPerSecWithout} -> ${summary.earnCallsPerSecWith} (${summary.earnThroughputRatio}x)`,
+        `other callers (Earn x${config.concurrency}): p99 ${summary.p99WithoutMs} ms without -> ${summary.p99WithMs} ms with ${config.watchers} watchers (worst of ${withWatchers.segments} segments of ${config.segmentS} s, median ${summary.p99WithMedianOfSegmentsMs} ms; < 1000: ${ok(goals.p99.met)}); p50 ${summary.p50WithoutMs} -> ${summary.p50WithMs} ms; calls/s ${summary.earnCallsPerSecWithout} -> ${summary.earnCallsPerSecWith} (${summary.earnThroughputRatio}x)`,
         `streams: ${streams.opened} opened, ${refusedAtOpen} refused at open; at the end ${JSON.stringify(streams.byStatus)}; engine's count ${JSON.stringify(summary.engineWatchEventsCodes)}; first ended ${summary.secondsToFirstEnded ?? 'n/a'} s after opening`,
-        `engine CPU per Earn: ${summary.engineCpuUsPerEarnWithout} us without, ${summary.engineCpuUsPerEarnWith} us with the watchers`,
+        `engine CPU per Earn: ${summary.engineCpuUsPerEarnWithout} us without, ${summary.engineCpuUsPerEarnWith} us with the watchers; ${summary.eventsPerWatcher} events pushed to each watcher, RSS growth ${summary.growthBytesPerEventPerWatcher} bytes per event per watcher`,
       ].join('\n'),
     );
     if (!flags['no-save']) {
