@@ -1,0 +1,166 @@
+// Where the engine's CPU goes with and without TLS and keys: each variant of bench/tls.ts in turn
+// (fresh data dir, as there) with V8's sampling profiler on (NODE_OPTIONS=--cpu-prof), one load of
+// --mode against it, then the profile's self time grouped by where the code lives (TLS and crypto,
+// HTTP/2, grpc-js, the call gate and keys, protobuf, the engine, GC, …) and its top functions, per call.
+//
+//   npx tsx bench/security-profile.ts [--variants plain,tls-key] [--mode unary|batch] [--duration 8] [--warmup 2]
+//
+// A profiled engine runs slower; compare the variants' shares and µs per call, not their throughput.
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { makeTestCa, SERVER_SANS } from '../test/support/certs.js';
+import { killChildrenOnExit } from './processes.js';
+import { createKey, ROOT, runLoad, startEngine } from './security-engine.js';
+
+interface ProfileNode {
+  id: number;
+  callFrame: { functionName: string; url: string; lineNumber: number };
+  hitCount?: number;
+  children?: number[];
+}
+
+interface CpuProfile {
+  nodes: ProfileNode[];
+  startTime: number;
+  endTime: number;
+  samples: number[];
+  timeDeltas: number[];
+}
+
+/** Where a frame's code lives, coarsely. */
+export function categoryOf(url: string, functionName: string): string {
+  if (functionName === '(garbage collector)') return 'gc';
+  if (functionName === '(idle)') return 'idle';
+  if (functionName === '(program)') return 'program (native, unattributed)';
+  if (/_tls_|node:tls|node:crypto|internal\/crypto|TLSWrap|tls_wrap/.test(url) || /^(TLSWrap|encrypt|decrypt)/.test(functionName))
+    return 'tls/crypto';
+  if (/src\/api\/call-gate|src\/auth\//.test(url)) return 'call gate + keys';
+  if (/internal\/http2|node:http2/.test(url)) return 'node http2';
+  if (/@grpc\/grpc-js/.test(url)) return 'grpc-js';
+  if (/protobufjs|@grpc\/proto-loader/.test(url)) return 'protobuf';
+  if (/better-sqlite3/.test(url)) return 'sqlite';
+  if (/prom-client/.test(url)) return 'metrics';
+  if (/\/src\//.test(url)) return 'engine (src/)';
+  if (/^node:|internal\//.test(url)) return 'node core (other)';
+  if (url === '') return `native: ${functionName}`;
+  return 'other';
+}
+
+/** Self time (ms) by category and by function, from a .cpuprofile. */
+export function selfTimes(profile: CpuProfile): { totalMs: number; byCategory: Map<string, number>; byFunction: Map<string, number> } {
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const selfUs = new Map<number, number>();
+  for (let i = 0; i < profile.samples.length; i++)
+    selfUs.set(profile.samples[i], (selfUs.get(profile.samples[i]) ?? 0) + (profile.timeDeltas[i] ?? 0));
+  const byCategory = new Map<string, number>();
+  const byFunction = new Map<string, number>();
+  let totalMs = 0;
+  for (const [id, us] of selfUs) {
+    const node = byId.get(id);
+    if (!node) continue;
+    const { functionName, url, lineNumber } = node.callFrame;
+    const ms = us / 1000;
+    const category = categoryOf(url, functionName);
+    if (category === 'idle') continue;
+    totalMs += ms;
+    byCategory.set(category, (byCategory.get(category) ?? 0) + ms);
+    const where = `${functionName || '(anonymous)'} ${url.replace(/^.*node_modules\//, '').replace(`file://${ROOT}`, '')}:${lineNumber + 1}`;
+    byFunction.set(where, (byFunction.get(where) ?? 0) + ms);
+  }
+  return { totalMs, byCategory, byFunction };
+}
+
+async function main(): Promise<void> {
+  const { values: flags } = parseArgs({
+    options: {
+      variants: { type: 'string', default: 'plain,tls-key' },
+      mode: { type: 'string', default: 'unary' },
+      duration: { type: 'string', default: '8' },
+      warmup: { type: 'string', default: '2' },
+      concurrency: { type: 'string' },
+      top: { type: 'string', default: '25' },
+      out: { type: 'string' },
+    },
+  });
+  const mode = flags.mode === 'batch' ? 'batch' : 'unary';
+  killChildrenOnExit();
+  const workDir = mkdtempSync(join(os.tmpdir(), 'jifen-bench-profile-'));
+  process.on('exit', () => rmSync(workDir, { recursive: true, force: true }));
+  const ca = makeTestCa('jifen-bench-ca', mkdtempSync(join(workDir, 'tls-')));
+  const server = ca.issue('server', SERVER_SANS);
+  const report: Record<string, unknown> = {};
+  for (const variant of flags.variants.split(',')) {
+    const auth = variant !== 'plain';
+    const tls = variant === 'tls-key';
+    const profDir = join(workDir, `${variant}-prof`);
+    mkdirSync(profDir);
+    let key: string | undefined;
+    const engine = await startEngine({
+      name: variant,
+      workDir,
+      env: {
+        NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${profDir}`,
+        ...(auth ? { JIFEN_AUTH: 'on' } : {}),
+        ...(tls ? { JIFEN_TLS_CERT: server.certFile, JIFEN_TLS_KEY: server.keyFile } : {}),
+      },
+      prepare: auth
+        ? async (dataDir) => {
+            key = (await createKey(dataDir, 't1')).secret;
+          }
+        : undefined,
+    });
+    let calls = 0;
+    try {
+      const { result, window } = await runLoad(engine.address, {
+        label: `${variant} profiled`,
+        mode,
+        tenant: 't1',
+        concurrency: Number(flags.concurrency ?? (mode === 'unary' ? 64 : 8)),
+        batchSize: 100,
+        durationS: Number(flags.duration),
+        warmupS: Number(flags.warmup),
+        caFile: tls ? ca.certFile : undefined,
+        servername: tls ? 'localhost' : undefined,
+        apiKey: key,
+        enginePid: engine.proc.pid,
+      });
+      calls = result.calls;
+      console.error(
+        `[profile] ${variant}: ${result.callsPerSec} calls/s (profiled), engine ${window?.engineCpuS} s CPU, generator ${window?.generatorCpuS} s CPU in ${window?.seconds} s`,
+      );
+    } finally {
+      await engine.stop();
+    }
+    // The engine writes its profile (the main thread's, and one per worker) on exit.
+    const files = readdirSync(profDir).filter((f) => f.endsWith('.cpuprofile'));
+    if (!files.length) throw new Error(`${variant}: no .cpuprofile written in ${profDir}`);
+    const profiles = files.map((f) => JSON.parse(readFileSync(join(profDir, f), 'utf8')) as CpuProfile);
+    const biggest = profiles.reduce((a, b) => (a.samples.length >= b.samples.length ? a : b));
+    const { totalMs, byCategory, byFunction } = selfTimes(biggest);
+    const top = (m: Map<string, number>, n: number) =>
+      [...m.entries()]
+        .sort((a, b) => b[1] - a[1])
+        .slice(0, n)
+        .map(([k, ms]) => ({ where: k, ms: Math.round(ms), share: Math.round((ms / totalMs) * 1000) / 10 }));
+    console.log(`\n== ${variant} (${mode}): ${Math.round(totalMs)} ms busy on the main thread (${files.length} profile file(s))`);
+    for (const c of top(byCategory, 30)) console.log(`  ${String(c.share).padStart(5)}%  ${String(c.ms).padStart(6)} ms  ${c.where}`);
+    console.log('  top functions (self):');
+    for (const f of top(byFunction, Number(flags.top)))
+      console.log(`  ${String(f.share).padStart(5)}%  ${String(f.ms).padStart(6)} ms  ${f.where}`);
+    report[variant] = {
+      calls,
+      busyMs: Math.round(totalMs),
+      byCategory: top(byCategory, 30),
+      topFunctions: top(byFunction, Number(flags.top)),
+    };
+  }
+  if (flags.out)
+    writeFileSync(flags.out, `${JSON.stringify({ mode, createdAt: new Date().toISOString(), root: ROOT, report }, null, 2)}\n`);
+}
+
+main().catch((err: unknown) => {
+  console.error(`[profile] failed: ${err instanceof Error ? err.message : String(err)}`);
+  process.exit(1);
+});
