@@ -154,7 +154,7 @@ export function callGate(deps: CallGateDeps): grpc.ServerInterceptor {
           return refuse(rateLimited(caller, rate), trailer);
         }
         if (watch) {
-          const refusal = deps.streams.acquire(caller.id);
+          const refusal = deps.streams.acquire(caller.id, caller !== ANONYMOUS);
           if (refusal) {
             streamRefusals.labels(refusal.kind).inc();
             return refuse(tooManyStreams(refusal));

@@ -12,11 +12,14 @@ export class StreamQuota {
     private readonly maxTotal: number,
   ) {}
 
-  /** Opens one stream for caller, or says why not; a stream opened must be released exactly once. */
-  acquire(callerId: string): StreamRefusal | undefined {
+  /**
+   * Opens one stream for caller, or says why not; a stream opened must be released exactly once.
+   * perCaller false: only the total counts (the anonymous caller of an engine without keys is everyone).
+   */
+  acquire(callerId: string, perCaller = true): StreamRefusal | undefined {
     if (this.total >= this.maxTotal) return { kind: 'total', limit: this.maxTotal };
     const held = this.open.get(callerId) ?? 0;
-    if (held >= this.perCaller) return { kind: 'per_caller', limit: this.perCaller };
+    if (perCaller && held >= this.perCaller) return { kind: 'per_caller', limit: this.perCaller };
     this.open.set(callerId, held + 1);
     this.total++;
     return undefined;

@@ -56,6 +56,16 @@ describe('stream quota', () => {
     quota.release('nobody');
     expect(quota.openStreams).toBe(3);
   });
+
+  it('counts only the total for a caller without a limit of its own (everyone, with authentication off)', () => {
+    const quota = new StreamQuota(1, 3);
+    expect([quota.acquire('anonymous', false), quota.acquire('anonymous', false), quota.acquire('anonymous', false)]).toEqual([
+      undefined,
+      undefined,
+      undefined,
+    ]);
+    expect(quota.acquire('anonymous', false)).toEqual({ kind: 'total', limit: 3 });
+  });
 });
 
 describe('caller of a client certificate', () => {
