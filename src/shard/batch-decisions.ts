@@ -8,7 +8,7 @@ import { reject } from '../actor/rejections.js';
 import { type OpResult, writeResultOf } from '../actor/results.js';
 import { type MemberState, applyEntry, availablePoints } from '../actor/state.js';
 import type { DueChange, FollowUp } from '../ledger/store.js';
-import { type RollForwardDelta, deltaOf, figuresOf } from '../reports/roll-forward.js';
+import { type MemberFigures, type RollForwardDelta, deltaOf, figuresOf } from '../reports/roll-forward.js';
 import type { RiskBatch } from '../risk/risk-batch.js';
 import type { Actor } from './actor-cache.js';
 import { idempotencyKeyOf, orderKeyOf } from './prior-records.js';
@@ -45,6 +45,7 @@ export class BatchDecisions {
   readonly followUps: FollowUp[] = [];
   /** What each applied entry did to its tenant's roll-forward, in entry order. */
   readonly rollForward: RollForwardDelta[] = [];
+  private readonly figures = new Map<Actor, MemberFigures>();
   private readonly batchKeys = new Map<string, LedgerEntry>();
   /** Each touched member's due instant before the batch, to move its due-index row after it. */
   private readonly dueBefore = new Map<Actor, number>();
@@ -109,9 +110,12 @@ export class BatchDecisions {
     }
     if (!this.dueBefore.has(actor)) this.dueBefore.set(actor, this.inputs.nextDue(actor.state));
     this.touched.add(actor);
-    const before = figuresOf(actor.state);
+    // The figures after a member's previous entry in the batch are its figures before this one.
+    const before = this.figures.get(actor) ?? figuresOf(actor.state);
     applyEntry(actor.state, decision.entry);
-    this.rollForward.push(deltaOf(decision.entry, before, figuresOf(actor.state), this.inputs.campaignRules(op.tenantId)));
+    const after = figuresOf(actor.state);
+    this.figures.set(actor, after);
+    this.rollForward.push(deltaOf(decision.entry, before, after, this.inputs.campaignRules(op.tenantId)));
     const available = availablePoints(actor.state, now);
     if (available !== decision.entry.balanceAfter) {
       decision.entry.detail ??= emptyDetail(program.version);

@@ -5,6 +5,7 @@
 import * as grpc from '@grpc/grpc-js';
 import { afterAll, describe, expect, it } from 'vitest';
 import { type EngineProcess, cleanupEngines, makeDataDir, startEngine } from '../support/engine-process.js';
+import { adminClient } from '../support/admin-client.js';
 import { auditMember } from '../support/ledger-audit.js';
 import {
   type CallOptions,
@@ -55,6 +56,7 @@ describe('kill -9 under load', () => {
       try {
         await retryEverything(restarted, sent);
         await auditEveryMember(restarted, sent);
+        await auditLedgerClean(restarted);
       } finally {
         expect(await restarted.stop(), restarted.output()).toBe(0);
       }
@@ -192,6 +194,21 @@ async function auditEveryMember(engine: EngineProcess, sent: Sent[]): Promise<vo
     }
   } finally {
     client.close();
+  }
+}
+
+/** 积分审计 over the restarted engine: every ledger replays, and the roll-forward ties out to the balances. */
+async function auditLedgerClean(engine: EngineProcess): Promise<void> {
+  const admin = adminClient(engine.grpcAddr);
+  try {
+    const report = await admin.AuditLedger({ tenant_id: TENANT });
+    expect(report.mismatches).toEqual([]);
+    expect(report.ok).toBe(true);
+    expect(report.checked).toBeGreaterThan(0);
+    const [tie] = report.tie_out;
+    expect(tie.roll_forward_closing, 'the roll-forward closing equals the sum of the balances').toBe(tie.outstanding);
+  } finally {
+    admin.close();
   }
 }
 
