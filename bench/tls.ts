@@ -72,6 +72,13 @@ export interface TlsRatios {
   /** Same-repeat ratios (both runs seconds apart), and their median. */
   perRepeat: { unaryCallsPerSec: number[]; batchItemsPerSec: number[] };
   perRepeatMedian: { unaryCallsPerSec: number; batchItemsPerSec: number };
+  /**
+   * Engine CPU per call, this variant over the base, same repeat, and their median: the cost itself,
+   * steadier than throughput when other work on the machine takes the cores the engine could use.
+   */
+  engineCpuPerCall: { unary: number[]; batch: number[]; unaryMedian: number | null; batchMedian: number | null };
+  /** The same for the load generator's CPU per call (the client's side of TLS, on the same cores here). */
+  generatorCpuPerCall: { unary: number[]; batch: number[]; unaryMedian: number | null; batchMedian: number | null };
 }
 
 const round = (x: number, digits = 3) => Math.round(x * 10 ** digits) / 10 ** digits;
@@ -117,6 +124,21 @@ export function summarizeTls(runs: TlsRun[]): TlsSummary {
 export function tlsRatios(runs: TlsRun[], summary: TlsSummary, variant: TlsVariant, base: TlsVariant = 'plain'): TlsRatios {
   const repeats = [...new Set(runs.map((r) => r.repeat))].sort((a, b) => a - b);
   const perRepeat = { unaryCallsPerSec: [] as number[], batchItemsPerSec: [] as number[] };
+  const cpu = (pick: 'engineCpuUsPerCall' | 'generatorCpuUsPerCall') => {
+    const out = { unary: [] as number[], batch: [] as number[], unaryMedian: null as number | null, batchMedian: null as number | null };
+    for (const repeat of repeats) {
+      const a = runs.find((r) => r.repeat === repeat && r.variant === base);
+      const b = runs.find((r) => r.repeat === repeat && r.variant === variant);
+      for (const m of ['unary', 'batch'] as const) {
+        const x = a?.[m][pick];
+        const y = b?.[m][pick];
+        if (x && y) out[m].push(round(y / x));
+      }
+    }
+    out.unaryMedian = out.unary.length ? median(out.unary) : null;
+    out.batchMedian = out.batch.length ? median(out.batch) : null;
+    return out;
+  };
   for (const repeat of repeats) {
     const a = runs.find((r) => r.repeat === repeat && r.variant === base);
     const b = runs.find((r) => r.repeat === repeat && r.variant === variant);
@@ -133,6 +155,8 @@ export function tlsRatios(runs: TlsRun[], summary: TlsSummary, variant: TlsVaria
     batchP99: round(s.batch.p99Ms / b.batch.p99Ms, 2),
     perRepeat,
     perRepeatMedian: { unaryCallsPerSec: median(perRepeat.unaryCallsPerSec), batchItemsPerSec: median(perRepeat.batchItemsPerSec) },
+    engineCpuPerCall: cpu('engineCpuUsPerCall'),
+    generatorCpuPerCall: cpu('generatorCpuUsPerCall'),
   };
 }
 
@@ -162,6 +186,11 @@ export function formatTls(summary: TlsSummary, ratios: Record<string, TlsRatios>
     );
     lines.push(
       `${pad('', 16)} per repeat: Earn ${r.perRepeat.unaryCallsPerSec.join(', ')} (median ${r.perRepeatMedian.unaryCallsPerSec})  SubmitBatch ${r.perRepeat.batchItemsPerSec.join(', ')} (median ${r.perRepeatMedian.batchItemsPerSec})`,
+    );
+    const e = r.engineCpuPerCall;
+    const g = r.generatorCpuPerCall;
+    lines.push(
+      `${pad('', 16)} CPU per call (same repeat): engine Earn ${e.unary.join(', ')} (median ${e.unaryMedian}), SubmitBatch ${e.batch.join(', ')} (median ${e.batchMedian}); generator Earn median ${g.unaryMedian}, SubmitBatch median ${g.batchMedian}`,
     );
   }
   return lines.join('\n');
