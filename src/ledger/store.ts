@@ -122,6 +122,12 @@ export interface LedgerStore {
   markPublished(id: number): Promise<void>;
   /** The newest roll-forward row of each tenant this shard has written (its running totals). */
   rollForwardHeads(): Promise<RollForwardRow[]>;
+  /**
+   * Committed entries the roll-forward rows do not count yet, in no particular order: a process died
+   * after writing a batch's entries and before its rows (Cassandra; the embedded store commits both in
+   * one transaction and has none). Read once, at open: the shard folds them in and commits the rows.
+   */
+  rollForwardBacklog(): Promise<LedgerEntry[]>;
   /** A tenant's rows with fromDay <= day <= toDay ('YYYY-MM-DD'), ascending, and the newest row before fromDay. */
   readRollForward(tenantId: string, fromDay: string, toDay: string): Promise<RollForwardRange>;
   /**

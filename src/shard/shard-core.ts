@@ -5,10 +5,11 @@ import { type HousekeepCommand, type ShardOp, engineKey, isWrite } from '../acto
 import { payloadFingerprint } from '../actor/fingerprint.js';
 import { reject } from '../actor/rejections.js';
 import type { OpResult } from '../actor/results.js';
-import { type MemberState, nextDueOf } from '../actor/state.js';
+import type { LedgerEntry } from '../actor/entries.js';
+import { type MemberState, applyEntry, emptyState, nextDueOf } from '../actor/state.js';
 import { outboxRecordsOf } from '../events/outbox-envelopes.js';
 import type { DueChange, FollowUp, LedgerStore, MemberRef, OutboxRecord, RollForwardRange } from '../ledger/store.js';
-import type { RollForwardRow } from '../reports/roll-forward.js';
+import { type RollForwardDelta, type RollForwardRow, deltaOf, figuresOf } from '../reports/roll-forward.js';
 import { type RiskOptions, RiskBatch, type RiskStats } from '../risk/risk-batch.js';
 import { InProcessWindows } from '../risk/shared-windows.js';
 import { expiryNoticeAt } from '../rules/expiry.js';
@@ -114,6 +115,7 @@ export class ShardCore {
   static async open(store: LedgerStore, options: ShardCoreOptions): Promise<ShardCore> {
     const { lastId } = await store.outboxPosition();
     const core = new ShardCore(store, options, lastId, await store.rollForwardHeads());
+    await core.foldRollForwardBacklog(await store.rollForwardBacklog());
     core.undelivered = await store.pendingFollowUps(MAX_PENDING_FOLLOW_UPS);
     // Ids keep increasing across restarts, also when nothing was pending: they start from the wall
     // clock in microseconds (below 2^53 until the year 2255), so a stale write of an old process
@@ -121,6 +123,41 @@ export class ShardCore {
     core.lastFollowUpId = Date.now() * 1000;
     for (const f of core.undelivered) core.lastFollowUpId = Math.max(core.lastFollowUpId, f.id);
     return core;
+  }
+
+  /**
+   * Entries the ledger holds but the roll-forward does not count (a process died between a batch's
+   * entries and its rows, Cassandra): each member's ledger replayed to find its figures around them,
+   * their deltas folded in and the rows committed before the shard serves.
+   */
+  private async foldRollForwardBacklog(backlog: LedgerEntry[]): Promise<void> {
+    if (backlog.length === 0) return;
+    const uncounted = new Set(backlog.map((e) => `${e.tenantId}\u0000${e.memberId}\u0000${e.seq}`));
+    const members = new Map(backlog.map((e) => [`${e.tenantId}\u0000${e.memberId}`, { tenantId: e.tenantId, memberId: e.memberId }]));
+    const deltas: RollForwardDelta[] = [];
+    for (const ref of members.values()) {
+      const state = emptyState(ref.tenantId, ref.memberId);
+      const campaignRules = this.rollForward.campaignRulesOf(ref.tenantId);
+      for (const entry of await this.store.listEntries(ref, 0, Number.MAX_SAFE_INTEGER)) {
+        const before = figuresOf(state);
+        applyEntry(state, entry);
+        if (uncounted.has(`${entry.tenantId}\u0000${entry.memberId}\u0000${entry.seq}`)) {
+          deltas.push(deltaOf(entry, before, figuresOf(state), campaignRules));
+        }
+      }
+    }
+    deltas.sort((a, b) => a.at - b.at);
+    const rollForward = this.rollForward.apply(deltas);
+    try {
+      await this.store.commit({ entries: [], orders: [], snapshots: [], outbox: [], rollForward });
+      this.rollForward.committed();
+    } catch (err) {
+      this.rollForward.failed();
+      throw err;
+    }
+    console.error(
+      `jifen shard ${this.options.shard}: roll-forward caught up with ${backlog.length} entries a previous process left uncounted`,
+    );
   }
 
   /** Follow-ups committed before a restart and not completed: the front delivers them again. */

@@ -273,6 +273,7 @@ function failingCommits(store: LedgerStore, flaky: { failures: number }): Ledger
     readOutbox: (afterId, limit) => store.readOutbox(afterId, limit),
     markPublished: (id) => store.markPublished(id),
     rollForwardHeads: () => store.rollForwardHeads(),
+    rollForwardBacklog: () => store.rollForwardBacklog(),
     readRollForward: (tenantId, fromDay, toDay) => store.readRollForward(tenantId, fromDay, toDay),
     listMembers: (after, limit) => store.listMembers(after, limit),
     close: () => store.close(),

@@ -55,6 +55,8 @@ export class CassandraLedgerStore implements LedgerStore {
   private readonly followUps: FollowUps;
   private readonly commits: GroupCommit;
   private readonly rollForward: RollForwardRows;
+  /** Committed entries the roll-forward did not count when the last process died (see rollForwardBacklog). */
+  private backlog: LedgerEntry[] = [];
   private closed = false;
 
   private constructor(
@@ -105,6 +107,8 @@ export class CassandraLedgerStore implements LedgerStore {
       await store.due.loadDueRange();
       await store.followUps.loadOld();
       await store.rollForward.load();
+      // after the outbox settlement: only entries that exist, and the relay has not started
+      store.backlog = await store.rollForward.backlog(store.outbox, store.reads);
       return store;
     } catch (err) {
       await client.shutdown().catch(() => undefined);
@@ -169,6 +173,12 @@ export class CassandraLedgerStore implements LedgerStore {
   async rollForwardHeads(): Promise<RollForwardRow[]> {
     await this.commits.settle();
     return this.rollForward.current();
+  }
+
+  async rollForwardBacklog(): Promise<LedgerEntry[]> {
+    const backlog = this.backlog;
+    this.backlog = [];
+    return backlog;
   }
 
   async readRollForward(tenantId: string, fromDay: string, toDay: string): Promise<RollForwardRange> {

@@ -53,6 +53,8 @@ export class GroupCommit {
     const dues = netDues(batch.dues ?? []);
     const intent = followUpIntentOf(batch.followUps ?? [], toWrite);
     const hint = this.outbox.committed;
+    // The roll-forward mark after this batch: its last outbox id (the horizon when it has no records).
+    const through = Math.max(hint, ...outbox.map((r) => r.id));
     try {
       const inFlight = this.due.noteDueInserts(dues.inserts);
       try {
@@ -72,7 +74,7 @@ export class GroupCommit {
       this.outbox.hintStored(hint);
       await this.writeEntries(toWrite); // step 2
       if (intent) await this.followUps.writeOwed(intent); // step 2b
-      await this.rollForward.write(batch.rollForward ?? []); // step 2c
+      await this.rollForward.write(batch.rollForward ?? [], through); // step 2c
     } catch (err) {
       for (const ref of membersOf(batch)) this.knowledge.forget(ref.tenantId, ref.memberId);
       const rollForward = batch.rollForward ?? [];
@@ -80,7 +82,7 @@ export class GroupCommit {
       await this.settle().catch(() => undefined); // retried by every later call if it fails now
       throw err;
     }
-    this.rollForward.acknowledged(batch.rollForward ?? []);
+    this.rollForward.acknowledged(batch.rollForward ?? [], through);
     for (const [tenantId, memberId, seq] of lastSeqByMember(toWrite)) this.knowledge.noteCommitted(tenantId, memberId, seq);
     this.outbox.noteCommitted(outbox);
     await Promise.all([this.writeSnapshots(batch.snapshots), this.due.deleteDueRows(dues.deletes)]); // step 3

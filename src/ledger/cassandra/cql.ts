@@ -67,7 +67,9 @@ export const CQL = {
   rollForwardBefore: 'SELECT day, body FROM roll_forward WHERE tenant_id = ? AND shard = ? AND day < ? ORDER BY day DESC LIMIT 1',
   upsertRollForwardHead: 'INSERT INTO roll_forward_heads (shard, tenant_id, day, body) VALUES (?,?,?,?)',
   deleteRollForwardHead: 'DELETE FROM roll_forward_heads WHERE shard = ? AND tenant_id = ?',
-  rollForwardHeads: 'SELECT tenant_id, day, body FROM roll_forward_heads WHERE shard = ?',
+  rollForwardHeads: 'SELECT tenant_id, day, body, through_outbox FROM roll_forward_heads WHERE shard = ?',
+  // The shard's row of tenant '': the highest outbox id whose batch's totals are written.
+  setRollForwardThrough: "INSERT INTO roll_forward_heads (shard, tenant_id, through_outbox) VALUES (?, '', ?)",
 
   // The audit's sweep: members with key rows (every member with an entry has them), in token order.
   membersFirst: 'SELECT DISTINCT tenant_id, member_id FROM idempotency_keys LIMIT ?',
