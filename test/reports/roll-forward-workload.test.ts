@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { AuditMemberQuery, ShardOp, TransferCommand } from '../../src/actor/commands.js';
-import type { MemberAuditAnswer, OpResult, WriteResult } from '../../src/actor/results.js';
+import type { EntryPage, MemberAuditAnswer, OpResult, WriteResult } from '../../src/actor/results.js';
 import { SqliteLedgerStore } from '../../src/ledger/embedded/sqlite-store.js';
 import { type RollForwardLine, periodsOf, rollForwardOf } from '../../src/reports/roll-forward-report.js';
 import { FLOW_COLUMNS, outstandingOf } from '../../src/reports/roll-forward.js';
@@ -25,6 +25,7 @@ const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 const ACME = programFixture({ tenantId: 'acme', expiry: { kind: 'rolling', months: 1, days: 0, noticeDays: 0 } });
 const BETA = programFixture({ tenantId: 'beta', pendingDays: 7 });
+const GAMMA = programFixture({ tenantId: 'gamma', expiry: { kind: 'rolling', months: 1, days: 0, noticeDays: 7 } });
 
 let dir: string;
 let now: number;
@@ -48,7 +49,7 @@ async function openCore(): Promise<ShardCore> {
     clock: () => now,
     shard: 0,
     ledgerId: 'test',
-    programs: new ProgramBook([ACME, BETA]),
+    programs: new ProgramBook([ACME, BETA, GAMMA]),
   });
 }
 
@@ -189,6 +190,19 @@ describe('roll-forward over a known workload', () => {
     const head = core.rollForward.current().find((r) => r.tenantId === 'acme');
     expect(head && outstandingOf(head.totals)).toBe(outstanding);
     expect(outstanding).toBe(27);
+  });
+
+  it('a NOTICE entry names the points that expire and when; it moves no points', async () => {
+    await run(earnCmd({ tenantId: 'gamma', memberId: 'dora', orderId: 'g-1', idempotencyKey: 'g1', amountMinor: 4_200 }));
+    now = T0 + 25 * DAY; // 10 July: within 7 days of the lot's expiry (end of 15 July)
+    await housekeep();
+    const reply = await core.applyBatch([{ kind: 'listEntries', tenantId: 'gamma', memberId: 'dora', afterSeq: 0, limit: 10 }]);
+    const { entries } = (reply.results[0] as Extract<OpResult, { ok: true }>).value as EntryPage;
+    const endOf15July = Date.UTC(2025, 6, 15, 16, 0, 0) - 1;
+    expect(entries.map((e) => [e.type, e.points, e.balanceAfter, e.expiringPoints, e.expiresAt])).toEqual([
+      ['earn', 42, 42, 0, endOf15July],
+      ['notice', 0, 42, 42, endOf15July],
+    ]);
   });
 
   it("finds a ledger row changed behind the engine's back", async () => {
