@@ -189,6 +189,8 @@ export async function runWatchers(argv: string[]): Promise<number> {
       fill = (await load('fill', 300, 0, ['--items', String(config.fillItems)], 'batch')).result;
       alive();
     }
+    await sampling;
+    const rssBaselineStart = lastRss();
     phase = 'baseline';
     progress(`baseline: Earn x${config.concurrency} in flight, ${config.warmupS}s warmup + ${config.baselineS}s, no watchers`);
     const baseline = await load('baseline', config.baselineS, config.warmupS);
@@ -270,6 +272,8 @@ export async function runWatchers(argv: string[]): Promise<number> {
       vmHwmMiB: mib(hwm),
       rssAfterMiB: mib(rssAfter),
       rssGrowthMiB: mib(growth),
+      /** The control: what the same Earn load alone grew the process by in the baseline phase (warmup + measured). */
+      rssBaselineGrowthMiB: rssBefore === null || rssBaselineStart === null ? null : mib(rssBefore - rssBaselineStart),
       p99WithoutMs: baseline.result.p99Ms,
       p99WithMs: withWatchers.p99Ms,
       p99WithMedianOfSegmentsMs: Math.round(withWatchers.p99MedianMs * 1000) / 1000,
@@ -310,7 +314,7 @@ export async function runWatchers(argv: string[]): Promise<number> {
     const ok = (b: boolean) => (b ? 'pass' : 'FAIL');
     console.log(
       [
-        `engine RSS: before ${summary.rssBeforeMiB} MiB, peak ${summary.rssPeakMiB} MiB (VmHWM ${summary.vmHwmMiB}), after ${summary.rssAfterMiB} MiB; growth ${summary.rssGrowthMiB} MiB (< 256: ${ok(goals.rssGrowth.met)})`,
+        `engine RSS: before ${summary.rssBeforeMiB} MiB, peak ${summary.rssPeakMiB} MiB (VmHWM ${summary.vmHwmMiB}), after ${summary.rssAfterMiB} MiB; growth ${summary.rssGrowthMiB} MiB (< 256: ${ok(goals.rssGrowth.met)}); the load alone grew it ${summary.rssBaselineGrowthMiB} MiB in the baseline (${config.warmupS + config.baselineS} s)`,
         `other callers (Earn x${config.concurrency}): p99 ${summary.p99WithoutMs} ms without -> ${summary.p99WithMs} ms with ${config.watchers} watchers (worst of ${withWatchers.segments} segments of ${config.segmentS} s, median ${summary.p99WithMedianOfSegmentsMs} ms; < 1000: ${ok(goals.p99.met)}); p50 ${summary.p50WithoutMs} -> ${summary.p50WithMs} ms; calls/s ${summary.earnCallsPerSecWithout} -> ${summary.earnCallsPerSecWith} (${summary.earnThroughputRatio}x)`,
         `streams: ${streams.opened} opened, ${refusedAtOpen} refused at open; at the end ${JSON.stringify(streams.byStatus)}; engine's count ${JSON.stringify(summary.engineWatchEventsCodes)}; first ended ${summary.secondsToFirstEnded ?? 'n/a'} s after opening`,
         `engine CPU per Earn: ${summary.engineCpuUsPerEarnWithout} us without, ${summary.engineCpuUsPerEarnWith} us with the watchers; ${summary.eventsPerWatcher} events pushed to each watcher, RSS growth ${summary.growthBytesPerEventPerWatcher} bytes per event per watcher`,
