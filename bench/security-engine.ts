@@ -59,6 +59,8 @@ export async function startEngine(opts: {
   workDir: string;
   env: Record<string, string>;
   prepare?: (dataDir: string) => Promise<void>;
+  /** Node flags before the script (--cpu-prof, which NODE_OPTIONS does not take). */
+  nodeArgs?: string[];
 }): Promise<Engine> {
   const port = await freePort(HOST);
   const address = `${HOST}:${port}`;
@@ -67,7 +69,7 @@ export async function startEngine(opts: {
   mkdirSync(dataDir, { recursive: true });
   await opts.prepare?.(dataDir);
   let sawReadyLine = false;
-  const proc = spawnManaged('engine', process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+  const proc = spawnManaged('engine', process.execPath, [...(opts.nodeArgs ?? []), '--import', 'tsx', 'src/main.ts'], {
     cwd: ROOT,
     env: engineEnv({ ...opts.env, JIFEN_GRPC_ADDR: address, JIFEN_METRICS_ADDR: metricsAddr, JIFEN_DATA_DIR: dataDir }),
     logFile: join(opts.workDir, `${opts.name}.log`),

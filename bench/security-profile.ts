@@ -1,5 +1,5 @@
 // Where the engine's CPU goes with and without TLS and keys: each variant of bench/tls.ts in turn
-// (fresh data dir, as there) with V8's sampling profiler on (NODE_OPTIONS=--cpu-prof), one load of
+// (fresh data dir, as there) with V8's sampling profiler on (node --cpu-prof), one load of
 // --mode against it, then the profile's self time grouped by where the code lives (TLS and crypto,
 // HTTP/2, grpc-js, the call gate and keys, protobuf, the engine, GC, …) and its top functions, per call.
 //
@@ -100,8 +100,8 @@ async function main(): Promise<void> {
     const engine = await startEngine({
       name: variant,
       workDir,
+      nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${profDir}`],
       env: {
-        NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${profDir}`,
         ...(auth ? { JIFEN_AUTH: 'on' } : {}),
         ...(tls ? { JIFEN_TLS_CERT: server.certFile, JIFEN_TLS_KEY: server.keyFile } : {}),
       },
