@@ -122,7 +122,11 @@ async function drive(profile: FestivalProfile, targets: string[], runId: string,
   progress(
     `load done (${summary.sent.toLocaleString('en-US')} sends); correctness pass over ${members.length.toLocaleString('en-US')} members`,
   );
-  const correctness = await correctnessPass(clients, profile, runId, writes, members);
+  // A pass that cannot finish fails the verdict (correctness null) but the report is still written.
+  const correctness = await correctnessPass(clients, profile, runId, writes, members).catch((err: unknown) => {
+    progress(`correctness pass could not finish: ${err instanceof Error ? err.message : String(err)}`);
+    return null;
+  });
   clients.close();
   const generatorCpu = outputs.map((o) => ({
     sends: o.sent,

@@ -109,6 +109,11 @@ async function readLedgers(
     while (next < members.length) {
       const member = members[next++];
       const entries: MemberLedger['entries'] = [];
+      // A member every write of which was refused or lost has no account: an empty ledger.
+      if (!(await hasAccount(clients, tenant, member))) {
+        ledgers.set(member, { member, entries, available: 0, pending: 0, held: 0, redemptions: [] });
+        continue;
+      }
       let page_token = '';
       do {
         const page = await retried(clients, 'ListEntries', { tenant_id: tenant, member_id: member, page_size: 1000, page_token });
@@ -125,6 +130,16 @@ async function readLedgers(
   };
   await Promise.all(Array.from({ length: concurrency }, worker));
   return ledgers;
+}
+
+async function hasAccount(clients: Clients, tenant: string, member: string): Promise<boolean> {
+  for (let attempt = 1; ; attempt++) {
+    const a = await clients.call('GetAccount', { tenant_id: tenant, member_id: member }, 30_000);
+    if (a.status === 'OK') return true;
+    if (a.status === 'NOT_FOUND') return false;
+    if (attempt >= 5) throw new Error(`festival correctness pass: GetAccount ${member}: ${a.status} ${a.details ?? ''}`);
+    await new Promise((r) => setTimeout(r, 200 * attempt));
+  }
 }
 
 /** A read, asked again a few times when the node is briefly unavailable. */
