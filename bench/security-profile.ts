@@ -136,25 +136,40 @@ async function main(): Promise<void> {
     // The engine writes its profile (the main thread's, and one per worker) on exit.
     const files = readdirSync(profDir).filter((f) => f.endsWith('.cpuprofile'));
     if (!files.length) throw new Error(`${variant}: no .cpuprofile written in ${profDir}`);
-    const profiles = files.map((f) => JSON.parse(readFileSync(join(profDir, f), 'utf8')) as CpuProfile);
-    const biggest = profiles.reduce((a, b) => (a.samples.length >= b.samples.length ? a : b));
-    const { totalMs, byCategory, byFunction } = selfTimes(biggest);
-    const top = (m: Map<string, number>, n: number) =>
+    // One file per thread: the main thread (gRPC, TLS, the call gate) and each worker (shards, tsx's loader).
+    const top = (m: Map<string, number>, n: number, totalMs: number) =>
       [...m.entries()]
         .sort((a, b) => b[1] - a[1])
         .slice(0, n)
         .map(([k, ms]) => ({ where: k, ms: Math.round(ms), share: Math.round((ms / totalMs) * 1000) / 10 }));
-    console.log(`\n== ${variant} (${mode}): ${Math.round(totalMs)} ms busy on the main thread (${files.length} profile file(s))`);
-    for (const c of top(byCategory, 30)) console.log(`  ${String(c.share).padStart(5)}%  ${String(c.ms).padStart(6)} ms  ${c.where}`);
-    console.log('  top functions (self):');
-    for (const f of top(byFunction, Number(flags.top)))
-      console.log(`  ${String(f.share).padStart(5)}%  ${String(f.ms).padStart(6)} ms  ${f.where}`);
-    report[variant] = {
-      calls,
-      busyMs: Math.round(totalMs),
-      byCategory: top(byCategory, 30),
-      topFunctions: top(byFunction, Number(flags.top)),
-    };
+    const threads = files
+      .map((f) => ({
+        file: f,
+        thread: /\.(\d+)\.\d+\.cpuprofile$/.exec(f)?.[1] ?? '?',
+        ...selfTimes(JSON.parse(readFileSync(join(profDir, f), 'utf8')) as CpuProfile),
+      }))
+      .sort((a, b) => b.totalMs - a.totalMs);
+    const perCall = (ms: number) => (calls ? Math.round((ms * 1000) / calls) : null);
+    const out: unknown[] = [];
+    for (const t of threads.filter((x) => x.totalMs >= 100)) {
+      console.log(
+        `\n== ${variant} (${mode}), thread ${t.thread}${t.thread === '0' ? ' (main)' : ''}: ${Math.round(t.totalMs)} ms busy, ${perCall(t.totalMs)} us per call`,
+      );
+      for (const c of top(t.byCategory, 30, t.totalMs))
+        console.log(
+          `  ${String(c.share).padStart(5)}%  ${String(c.ms).padStart(6)} ms  ${String(perCall(c.ms)).padStart(5)} us/call  ${c.where}`,
+        );
+      console.log('  top functions (self):');
+      for (const f of top(t.byFunction, Number(flags.top), t.totalMs))
+        console.log(`  ${String(f.share).padStart(5)}%  ${String(f.ms).padStart(6)} ms  ${f.where}`);
+      out.push({
+        thread: t.thread,
+        busyMs: Math.round(t.totalMs),
+        byCategory: top(t.byCategory, 30, t.totalMs),
+        topFunctions: top(t.byFunction, Number(flags.top), t.totalMs),
+      });
+    }
+    report[variant] = { calls, threads: out };
   }
   if (flags.out)
     writeFileSync(flags.out, `${JSON.stringify({ mode, createdAt: new Date().toISOString(), root: ROOT, report }, null, 2)}\n`);
