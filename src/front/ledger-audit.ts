@@ -61,7 +61,10 @@ export async function auditLedger(engine: AuditedEngine, options: LedgerAuditOpt
   };
   const shards = options.sharedLedger ? [0] : [...Array(engine.shardCount).keys()];
   for (const shard of shards) {
-    let after: MemberRef | undefined = options.tenantId === '' ? undefined : { tenantId: options.tenantId, memberId: '' };
+    // The embedded store lists in (tenant, member) order, so a tenant's members start after (tenant, '');
+    // Cassandra lists in token order: from the start.
+    let after: MemberRef | undefined =
+      options.tenantId === '' || options.sharedLedger ? undefined : { tenantId: options.tenantId, memberId: '' };
     for (;;) {
       const page = await engine.listMembers(shard, after, options.pageSize);
       if (page.length === 0) break;
