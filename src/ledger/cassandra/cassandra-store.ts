@@ -21,6 +21,7 @@ import type { RollForwardRow } from '../../reports/roll-forward.js';
 import { GroupCommit } from './commit.js';
 import { CQL, long } from './cql.js';
 import { DueIndex } from './due-index.js';
+import { type FenceOptions, ShardFence } from './fence.js';
 import { LedgerLayoutMismatch } from './errors.js';
 import { FollowUps } from './follow-ups.js';
 import { DUE_BUCKET_MS, ENTRY_BUCKET_SIZE, FOLLOW_UP_BUCKET_IDS, OUTBOX_BUCKET_SIZE } from './layout.js';
@@ -32,6 +33,7 @@ import { type CqlClient, CqlSession, QUERY } from './session.js';
 import { WriterKnowledge } from './writer-knowledge.js';
 
 export type { CqlClient } from './session.js';
+export { FenceUncertain, ShardFenced, type FenceOptions } from './fence.js';
 
 export interface CassandraStoreOptions {
   contactPoints: string[];
@@ -45,6 +47,13 @@ export interface CassandraStoreOptions {
   concurrency?: number;
   /** Members whose durable seq and free keys are remembered (see writer-knowledge.ts). Default 262144. */
   knowledgeCapacity?: number;
+  /**
+   * Fenced mode (a cluster node owning this ledger shard at an epoch; PROTOCOL.md "Fenced mode"): open
+   * takes the shard over (refused with ShardFenced if a larger epoch holds it), every commit is valid only
+   * once its conditional write in shard_heads is applied, and a commit after a newer owner took the shard
+   * is refused with ShardFenced. Absent: the single-node store, unchanged.
+   */
+  fence?: FenceOptions;
 }
 
 export class CassandraLedgerStore implements LedgerStore {
@@ -63,15 +72,26 @@ export class CassandraLedgerStore implements LedgerStore {
     client: CqlClient,
     private readonly shard: number,
     options: CassandraStoreOptions,
+    private readonly fence?: ShardFence,
   ) {
-    this.session = new CqlSession(client, options.concurrency ?? 256);
+    this.session = new CqlSession(client, options.concurrency ?? 256, fence ? () => fence.writeTimestamp() : undefined);
     const knowledge = new WriterKnowledge(options.knowledgeCapacity ?? 262_144);
-    this.reads = new LedgerReads(this.session, knowledge);
+    this.reads = new LedgerReads(this.session, knowledge, fence);
     this.due = new DueIndex(this.session, shard);
     this.outbox = new OutboxCursor(this.session, shard);
     this.followUps = new FollowUps(this.session, shard);
     this.rollForward = new RollForwardRows(this.session, shard);
-    this.commits = new GroupCommit(this.session, shard, knowledge, this.reads, this.due, this.outbox, this.followUps, this.rollForward);
+    this.commits = new GroupCommit(
+      this.session,
+      shard,
+      knowledge,
+      this.reads,
+      this.due,
+      this.outbox,
+      this.followUps,
+      this.rollForward,
+      fence,
+    );
   }
 
   /** Connects, checks the keyspace's layout and settles the outbox tail a previous process left. */
@@ -98,13 +118,29 @@ export class CassandraLedgerStore implements LedgerStore {
   /** The same on a client the caller built (tests use a fake); the store shuts it down on close. */
   static async openOn(client: CqlClient, options: CassandraStoreOptions): Promise<CassandraLedgerStore> {
     try {
-      await checkLayout(client, options.keyspace);
-      const store = new CassandraLedgerStore(client, options.shard, options);
+      await checkLayout(client, options.keyspace, options.fence !== undefined);
+      // Fenced: the takeover comes before anything is read or written, so every read sees the shard as the
+      // takeover left it and every write of this store is stamped with its fence token.
+      const fence = options.fence
+        ? await ShardFence.takeOver(client, options.shard, options.fence, options.knowledgeCapacity ?? 262_144)
+        : undefined;
+      const store = new CassandraLedgerStore(client, options.shard, options, fence);
       await store.followUps.loadRange();
       // first: it may undo entries whose events the outbox settlement then drops
       await recoverFollowUps(store.session, store.followUps, store.reads);
-      await recoverOutbox(store.session, store.shard, store.reads, store.outbox);
+      if (fence) {
+        // No tail to settle: what the commit points applied is committed, anything beyond is not.
+        await store.outbox.load();
+        store.outbox.recovered(fence.committedOutbox);
+      } else {
+        await recoverOutbox(store.session, store.shard, store.reads, store.outbox);
+      }
       await store.due.loadDueRange();
+      if (fence) {
+        // Rewritten under this token, so no late write of a deposed owner can move them under this one.
+        await store.due.rewriteDueRange();
+        await store.followUps.rewriteRange();
+      }
       await store.followUps.loadOld();
       await store.rollForward.load();
       // after the outbox settlement: only entries that exist, and the relay has not started
@@ -199,7 +235,7 @@ export class CassandraLedgerStore implements LedgerStore {
     this.closed = true;
     try {
       await this.commits.settle();
-      await this.outbox.storeCommittedHint(); // saves the next open() from re-checking the last commit
+      if (!this.fence) await this.outbox.storeCommittedHint(); // saves the next open() from re-checking the last commit
       await this.due.persistDueRange(); // saves the next scans the rows this process already passed
       await this.followUps.complete([]); // the deletes of delivered follow-ups that failed before
       await this.followUps.persistRange(true); // saves the next open the follow-ups this process delivered
@@ -211,7 +247,7 @@ export class CassandraLedgerStore implements LedgerStore {
 }
 
 /** Refuses a keyspace that was never migrated or that was written with other bucket sizes. */
-async function checkLayout(client: CqlClient, keyspace: string): Promise<void> {
+async function checkLayout(client: CqlClient, keyspace: string, fenced: boolean): Promise<void> {
   let rows: types.Row[];
   try {
     rows = (await client.execute(CQL.layout, [], QUERY)).rows;
@@ -230,6 +266,8 @@ async function checkLayout(client: CqlClient, keyspace: string): Promise<void> {
     ['follow_up_bucket_ids', FOLLOW_UP_BUCKET_IDS],
     // Not a size: present once 006_roll_forward.cql added the roll-forward tables.
     ['roll_forward', 1],
+    // Not a size: present once 007_shard_heads.cql added the fence's table (only a fenced store needs it).
+    ...(fenced ? [['shard_heads', 1] as [string, number]] : []),
   ];
   for (const [name, value] of expected) {
     if (!stored.has(name)) {

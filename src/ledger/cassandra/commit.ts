@@ -11,6 +11,7 @@ import { CQL, type FollowUpIntent, type IntentEntry, type Statement, insertEntry
 import type { DueIndex } from './due-index.js';
 import { netDues } from './due-index.js';
 import { IdempotencyKeyTaken, LedgerUnsettled } from './errors.js';
+import { FenceUncertain, type ShardFence, ShardFenced, fullRow } from './fence.js';
 import type { FollowUps } from './follow-ups.js';
 import { entryBucketOf, outboxBucketOf } from './layout.js';
 import { mapBounded } from './map-bounded.js';
@@ -31,9 +32,17 @@ interface Rollback {
   cause: unknown;
 }
 
+/** Fenced mode: what a valid commit still has to write after its commit point (retried before any other call). */
+interface AfterCommitPoint {
+  intent: FollowUpIntent | undefined;
+  rollForward: RollForwardRow[];
+  through: number;
+}
+
 export class GroupCommit {
   private unsettled: Rollback | undefined;
   private settling: Promise<void> | undefined;
+  private unfinished: AfterCommitPoint | undefined;
 
   constructor(
     private readonly session: CqlSession,
@@ -44,10 +53,13 @@ export class GroupCommit {
     private readonly outbox: OutboxCursor,
     private readonly followUps: FollowUps,
     private readonly rollForward: RollForwardRows,
+    /** Fenced mode (fence.ts): the commit point is an LWT after the entries; 2b and 2c follow it. */
+    private readonly fence?: ShardFence,
   ) {}
 
   /** Steps 1, 2, 2b and 3; on a failure before step 3 completes, the batch is rolled back and the error rethrown. */
   async commit(batch: CommitBatch): Promise<void> {
+    this.fence?.checkNotDeposed(); // a deposed owner writes nothing more
     const outbox = batch.outbox ?? [];
     const toWrite = await this.entriesToWrite(batch.entries);
     const dues = netDues(batch.dues ?? []);
@@ -60,27 +72,45 @@ export class GroupCommit {
       try {
         const groups = [
           ...pointerGroups(this.shard, batch, toWrite, outbox),
-          ...this.outbox.hintGroups(),
+          // Fenced mode needs no hint: the commit point holds the outbox horizon.
+          ...(this.fence ? [] : this.outbox.hintGroups()),
           ...this.due.insertGroups(dues.inserts),
         ];
         if (intent) groups.push([this.followUps.intentInsert(intent)]);
         // The batch's follow-up ids count as live from here until completed or rolled back, so the
         // follow-up range never moves past them; it is written first if the stored one does not cover them.
         const followUpRange = intent ? this.followUps.noteCommit(intent) : Promise.resolve();
-        await allSettled([this.session.runAll(groups), inFlight ? this.due.persistDueRange() : Promise.resolve(), followUpRange]); // step 1
+        const rows = this.fence ? groups.map((g) => g.map(fullRow)) : groups;
+        await allSettled([this.session.runAll(rows), inFlight ? this.due.persistDueRange() : Promise.resolve(), followUpRange]); // step 1
       } finally {
         if (inFlight) this.due.insertsSettled(inFlight);
       }
-      this.outbox.hintStored(hint);
-      await this.writeEntries(toWrite); // step 2
-      if (intent) await this.followUps.writeOwed(intent); // step 2b
-      await this.rollForward.write(batch.rollForward ?? [], through); // step 2c
+      if (this.fence) {
+        await this.fence.hooks.beforeEntries?.();
+        await this.writeEntries(toWrite); // step 2
+        await this.fence.hooks.beforeCommitPoint?.();
+        await this.fence.commitPoint(lastSeqByMember(batch.entries), Math.max(0, ...outbox.map((r) => r.id))); // the commit point
+      } else {
+        this.outbox.hintStored(hint);
+        await this.writeEntries(toWrite); // step 2
+        if (intent) await this.followUps.writeOwed(intent); // step 2b
+        await this.rollForward.write(batch.rollForward ?? [], through); // step 2c
+      }
     } catch (err) {
-      for (const ref of membersOf(batch)) this.knowledge.forget(ref.tenantId, ref.memberId);
+      for (const ref of membersOf(batch)) {
+        this.knowledge.forget(ref.tenantId, ref.memberId);
+        this.fence?.forget(ref);
+      }
+      // Lost the shard (or cannot tell): none of the batch is valid, and a deposed owner writes no rollback.
+      if (err instanceof ShardFenced || err instanceof FenceUncertain) throw err;
       const rollForward = batch.rollForward ?? [];
       this.unsettled = { entries: toWrite, outboxIds: outbox.map((r) => r.id), intent, rollForward, cause: err };
       await this.settle().catch(() => undefined); // retried by every later call if it fails now
       throw err;
+    }
+    if (this.fence) {
+      this.unfinished = { intent, rollForward: batch.rollForward ?? [], through };
+      await this.finish().catch(() => undefined); // the commit is valid: retried before any other call if it fails now
     }
     this.rollForward.acknowledged(batch.rollForward ?? [], through);
     for (const [tenantId, memberId, seq] of lastSeqByMember(toWrite)) this.knowledge.noteCommitted(tenantId, memberId, seq);
@@ -90,11 +120,25 @@ export class GroupCommit {
 
   /** Retries the pending rollback, if any; until it is written the store answers nothing. */
   settle(): Promise<void> {
+    if (this.unfinished) return this.finish();
     if (!this.unsettled) return Promise.resolve();
     this.settling ??= this.rollBack(this.unsettled).finally(() => {
       this.settling = undefined;
     });
     return this.settling;
+  }
+
+  /**
+   * Fenced mode, after the commit point: 2b (the follow-ups owed, the intent deleted) and 2c (the
+   * roll-forward rows). A crash before they are written leaves the intent, which the next open completes
+   * (its entries are committed), and a roll-forward backlog.
+   */
+  private async finish(): Promise<void> {
+    const unfinished = this.unfinished;
+    if (!unfinished) return;
+    if (unfinished.intent) await this.followUps.writeOwed(unfinished.intent);
+    await this.rollForward.write(unfinished.rollForward, unfinished.through);
+    if (this.unfinished === unfinished) this.unfinished = undefined;
   }
 
   /**
@@ -140,14 +184,22 @@ export class GroupCommit {
     const members = [...groupBy(toWrite, (e) => memberKey(e.tenantId, e.memberId)).values()];
     await mapBounded(members, this.session.concurrency, async (entries) => {
       const buckets = [...groupBy(entries, (e) => entryBucketOf(e.seq))].sort(([a], [b]) => a - b);
-      for (const [, inBucket] of buckets) await this.session.writeGroup(inBucket.map(insertEntryOf));
+      const insert = this.fence ? (e: LedgerEntry) => fullRow(insertEntryOf(e)) : insertEntryOf;
+      for (const [, inBucket] of buckets) await this.session.writeGroup(inBucket.map(insert));
     });
   }
 
   private async writeSnapshots(snapshots: MemberState[]): Promise<void> {
     try {
       await mapBounded(snapshots, this.session.concurrency, (s) =>
-        this.session.execute(CQL.insertSnapshot, [s.tenantId, s.memberId, s.seq, JSON.stringify(s), s.seq]),
+        this.session.execute(CQL.insertSnapshot, [
+          s.tenantId,
+          s.memberId,
+          s.seq,
+          JSON.stringify(s),
+          // Fenced: ordered by the fence token first, so a deposed owner's snapshot never hides a newer owner's.
+          this.fence ? this.fence.snapshotTimestamp(s.seq) : s.seq,
+        ]),
       );
     } catch {
       // The entries are durable; without this snapshot activation replays a little more. Not a failed commit.

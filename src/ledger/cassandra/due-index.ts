@@ -134,6 +134,12 @@ export class DueIndex {
     this.dueStored = { low: this.dueLow, high: this.dueHigh };
   }
 
+  /** Fenced mode, at open: due_range written again under this owner's token, even if it did not change. */
+  rewriteDueRange(): Promise<void> {
+    this.dueStored = undefined;
+    return this.persistDueRange();
+  }
+
   /** Writes due_range after every earlier write of it has settled, with the values it has then. */
   persistDueRange(): Promise<void> {
     const write = this.dueRangeWrites.then(() => this.writeDueRange());

@@ -201,6 +201,12 @@ export class FollowUps {
     return retractOwed(this.session, this.place, intent);
   }
 
+  /** Fenced mode, at open: follow_up_range written again under this owner's token, even if it did not change. */
+  rewriteRange(): Promise<void> {
+    this.stored = undefined;
+    return this.persistRange(true);
+  }
+
   /**
    * Writes follow_up_range after every earlier write of it, with the values of that moment. `exact`
    * (at close) also writes a low moved within its bucket, which the lazy writes skip: the next open

@@ -8,6 +8,7 @@ import { CQL, entryOf, long, orderOf } from './cql.js';
 import { ENTRY_BUCKET_SIZE, entryBucketOf, lastSeqOfBucket } from './layout.js';
 import { mapBounded } from './map-bounded.js';
 import { groupBy } from './partition-groups.js';
+import type { ShardFence } from './fence.js';
 import type { CqlSession } from './session.js';
 import { type WriterKnowledge, memberKey } from './writer-knowledge.js';
 
@@ -18,14 +19,18 @@ export class LedgerReads {
   constructor(
     private readonly session: CqlSession,
     private readonly knowledge: WriterKnowledge,
+    /** Fenced mode: only entries at or below a member's head are committed (rows beyond it are not). */
+    private readonly fence?: ShardFence,
   ) {}
 
   async loadMembers(refs: MemberLoad[]): Promise<MemberHistory[]> {
     return mapBounded(refs, this.session.concurrency, async (ref) => {
-      const snapshot = ref.afterSeq === undefined ? await this.readSnapshot(ref) : null;
+      const head = await this.headOf(ref);
+      const stored = ref.afterSeq === undefined ? await this.readSnapshot(ref) : null;
+      const snapshot = stored && stored.seq <= head ? stored : null;
       // With afterSeq the entry at afterSeq itself is returned too (see MemberLoad).
       const from = ref.afterSeq !== undefined ? Math.max(0, ref.afterSeq - 1) : (snapshot?.seq ?? 0);
-      const entries = await this.readEntriesAfter(ref, from, Number.POSITIVE_INFINITY);
+      const entries = await this.readEntriesAfter(ref, from, Number.POSITIVE_INFINITY, head);
       // afterSeq is the caller's claim, not something read here, so it teaches nothing about durability.
       const readSeq = entries.length > 0 ? entries[entries.length - 1].seq : (snapshot?.seq ?? 0);
       this.knowledge.noteRead(ref.tenantId, ref.memberId, readSeq, from === 0 && entries.length === 0);
@@ -58,12 +63,13 @@ export class LedgerReads {
   }
 
   async listEntries(ref: MemberRef, afterSeq: number, limit: number): Promise<LedgerEntry[]> {
-    const entries = await this.readEntriesAfter(ref, afterSeq, limit);
+    const entries = await this.readEntriesAfter(ref, afterSeq, limit, await this.headOf(ref));
     if (entries.length > 0) this.knowledge.noteRead(ref.tenantId, ref.memberId, entries[entries.length - 1].seq, false);
     return entries;
   }
 
   async readEntry(ref: MemberRef, seq: number): Promise<LedgerEntry | undefined> {
+    if (this.fence && seq > (await this.fence.headOf(ref))) return undefined; // not committed, whatever the row says
     const [row] = await this.session.selectAll(CQL.entryAt, [ref.tenantId, ref.memberId, entryBucketOf(seq), seq]);
     return row ? entryOf(ref, row) : undefined;
   }
@@ -92,19 +98,30 @@ export class LedgerReads {
     });
   }
 
-  /** Entries with seq > afterSeq in seq order, walking bucket partitions until one does not end full. */
-  private async readEntriesAfter(ref: MemberRef, afterSeq: number, limit: number): Promise<LedgerEntry[]> {
+  /**
+   * Entries with seq > afterSeq (and at most head) in seq order, walking bucket partitions until one does
+   * not end full (or the head is reached).
+   */
+  private async readEntriesAfter(ref: MemberRef, afterSeq: number, limit: number, head: number): Promise<LedgerEntry[]> {
     const entries: LedgerEntry[] = [];
     let after = afterSeq;
-    for (let bucket = entryBucketOf(afterSeq + 1); entries.length < limit; bucket++) {
+    for (let bucket = entryBucketOf(afterSeq + 1); entries.length < limit && after < head; bucket++) {
       const want = Math.min(limit - entries.length, ENTRY_BUCKET_SIZE);
       const rows = await this.session.selectAll(CQL.entriesAfter, [ref.tenantId, ref.memberId, bucket, after, want]);
-      for (const row of rows) entries.push(entryOf(ref, row));
+      for (const row of rows) {
+        const entry = entryOf(ref, row);
+        if (entry.seq <= head) entries.push(entry);
+      }
       if (rows.length === 0) break;
-      after = entries[entries.length - 1].seq;
+      after = long(rows[rows.length - 1]['seq']);
       if (after < lastSeqOfBucket(bucket)) break; // seqs have no gaps: this bucket is the newest
     }
     return entries;
+  }
+
+  /** The member's head in fenced mode; without a fence every entry that exists is committed. */
+  private headOf(ref: MemberRef): Promise<number> {
+    return this.fence ? this.fence.headOf(ref) : Promise.resolve(Number.POSITIVE_INFINITY);
   }
 
   private async readSnapshot(ref: MemberRef): Promise<MemberState | null> {

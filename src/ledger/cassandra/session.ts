@@ -16,11 +16,13 @@ export class CqlSession {
     readonly client: CqlClient,
     /** Requests one call keeps in flight (multi-member reads, a commit's partitions). */
     readonly concurrency: number,
+    /** Fenced mode only (fence.ts): the timestamp of each write, ordered by the fence token. */
+    private readonly timestamps?: () => types.Long,
   ) {}
 
   /** One statement, as QUERY says. */
   execute(query: string, params: unknown[]): Promise<types.ResultSet> {
-    return this.client.execute(query, params, QUERY);
+    return this.client.execute(query, params, this.writeOptions());
   }
 
   /** Every page of a SELECT (partitions here are bounded, so this is one page in practice). */
@@ -39,13 +41,18 @@ export class CqlSession {
   async writeGroup(statements: Statement[]): Promise<void> {
     if (statements.length === 0) return;
     if (statements.length === 1) {
-      await this.client.execute(statements[0].query, statements[0].params, QUERY);
+      await this.client.execute(statements[0].query, statements[0].params, this.writeOptions());
       return;
     }
     await this.client.batch(
       statements.map((s) => ({ query: s.query, params: s.params })),
-      { ...QUERY, logged: false },
+      { ...this.writeOptions(), logged: false },
     );
+  }
+
+  /** QUERY, and in fenced mode the write's timestamp (a statement's own USING TIMESTAMP still wins). */
+  private writeOptions(): typeof QUERY | (typeof QUERY & { timestamp: types.Long }) {
+    return this.timestamps ? { ...QUERY, timestamp: this.timestamps() } : QUERY;
   }
 
   /** Writes every group, bounded; rejects only once all started writes have settled. */
