@@ -55,6 +55,11 @@ export async function runFestival(argv: string[]): Promise<number> {
   });
   killChildrenOnExit();
   const startedAt = new Date();
+  // Other work on the machine shows here: the 1/5/15-minute load average when the run starts.
+  const loadAtStart = os
+    .loadavg()
+    .map((x) => x.toFixed(2))
+    .join(' ');
   const workDir = mkdtempSync(join(os.tmpdir(), 'jifen-festival-'));
   const runId = startedAt.getTime().toString(36);
   let engine: LocalEngine | null = null;
@@ -72,10 +77,10 @@ export async function runFestival(argv: string[]): Promise<number> {
       title: `Festival rehearsal (双11), peak ${peakRate(profile.curve)} sends/s`,
       startedAt: startedAt.toISOString(),
       command: `npm run bench -- ${argv.join(' ')}`,
-      machine: `${os.cpus().length} × ${os.cpus()[0]?.model.trim()}, load ${os
+      machine: `${os.cpus().length} × ${os.cpus()[0]?.model.trim()}, load ${loadAtStart} at start, ${os
         .loadavg()
         .map((x) => x.toFixed(2))
-        .join(' ')} at start`,
+        .join(' ')} at the end`,
       targets: flags.targets ?? `one embedded engine started by the bench (${targets[0]})`,
       generators: run.generators,
       generatorCpu: run.generatorCpu.map((g) => `${g.sends} sends, ${g.cpuUsPerSend} µs CPU each`).join('; '),
