@@ -70,7 +70,7 @@ async function main(): Promise<void> {
       for (let run = 0; run < 5; run++) {
         const started = performance.now();
         const shards = await Promise.all(cores.map((core) => core.readRollForward(TENANT, fromDay, toDay)));
-        const lines = rollForwardOf(shards, periodsOf(fromDay, toDay, granularity), { pointValueFen: 1, breakageBp: 2_000 });
+        const lines = rollForwardOf(shards, periodsOf(fromDay, toDay, granularity), { pointValueFen: 1, breakageBp: 2_000 }, granularity);
         times.push(performance.now() - started);
         rows = shards.reduce((s, r) => s + r.rows.length + (r.before ? 1 : 0), 0);
         closing = lines[lines.length - 1].closing;

@@ -44,6 +44,8 @@ export interface MemberState {
   lots: Lot[];
   lifetimeEarned: number;
   lifetimeRedeemed: number;
+  /** Epoch ms of the latest entry (0 = none): the roll-forward counts a member active once per local day and month. */
+  lastEntryAt: number;
   /** Epoch ms of the Enroll entry; 0 = not enrolled. */
   enrolledAt: number;
   birthday: { month: number; day: number } | undefined;
@@ -89,6 +91,7 @@ export function emptyState(tenantId: string, memberId: string): MemberState {
     lots: [],
     lifetimeEarned: 0,
     lifetimeRedeemed: 0,
+    lastEntryAt: 0,
     enrolledAt: 0,
     birthday: undefined,
     referrer: '',

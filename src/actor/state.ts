@@ -38,6 +38,7 @@ export function applyEntry(state: MemberState, entry: LedgerEntry): void {
     throw new Error(`ledger gap for ${state.tenantId}/${state.memberId}: have seq ${state.seq}, got ${entry.seq}`);
   }
   state.seq = entry.seq;
+  state.lastEntryAt = Math.max(state.lastEntryAt ?? 0, entry.createdAt);
   const detail = entry.detail;
   if (entry.points > 0) {
     const pending = detail ? Math.min(detail.pendingPoints, entry.points) : 0;

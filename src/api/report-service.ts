@@ -60,7 +60,7 @@ async function getRollForward(deps: ReportServiceDeps, req: GetRollForwardReques
   // The program's points-as-cash rate, in whole fen per point (at least 1).
   const pointValueFen = asked > 0 ? asked : Math.max(1, Math.floor(program.pointsAsCash.perMinor / program.pointsAsCash.points));
   const shards = await deps.engine.readRollForward(tenantId, fromDay, toDay);
-  const lines = rollForwardOf(shards, periodsOf(fromDay, toDay, granularity), { pointValueFen, breakageBp });
+  const lines = rollForwardOf(shards, periodsOf(fromDay, toDay, granularity), { pointValueFen, breakageBp }, granularity);
   return {
     tenant_id: tenantId,
     time_zone: program.timeZone,
@@ -106,6 +106,7 @@ function wireLineOf(line: RollForwardLine, program: Program): WireLine {
     expiring_60_days: line.expiring60,
     expiring_90_days: line.expiring90,
     accounts: line.accounts,
+    active_members: line.activeMembers,
     accounts_by_tier: tiers,
     issued_by_rule: line.byRule,
     redemption_rate_bp: redemptionRateBp(line),

@@ -36,6 +36,7 @@ export const REPORT_COLUMNS = [
   'expiring_60_days',
   'expiring_90_days',
   'accounts',
+  'active_members',
   'accounts_by_tier',
   'issued_by_rule',
   'redemption_rate_bp',

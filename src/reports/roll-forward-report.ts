@@ -48,6 +48,11 @@ export interface RollForwardLine {
   expiring60: number;
   expiring90: number;
   accounts: number;
+  /**
+   * Members with an entry in the period: by day, that day's; by month, those whose first entry of the
+   * calendar month falls in the period (for a whole month: every member active in it).
+   */
+  activeMembers: number;
   /** Accounts per tier level at the end of the period. */
   tiers: Record<string, number>;
   /** Points issued per rule id in the period. */
@@ -73,7 +78,12 @@ export function periodsOf(fromDay: string, toDay: string, granularity: Granulari
   return periods;
 }
 
-export function rollForwardOf(shards: ShardRollForward[], periods: Period[], valuation: Valuation): RollForwardLine[] {
+export function rollForwardOf(
+  shards: ShardRollForward[],
+  periods: Period[],
+  valuation: Valuation,
+  granularity: Granularity = 'day',
+): RollForwardLine[] {
   return periods.map((period) => {
     const opening = emptyTotals();
     const closing = emptyTotals();
@@ -105,6 +115,7 @@ export function rollForwardOf(shards: ShardRollForward[], periods: Period[], val
       if (issued !== 0) byRule[rule] = issued;
     }
     const closingPoints = outstandingOf(closing);
+    const active = granularity === 'day' ? closing.activeDays - opening.activeDays : closing.activeMonths - opening.activeMonths;
     const gross = closingPoints * valuation.pointValueFen;
     return {
       period,
@@ -118,6 +129,7 @@ export function rollForwardOf(shards: ShardRollForward[], periods: Period[], val
       expiring60: expiring[1],
       expiring90: expiring[2],
       accounts: closing.accounts,
+      activeMembers: active,
       tiers: closing.tiers,
       byRule,
       grossLiabilityFen: gross,
@@ -176,6 +188,8 @@ function lastThrough(shard: ShardRollForward, day: string): RollForwardRow | und
 
 function addTotals(sum: RollForwardTotals, add: RollForwardTotals): void {
   for (const column of FLOW_COLUMNS) sum.flows[column] += add.flows[column] ?? 0;
+  sum.activeDays += add.activeDays ?? 0;
+  sum.activeMonths += add.activeMonths ?? 0;
   sum.underReview += add.underReview;
   sum.accounts += add.accounts;
   for (const [tier, count] of Object.entries(add.tiers ?? {})) sum.tiers[tier] = (sum.tiers[tier] ?? 0) + count;

@@ -49,6 +49,12 @@ export interface RollForwardTotals {
   accounts: number;
   /** Accounts per tier level id ('' = the program's first level). */
   tiers: Record<string, number>;
+  /**
+   * Cumulative (member, local day) and (member, local month) pairs with an entry: their change over a
+   * day is the members active that day, over a calendar month the members active that month.
+   */
+  activeDays: number;
+  activeMonths: number;
   /** Cumulative issued points per rule id (breakdown lines of earns, behaviours, referrals). */
   byRule: Record<string, number>;
 }
@@ -70,6 +76,8 @@ export interface MemberFigures {
   /** lot expiresAt (ms) → points of expiring lots not under review. */
   expiring: Map<number, number>;
   tier: string;
+  /** When the member's previous entry was decided (0 = none). */
+  lastEntryAt: number;
 }
 
 /** One entry's effect, with instants still in ms (the shard turns them into the tenant's local days). */
@@ -85,12 +93,14 @@ export interface RollForwardDelta {
   accounts: number;
   tiers: Record<string, number>;
   byRule: Record<string, number>;
+  /** When the member's previous entry was decided (0 = none; -1 = not a member account: never active). */
+  previousEntryAt: number;
 }
 
 export function emptyTotals(): RollForwardTotals {
   const flows = {} as Flows;
   for (const column of FLOW_COLUMNS) flows[column] = 0;
-  return { flows, underReview: 0, pending: {}, held: {}, expiring: {}, accounts: 0, tiers: {}, byRule: {} };
+  return { flows, underReview: 0, pending: {}, held: {}, expiring: {}, accounts: 0, tiers: {}, activeDays: 0, activeMonths: 0, byRule: {} };
 }
 
 /** Outstanding points: the sum of the flows. */
@@ -114,7 +124,7 @@ export function figuresOf(state: MemberState): MemberFigures {
   }
   const held = new Map<number, number>();
   for (const hold of state.holds) held.set(hold.expiresAt, (held.get(hold.expiresAt) ?? 0) + hold.points);
-  return { underReview, pending, held, expiring, tier: state.tier };
+  return { underReview, pending, held, expiring, tier: state.tier, lastEntryAt: state.lastEntryAt ?? 0 };
 }
 
 /**
@@ -147,6 +157,7 @@ export function deltaOf(
     accounts: entry.seq === 1 && counted ? 1 : 0,
     tiers,
     byRule: {},
+    previousEntryAt: counted ? before.lastEntryAt : -1,
   };
   if (outstanding === 0) return delta;
   const lines = entry.detail?.breakdown ?? [];
@@ -222,6 +233,12 @@ export function addDelta(totals: RollForwardTotals, delta: RollForwardDelta, day
   addByDay(totals.pending, delta.pending, dayOf, today);
   addByDay(totals.held, delta.held, dayOf, today);
   addByDay(totals.expiring, delta.expiring, dayOf, today);
+  if (delta.previousEntryAt >= 0) {
+    const previous = delta.previousEntryAt === 0 ? '' : dayOf(delta.previousEntryAt);
+    const day = dayOf(delta.at);
+    if (previous !== day) totals.activeDays = (totals.activeDays ?? 0) + 1;
+    if (previous.slice(0, 7) !== day.slice(0, 7)) totals.activeMonths = (totals.activeMonths ?? 0) + 1;
+  }
 }
 
 /** Drops pending and held keys that no closing from `today` on can count. */
@@ -240,6 +257,8 @@ export function cloneTotals(totals: RollForwardTotals): RollForwardTotals {
     expiring: { ...totals.expiring },
     accounts: totals.accounts,
     tiers: { ...totals.tiers },
+    activeDays: totals.activeDays ?? 0,
+    activeMonths: totals.activeMonths ?? 0,
     byRule: { ...totals.byRule },
   };
 }

@@ -71,7 +71,7 @@ async function housekeep(): Promise<void> {
 
 async function report(tenantId: string, from: string, to: string, granularity: 'day' | 'month'): Promise<RollForwardLine[]> {
   const rows = await core.readRollForward(tenantId, from, to);
-  return rollForwardOf([rows], periodsOf(from, to, granularity), { pointValueFen: 1, breakageBp: 2_000 });
+  return rollForwardOf([rows], periodsOf(from, to, granularity), { pointValueFen: 1, breakageBp: 2_000 }, granularity);
 }
 
 async function audit(tenantId: string, memberIds: string[]): Promise<MemberAuditAnswer[]> {
@@ -150,6 +150,7 @@ describe('roll-forward over a known workload', () => {
       held: 5,
       underReview: 0,
       accounts: 2,
+      activeMembers: 2,
       tiers: { '': 2 },
       // 67 of the 74 expire at the end of 15 July, the 30th day after (bob's adjusted 7 never do)
       expiring30: 67,
@@ -158,9 +159,10 @@ describe('roll-forward over a known workload', () => {
       grossLiabilityFen: 74,
       netLiabilityFen: 74 - 14,
     });
-    expect(byDay.get('2025-06-16')).toMatchObject({ opening: 74, closing: 74, held: 0 });
+    expect(byDay.get('2025-06-16')).toMatchObject({ opening: 74, closing: 74, held: 0, activeMembers: 1 });
+    expect(byDay.get('2025-06-17')).toMatchObject({ opening: 74, closing: 74, activeMembers: 0 });
     const july25 = byDay.get('2025-07-25') as RollForwardLine;
-    expect(july25).toMatchObject({ opening: 74, closing: 27, flows: { expired: -67, issuedOrders: 20 } });
+    expect(july25).toMatchObject({ opening: 74, closing: 27, activeMembers: 2, flows: { expired: -67, issuedOrders: 20 } });
     for (const [i, line] of days.entries()) {
       const sum = FLOW_COLUMNS.reduce((s, c) => s + line.flows[c], 0);
       expect(line.opening + sum, `identity on ${line.period.label}`).toBe(line.closing);
@@ -168,9 +170,9 @@ describe('roll-forward over a known workload', () => {
     }
 
     const months = await report('acme', '2025-06-01', '2025-07-31', 'month');
-    expect(months.map((m) => [m.period.label, m.opening, m.closing])).toEqual([
-      ['2025-06', 0, 74],
-      ['2025-07', 74, 27],
+    expect(months.map((m) => [m.period.label, m.opening, m.closing, m.activeMembers])).toEqual([
+      ['2025-06', 0, 74, 2],
+      ['2025-07', 74, 27, 2],
     ]);
     expect(months[1].flows).toMatchObject({ expired: -67, issuedOrders: 20, issuedTransfersIn: 0 });
 

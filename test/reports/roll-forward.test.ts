@@ -8,7 +8,7 @@ import { UNDER_REVIEW } from '../../src/actor/risk/member-risk.js';
 import { periodsOf, rollForwardOf } from '../../src/reports/roll-forward-report.js';
 import { type MemberFigures, type RollForwardRow, deltaOf, emptyTotals } from '../../src/reports/roll-forward.js';
 
-const NONE: MemberFigures = { underReview: 0, pending: new Map(), held: new Map(), expiring: new Map(), tier: '' };
+const NONE: MemberFigures = { underReview: 0, pending: new Map(), held: new Map(), expiring: new Map(), tier: '', lastEntryAt: 0 };
 
 function entry(type: EntryType, points: number, o: Partial<LedgerEntry> = {}): LedgerEntry {
   return {

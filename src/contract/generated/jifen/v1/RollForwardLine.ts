@@ -35,6 +35,7 @@ export interface RollForwardLine {
   'redemption_rate_bp'?: (number | string | Long);
   'gross_liability_fen'?: (number | string | Long);
   'net_liability_fen'?: (number | string | Long);
+  'active_members'?: (number | string | Long);
 }
 
 export interface RollForwardLine__Output {
@@ -70,4 +71,5 @@ export interface RollForwardLine__Output {
   'redemption_rate_bp': (number);
   'gross_liability_fen': (number);
   'net_liability_fen': (number);
+  'active_members': (number);
 }
