@@ -61,7 +61,8 @@ describe('kill -9 under load', () => {
         expect(await restarted.stop(), restarted.output()).toBe(0);
       }
     }
-  });
+    // Four engine starts, two kills, the retries and two audits: on a loaded 2-core machine over a minute.
+  }, 180_000);
 });
 
 /** Runs CLIENTS concurrent writers (unary Earn/Redeem and SubmitBatch) and kill -9s the engine mid-way. */
