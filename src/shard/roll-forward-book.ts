@@ -14,11 +14,15 @@ import {
   pruneThrough,
 } from '../reports/roll-forward.js';
 
+/** Instants whose local day is remembered per zone before the memory starts over. */
+const DAYS_REMEMBERED = 65_536;
+
 export class RollForwardBook {
   private readonly heads = new Map<string, RollForwardRow>();
   /** Heads as they were before the batch being applied first touched them (undefined: there was none). */
   private readonly undo = new Map<string, RollForwardRow | undefined>();
   private readonly campaignRules = new Map<Program, ReadonlySet<string>>();
+  private readonly days = new Map<string, Map<number, string>>();
 
   constructor(
     heads: RollForwardRow[],
@@ -48,8 +52,7 @@ export class RollForwardBook {
   apply(deltas: RollForwardDelta[]): RollForwardRow[] {
     const changed = new Map<RollForwardRow, true>();
     for (const delta of deltas) {
-      const { timeZone } = this.programFor(delta.tenantId);
-      const dayOf = (ms: number) => localDayOf(ms, timeZone).key;
+      const dayOf = this.dayOfIn(this.programFor(delta.tenantId).timeZone);
       const row = this.rowFor(delta.tenantId, dayOf(delta.at));
       addDelta(row.totals, delta, dayOf, row.day);
       changed.set(row, true);
@@ -74,6 +77,28 @@ export class RollForwardBook {
   /** The running totals of every tenant (the newest row of each). */
   current(): RollForwardRow[] {
     return [...this.heads.values()];
+  }
+
+  /**
+   * The local day of an instant, remembered per zone: lots' expiries and availabilities are a few
+   * distinct instants (ends of days) met again and again, and each miss costs an Intl conversion.
+   */
+  private dayOfIn(timeZone: string): (ms: number) => string {
+    let days = this.days.get(timeZone);
+    if (!days) {
+      days = new Map();
+      this.days.set(timeZone, days);
+    }
+    const known = days;
+    return (ms) => {
+      let day = known.get(ms);
+      if (day === undefined) {
+        if (known.size >= DAYS_REMEMBERED) known.clear();
+        day = localDayOf(ms, timeZone).key;
+        known.set(ms, day);
+      }
+      return day;
+    };
   }
 
   private rowFor(tenantId: string, day: string): RollForwardRow {
