@@ -37,6 +37,8 @@ const MAX_DAYS = 3660;
 const DEFAULT_GRACE_SECONDS = 600;
 const DEFAULT_MAX_MISMATCHES = 1000;
 const AUDIT_PAGE = 500;
+/** 100 yuan a point: far above any program, and closing × value stays an exact integer below 2^53. */
+const MAX_POINT_VALUE_FEN = 10_000;
 
 export function reportHandlers(deps: ReportServiceDeps) {
   return {
@@ -50,12 +52,17 @@ async function getRollForward(deps: ReportServiceDeps, req: GetRollForwardReques
   const fromDay = dayOf(req.from_day, 'from_day');
   const toDay = dayOf(req.to_day, 'to_day');
   if (toDay < fromDay) throw invalid('to_day', 'must not be before from_day');
-  if (periodsOf(fromDay, toDay, 'day').length > MAX_DAYS) throw invalid('to_day', `must be at most ${MAX_DAYS} days after from_day`);
+  // Counted from the dates, not by listing the days: a range of millennia is refused without building it.
+  if ((Date.parse(toDay) - Date.parse(fromDay)) / 86_400_000 + 1 > MAX_DAYS) {
+    throw invalid('to_day', `must be at most ${MAX_DAYS} days after from_day`);
+  }
   const granularity: Granularity = req.granularity === 'REPORT_GRANULARITY_MONTH' ? 'month' : 'day';
   const breakageBp = Number(req.expected_breakage_bp ?? 0);
   if (!Number.isSafeInteger(breakageBp) || breakageBp < 0 || breakageBp > 10_000) throw invalid('expected_breakage_bp', 'must be 0..10000');
   const asked = Number(req.point_value_fen ?? 0);
-  if (!Number.isSafeInteger(asked) || asked < 0) throw invalid('point_value_fen', 'must be a non-negative integer');
+  if (!Number.isSafeInteger(asked) || asked < 0 || asked > MAX_POINT_VALUE_FEN) {
+    throw invalid('point_value_fen', `must be 0..${MAX_POINT_VALUE_FEN}`);
+  }
   const program = deps.programs.programFor(tenantId) ?? defaultProgram(tenantId);
   // The program's points-as-cash rate, in whole fen per point (at least 1).
   const pointValueFen = asked > 0 ? asked : Math.max(1, Math.floor(program.pointsAsCash.perMinor / program.pointsAsCash.points));
