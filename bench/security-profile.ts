@@ -6,7 +6,7 @@
 //   npx tsx bench/security-profile.ts [--variants plain,tls-key] [--mode unary|batch] [--duration 8] [--warmup 2]
 //
 // A profiled engine runs slower; compare the variants' shares and µs per call, not their throughput.
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -49,13 +49,19 @@ export function categoryOf(url: string, functionName: string): string {
 }
 
 /** Self time (ms) by category and by function, from a .cpuprofile. */
-export function selfTimes(profile: CpuProfile): { totalMs: number; byCategory: Map<string, number>; byFunction: Map<string, number> } {
+export function selfTimes(profile: CpuProfile): {
+  totalMs: number;
+  byCategory: Map<string, number>;
+  byFunction: Map<string, number>;
+  byFile: Map<string, number>;
+} {
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const selfUs = new Map<number, number>();
   for (let i = 0; i < profile.samples.length; i++)
     selfUs.set(profile.samples[i], (selfUs.get(profile.samples[i]) ?? 0) + (profile.timeDeltas[i] ?? 0));
   const byCategory = new Map<string, number>();
   const byFunction = new Map<string, number>();
+  const byFile = new Map<string, number>();
   let totalMs = 0;
   for (const [id, us] of selfUs) {
     const node = byId.get(id);
@@ -68,8 +74,10 @@ export function selfTimes(profile: CpuProfile): { totalMs: number; byCategory: M
     byCategory.set(category, (byCategory.get(category) ?? 0) + ms);
     const where = `${functionName || '(anonymous)'} ${url.replace(/^.*node_modules\//, '').replace(`file://${ROOT}`, '')}:${lineNumber + 1}`;
     byFunction.set(where, (byFunction.get(where) ?? 0) + ms);
+    const file = url ? url.replace(/^.*node_modules\//, '').replace(`file://${ROOT}`, '') : `(native) ${functionName}`;
+    byFile.set(file, (byFile.get(file) ?? 0) + ms);
   }
-  return { totalMs, byCategory, byFunction };
+  return { totalMs, byCategory, byFunction, byFile };
 }
 
 async function main(): Promise<void> {
@@ -81,6 +89,7 @@ async function main(): Promise<void> {
       warmup: { type: 'string', default: '2' },
       concurrency: { type: 'string' },
       top: { type: 'string', default: '25' },
+      keep: { type: 'string' },
       out: { type: 'string' },
     },
   });
@@ -136,6 +145,10 @@ async function main(): Promise<void> {
     // The engine writes its profile (the main thread's, and one per worker) on exit.
     const files = readdirSync(profDir).filter((f) => f.endsWith('.cpuprofile'));
     if (!files.length) throw new Error(`${variant}: no .cpuprofile written in ${profDir}`);
+    if (flags.keep) {
+      mkdirSync(flags.keep, { recursive: true });
+      for (const f of files) copyFileSync(join(profDir, f), join(flags.keep, `${variant}-${mode}-${f}`));
+    }
     // One file per thread: the main thread (gRPC, TLS, the call gate) and each worker (shards, tsx's loader).
     const top = (m: Map<string, number>, n: number, totalMs: number) =>
       [...m.entries()]
@@ -159,6 +172,11 @@ async function main(): Promise<void> {
         console.log(
           `  ${String(c.share).padStart(5)}%  ${String(c.ms).padStart(6)} ms  ${String(perCall(c.ms)).padStart(5)} us/call  ${c.where}`,
         );
+      console.log('  by file (self):');
+      for (const f of top(t.byFile, Number(flags.top), t.totalMs))
+        console.log(
+          `  ${String(f.share).padStart(5)}%  ${String(f.ms).padStart(6)} ms  ${String(perCall(f.ms)).padStart(5)} us/call  ${f.where}`,
+        );
       console.log('  top functions (self):');
       for (const f of top(t.byFunction, Number(flags.top), t.totalMs))
         console.log(`  ${String(f.share).padStart(5)}%  ${String(f.ms).padStart(6)} ms  ${f.where}`);
@@ -166,6 +184,7 @@ async function main(): Promise<void> {
         thread: t.thread,
         busyMs: Math.round(t.totalMs),
         byCategory: top(t.byCategory, 30, t.totalMs),
+        byFile: top(t.byFile, Number(flags.top), t.totalMs),
         topFunctions: top(t.byFunction, Number(flags.top), t.totalMs),
       });
     }
