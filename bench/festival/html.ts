@@ -119,6 +119,18 @@ ${table(
       'conservation: issued − spent − expired = balances',
       `${n(k.issued)} − ${n(k.spent)} − ${n(k.expired)} = ${n(k.issued - k.spent - k.expired)}; balances ${n(k.balances)} (available ${n(k.available)} + pending ${n(k.pending)} + held ${n(k.held)}) over ${n(k.members)} members, ${n(k.entries)} entries; ${k.violations.length} violations`,
     ],
+    [
+      "the engine's audit (AuditLedger: every member replayed, roll-forward tied out)",
+      !c.audit
+        ? 'not in this run'
+        : c.audit.ran
+          ? `${c.audit.ok ? 'ok' : 'FAILED'}: ${n(c.audit.checked)} members; ${
+              Object.entries(c.audit.mismatchCounts)
+                .map(([kind, count]) => `${kind} ${count}`)
+                .join(', ') || 'no mismatches'
+            }`
+          : `not run: ${esc(c.audit.why)}`,
+    ],
   ],
 )}
 ${table(

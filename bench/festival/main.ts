@@ -235,7 +235,8 @@ function printSummary(s: FestivalSummary, v: Verdict, c: CorrectnessReport | nul
   }
   if (c)
     console.log(
-      `correctness: ${c.ok ? 'ok' : 'FAILED'}; writes ${c.writes.presentOnce}/${c.writes.acknowledged} present once; conservation ${c.conservation.ok ? 'ok' : 'FAILED'}; stock ${c.stock.map((x) => `${x.id} ${x.sold}/${x.stock}${x.ok ? '' : ' FAILED'}`).join(', ')}`,
+      `correctness: ${c.ok ? 'ok' : 'FAILED'}; writes ${c.writes.presentOnce}/${c.writes.acknowledged} present once; conservation ${c.conservation.ok ? 'ok' : 'FAILED'}; stock ${c.stock.map((x) => `${x.id} ${x.sold}/${x.stock}${x.ok ? '' : ' FAILED'}`).join(', ')}; ` +
+        `audit ${c.audit.ran ? `${c.audit.ok ? 'ok' : `FAILED ${JSON.stringify(c.audit.mismatchCounts)} ${c.audit.firstMismatches.join('; ')}`} (${c.audit.checked} members)` : `not run (${c.audit.why})`}`,
     );
   for (const k of v.checks) console.log(`  ${k.passed ? 'ok    ' : 'FAILED'} ${k.name}: ${k.measured} (limit ${k.limit})`);
   console.log(`VERDICT ${v.outcome}${v.failed.length ? `: ${v.failed.join('; ')}` : ''}`);

@@ -24,8 +24,14 @@ export interface CorrectnessReport {
   writes: WritesCheck;
   conservation: ConservationCheck;
   stock: StockLine[];
+  /** The engine's own audit of the tenant (AdminService.AuditLedger): every member's ledger replayed, the roll-forward tied out. */
+  audit: LedgerAudit;
   ok: boolean;
 }
+
+export type LedgerAudit =
+  | { ran: true; ok: boolean; checked: number; mismatchCounts: Record<string, number>; firstMismatches: string[] }
+  | { ran: false; why: string };
 
 export async function correctnessPass(
   clients: Clients,
@@ -50,6 +56,7 @@ export async function correctnessPass(
     ledgers.values(),
     writes,
   );
+  const audit = await auditLedger(clients, p.tenant);
   return {
     settle,
     seconds: (Date.now() - started) / 1000,
@@ -57,7 +64,8 @@ export async function correctnessPass(
     writes: writesCheck,
     conservation,
     stock,
-    ok: writesCheck.ok && conservation.ok && stock.every((s) => s.ok),
+    audit,
+    ok: writesCheck.ok && conservation.ok && stock.every((s) => s.ok) && (!audit.ran || audit.ok),
   };
 }
 
@@ -143,6 +151,24 @@ async function hasAccount(clients: Clients, tenant: string, member: string): Pro
 }
 
 /** A read, asked again a few times when the node is briefly unavailable. */
+/** AuditLedger of the tenant; not run (and said why) when the key's role may not call it or the engine has no such call. */
+async function auditLedger(clients: Clients, tenantId: string): Promise<LedgerAudit> {
+  const a = await clients.admin('AuditLedger', { tenant_id: tenantId, max_mismatches: 20 }, 600_000);
+  if (a.status === 'PERMISSION_DENIED' || a.status === 'UNIMPLEMENTED') return { ran: false, why: `${a.status} ${a.details ?? ''}`.trim() };
+  if (a.status !== 'OK') throw new Error(`festival correctness pass: AuditLedger: ${a.status} ${a.details ?? ''}`);
+  const r = a.response ?? {};
+  const mismatches = (r.mismatches as { kind: string; member_id: string; message: string }[] | undefined) ?? [];
+  return {
+    ran: true,
+    ok: r.ok === true,
+    checked: Number(r.checked ?? 0),
+    mismatchCounts: Object.fromEntries(
+      Object.entries((r.mismatch_counts as Record<string, number> | undefined) ?? {}).map(([k, v]) => [k, Number(v)]),
+    ),
+    firstMismatches: mismatches.slice(0, 5).map((m) => `${m.kind} ${m.member_id}: ${m.message}`),
+  };
+}
+
 async function retried(clients: Clients, rpc: string, request: Msg, admin = false): Promise<Msg> {
   for (let attempt = 1; ; attempt++) {
     const a = admin ? await clients.admin(rpc, request) : await clients.call(rpc, request, 30_000);
