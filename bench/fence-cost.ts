@@ -4,9 +4,11 @@
 // (test/support/cassandra-server.ts, commitlog_sync batch as in bench/lease-compare.ts). Two commit
 // shapes at the bench's rates (bench/README.md): an Earn group commit (14 members, one entry each) and a
 // SubmitBatch one (165 members, 220 entries). Several shards commit at once, each one commit at a time as
-// a shard thread does. Per phase: commits (= fence LWTs) per second, commit latency p50/p99, the JVM's
-// CPU per commit and per entry (utime + stime of the node, /proc, net of its idle use). Phases alternate
-// unfenced / fenced per round, so a busy machine hits both alike.
+// a shard thread does. Per phase: commits (= fence LWTs) per second, commit latency p50/p99 (fenced: also
+// the commit point's own, from the store's beforeCommitPoint hook to the commit's end), the JVM's CPU per
+// commit and per entry (utime + stime of the node, /proc, net of its idle use). Phases alternate
+// unfenced / fenced per round, so a busy machine hits both alike. Then the commit point alone (the
+// conditional batch with 14 or 165 member heads, ShardFence.commitPoint), to price the LWT by itself.
 //
 //   npx tsx bench/fence-cost.ts [--rounds 2] [--shards 4] [--seconds 8] [--no-save]
 // Writes bench/results/fence-cost-<time>.json; see bench/README.md "Fencing at the ledger".
@@ -17,7 +19,9 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { LedgerEntry } from '../src/actor/entries.js';
 import { migrateLedger } from '../src/cli/migrate.js';
+import { Client, types } from 'cassandra-driver';
 import { CassandraLedgerStore } from '../src/ledger/cassandra/cassandra-store.js';
+import { ShardFence } from '../src/ledger/cassandra/fence.js';
 import type { CommitBatch, OutboxRecord } from '../src/ledger/store.js';
 import { startCassandraServer } from '../test/support/cassandra-server.js';
 import { gitCommit, machineInfo } from './machine.js';
@@ -53,13 +57,17 @@ const MEMBERS_PER_SHARD = 5_000;
 interface PhaseResult {
   round: number;
   shape: Shape['name'];
-  fenced: boolean;
+  /** 'commit-point': the LWT alone, no commit around it. */
+  fenced: boolean | 'commit-point';
   commits: number;
   seconds: number;
   commitsPerSecond: number;
   entriesPerSecond: number;
   p50Ms: number;
   p99Ms: number;
+  /** Fenced commits: the commit point's latency (LWT and what follows it; nothing does in these batches). */
+  pointP50Ms?: number;
+  pointP99Ms?: number;
   jvmCpuMsPerCommit: number;
   jvmCpuUsPerEntry: number;
   jvmCores: number;
@@ -80,19 +88,18 @@ try {
   let nextShard = 0;
   let epoch = 100;
   // Unmeasured warm-up of both paths (the JVM compiles its write and Paxos paths).
-  for (const fenced of [false, true]) await phase(0, SHAPES[0], fenced, 3, (nextShard += SHARDS), epoch++);
-  results.length = 0;
+  const shards = () => {
+    nextShard += SHARDS;
+    return nextShard;
+  };
+  for (const fenced of [false, true]) await phase(0, SHAPES[0], fenced, 3, shards(), epoch++);
   for (let round = 1; round <= ROUNDS; round++) {
     for (const shape of SHAPES) {
       for (const fenced of round % 2 === 1 ? [false, true] : [true, false]) {
-        const r = await phase(round, shape, fenced, SECONDS, (nextShard += SHARDS), epoch++);
-        log(
-          `round ${round} ${shape.name.padEnd(12)} ${fenced ? 'fenced  ' : 'unfenced'} ${r.commitsPerSecond.toFixed(1).padStart(7)} commits/s ` +
-            `p50 ${r.p50Ms.toFixed(1)} ms p99 ${r.p99Ms.toFixed(1)} ms, JVM ${r.jvmCpuMsPerCommit.toFixed(2)} ms/commit ` +
-            `${r.jvmCpuUsPerEntry.toFixed(0)} µs/entry (${r.jvmCores.toFixed(2)} cores)`,
-        );
+        results.push(report(await phase(round, shape, fenced, SECONDS, shards(), epoch++)));
       }
     }
+    for (const shape of SHAPES) results.push(report(await pointsOnly(round, shape, SECONDS / 2, shards(), epoch++)));
   }
 } finally {
   await server.stop();
@@ -107,6 +114,82 @@ if (!flags['no-save']) {
   log(`results: ${file}`);
 }
 
+function report(r: PhaseResult): PhaseResult {
+  const kind = r.fenced === 'commit-point' ? 'LWT only' : r.fenced ? 'fenced  ' : 'unfenced';
+  const point = r.pointP50Ms === undefined ? '' : ` (commit point p50 ${r.pointP50Ms.toFixed(1)} p99 ${r.pointP99Ms?.toFixed(1)} ms)`;
+  log(
+    `round ${r.round} ${r.shape.padEnd(12)} ${kind} ${r.commitsPerSecond.toFixed(1).padStart(7)} /s ` +
+      `p50 ${r.p50Ms.toFixed(1)} ms p99 ${r.p99Ms.toFixed(1)} ms${point}, JVM ${r.jvmCpuMsPerCommit.toFixed(2)} ms each ` +
+      `${r.jvmCpuUsPerEntry.toFixed(0)} µs/entry (${r.jvmCores.toFixed(2)} cores)`,
+  );
+  return r;
+}
+
+/** SHARDS fences (one client) run commit points alone, each one at a time: the LWT's own rate, latency and JVM CPU. */
+async function pointsOnly(round: number, shape: Shape, seconds: number, firstShard: number, epoch: number): Promise<PhaseResult> {
+  const client = new Client({
+    contactPoints: [server.contactPoint],
+    localDataCenter: server.localDataCenter,
+    keyspace: KEYSPACE,
+    queryOptions: { consistency: types.consistencies.localQuorum, prepare: true },
+  });
+  await client.connect();
+  try {
+    const fences = await Promise.all(
+      Array.from({ length: SHARDS }, (_, i) => ShardFence.takeOver(client, firstShard + i, { epoch }, 1000)),
+    );
+    const latencies: number[] = [];
+    const cpu0 = readCpuSeconds(server.pid) ?? 0;
+    const t0 = performance.now();
+    const until = t0 + seconds * 1000;
+    await Promise.all(
+      fences.map(async (fence, i) => {
+        for (let n = 1; performance.now() < until; n++) {
+          const heads = Array.from({ length: shape.members }, (_, m): [string, string, number] => ['bench', `s${firstShard + i}-m${m}`, n]);
+          const start = performance.now();
+          await fence.commitPoint(heads, n);
+          latencies.push(performance.now() - start);
+        }
+      }),
+    );
+    const elapsed = (performance.now() - t0) / 1000;
+    const cpu = (readCpuSeconds(server.pid) ?? 0) - cpu0 - idleCores * elapsed;
+    return summary(round, shape, 'commit-point', latencies, [], latencies.length * shape.entries, elapsed, cpu);
+  } finally {
+    await client.shutdown();
+  }
+}
+
+function summary(
+  round: number,
+  shape: Shape,
+  fenced: PhaseResult['fenced'],
+  latencies: number[],
+  points: number[],
+  entries: number,
+  elapsed: number,
+  cpu: number,
+): PhaseResult {
+  latencies.sort((a, b) => a - b);
+  points.sort((a, b) => a - b);
+  const commits = latencies.length;
+  return {
+    round,
+    shape: shape.name,
+    fenced,
+    commits,
+    seconds: round3(elapsed),
+    commitsPerSecond: round3(commits / elapsed),
+    entriesPerSecond: round3(entries / elapsed),
+    p50Ms: round3(quantile(latencies, 0.5)),
+    p99Ms: round3(quantile(latencies, 0.99)),
+    ...(points.length > 0 ? { pointP50Ms: round3(quantile(points, 0.5)), pointP99Ms: round3(quantile(points, 0.99)) } : {}),
+    jvmCpuMsPerCommit: round3((cpu * 1000) / commits),
+    jvmCpuUsPerEntry: round3((cpu * 1e6) / entries),
+    jvmCores: round3(cpu / elapsed),
+  };
+}
+
 /** SHARDS stores (fenced or not) commit group batches of the shape for `seconds`, each one commit at a time. */
 async function phase(
   round: number,
@@ -117,12 +200,20 @@ async function phase(
   epoch: number,
 ): Promise<PhaseResult> {
   const settings = { contactPoints: [server.contactPoint], localDataCenter: server.localDataCenter, keyspace: KEYSPACE };
+  const pointStarts: number[] = Array(SHARDS).fill(0);
+  // The fenced stores' hook only notes when a commit reaches its commit point (the store's test hook, used to time it).
+  const hooks = (i: number) => ({
+    beforeCommitPoint: async () => {
+      pointStarts[i] = performance.now();
+    },
+  });
   const stores = await Promise.all(
     Array.from({ length: SHARDS }, (_, i) =>
-      CassandraLedgerStore.open({ ...settings, shard: firstShard + i, ...(fenced ? { fence: { epoch } } : {}) }),
+      CassandraLedgerStore.open({ ...settings, shard: firstShard + i, ...(fenced ? { fence: { epoch, testHooks: hooks(i) } } : {}) }),
     ),
   );
   const latencies: number[] = [];
+  const points: number[] = [];
   let entries = 0;
   const cpu0 = readCpuSeconds(server.pid) ?? 0;
   const t0 = performance.now();
@@ -136,7 +227,9 @@ async function phase(
         const batch = commitOf(firstShard + i, shape, seqs, () => nextMember++ % MEMBERS_PER_SHARD, ++outboxId);
         const start = performance.now();
         await store.commit(batch);
-        latencies.push(performance.now() - start);
+        const end = performance.now();
+        latencies.push(end - start);
+        if (fenced) points.push(end - pointStarts[i]);
         entries += batch.entries.length;
       }
     }),
@@ -144,22 +237,7 @@ async function phase(
   const elapsed = (performance.now() - t0) / 1000;
   const cpu = (readCpuSeconds(server.pid) ?? 0) - cpu0 - idleCores * elapsed;
   await Promise.all(stores.map((s) => s.close()));
-  latencies.sort((a, b) => a - b);
-  const commits = latencies.length;
-  return {
-    round,
-    shape: shape.name,
-    fenced,
-    commits,
-    seconds: round3(elapsed),
-    commitsPerSecond: round3(commits / elapsed),
-    entriesPerSecond: round3(entries / elapsed),
-    p50Ms: round3(quantile(latencies, 0.5)),
-    p99Ms: round3(quantile(latencies, 0.99)),
-    jvmCpuMsPerCommit: round3((cpu * 1000) / commits),
-    jvmCpuUsPerEntry: round3((cpu * 1e6) / entries),
-    jvmCores: round3(cpu / elapsed),
-  };
+  return summary(round, shape, fenced, latencies, points, entries, elapsed, cpu);
 }
 
 /** One group commit of the shape: entries of `members` members (some with two), their keys and orders, one outbox record. */
