@@ -44,8 +44,12 @@ export class ShardFenced extends Error {
   ) {
     super(
       `ledger shard ${shard} is fenced: epoch ${epoch} no longer owns it` +
-        (ownerEpoch === undefined ? '' : ` (the shard is held at epoch ${ownerEpoch})`) +
-        '; the shard moved, nothing of this commit was applied',
+        (ownerEpoch === undefined
+          ? ''
+          : ownerEpoch === epoch
+            ? ' (a later incarnation of the same epoch re-opened it)'
+            : ` (the shard is held at epoch ${ownerEpoch})`) +
+        '; nothing of this commit or takeover was applied',
     );
   }
 }
