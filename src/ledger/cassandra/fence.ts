@@ -41,6 +41,11 @@ export class ShardFenced extends Error {
     readonly epoch: number,
     /** The epoch the shard's fence holds now, when the refusal said. */
     readonly ownerEpoch: number | undefined,
+    /**
+     * The commit point timed out and the shard had moved when it was read: its Paxos round may have been
+     * completed by the takeover (so applied before it) or not. A retry on the new owner finds it by its key.
+     */
+    readonly maybeApplied = false,
   ) {
     super(
       `ledger shard ${shard} is fenced: epoch ${epoch} no longer owns it` +
@@ -49,7 +54,9 @@ export class ShardFenced extends Error {
           : ownerEpoch === epoch
             ? ' (a later incarnation of the same epoch re-opened it)'
             : ` (the shard is held at epoch ${ownerEpoch})`) +
-        '; nothing of this commit or takeover was applied',
+        (maybeApplied
+          ? '; this commit timed out and may have been applied before the move (retry with the same key)'
+          : '; nothing of this commit or takeover was applied'),
     );
   }
 }
@@ -260,7 +267,7 @@ export class ShardFence {
     }
     const epoch = long(row?.['epoch']);
     if (epoch !== this.epoch || long(row?.['incarnation']) !== this.incarnation) {
-      this.deposed = new ShardFenced(this.shard, this.epoch, epoch);
+      this.deposed = new ShardFenced(this.shard, this.epoch, epoch, true);
       return false;
     }
     if (long(row?.['commits']) === commit) return true;
