@@ -11,6 +11,7 @@ import os from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { makeTestCa, SERVER_SANS } from '../test/support/certs.js';
+import { gitCommit, machineInfo } from './machine.js';
 import { killChildrenOnExit } from './processes.js';
 import { createKey, ROOT, runLoad, startEngine } from './security-engine.js';
 
@@ -190,8 +191,18 @@ async function main(): Promise<void> {
     }
     report[variant] = { calls, threads: out };
   }
-  if (flags.out)
-    writeFileSync(flags.out, `${JSON.stringify({ mode, createdAt: new Date().toISOString(), root: ROOT, report }, null, 2)}\n`);
+  if (flags.out) {
+    const record = {
+      profile: 'security-profile',
+      mode,
+      createdAt: new Date().toISOString(),
+      command: ['npx tsx bench/security-profile.ts', ...process.argv.slice(2)].join(' '),
+      git: gitCommit(ROOT),
+      machine: machineInfo(),
+      report,
+    };
+    writeFileSync(flags.out, `${JSON.stringify(record, null, 2)}\n`);
+  }
 }
 
 main().catch((err: unknown) => {
