@@ -93,7 +93,7 @@ export async function startEngine(options: EngineOptions = {}): Promise<EnginePr
   );
 
   try {
-    await waitForListening(child, () => log, exited, options.startTimeoutMs ?? 30_000);
+    await waitForListening(child, () => log, exited, options.startTimeoutMs ?? 60_000);
   } catch (err) {
     child.kill('SIGKILL');
     await exited;
