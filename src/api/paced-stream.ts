@@ -1,95 +1,99 @@
 // Writes one WatchEvents stream at the pace its consumer reads. grpc-js buffers whatever is written
 // to a server stream, and its `writableLength` counts messages, not bytes, so a consumer that stops
 // reading grew the process without bound. Here at most HIGH_WATER_BYTES are written and not yet taken
-// by the connection; replayed events wait in the hub's ring (shared, already retained), live ones in
-// a queue of references, and a consumer whose queue of live events passes MAX_BEHIND_BYTES is ended.
+// by the connection. A stream that cannot write holds no events of its own, only its place: the cursor
+// of the last event it wrote. It reads on from the hub's ring (shared by every stream, bounded) once
+// its connection takes data again, a page at a time. What it falls behind is counted in estimated
+// bytes of the live events that arrived meanwhile; past maxBehindBytes, or when its place has left the
+// ring, it is ended. So 200 stalled streams cost 200 cursors, not 200 copies of the backlog.
 
 import type * as grpc from '@grpc/grpc-js';
-import type { CursorEvent } from '../events/event-hub.js';
+import type { CursorEvent, EventHub } from '../events/event-hub.js';
 import type { PointsEvent } from '../events/event-publisher.js';
 
-/** Estimated bytes written to one stream and not yet taken by its connection: writing stops here until they are (about 350 events; each in flight is a JS message object of ~1 KB, so 200 stalled streams hold ~70 MB). */
+/** Estimated bytes written to one stream and not yet taken by its connection: writing stops here until they are (about 350 events). */
 export const HIGH_WATER_BYTES = 32 * 1024;
-/** Live events queued for one consumer, in estimated bytes, before its stream is ended (JIFEN_WATCH_MAX_BEHIND_BYTES). */
+/** Live events a consumer may fall behind, in estimated bytes, before its stream is ended (JIFEN_WATCH_MAX_BEHIND_BYTES). */
 export const MAX_BEHIND_BYTES = 16 * 1024 * 1024;
+/** Events read from the ring at once while catching up. */
+const PAGE = 256;
+
+export type TooSlow = 'behind' | 'fell_off_ring';
 
 export class PacedStream<Message> {
-  private replay: CursorEvent[] = [];
-  private replayAt = 0;
-  /** Live events with their estimated size, computed once when queued. */
-  private live: Sized[] = [];
-  private liveAt = 0;
-  private liveBytes = 0;
+  /** The cursor of the last event handed to the connection (or the client's `after`). */
+  private position: number;
+  /** True while events after position wait in the ring (the replay, or live ones that came while writing was held). */
+  private catchingUp = true;
+  /** Live events at or below this cursor were in the ring before the stream started (the replay: not counted as behind). */
+  private readonly liveAfter: number;
+  private behindBytes = 0;
   private inFlightBytes = 0;
   private ended = false;
 
   constructor(
     private readonly call: grpc.ServerWritableStream<unknown, Message>,
+    private readonly hub: Pick<EventHub, 'page' | 'lastCursor'>,
+    private readonly tenantId: string,
+    after: number,
     private readonly encode: (item: CursorEvent) => Message,
     private readonly maxBehindBytes: number,
-    /** Called once when the consumer fell maxBehindBytes behind; the caller ends the call. */
-    private readonly onTooSlow: () => void,
-  ) {}
+    /** Called once when the consumer fell too far behind (position: the last event it was sent); the caller ends the call. */
+    private readonly onTooSlow: (why: TooSlow, position: number) => void,
+  ) {
+    this.position = after;
+    this.liveAfter = hub.lastCursor;
+  }
 
-  /** Events retained before the stream started (references into the hub's ring), sent first. */
-  startWith(replay: CursorEvent[]): void {
-    this.replay = replay;
+  /** Starts writing: the retained events after the client's cursor first. */
+  start(): void {
     this.pump();
   }
 
-  /** A live event: queued behind what is not yet written. */
+  /** A live event of the tenant: written at once when the stream is caught up and may write, else counted as behind. */
   push(item: CursorEvent): void {
     if (this.ended) return;
-    const bytes = estimatedBytes(item.event);
-    this.live.push({ item, bytes });
-    this.liveBytes += bytes;
-    if (this.liveBytes > this.maxBehindBytes) {
-      this.stop();
-      this.onTooSlow();
+    if (!this.catchingUp && this.inFlightBytes < HIGH_WATER_BYTES) {
+      this.write(item, estimatedBytes(item.event));
       return;
     }
-    this.pump();
+    this.catchingUp = true;
+    this.behindBytes += estimatedBytes(item.event);
+    if (this.behindBytes > this.maxBehindBytes) this.tooSlow('behind');
   }
 
   stop(): void {
     this.ended = true;
-    this.replay = [];
-    this.live = [];
   }
 
   private pump(): void {
-    while (!this.ended && this.inFlightBytes < HIGH_WATER_BYTES) {
-      const next = this.next();
-      if (!next) return;
-      const { item, bytes } = next;
-      this.inFlightBytes += bytes;
-      // The callback runs once the connection took the message (flow control permitting).
-      this.call.write(this.encode(item), () => {
-        this.inFlightBytes -= bytes;
-        this.pump();
-      });
+    while (!this.ended && this.catchingUp && this.inFlightBytes < HIGH_WATER_BYTES) {
+      const { items, scannedTo, fellOff } = this.hub.page(this.tenantId, this.position, PAGE);
+      if (fellOff) return this.tooSlow('fell_off_ring');
+      for (const item of items) {
+        const bytes = estimatedBytes(item.event);
+        if (item.cursor > this.liveAfter) this.behindBytes = Math.max(0, this.behindBytes - bytes);
+        this.write(item, bytes);
+      }
+      this.position = Math.max(this.position, scannedTo);
+      if (items.length === 0 && scannedTo >= this.hub.lastCursor) this.catchingUp = false;
     }
   }
 
-  private next(): Sized | undefined {
-    if (this.replayAt < this.replay.length) {
-      const item = this.replay[this.replayAt++];
-      return { item, bytes: estimatedBytes(item.event) };
-    }
-    if (this.liveAt >= this.live.length) return undefined;
-    const next = this.live[this.liveAt++];
-    this.liveBytes -= next.bytes;
-    if (this.liveAt > 1024 && this.liveAt * 2 > this.live.length) {
-      this.live = this.live.slice(this.liveAt);
-      this.liveAt = 0;
-    }
-    return next;
+  private write(item: CursorEvent, bytes: number): void {
+    this.position = item.cursor;
+    this.inFlightBytes += bytes;
+    // The callback runs once the connection took the message (flow control permitting).
+    this.call.write(this.encode(item), () => {
+      this.inFlightBytes -= bytes;
+      this.pump();
+    });
   }
-}
 
-interface Sized {
-  item: CursorEvent;
-  bytes: number;
+  private tooSlow(why: TooSlow): void {
+    this.stop();
+    this.onTooSlow(why, this.position);
+  }
 }
 
 /** The encoded size of an event, near enough: its strings plus the numbers and field tags. */

@@ -112,6 +112,13 @@ export function consumerTooSlow(maxBufferedBytes: number): CallStatus {
   };
 }
 
+export function consumerFellOffRing(position: number): CallStatus {
+  return {
+    code: status.RESOURCE_EXHAUSTED,
+    message: `consumer too slow: the events after cursor ${position} are no longer retained; read the gap from NATS or ListEntries`,
+  };
+}
+
 // Calls refused before any handler runs: no key, a key that cannot be used, a key without the right.
 
 const AUTHENTICATION_MESSAGES: Record<AuthenticationFailure, string> = {

@@ -10,7 +10,15 @@ import type { EventHub } from '../events/event-hub.js';
 import type { PointsEvent } from '../events/event-publisher.js';
 import type { EngineMetrics } from '../metrics/registry.js';
 import { decodeTenant } from './decode.js';
-import { type CallStatus, consumerTooSlow, cursorBeforeRetained, cursorNotOwned, rejectionOfError, statusName } from './status.js';
+import {
+  type CallStatus,
+  consumerFellOffRing,
+  consumerTooSlow,
+  cursorBeforeRetained,
+  cursorNotOwned,
+  rejectionOfError,
+  statusName,
+} from './status.js';
 import { timestampOf } from './wire.js';
 import { MAX_BEHIND_BYTES, PacedStream } from './paced-stream.js';
 
@@ -31,16 +39,19 @@ export function watchEventsHandler(
     if (after > 0 && after < hub.oldestCursor - 1) return endWith(call, metrics, cursorBeforeRetained(after, hub.oldestCursor));
     const stream = new PacedStream<WatchEventsResponse>(
       call,
+      hub,
+      tenantId,
+      after,
       (item) => ({ cursor: item.cursor, event: encodeEvent(item.event) }),
       maxBehindBytes,
-      () => {
+      (why, position) => {
         unsubscribe();
-        endWith(call, metrics, consumerTooSlow(maxBehindBytes));
+        endWith(call, metrics, why === 'behind' ? consumerTooSlow(maxBehindBytes) : consumerFellOffRing(position));
       },
     );
-    // Replay and subscribe in the same turn, so no event falls between them.
+    // Subscribe, then start from the ring, in the same turn: no event falls between them.
     const unsubscribe = hub.subscribe(tenantId, (item) => stream.push(item));
-    stream.startWith(hub.replay(tenantId, after));
+    stream.start();
     const stop = () => {
       stream.stop();
       unsubscribe();

@@ -57,6 +57,26 @@ export class EventHub {
     }
   }
 
+  /**
+   * At most max events of tenantId with cursor > after, oldest first, looking at no more than scanLimit
+   * ring slots (of every tenant); scannedTo: the cursor up to which the ring was looked at (continue
+   * after it). fellOff: after is older than what the ring still holds (events after it are gone).
+   */
+  page(tenantId: string, after: number, max: number, scanLimit = 8_192): { items: CursorEvent[]; scannedTo: number; fellOff: boolean } {
+    const wanted = after === 0 ? 1 : after - this.base + 1;
+    const oldest = Math.max(this.next - this.capacity, 1);
+    const fellOff = after !== 0 && wanted < oldest;
+    const from = Math.max(wanted, oldest);
+    const to = Math.min(this.next, from + scanLimit);
+    const items: CursorEvent[] = [];
+    let c = from;
+    for (; c < to && items.length < max; c++) {
+      const item = this.ring[c % this.capacity];
+      if (item && item.cursor === this.base + c && item.event.tenantId === tenantId) items.push(item);
+    }
+    return { items, scannedTo: this.base + c - 1, fellOff };
+  }
+
   /** Events of tenantId with cursor > after still in the ring, oldest first. */
   replay(tenantId: string, after: number): CursorEvent[] {
     const out: CursorEvent[] = [];
