@@ -45,6 +45,8 @@ export const ENTRY_TYPE_OF: Record<Rpc, string> = {
 };
 
 const SAMPLES = 10;
+/** The engine lists a member's latest 100 redemption orders (src/actor/redemptions.ts). */
+const REDEMPTIONS_KEPT = 100;
 
 export interface WritesCheck {
   /** Distinct (key, RPC) answered OK at least once. */
@@ -194,6 +196,11 @@ export interface StockLine {
   /** RedeemReward calls answered OK. */
   acknowledged: number;
   oversold: number;
+  /**
+   * Members whose ListRedemptions was at the engine's cap (REDEMPTIONS_KEPT, the latest 100): their older
+   * redemptions are not listed, so paid may fall short; then only paid <= sold and acknowledged <= sold are checked.
+   */
+  paidIncomplete: number;
   ok: boolean;
 }
 
@@ -208,12 +215,15 @@ export function checkStock(
   writes: WriteOutcome[],
 ): StockLine[] {
   const paid = new Map<string, number>();
-  for (const l of ledgers)
+  let capped = 0;
+  for (const l of ledgers) {
+    if (l.redemptions.length >= REDEMPTIONS_KEPT) capped++;
     for (const r of l.redemptions) {
       if (RETURNED.has(r.state)) continue;
       const id = r.reward_id === lotteryId ? `${lotteryId}/${r.prize_id}` : r.reward_id;
       paid.set(id, (paid.get(id) ?? 0) + (r.reward_id === lotteryId ? 1 : r.quantity));
     }
+  }
   const acked = new Map<string, string[]>();
   for (const [rpc, , key, status, , reward] of writes) if (rpc === 'RedeemReward' && status === 'OK') push(acked, reward, key);
   const lines: StockLine[] = [];
@@ -221,22 +231,43 @@ export function checkStock(
     const r = catalog.find((x) => x.reward_id === id);
     const stock = r?.stock ?? 0;
     lines.push(
-      line(id, stock, r?.units_sold ?? 0, r?.units_left ?? 0, paid.get(id) ?? 0, new Set(acked.get(id) ?? []).size, r !== undefined),
+      line(
+        id,
+        stock,
+        r?.units_sold ?? 0,
+        r?.units_left ?? 0,
+        paid.get(id) ?? 0,
+        new Set(acked.get(id) ?? []).size,
+        r !== undefined,
+        capped,
+      ),
     );
   }
   const lottery = catalog.find((x) => x.reward_id === lotteryId);
   for (const prize of lottery?.prizes ?? []) {
     if (prize.stock === 0) continue; // the unlimited fallback
     const won = paid.get(`${lotteryId}/${prize.prize_id}`) ?? 0;
-    lines.push(line(`${lotteryId}/${prize.prize_id}`, prize.stock, prize.stock - prize.units_left, prize.units_left, won, won, true));
+    lines.push(
+      line(`${lotteryId}/${prize.prize_id}`, prize.stock, prize.stock - prize.units_left, prize.units_left, won, won, true, capped),
+    );
   }
   return lines;
 }
 
-function line(id: string, stock: number, sold: number, left: number, paid: number, acknowledged: number, listed: boolean): StockLine {
+function line(
+  id: string,
+  stock: number,
+  sold: number,
+  left: number,
+  paid: number,
+  acknowledged: number,
+  listed: boolean,
+  paidIncomplete = 0,
+): StockLine {
   const oversold = Math.max(0, sold - stock, paid - stock);
-  const ok = listed && oversold === 0 && sold === paid && sold + left === stock && acknowledged <= paid;
-  return { id, stock, sold, left, paid, acknowledged, oversold, ok };
+  const paidMatches = paidIncomplete > 0 ? paid <= sold && acknowledged <= sold : sold === paid && acknowledged <= paid;
+  const ok = listed && oversold === 0 && paidMatches && sold + left === stock;
+  return { id, stock, sold, left, paid, acknowledged, oversold, paidIncomplete, ok };
 }
 
 function violation(c: ConservationCheck, text: string): void {

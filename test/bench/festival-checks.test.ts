@@ -151,6 +151,18 @@ describe('stock', () => {
       const [line] = checkStock(['r'], 'lottery', catalog, [l], writes);
       expect(line).toMatchObject({ ok: row.ok, oversold: row.oversold });
     });
+
+  // A member's ListRedemptions holds its latest 100 orders: a hot member's older ones are not listed.
+  const big = [{ reward_id: 'r', stock: 300, units_sold: 150, units_left: 150 }];
+  it.each<[string, number, number, boolean]>([
+    ['a member at the list cap: fewer listed than sold is not a failure', 100, 150, true],
+    ['at the cap, acknowledged beyond sold still fails', 100, 151, false],
+    ['below the cap, fewer listed than sold fails', 99, 150, false],
+  ])('%s', (_, listed, acked, ok) => {
+    const l = { ...ledger('f1', [], 0), redemptions: redeemed(listed) };
+    const writes = Array.from({ length: acked }, (_, i) => write('RedeemReward', `k${i}`, 'OK', `e${i}`, 'f1', 'r'));
+    expect(checkStock(['r'], 'lottery', big, [l], writes)[0]).toMatchObject({ ok, paidIncomplete: listed >= 100 ? 1 : 0 });
+  });
 });
 
 describe('verdict', () => {
