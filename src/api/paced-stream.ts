@@ -69,7 +69,10 @@ export class PacedStream<Message> {
   private pump(): void {
     while (!this.ended && this.catchingUp && this.inFlightBytes < HIGH_WATER_BYTES) {
       const { items, scannedTo, fellOff } = this.hub.page(this.tenantId, this.position, PAGE);
-      if (fellOff) return this.tooSlow('fell_off_ring');
+      if (fellOff) {
+        this.tooSlow('fell_off_ring');
+        return;
+      }
       for (const item of items) {
         const bytes = estimatedBytes(item.event);
         if (item.cursor > this.liveAfter) this.behindBytes = Math.max(0, this.behindBytes - bytes);
