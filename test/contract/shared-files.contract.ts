@@ -74,6 +74,10 @@ export function sharedFilesContract(name: string, open: () => Promise<SharedFile
       } while (after !== undefined);
       expect(seen).toEqual(['r2', 'r4', 'r1', 'r3']);
       expect((await reader.list({ tenantId: '', since: day, until: day + 86_400_000, limit: 10 })).records).toHaveLength(1);
+      // A refused call naming no valid tenant cannot write outside the trail: it is kept under _invalid.
+      const hostile = await trail.record({ ...base, at: day + 4_000, tenantId: '../../escape' });
+      expect(hostile.id).toMatch(/^2026-11-11\//);
+      expect(await (await fresh()).list('audit')).toEqual(['_invalid', '_platform', 'acme', 'bravo']);
     });
 
     it('lists the names directly under a folder, files and sub-folders, sorted; [] for an unknown folder', async () => {
