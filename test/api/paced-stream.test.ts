@@ -6,21 +6,9 @@ import type * as grpc from '@grpc/grpc-js';
 import { describe, expect, it } from 'vitest';
 import { HIGH_WATER_BYTES, PacedStream, type TooSlow, estimatedBytes } from '../../src/api/paced-stream.js';
 import { type CursorEvent, EventHub } from '../../src/events/event-hub.js';
-import type { PointsEvent } from '../../src/events/event-publisher.js';
+import { pointsEvent } from '../support/points-events.js';
 
-const event = (tenantId: string, seq: number): PointsEvent => ({
-  entryId: `e-${seq}`,
-  tenantId,
-  memberId: 'm',
-  seq,
-  event: 'earned',
-  points: 1,
-  balanceAfter: seq,
-  orderId: '',
-  idempotencyKey: `k-${seq}`,
-  reason: '',
-  createdAt: 0,
-});
+const event = pointsEvent;
 
 /** A connection that holds every written message until take() lets them go. */
 class Connection {

@@ -2,21 +2,9 @@
 
 import { describe, expect, it } from 'vitest';
 import { type CursorEvent, EventHub } from '../../src/events/event-hub.js';
-import type { PointsEvent } from '../../src/events/event-publisher.js';
+import { pointsEvent } from '../support/points-events.js';
 
-const event = (tenantId: string, seq: number): PointsEvent => ({
-  entryId: `e-${seq}`,
-  tenantId,
-  memberId: 'm',
-  seq,
-  event: 'earned',
-  points: 1,
-  balanceAfter: seq,
-  orderId: '',
-  idempotencyKey: `k-${seq}`,
-  reason: '',
-  createdAt: 0,
-});
+const event = pointsEvent;
 const publish = (hub: EventHub, tenantId: string, seq: number) =>
   hub.accept([{ batchId: `b-${seq}`, tenantId, event: 'earned', events: [event(tenantId, seq)] }]);
 
