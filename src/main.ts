@@ -63,6 +63,7 @@ async function main(): Promise<void> {
   let keys: KeyBook | undefined;
   let certificates: ReloadingCertificates | undefined;
   let api: ApiServer;
+  const auditTrail = new AuditTrail(files);
   try {
     keys = await openKeyBook(config, files, clock);
     certificates = config.tls.enabled ? await ReloadingCertificates.open(config.tls, metrics) : undefined;
@@ -81,7 +82,7 @@ async function main(): Promise<void> {
         maxLatenessMs: config.maxLatenessMs,
         watchMaxBehindBytes: config.watchMaxBehindBytes,
         keyStore: new KeyStore(files),
-        auditTrail: new AuditTrail(files),
+        auditTrail,
       },
       {
         credentials: certificates ? certificates.serverCredentials() : grpc.ServerCredentials.createInsecure(),
@@ -90,7 +91,7 @@ async function main(): Promise<void> {
           certificateCallers: config.tls.enabled && config.tls.clientCaFile !== undefined,
           limiter: new RateLimiter(config.rateLimits),
           streams: new StreamQuota(config.watchStreams.perKey, config.watchStreams.total),
-          audit: new AuditTrail(files),
+          audit: auditTrail,
         },
       },
     );

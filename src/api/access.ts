@@ -36,7 +36,8 @@ function tenantDenial(key: Caller, named: string): AccessDenial | undefined {
   return { kind: 'tenant', tenantId: key.tenantId, named };
 }
 
-function tenantOf(message: unknown): string {
+/** The tenant_id a request names, '' when it names none. */
+export function tenantOf(message: unknown): string {
   const tenantId = (message as { tenant_id?: unknown } | null | undefined)?.tenant_id;
   return typeof tenantId === 'string' ? tenantId : '';
 }

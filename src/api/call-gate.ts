@@ -17,7 +17,7 @@ import type { Authentication } from '../auth/key-book.js';
 import type { RateLimiter } from '../auth/rate-limiter.js';
 import type { StreamQuota } from '../auth/stream-quota.js';
 import type { EngineMetrics } from '../metrics/registry.js';
-import { accessDenial } from './access.js';
+import { accessDenial, tenantOf } from './access.js';
 import { reasonOf, requestSummary } from './audit-summary.js';
 import { RETRY_AFTER_KEY } from './retry-after.js';
 import { AUDITED_PATHS, isOpenPath } from './roles.js';
@@ -218,9 +218,4 @@ function firstString(values: grpc.MetadataValue[]): string | undefined {
 function commandsOf(message: unknown): number {
   const commands = (message as { commands?: unknown } | null)?.commands;
   return Array.isArray(commands) ? commands.length : 0;
-}
-
-function tenantOf(message: unknown): string {
-  const tenantId = (message as { tenant_id?: unknown } | null)?.tenant_id;
-  return typeof tenantId === 'string' ? tenantId : '';
 }

@@ -7,6 +7,7 @@
 
 import { randomBytes } from 'node:crypto';
 import type { SharedFiles } from '../ledger/shared-files.js';
+import { TENANT_ID } from './caller.js';
 
 export interface AuditRecord {
   /** `<yyyy-mm-dd>/<ms>-<random>`: also the page token after it. */
@@ -73,14 +74,12 @@ export class AuditTrail {
   }
 }
 
-/** A tenant id as the API accepts it: a path segment that cannot climb out of audit/. */
-const TENANT = /^[A-Za-z0-9][A-Za-z0-9_.@+-]{0,127}$/;
 /** Refused calls naming no valid tenant (INVALID_ARGUMENT from the handler) are kept apart. */
 const INVALID_TENANT_DIR = '_invalid';
 
 function tenantDir(tenantId: string): string {
   if (tenantId === '') return `${ROOT}/${PLATFORM_DIR}`;
-  return `${ROOT}/${TENANT.test(tenantId) && !tenantId.includes('..') ? tenantId : INVALID_TENANT_DIR}`;
+  return `${ROOT}/${TENANT_ID.test(tenantId) && !tenantId.includes('..') ? tenantId : INVALID_TENANT_DIR}`;
 }
 
 function dayOf(ms: number): string {

@@ -16,7 +16,8 @@ export interface Caller {
 
 export const ANONYMOUS: Caller = Object.freeze({ id: 'anonymous', tenantId: null, role: null });
 
-const TENANT = /^[A-Za-z0-9][A-Za-z0-9_.@+-]{0,127}$/;
+/** A tenant id as the API accepts it (api/decode.ts): also a single path segment, so it can name a folder. */
+export const TENANT_ID = /^[A-Za-z0-9][A-Za-z0-9_.@+-]{0,127}$/;
 
 /**
  * The caller a verified client certificate stands for: a URI subject alternative name
@@ -32,7 +33,7 @@ export function callerOfCertificate(subjectAltName: string | undefined, raw: Buf
     const role = m[3] as Role;
     if (!ROLES.includes(role)) continue;
     const tenantId = m[2] === 'platform' ? null : decodeURIComponent(m[1]);
-    if (tenantId !== null && !TENANT.test(tenantId)) continue;
+    if (tenantId !== null && !TENANT_ID.test(tenantId)) continue;
     return { id: `cert:${createHash('sha256').update(raw).digest('hex').slice(0, 16)}`, tenantId, role };
   }
   return undefined;

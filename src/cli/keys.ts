@@ -18,6 +18,7 @@ import { type ApiKey, type MintedKey, ROLES, type Role } from '../auth/api-key.j
 import { KeyAdminError, createKey, keyState, revokeKey, rotateKey } from '../auth/key-admin.js';
 import { KeyStore } from '../auth/key-store.js';
 import { AuditTrail } from '../auth/audit-trail.js';
+import { TENANT_ID } from '../auth/caller.js';
 import { type Config, ConfigError, loadConfig } from '../config/config.js';
 import { CassandraSharedFiles } from '../ledger/cassandra/shared-files.js';
 import { DataDirFiles } from '../ledger/embedded/data-dir-files.js';
@@ -47,8 +48,6 @@ const USAGE =
   '       keys revoke <id>\n' +
   '       keys rotate <id> [--overlap <duration, default 24h>] [--json]\n' +
   'durations: 90d, 24h, 30m, 45s, 500ms';
-
-const TENANT = /^[A-Za-z0-9][A-Za-z0-9_.@+-]{0,127}$/;
 
 /** Runs one keys command against store. */
 export async function runKeys(argv: string[], store: KeyStore, io: KeysIo): Promise<void> {
@@ -100,7 +99,8 @@ function parseOptions(args: string[]) {
 
 async function create(values: Options, store: KeyStore, io: KeysIo): Promise<void> {
   if (values.platform === (values.tenant !== undefined)) throw new KeysUsageError('give exactly one of --tenant <id> and --platform');
-  if (values.tenant !== undefined && !TENANT.test(values.tenant)) throw new KeysUsageError(`--tenant ${values.tenant} is not a tenant id`);
+  if (values.tenant !== undefined && !TENANT_ID.test(values.tenant))
+    throw new KeysUsageError(`--tenant ${values.tenant} is not a tenant id`);
   if (!ROLES.includes(values.role as Role)) throw new KeysUsageError(`--role must be one of ${ROLES.join(', ')}`);
   const now = io.now();
   const expiresAt = values['expires-in'] === undefined ? null : now + parseDuration(values['expires-in']);

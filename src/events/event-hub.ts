@@ -77,17 +77,6 @@ export class EventHub {
     return { items, scannedTo: this.base + c - 1, fellOff };
   }
 
-  /** Events of tenantId with cursor > after still in the ring, oldest first. */
-  replay(tenantId: string, after: number): CursorEvent[] {
-    const out: CursorEvent[] = [];
-    const from = Math.max(after === 0 ? 1 : after - this.base + 1, this.next - this.capacity, 1);
-    for (let c = from; c < this.next; c++) {
-      const item = this.ring[c % this.capacity];
-      if (item && item.cursor === this.base + c && item.event.tenantId === tenantId) out.push(item);
-    }
-    return out;
-  }
-
   subscribe(tenantId: string, listen: Listener): () => void {
     let set = this.listeners.get(tenantId);
     if (!set) {
