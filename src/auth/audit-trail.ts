@@ -79,7 +79,7 @@ const INVALID_TENANT_DIR = '_invalid';
 
 function tenantDir(tenantId: string): string {
   if (tenantId === '') return `${ROOT}/${PLATFORM_DIR}`;
-  return `${ROOT}/${TENANT_ID.test(tenantId) && !tenantId.includes('..') ? tenantId : INVALID_TENANT_DIR}`;
+  return `${ROOT}/${TENANT_ID.test(tenantId) ? tenantId : INVALID_TENANT_DIR}`;
 }
 
 function dayOf(ms: number): string {

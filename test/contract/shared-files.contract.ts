@@ -78,6 +78,11 @@ export function sharedFilesContract(name: string, open: () => Promise<SharedFile
       const hostile = await trail.record({ ...base, at: day + 4_000, tenantId: '../../escape' });
       expect(hostile.id).toMatch(/^2026-11-11\//);
       expect(await (await fresh()).list('audit')).toEqual(['_invalid', '_platform', 'acme', 'bravo']);
+      // A valid tenant id with dots in it is its own folder (one segment: the pattern has no '/').
+      await trail.record({ ...base, at: day + 4_500, tenantId: 'a..b', reason: 'dots' });
+      expect(
+        (await reader.list({ tenantId: 'a..b', since: day, until: day + 86_400_000, limit: 10 })).records.map((r) => r.reason),
+      ).toEqual(['dots']);
     });
 
     it('lists the names directly under a folder, files and sub-folders, sorted; [] for an unknown folder', async () => {
