@@ -4,12 +4,14 @@
 // CA it is to trust (CPU of the engine and the generator read at the measured window's edges), and the
 // results file.
 import { execFile } from 'node:child_process';
-import { mkdirSync, rmSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { freePort, type Managed, readCpuSeconds, spawnManaged, stopProcess, waitUntilReady } from './processes.js';
 import type { LoadResult, Mode } from './report.js';
+import { gitCommit, type MachineInfo } from './machine.js';
 
 export { median } from './report.js';
 
@@ -206,6 +208,31 @@ export function resultsFile(label: string, startedAt: Date): string {
     .replace(/\.\d+Z$/, 'Z')
     .replaceAll(':', '-');
   return join(dir, `${label}-${stamp}.json`);
+}
+
+/**
+ * Writes a run's results to resultsFile(label, startedAt): when and how it ran (command, commit,
+ * machine, load average at the end, the note) and then the bench's own fields; answers the path.
+ */
+export function saveResults(
+  run: { profile: string; label: string; startedAt: Date; argv: string[]; machine: MachineInfo; note: string | undefined },
+  fields: Record<string, unknown>,
+): string {
+  const record = {
+    profile: run.profile,
+    startedAt: run.startedAt.toISOString(),
+    finishedAt: new Date().toISOString(),
+    command: commandLine(run.argv),
+    argv: run.argv,
+    git: gitCommit(ROOT),
+    machine: run.machine,
+    loadavgAtEnd: os.loadavg().map((x) => Math.round(x * 100) / 100),
+    note: run.note ?? null,
+    ...fields,
+  };
+  const file = resultsFile(run.label, run.startedAt);
+  writeFileSync(file, `${JSON.stringify(record, null, 2)}\n`);
+  return file;
 }
 
 export const MIB = 2 ** 20;

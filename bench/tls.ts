@@ -10,15 +10,15 @@
 // the three rotates per repeat (abc, bca, cab, …) so no variant always runs first. Reported: medians of
 // calls/s, items/s, p50/p99 per variant and mode, the ratios plain-key/plain and tls-key/plain (of
 // the medians, and per repeat), and CPU per call of the engine and of the generator in the window.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { makeTestCa, SERVER_SANS } from '../test/support/certs.js';
-import { gitCommit, machineInfo } from './machine.js';
+import { machineInfo } from './machine.js';
 import { killChildrenOnExit, readMemory } from './processes.js';
 import type { LoadResult, Mode } from './report.js';
-import { commandLine, createKey, type Engine, median, ROOT, resultsFile, runLoad, startEngine, type WindowCpu } from './security-engine.js';
+import { createKey, type Engine, median, runLoad, saveResults, startEngine, type WindowCpu } from './security-engine.js';
 
 const progress = (msg: string) => console.error(`[tls] ${msg}`);
 
@@ -349,25 +349,10 @@ export async function runTls(argv: string[]): Promise<number> {
     },
   };
   if (!flags['no-save']) {
-    const record = {
-      profile: 'tls',
-      startedAt: startedAt.toISOString(),
-      finishedAt: new Date().toISOString(),
-      command: commandLine(argv),
-      argv,
-      git: gitCommit(ROOT),
-      machine,
-      loadavgAtEnd: os.loadavg().map((x) => Math.round(x * 100) / 100),
-      note: flags.note ?? null,
-      config,
-      variants: DESCRIPTION,
-      summary,
-      ratios,
-      goals,
-      runs,
-    };
-    const file = resultsFile(flags.label, startedAt);
-    writeFileSync(file, `${JSON.stringify(record, null, 2)}\n`);
+    const file = saveResults(
+      { profile: 'tls', label: flags.label, startedAt, argv, machine, note: flags.note },
+      { config, variants: DESCRIPTION, summary, ratios, goals, runs },
+    );
     progress(`wrote ${file}`);
   }
   return 0;

@@ -15,15 +15,15 @@
 // (jifen_rpc_total{method="WatchEvents",code=…}) is read every second with the RSS. Authentication is off
 // and JIFEN_WATCH_STREAMS_PER_KEY is raised to --watchers (the anonymous caller counts as one key, 16
 // streams by default): the quota would stop one caller at 16; this measures what 200 streams cost.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { parseMetrics } from './flash-sale-report.js';
-import { gitCommit, machineInfo } from './machine.js';
+import { machineInfo } from './machine.js';
 import { killChildrenOnExit, readCpuSeconds, readMemory } from './processes.js';
 import type { LoadResult } from './report.js';
-import { commandLine, MIB, median, ROOT, resultsFile, runLoad, startEngine } from './security-engine.js';
+import { MIB, median, runLoad, saveResults, startEngine } from './security-engine.js';
 import { STALLED_WINDOW_BYTES, StalledWatchers, type StalledSummary } from './security-watchers.js';
 
 const progress = (msg: string) => console.error(`[watchers] ${msg}`);
@@ -321,24 +321,10 @@ export async function runWatchers(argv: string[]): Promise<number> {
       ].join('\n'),
     );
     if (!flags['no-save']) {
-      const record = {
-        profile: 'watchers',
-        startedAt: startedAt.toISOString(),
-        finishedAt: new Date().toISOString(),
-        command: commandLine(argv),
-        argv,
-        git: gitCommit(ROOT),
-        machine,
-        loadavgAtEnd: os.loadavg().map((x) => Math.round(x * 100) / 100),
-        note: flags.note ?? null,
-        config,
-        summary,
-        goals,
-        phases: { fill, baseline, withWatchers },
-        rssSamples: samples,
-      };
-      const file = resultsFile(flags.label, startedAt);
-      writeFileSync(file, `${JSON.stringify(record, null, 2)}\n`);
+      const file = saveResults(
+        { profile: 'watchers', label: flags.label, startedAt, argv, machine, note: flags.note },
+        { config, summary, goals, phases: { fill, baseline, withWatchers }, rssSamples: samples },
+      );
       progress(`wrote ${file}`);
     }
     return 0;
