@@ -13,9 +13,9 @@ import type { LedgerEntry, OrderRecord } from '../../src/actor/entries.js';
 import { CassandraLedgerStore, ShardFenced } from '../../src/ledger/cassandra/cassandra-store.js';
 import type { FenceTestHooks } from '../../src/ledger/cassandra/fence.js';
 import type { CommitBatch, FollowUp, LedgerStore, MemberRef, OutboxRecord } from '../../src/ledger/store.js';
-import { migratedKeyspace } from '../support/cassandra-keyspace.js';
+import { migratedKeyspace, truncateLedger } from '../support/cassandra-keyspace.js';
 import { cassandraTarget } from '../support/cassandra-server.js';
-import { ledgerStoreContract } from './ledger-store.contract.js';
+import { ledgerStoreContract, outboxOf } from './ledger-store.contract.js';
 
 const target = cassandraTarget();
 const FENCE_OFF = process.env.JIFEN_TEST_LEDGER_FENCE === 'off';
@@ -24,29 +24,13 @@ const M: MemberRef = { tenantId: 'acme', memberId: 'm-1' };
 const N: MemberRef = { tenantId: 'acme', memberId: 'm-2' };
 const T = 1_750_000_000_000;
 const SHARD = 3;
+/** The contract's outbox record, as this file's shard writes it. */
+const outbox = (id: number, entries: LedgerEntry[]): OutboxRecord => outboxOf(id, entries, SHARD);
 
 describe.skipIf('skipped' in target)(`Cassandra ledger fencing${FENCE_OFF ? ' (FENCE SWITCHED OFF)' : ''}`, () => {
   if ('skipped' in target) return;
   const { keyspace, admin, settings } = migratedKeyspace(target, 'jifen_fence');
-  const TABLES = [
-    '"entries"',
-    'idempotency_keys',
-    'orders',
-    'snapshots',
-    'outbox',
-    'outbox_cursor',
-    'due_members',
-    'due_range',
-    'follow_ups',
-    'follow_ups_by_bucket',
-    'follow_up_range',
-    'roll_forward',
-    'roll_forward_heads',
-    'shard_heads',
-  ];
-  const cleanup = async (): Promise<void> => {
-    for (const table of TABLES) await admin.execute(`TRUNCATE ${keyspace}.${table}`);
-  };
+  const cleanup = (): Promise<void> => truncateLedger(admin, keyspace, ['shard_heads']);
   const openAt = (epoch: number, testHooks?: FenceTestHooks): Promise<CassandraLedgerStore> =>
     CassandraLedgerStore.open({ ...settings, shard: SHARD, fence: { epoch, testHooks, testOnlyUnconditional: FENCE_OFF } });
 
@@ -287,30 +271,6 @@ function followUp(id: number, tag: string): FollowUp {
   return {
     id,
     command: { kind: 'referral', tenantId: 'acme', memberId: 'm-9', idempotencyKey: `§referral:${tag}`, referredMemberId: tag },
-  };
-}
-
-function outbox(id: number, entries: LedgerEntry[]): OutboxRecord {
-  return {
-    id,
-    envelope: {
-      batchId: `${SHARD}-${id}-earned`,
-      tenantId: 'acme',
-      event: 'earned',
-      events: entries.map((e) => ({
-        entryId: `${e.tenantId}:${e.memberId}:${e.seq}`,
-        tenantId: e.tenantId,
-        memberId: e.memberId,
-        seq: e.seq,
-        event: 'earned',
-        points: e.points,
-        balanceAfter: e.balanceAfter,
-        orderId: e.orderId,
-        idempotencyKey: e.idempotencyKey,
-        reason: e.reason,
-        createdAt: e.createdAt,
-      })),
-    },
   };
 }
 

@@ -7,7 +7,7 @@
 import { describe } from 'vitest';
 import { CassandraLedgerStore } from '../../src/ledger/cassandra/cassandra-store.js';
 import type { LedgerStore } from '../../src/ledger/store.js';
-import { migratedKeyspace } from '../support/cassandra-keyspace.js';
+import { migratedKeyspace, truncateLedger } from '../support/cassandra-keyspace.js';
 import { cassandraTarget } from '../support/cassandra-server.js';
 import { ledgerStoreContract } from './ledger-store.contract.js';
 
@@ -25,31 +25,10 @@ if ('skipped' in target) {
   });
 } else {
   const { keyspace, admin, settings } = migratedKeyspace(target, 'jifen_contract');
-  // "entries" quoted: ENTRIES is a reserved CQL keyword. due_range goes with due_members, follow_up_range
-  // with follow_ups_by_bucket (never one alone).
-  const TABLES = [
-    '"entries"',
-    'idempotency_keys',
-    'orders',
-    'snapshots',
-    'outbox',
-    'outbox_cursor',
-    'due_members',
-    'due_range',
-    'follow_ups',
-    'follow_ups_by_bucket',
-    'follow_up_range',
-    'roll_forward',
-    'roll_forward_heads',
-  ];
 
   const open = (): Promise<LedgerStore> => CassandraLedgerStore.open({ ...settings, shard: 0 });
 
-  // TRUNCATE is not a tombstone, so rows later written with small USING TIMESTAMP values (snapshots,
-  // cursors) are not hidden by it.
-  const cleanup = async (): Promise<void> => {
-    for (const table of TABLES) await admin.execute(`TRUNCATE ${keyspace}.${table}`);
-  };
+  const cleanup = (): Promise<void> => truncateLedger(admin, keyspace);
 
   ledgerStoreContract('CassandraLedgerStore', open, cleanup);
 }

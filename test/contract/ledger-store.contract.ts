@@ -603,11 +603,12 @@ function earnFor(ref: MemberRef): WriteCommand {
   };
 }
 
-function outboxOf(id: number, entries: LedgerEntry[]): OutboxRecord {
+/** An outbox record of entries' earned events, as shard `shard` writes it. */
+export function outboxOf(id: number, entries: LedgerEntry[], shard = 0): OutboxRecord {
   return {
     id,
     envelope: {
-      batchId: `0-${id}-earned`,
+      batchId: `${shard}-${id}-earned`,
       tenantId: 'acme',
       event: 'earned',
       events: entries.map((e) => ({
