@@ -63,8 +63,23 @@ export function setEngineBackend(next: EngineBackend | undefined): void {
   backend = next;
 }
 
+/**
+ * A port freePorts found free may be taken before the engine binds it (another process's outgoing
+ * connection gets it as its ephemeral port): an engine that exits with EADDRINUSE before listening is
+ * started again on new ports, up to three times. Nothing was served, so nothing is lost by it.
+ */
 export async function startEngine(options: EngineOptions = {}): Promise<EngineProcess> {
   const dataDir = options.dataDir ?? makeDataDir();
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startEngineOnce(options, dataDir);
+    } catch (err) {
+      if (attempt >= 3 || !(err instanceof Error) || !err.message.includes('EADDRINUSE')) throw err;
+    }
+  }
+}
+
+async function startEngineOnce(options: EngineOptions, dataDir: string): Promise<EngineProcess> {
   const [grpcPort, metricsPort] = await freePorts(2);
   const grpcAddr = `127.0.0.1:${grpcPort}`;
   const metricsAddr = `127.0.0.1:${metricsPort}`;
