@@ -28,6 +28,7 @@ import { DUE_BUCKET_MS, ENTRY_BUCKET_SIZE, FOLLOW_UP_BUCKET_IDS, OUTBOX_BUCKET_S
 import { OutboxCursor } from './outbox-cursor.js';
 import { LedgerReads } from './reads.js';
 import { recoverFollowUps, recoverOutbox } from './recovery.js';
+import { ledgerReconnection } from './reconnection.js';
 import { RollForwardRows } from './roll-forward-rows.js';
 import { type CqlClient, CqlSession, QUERY } from './session.js';
 import { WriterKnowledge } from './writer-knowledge.js';
@@ -104,7 +105,10 @@ export class CassandraLedgerStore implements LedgerStore {
       queryOptions: { consistency: types.consistencies.localQuorum, prepare: true },
       // Client-side, monotonic timestamps: a retry re-sends the same timestamp (an exact overwrite), and a
       // rollback issued after a failed write is always newer than it.
-      policies: { timestampGeneration: new policies.timestampGeneration.MonotonicTimestampGenerator(1000, 1000) },
+      policies: {
+        timestampGeneration: new policies.timestampGeneration.MonotonicTimestampGenerator(1000, 1000),
+        reconnection: ledgerReconnection(),
+      },
     });
     try {
       await client.connect();

@@ -6,6 +6,7 @@
 
 import { Client, types } from 'cassandra-driver';
 import { type SharedFiles, splitPath } from '../shared-files.js';
+import { ledgerReconnection } from './reconnection.js';
 
 export interface SharedFilesSettings {
   contactPoints: string[];
@@ -29,6 +30,7 @@ export class CassandraSharedFiles implements SharedFiles {
       contactPoints: s.contactPoints,
       localDataCenter: s.localDataCenter,
       credentials: s.username ? { username: s.username, password: s.password ?? '' } : undefined,
+      policies: { reconnection: ledgerReconnection() },
     });
     try {
       await client.connect();
