@@ -15,7 +15,7 @@
 // (jifen_rpc_total{method="WatchEvents",code=…}) is read every second with the RSS. Authentication is off
 // and JIFEN_WATCH_STREAMS_PER_KEY is raised to --watchers (the anonymous caller counts as one key, 16
 // streams by default): the quota would stop one caller at 16; this measures what 200 streams cost.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -41,6 +41,39 @@ interface Sample {
   streamsOpen: number | null;
   /** WatchEvents calls the engine ended RESOURCE_EXHAUSTED so far. */
   endedTooSlow: number | null;
+  /** Where the RSS is: the process's anonymous and file-backed pages (/proc/<pid>/status). */
+  rssAnonBytes: number | null;
+  rssFileBytes: number | null;
+  /**
+   * The main thread's V8 heap (used, and reserved) and its memory outside the heap (Buffers,
+   * nodejs_external_memory_bytes), from /metrics: the front, gRPC and every WatchEvents stream live
+   * here; the shards' actors and their SQLite page caches live in the worker threads (the rest).
+   */
+  mainHeapUsedBytes: number | null;
+  mainHeapTotalBytes: number | null;
+  mainExternalBytes: number | null;
+}
+
+/** RssAnon and RssFile of a process (bytes), or nulls once it is gone. */
+function rssParts(pid: number): { rssAnonBytes: number | null; rssFileBytes: number | null } {
+  let status = '';
+  try {
+    status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  } catch {
+    return { rssAnonBytes: null, rssFileBytes: null };
+  }
+  const kb = (field: string) => {
+    const m = new RegExp(`^${field}:\\s*(\\d+)\\s*kB`, 'm').exec(status);
+    return m ? Number(m[1]) * 1024 : null;
+  };
+  return { rssAnonBytes: kb('RssAnon'), rssFileBytes: kb('RssFile') };
+}
+
+/** The value of the first series of metric `name` (any labels). */
+function gauge(metrics: Map<string, number> | null, name: string): number | null {
+  if (!metrics) return null;
+  for (const [series, value] of metrics) if (series === name || series.startsWith(`${name}{`)) return value;
+  return null;
 }
 
 /** Earn calls the engine answered OK so far: each is one event pushed to every watcher of the tenant. */
@@ -153,10 +186,17 @@ export async function runWatchers(argv: string[]): Promise<number> {
   const sample = () => {
     const memory = readMemory(pid);
     if (!memory) return;
-    const at = { t: Math.round((performance.now() - t0) / 100) / 10, phase, rssBytes: memory.rssBytes };
+    const at = { t: Math.round((performance.now() - t0) / 100) / 10, phase, rssBytes: memory.rssBytes, ...rssParts(pid) };
     sampling = scrape().then((metrics) => {
       const counts = metrics ? watchCounts(metrics) : null;
-      samples.push({ ...at, streamsOpen: counts?.open ?? null, endedTooSlow: counts ? (counts.byCode.RESOURCE_EXHAUSTED ?? 0) : null });
+      samples.push({
+        ...at,
+        streamsOpen: counts?.open ?? null,
+        endedTooSlow: counts ? (counts.byCode.RESOURCE_EXHAUSTED ?? 0) : null,
+        mainHeapUsedBytes: gauge(metrics, 'nodejs_heap_size_used_bytes'),
+        mainHeapTotalBytes: gauge(metrics, 'nodejs_heap_size_total_bytes'),
+        mainExternalBytes: gauge(metrics, 'nodejs_external_memory_bytes'),
+      });
     });
   };
   const timer = setInterval(sample, 1000);
@@ -264,6 +304,35 @@ export async function runWatchers(argv: string[]): Promise<number> {
 
     const mib = (b: number | null) => (b === null ? null : Math.round((b / MIB) * 10) / 10);
     const growth = rssBefore === null ? null : peakSampled - rssBefore;
+    // Where the growth is, between two samples: the main thread's heap and external memory (the
+    // streams, gRPC, HTTP/2) against the rest of the anonymous memory (the shard threads' actors and
+    // SQLite page caches, native allocations) and file-backed pages.
+    const lastOf = (phases: string[]) => samples.filter((s) => phases.includes(s.phase)).at(-1) ?? null;
+    const peakOf = (phase: string) =>
+      samples.filter((s) => s.phase === phase).reduce<Sample | null>((a, s) => (a === null || s.rssBytes > a.rssBytes ? s : a), null);
+    const breakdown = (from: Sample | null, to: Sample | null) => {
+      if (!from || !to) return null;
+      const d = (f: (s: Sample) => number | null) => {
+        const a = f(from);
+        const b = f(to);
+        return a === null || b === null ? null : mib(b - a);
+      };
+      const rest = (s: Sample) =>
+        s.rssAnonBytes === null || s.mainHeapTotalBytes === null || s.mainExternalBytes === null
+          ? null
+          : s.rssAnonBytes - s.mainHeapTotalBytes - s.mainExternalBytes;
+      return {
+        fromT: from.t,
+        toT: to.t,
+        rssMiB: d((s) => s.rssBytes),
+        rssAnonMiB: d((s) => s.rssAnonBytes),
+        rssFileMiB: d((s) => s.rssFileBytes),
+        mainHeapUsedMiB: d((s) => s.mainHeapUsedBytes),
+        mainHeapTotalMiB: d((s) => s.mainHeapTotalBytes),
+        mainExternalMiB: d((s) => s.mainExternalBytes),
+        restAnonMiB: d(rest),
+      };
+    };
     const firstEnded = samples.find((s) => s.phase === 'watch' && (s.endedTooSlow ?? 0) > 0);
     const watchOpenedAt = samples.find((s) => s.phase === 'watch')?.t ?? null;
     const summary = {
@@ -274,6 +343,13 @@ export async function runWatchers(argv: string[]): Promise<number> {
       rssGrowthMiB: mib(growth),
       /** The control: what the same Earn load alone grew the process by in the baseline phase (warmup + measured). */
       rssBaselineGrowthMiB: rssBefore === null || rssBaselineStart === null ? null : mib(rssBefore - rssBaselineStart),
+      /** The growth by part: in the baseline (load alone), and from before the streams to the watch phase's peak and end. */
+      growthByPart: {
+        baseline: breakdown(samples.find((s) => s.phase === 'baseline') ?? null, lastOf(['baseline'])),
+        watchPeak: breakdown(lastOf(['baseline']), peakOf('watch')),
+        watchEnd: breakdown(lastOf(['baseline']), lastOf(['watch'])),
+        afterSettle: breakdown(lastOf(['baseline']), lastOf(['settle'])),
+      },
       p99WithoutMs: baseline.result.p99Ms,
       p99WithMs: withWatchers.p99Ms,
       p99WithMedianOfSegmentsMs: Math.round(withWatchers.p99MedianMs * 1000) / 1000,
@@ -317,6 +393,7 @@ export async function runWatchers(argv: string[]): Promise<number> {
         `engine RSS: before ${summary.rssBeforeMiB} MiB, peak ${summary.rssPeakMiB} MiB (VmHWM ${summary.vmHwmMiB}), after ${summary.rssAfterMiB} MiB; growth ${summary.rssGrowthMiB} MiB (< 256: ${ok(goals.rssGrowth.met)}); the load alone grew it ${summary.rssBaselineGrowthMiB} MiB in the baseline (${config.warmupS + config.baselineS} s)`,
         `other callers (Earn x${config.concurrency}): p99 ${summary.p99WithoutMs} ms without -> ${summary.p99WithMs} ms with ${config.watchers} watchers (worst of ${withWatchers.segments} segments of ${config.segmentS} s, median ${summary.p99WithMedianOfSegmentsMs} ms; < 1000: ${ok(goals.p99.met)}); p50 ${summary.p50WithoutMs} -> ${summary.p50WithMs} ms; calls/s ${summary.earnCallsPerSecWithout} -> ${summary.earnCallsPerSecWith} (${summary.earnThroughputRatio}x)`,
         `streams: ${streams.opened} opened, ${refusedAtOpen} refused at open; at the end ${JSON.stringify(streams.byStatus)}; engine's count ${JSON.stringify(summary.engineWatchEventsCodes)}; first ended ${summary.secondsToFirstEnded ?? 'n/a'} s after opening`,
+        `growth by part (MiB), before the streams -> watch peak: ${JSON.stringify(summary.growthByPart.watchPeak)}; baseline: ${JSON.stringify(summary.growthByPart.baseline)}`,
         `engine CPU per Earn: ${summary.engineCpuUsPerEarnWithout} us without, ${summary.engineCpuUsPerEarnWith} us with the watchers; ${summary.eventsPerWatcher} events pushed to each watcher, RSS growth ${summary.growthBytesPerEventPerWatcher} bytes per event per watcher`,
       ].join('\n'),
     );
