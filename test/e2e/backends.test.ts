@@ -161,7 +161,8 @@ describe.skipIf(!haveRedis || !haveNats)('engine with JIFEN_BALANCES=redis and J
       afterFaults: { acks: 200, maxMs: 30_000 },
     });
     const endedAt = load.faultsEndedAt ?? Number.POSITIVE_INFINITY;
-    expect(load.acks.filter((a) => a.at > endedAt).length, 'writes acknowledged after the restart and the flush').toBeGreaterThanOrEqual(200);
+    const afterFaults = load.acks.filter((a) => a.at > endedAt).length;
+    expect(afterFaults, 'writes acknowledged after the restart and the flush').toBeGreaterThanOrEqual(200);
     expect(load.failures, 'writes do not fail because the cache did').toEqual([]);
     expect(load.staleReads, 'a read after an acknowledged write sees at least that write').toEqual([]);
 
