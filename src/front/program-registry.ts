@@ -2,6 +2,7 @@
 // (programs/<tenant>/<version>.json: the document as authored and its normalised form; the data
 // directory with the embedded ledger, the keyspace with Cassandra). The front owns it: PutProgram validates, writes
 // the next version and hands it to every shard; shards decide with the version they were given.
+// refresh() takes up the versions other engine processes on the same shared files stored since.
 
 import { type Rejection, reject } from '../actor/rejections.js';
 import { type ProgramFormat, loadProgramDirectory, parseProgramText } from '../rules/program/program-loader.js';
@@ -21,6 +22,16 @@ export interface StoredProgram {
 
 export type PutOutcome = { ok: true; program: Program } | { ok: false; rejection: Rejection };
 
+export interface ProgramRefresh {
+  /** Versions newer than the ones held before, now held: the engine's shards need them too. */
+  programs: Program[];
+  /** Tenants whose newest version could not be taken up this time (the version held stays in use). */
+  errors: string[];
+}
+
+/** Puts that lose the race for a version number to another engine this many times in a row give up. */
+const PUT_ATTEMPTS = 3;
+
 export class ProgramRegistry {
   private readonly current = new Map<string, StoredProgram>();
   private writes: Promise<unknown> = Promise.resolve();
@@ -30,20 +41,22 @@ export class ProgramRegistry {
   /** Loads the newest version of every tenant from `programs/`. */
   static async open(files: SharedFiles): Promise<ProgramRegistry> {
     const registry = new ProgramRegistry(files);
-    for (const tenantDir of await files.list(PROGRAMS)) {
-      const versions = (await files.list(`${PROGRAMS}/${tenantDir}`)).filter((f) => /^\d+\.json$/.test(f));
-      if (versions.length === 0) continue;
-      const newest = Math.max(...versions.map((f) => Number.parseInt(f, 10)));
-      const tenantId = decodeURIComponent(tenantDir);
-      const stored = await registry.readVersion(tenantId, newest);
-      if (!stored) continue;
-      // The document is parsed again: a program saved by an older engine gets the defaults of fields
-      // added since, instead of running with them missing.
-      const parsed = parseProgramText(stored.document, stored.format, { tenantId, version: newest }, tenantId);
-      if (!parsed.ok) throw new Error(`stored program ${tenantId} v${newest} no longer validates: ${formatProgramErrors(parsed.errors)}`);
-      registry.current.set(tenantId, { ...stored, program: parsed.program });
-    }
+    const { errors } = await registry.refreshNow();
+    if (errors.length > 0) throw new Error(errors.join('; '));
     return registry;
+  }
+
+  /**
+   * Takes up the versions other engine processes on the same shared files wrote since: one listing
+   * of `programs/` and one per tenant, and a read only where a newer version is on file. Never goes
+   * back to an older version, and a version this registry wrote itself is already held, so it is
+   * not returned again. Runs between puts. A tenant that fails is named in errors and tried again
+   * on the next refresh; a failed listing rejects.
+   */
+  refresh(): Promise<ProgramRefresh> {
+    const run = this.writes.then(() => this.refreshNow());
+    this.writes = run.catch(() => {});
+    return run;
   }
 
   /**
@@ -81,7 +94,10 @@ export class ProgramRegistry {
     return this.readVersion(tenantId, version);
   }
 
-  /** Validates and durably stores the next version; one put at a time, so versions never collide. */
+  /**
+   * Validates and durably stores the next version after the newest on file. One put at a time here;
+   * between engines, a version number goes to the first to store it and the other counts again.
+   */
   put(tenantId: string, document: string, format: ProgramFormat, expectedVersion: number | undefined): Promise<PutOutcome> {
     const run = this.writes.then(() => this.putNow(tenantId, document, format, expectedVersion));
     this.writes = run.catch(() => {});
@@ -94,16 +110,61 @@ export class ProgramRegistry {
     format: ProgramFormat,
     expectedVersion: number | undefined,
   ): Promise<PutOutcome> {
-    const currentVersion = this.current.get(tenantId)?.program.version ?? 0;
-    if (expectedVersion !== undefined && expectedVersion !== currentVersion) {
-      return { ok: false, rejection: reject.programVersionConflict(tenantId, expectedVersion, currentVersion) };
+    let currentVersion = 0;
+    for (let attempt = 0; attempt < PUT_ATTEMPTS; attempt++) {
+      // The newest version on file, not only the one held: another engine on the same shared files
+      // may have stored one since this registry last refreshed.
+      currentVersion = Math.max(this.current.get(tenantId)?.program.version ?? 0, await this.newestOnFile(tenantId));
+      if (expectedVersion !== undefined && expectedVersion !== currentVersion) {
+        return { ok: false, rejection: reject.programVersionConflict(tenantId, expectedVersion, currentVersion) };
+      }
+      const parsed = parseProgramText(document, format, { tenantId, version: currentVersion + 1 }, tenantId);
+      if (!parsed.ok) return { ok: false, rejection: reject.invalidField('document', formatProgramErrors(parsed.errors)) };
+      const stored: StoredProgram = { program: parsed.program, document, format };
+      if (await this.createVersion(stored)) {
+        this.current.set(tenantId, stored);
+        return { ok: true, program: parsed.program };
+      }
     }
-    const parsed = parseProgramText(document, format, { tenantId, version: currentVersion + 1 }, tenantId);
-    if (!parsed.ok) return { ok: false, rejection: reject.invalidField('document', formatProgramErrors(parsed.errors)) };
-    const stored: StoredProgram = { program: parsed.program, document, format };
-    await this.writeVersion(stored);
-    this.current.set(tenantId, stored);
-    return { ok: true, program: parsed.program };
+    return { ok: false, rejection: reject.programVersionConflict(tenantId, currentVersion, currentVersion + 1) };
+  }
+
+  private async refreshNow(): Promise<ProgramRefresh> {
+    const programs: Program[] = [];
+    const errors: string[] = [];
+    for (const tenantDir of await this.files.list(PROGRAMS)) {
+      try {
+        const tenantId = decodeURIComponent(tenantDir);
+        const newest = await this.newestOnFile(tenantId);
+        // seq guard: an older version on file (or the one held) never replaces the one held
+        if (newest <= (this.current.get(tenantId)?.program.version ?? 0)) continue;
+        const stored = await this.loadVersion(tenantId, newest);
+        if (!stored) continue;
+        this.current.set(tenantId, stored);
+        programs.push(stored.program);
+      } catch (err) {
+        errors.push(`programs/${tenantDir}: ${err instanceof Error ? err.message : String(err)}`);
+      }
+    }
+    return { programs, errors };
+  }
+
+  /** The highest version number on file for the tenant, 0 when none. */
+  private async newestOnFile(tenantId: string): Promise<number> {
+    const versions = (await this.files.list(this.tenantDir(tenantId))).filter((f) => /^\d+\.json$/.test(f));
+    return versions.reduce((newest, f) => Math.max(newest, Number.parseInt(f, 10)), 0);
+  }
+
+  /**
+   * A stored version parsed again: a program saved by an older engine gets the defaults of fields
+   * added since, instead of running with them missing.
+   */
+  private async loadVersion(tenantId: string, version: number): Promise<StoredProgram | undefined> {
+    const stored = await this.readVersion(tenantId, version);
+    if (!stored) return undefined;
+    const parsed = parseProgramText(stored.document, stored.format, { tenantId, version }, tenantId);
+    if (!parsed.ok) throw new Error(`stored program ${tenantId} v${version} no longer validates: ${formatProgramErrors(parsed.errors)}`);
+    return { ...stored, program: parsed.program };
   }
 
   private lastFromDirectory(tenantId: string): Promise<string | undefined> {
@@ -123,8 +184,12 @@ export class ProgramRegistry {
     return text === undefined ? undefined : (JSON.parse(text) as StoredProgram);
   }
 
-  /** An acknowledged PutProgram survives a crash. */
-  private async writeVersion(stored: StoredProgram): Promise<void> {
-    await this.files.write(`${this.tenantDir(stored.program.tenantId)}/${stored.program.version}.json`, JSON.stringify(stored));
+  /**
+   * Stores a version only if no engine stored that number first (a lightweight transaction on
+   * Cassandra): true when this text is what is stored. An acknowledged PutProgram survives a crash.
+   */
+  private async createVersion(stored: StoredProgram): Promise<boolean> {
+    const text = JSON.stringify(stored);
+    return (await this.files.create(`${this.tenantDir(stored.program.tenantId)}/${stored.program.version}.json`, text)) === text;
   }
 }
