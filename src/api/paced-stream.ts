@@ -4,15 +4,23 @@
 // by the connection. A stream that cannot write holds no events of its own, only its place: the cursor
 // of the last event it wrote. It reads on from the hub's ring (shared by every stream, bounded) once
 // its connection takes data again, a page at a time. What it falls behind is counted in estimated
-// bytes of the live events that arrived meanwhile; past maxBehindBytes, or when its place has left the
-// ring, it is ended. So 200 stalled streams cost 200 cursors, not 200 copies of the backlog.
+// bytes of the live events that arrived meanwhile; past maxBehindBytes, or as soon as its place has left
+// the ring (checked with every live event, not only when it can write again), it is ended. So 200
+// stalled streams cost 200 cursors, not 200 copies of the backlog.
 
 import type * as grpc from '@grpc/grpc-js';
 import type { CursorEvent, EventHub } from '../events/event-hub.js';
 import type { PointsEvent } from '../events/event-publisher.js';
 
-/** Estimated bytes written to one stream and not yet taken by its connection: writing stops here until they are (about 350 events). */
-export const HIGH_WATER_BYTES = 32 * 1024;
+/**
+ * Estimated bytes written to one stream and not yet taken by its connection: writing stops here until
+ * they are (about 50–90 events). It is what a stalled stream holds until its consumer reads or goes:
+ * each written message waits in grpc-js as an encoded object, ~4.5× its estimated wire size on the
+ * heap (measured: 200 stalled streams held 47 MiB live with 32 KiB here, 25 MiB with 8 KiB, ~100 KiB
+ * of it per stream the call and its connection). "Taken" means handed to the socket, so a consumer
+ * that reads is still limited by its connection's flow-control window, not by this.
+ */
+export const HIGH_WATER_BYTES = 8 * 1024;
 /** Live events a consumer may fall behind, in estimated bytes, before its stream is ended (JIFEN_WATCH_MAX_BEHIND_BYTES). */
 export const MAX_BEHIND_BYTES = 16 * 1024 * 1024;
 /** Events read from the ring at once while catching up. */
@@ -33,7 +41,7 @@ export class PacedStream<Message> {
 
   constructor(
     private readonly call: grpc.ServerWritableStream<unknown, Message>,
-    private readonly hub: Pick<EventHub, 'page' | 'lastCursor'>,
+    private readonly hub: Pick<EventHub, 'page' | 'lastCursor' | 'oldestCursor'>,
     private readonly tenantId: string,
     after: number,
     private readonly encode: (item: CursorEvent) => Message,
@@ -60,6 +68,9 @@ export class PacedStream<Message> {
     this.catchingUp = true;
     this.behindBytes += estimatedBytes(item.event);
     if (this.behindBytes > this.maxBehindBytes) this.tooSlow('behind');
+    // Its place left the ring: it could never catch up without a gap, so it is ended now rather than
+    // when its connection next takes data (a consumer that never reads again would hold it forever).
+    else if (this.position !== 0 && this.position < this.hub.oldestCursor - 1) this.tooSlow('fell_off_ring');
   }
 
   stop(): void {

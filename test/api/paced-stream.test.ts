@@ -87,6 +87,18 @@ describe('PacedStream', () => {
     expect(endings).toEqual(expected);
   });
 
+  it('a consumer that never reads again is ended as soon as its place leaves the ring, once', () => {
+    const { publish, connection, endings } = setup(500, 10_000 * perEvent);
+    const written = () => connection.written.length;
+    for (let seq = 1; seq <= 500; seq++) publish('t', seq);
+    // Every event since its place is still in the ring: not ended yet.
+    expect(endings).toEqual([]);
+    for (let seq = 501; seq <= 2_000; seq++) publish('t', seq);
+    // Nothing was taken by the connection: ended from the live events alone, and only once.
+    expect(endings).toEqual(['fell_off_ring']);
+    expect(written()).toBeLessThanOrEqual(upToHighWater);
+  });
+
   it('what a consumer is behind shrinks as it catches up: a reader that keeps up now and then is never ended', () => {
     const { publish, connection, endings } = setup(100_000, 200 * perEvent);
     for (let seq = 1; seq <= 5_000; seq++) {
