@@ -2,6 +2,8 @@
 // whose client keeps reading into its own memory while paused. Each stream sends its request, is paused
 // at once and advertises a tiny receive window, so flow control stops the server after a few hundred
 // bytes: what a client that stopped reading looks like on the wire (as in test/e2e/watch-events.test.ts).
+// lastCursor() finds where the live events start (a client that read everything retained, then stopped),
+// so the streams can open caught up rather than at the ring's oldest event.
 // finish() then reads each stream briefly to tell the ones the engine ended (their trailers come right
 // after the little that was in flight) from the ones it still serves, and closes everything.
 import http2 from 'node:http2';
@@ -42,14 +44,82 @@ interface Entry {
   closed: Promise<void>;
 }
 
-/** A WatchEventsRequest {tenant_id} in a gRPC frame (5-byte prefix). */
-function watchRequestFrame(tenant: string): Buffer {
+/** A protobuf varint of a non-negative integer below 2^53. */
+function varint(n: number): number[] {
+  const out: number[] = [];
+  let rest = n;
+  while (rest >= 0x80) {
+    out.push((rest % 0x80) | 0x80);
+    rest = Math.floor(rest / 0x80);
+  }
+  out.push(rest);
+  return out;
+}
+
+/** A WatchEventsRequest {tenant_id, after} in a gRPC frame (5-byte prefix). */
+function watchRequestFrame(tenant: string, after = 0): Buffer {
   const tenantBytes = Buffer.from(tenant);
   if (tenantBytes.length > 127) throw new Error('tenant id too long for this encoder');
-  const request = Buffer.concat([Buffer.from([0x0a, tenantBytes.length]), tenantBytes]); // field 1: tenant_id
+  const request = Buffer.concat([
+    Buffer.from([0x0a, tenantBytes.length]), // field 1: tenant_id
+    tenantBytes,
+    Buffer.from(after > 0 ? [0x10, ...varint(after)] : []), // field 2: after
+  ]);
   const prefix = Buffer.alloc(5);
   prefix.writeUInt32BE(request.length, 1);
   return Buffer.concat([prefix, request]);
+}
+
+/** The `cursor` (field 1, a varint) of a WatchEventsResponse, or null when it does not start with it. */
+function cursorOf(message: Buffer): number | null {
+  if (message[0] !== 0x08) return null;
+  let n = 0;
+  let scale = 1;
+  for (let i = 1; i < message.length && i < 11; i++) {
+    n += (message[i] & 0x7f) * scale;
+    if ((message[i] & 0x80) === 0) return n;
+    scale *= 0x80;
+  }
+  return null;
+}
+
+/**
+ * The cursor of the tenant's last retained event: one stream read from the start until nothing came
+ * for `idleMs` (call it while no load runs), then cancelled. 0 when none came.
+ */
+export async function lastCursor(address: string, tenant: string, idleMs = 1000): Promise<number> {
+  const session = http2.connect(`http://${address}`);
+  session.on('error', () => {});
+  const stream = session.request({
+    ':method': 'POST',
+    ':path': '/jifen.v1.PointsService/WatchEvents',
+    'content-type': 'application/grpc',
+    te: 'trailers',
+  });
+  stream.on('error', () => {});
+  stream.end(watchRequestFrame(tenant));
+  let last = 0;
+  let pending = Buffer.alloc(0);
+  await new Promise<void>((resolve) => {
+    let idle = setTimeout(resolve, idleMs * 5);
+    stream.on('data', (chunk: Buffer) => {
+      pending = Buffer.concat([pending, chunk]);
+      while (pending.length >= 5 && pending.length >= 5 + pending.readUInt32BE(1)) {
+        const length = pending.readUInt32BE(1);
+        last = cursorOf(pending.subarray(5, 5 + length)) ?? last;
+        pending = pending.subarray(5 + length);
+      }
+      clearTimeout(idle);
+      idle = setTimeout(resolve, idleMs);
+    });
+    stream.once('close', () => {
+      clearTimeout(idle);
+      resolve();
+    });
+  });
+  stream.close(http2.constants.NGHTTP2_CANCEL);
+  session.destroy();
+  return last;
 }
 
 export class StalledWatchers {
@@ -58,10 +128,11 @@ export class StalledWatchers {
 
   /**
    * `count` streams over `connections` HTTP/2 connections (round robin), each with metadata `headers`
-   * (an API key per stream with authentication on: keys[i % keys.length]).
+   * (an API key per stream with authentication on: keys[i % keys.length]), each asking for the events
+   * after cursor `after` (0: everything retained).
    */
-  constructor(address: string, tenant: string, count: number, connections: number, apiKeys: string[] = []) {
-    const frame = watchRequestFrame(tenant);
+  constructor(address: string, tenant: string, count: number, connections: number, apiKeys: string[] = [], after = 0) {
+    const frame = watchRequestFrame(tenant, after);
     for (let c = 0; c < Math.min(connections, count); c++) {
       const session = http2.connect(`http://${address}`, { settings: { initialWindowSize: STALLED_WINDOW_BYTES } });
       session.on('error', () => {});

@@ -3,10 +3,13 @@
 // authentication off: the stream quota in all, JIFEN_WATCH_MAX_STREAMS 1024, still applies), its RSS
 // read from /proc every second, through these phases:
 //   fill      SubmitBatch of --fill-items earns over --members members (the event hub's ring, 100,000
-//             events, and the members' actors filled, so the load alone no longer grows the process);
+//             events, and the members' actors filled; the shards' SQLite page caches, up to 64 MiB
+//             each, and heaps still grow with the load: see growthByPart and the 1-watcher control);
 //   baseline  unary Earn, --concurrency in flight, --baseline seconds measured: p99 without watchers;
 //   watch     --watchers raw HTTP/2 streams (bench/security-watchers.ts: paused, 1 KiB window) on the
-//             same tenant, then the same Earn load for --watch seconds: p99 with them; every event of
+//             same tenant, from the last retained event (--watch-from tail, the default: a consumer
+//             that had caught up, then stopped; ended once JIFEN_WATCH_MAX_BEHIND_BYTES of live
+//             events came) or from the oldest (start: its place leaves the ring within ~100 events), then the same Earn load for --watch seconds: p99 with them; every event of
 //             the tenant is pushed to every stream;
 //   finish    each stream read briefly (ended by the engine: its trailers; still served: open), all
 //             closed, --settle seconds idle, RSS after.
@@ -24,7 +27,7 @@ import { machineInfo } from './machine.js';
 import { killChildrenOnExit, readCpuSeconds, readMemory } from './processes.js';
 import type { LoadResult } from './report.js';
 import { MIB, median, runLoad, saveResults, startEngine } from './security-engine.js';
-import { STALLED_WINDOW_BYTES, StalledWatchers, type StalledSummary } from './security-watchers.js';
+import { lastCursor, STALLED_WINDOW_BYTES, StalledWatchers, type StalledSummary } from './security-watchers.js';
 
 const progress = (msg: string) => console.error(`[watchers] ${msg}`);
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
@@ -110,6 +113,7 @@ export async function runWatchers(argv: string[]): Promise<number> {
       'fill-items': { type: 'string', default: '120000' },
       baseline: { type: 'string', default: '20' },
       watch: { type: 'string', default: '30' },
+      'watch-from': { type: 'string', default: 'tail' },
       'watch-max': { type: 'string', default: '180' },
       segment: { type: 'string', default: '15' },
       warmup: { type: 'string', default: '2' },
@@ -137,6 +141,7 @@ export async function runWatchers(argv: string[]): Promise<number> {
     watchS: num('watch', flags.watch, 1),
     watchMaxS: num('watch-max', flags['watch-max'], 1),
     segmentS: num('segment', flags.segment, 1),
+    watchFrom: flags['watch-from'],
     warmupS: num('warmup', flags.warmup),
     settleS: num('settle', flags.settle),
     tenant: flags.tenant,
@@ -150,6 +155,8 @@ export async function runWatchers(argv: string[]): Promise<number> {
       }),
     ) as Record<string, string>,
   };
+  if (config.watchFrom !== 'tail' && config.watchFrom !== 'start')
+    throw new Error(`--watch-from: expected tail or start, got ${config.watchFrom}`);
   killChildrenOnExit();
   const startedAt = new Date();
   const machine = machineInfo();
@@ -235,15 +242,20 @@ export async function runWatchers(argv: string[]): Promise<number> {
     progress(`baseline: Earn x${config.concurrency} in flight, ${config.warmupS}s warmup + ${config.baselineS}s, no watchers`);
     const baseline = await load('baseline', config.baselineS, config.warmupS);
     alive();
-    await sampling;
+    // tail: each stream asks for the events after the last retained one (a consumer that had read
+    // everything, then stopped); it is ended once JIFEN_WATCH_MAX_BEHIND_BYTES of live events came.
+    // start: from the ring's oldest (after = 0); its place leaves the ring after a few hundred events.
+    const after = config.watchFrom === 'tail' ? await lastCursor(engine.address, config.tenant) : 0;
     sample();
     await sampling;
     const rssBefore = lastRss();
     const earnOkBefore = earnOk(await scrape());
     const cpuBefore = cpu();
     phase = 'watch';
-    progress(`watch: opening ${config.watchers} never-reading WatchEvents streams over ${config.connections} connections`);
-    watchers = new StalledWatchers(engine.address, config.tenant, config.watchers, config.connections);
+    progress(
+      `watch: opening ${config.watchers} never-reading WatchEvents streams over ${config.connections} connections, after cursor ${after} (${config.watchFrom})`,
+    );
+    watchers = new StalledWatchers(engine.address, config.tenant, config.watchers, config.connections, [], after);
     // Segments of --segment seconds until the engine holds no watcher any more (each ended, the
     // memory they held measured at its worst) or --watch-max, and at least --watch seconds.
     const segments: { result: LoadResult; engineCpuS: number | null }[] = [];
@@ -336,6 +348,8 @@ export async function runWatchers(argv: string[]): Promise<number> {
     const firstEnded = samples.find((s) => s.phase === 'watch' && (s.endedTooSlow ?? 0) > 0);
     const watchOpenedAt = samples.find((s) => s.phase === 'watch')?.t ?? null;
     const summary = {
+      watchFrom: config.watchFrom,
+      watchAfterCursor: after,
       rssBeforeMiB: mib(rssBefore),
       rssPeakMiB: mib(peakSampled),
       vmHwmMiB: mib(hwm),
