@@ -28,6 +28,15 @@ import { RateLimiter } from './auth/rate-limiter.js';
 import { StreamQuota } from './auth/stream-quota.js';
 import { ReloadingCertificates } from './api/tls-credentials.js';
 import * as grpc from '@grpc/grpc-js';
+import { readFileSync } from 'node:fs';
+import { Counter, Gauge } from 'prom-client';
+import { CLUSTER_LEDGER_SHARDS, type ClusterSettings } from './config/config.js';
+import { connectEtcd } from './cluster/etcd-client.js';
+import { SlotOwnership } from './cluster/slot-ownership.js';
+import { SLOT_COUNT } from './cluster/slots.js';
+import { ClusterFront } from './front/cluster-front.js';
+import { PeerChannels } from './front/peer-channels.js';
+import { SharedConfigFollower } from './front/shared-config-follower.js';
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -48,7 +57,29 @@ async function main(): Promise<void> {
   }
   const clock = () => Date.now() + config.clockOffsetMs;
   const programFor = (tenantId: string) => programs.programFor(tenantId) ?? defaultProgram(tenantId);
-  const engine = await Engine.start(config, layout, metrics, epoch, programs.programs());
+  const engine =
+    config.cluster.kind === 'etcd'
+      ? await Engine.startCluster(config, layout, metrics, epoch, programs.programs(), {
+          threads: config.cluster.threads,
+          // TEST ONLY (issue 13's fencing-off variant): the ledger fence's conditions switched off.
+          fenceOff: process.env.JIFEN_TEST_LEDGER_FENCE === 'off',
+          // TEST ONLY: a window between a commit's entries and its commit point, for the pause faults.
+          commitPointDelayMs: Number(process.env.JIFEN_TEST_COMMIT_POINT_DELAY_MS ?? 0) || 0,
+        })
+      : await Engine.start(config, layout, metrics, epoch, programs.programs());
+  const rewards = await RewardCatalog.open(files);
+  // Programs and rewards another node stored (a cluster on one keyspace) are taken up every few seconds.
+  const follower = SharedConfigFollower.start(
+    { programs, rewards },
+    {
+      intervalMs: config.sharedConfigRefreshMs,
+      installPrograms: async (taken) => {
+        await engine.installPrograms(taken);
+        for (const p of taken) console.log(`jifen: program of tenant ${p.tenantId} version ${p.version} taken up from the shared files`);
+      },
+    },
+  );
+  const cluster = config.cluster.kind === 'etcd' ? joinCluster(config, config.cluster, engine, metrics) : undefined;
   // The front's own cache client serves GetAccount; losing its connection means the cache may have
   // restarted empty or older, so a new epoch starts and nothing cached before is trusted.
   const cache = await openBalanceCache(config.balances, engine.ledgerId);
@@ -73,7 +104,7 @@ async function main(): Promise<void> {
         engine,
         accounts: new AccountReader(engine, cache, epoch, programFor, clock, (result) => metrics.cacheReads.inc({ result })),
         programs,
-        rewards: await RewardCatalog.open(files),
+        rewards,
         programFor,
         hub,
         metrics,
@@ -92,11 +123,16 @@ async function main(): Promise<void> {
           limiter: new RateLimiter(config.rateLimits),
           streams: new StreamQuota(config.watchStreams.perKey, config.watchStreams.total),
           audit: auditTrail,
+          nodeSecret: config.cluster.kind === 'etcd' ? config.cluster.secret : undefined,
         },
       },
+      cluster?.front,
     );
+    await cluster?.start();
   } catch (err) {
     certificates?.close();
+    await follower.close();
+    await cluster?.stop();
     await engine.shutdown();
     throw err;
   }
@@ -114,6 +150,10 @@ async function main(): Promise<void> {
     stopping = true;
     console.log(`jifen: ${signal} received, draining`);
     api.markDraining();
+    await follower.close();
+    // Cluster: every group handed over (committed, then released) while calls keep being accepted and
+    // forwarded to the new owners; then nothing is routed any more.
+    await cluster?.stop();
     await engine.shutdown();
     await api.close(config.shutdownGraceMs);
     await cache?.close();
@@ -128,6 +168,72 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', () => void stop('SIGTERM'));
   process.on('SIGINT', () => void stop('SIGINT'));
+}
+
+/** Cluster mode: this node's slot ownership on etcd, and the routing that follows it. */
+function joinCluster(config: Config, settings: ClusterSettings, engine: Engine, metrics: EngineMetrics) {
+  const etcd = connectEtcd({ endpoints: settings.etcdEndpoints });
+  const log = (line: string) => console.log(line);
+  let front: ClusterFront | undefined;
+  const ownership = new SlotOwnership({
+    client: etcd,
+    nodeId: settings.nodeId,
+    address: settings.advertiseAddr,
+    ttlS: settings.leaseTtlS,
+    movesPerRound: settings.movesPerRound,
+    prefix: settings.prefix,
+    beforeHandOver: (slots) => front?.handOver(slots) ?? Promise.resolve(),
+    log,
+  });
+  const peers = new PeerChannels({
+    credentials: peerCredentials(config),
+    secret: settings.secret,
+    onForwarded: (node, outcome, ops) => forwarded.inc({ peer: node, outcome }, ops),
+  });
+  const forwarded = new Counter({
+    name: 'jifen_cluster_forwarded_ops_total',
+    help: 'Commands this node forwarded to the owner of their slot, by peer and outcome (ok, rejected by the owner, failed on the way)',
+    labelNames: ['peer', 'outcome'] as const,
+    registers: [metrics.registry],
+  });
+  new Gauge({
+    name: 'jifen_cluster_slots_served',
+    help: 'Slots this node serves now (held under its live lease and open)',
+    registers: [metrics.registry],
+    collect() {
+      let served = 0;
+      for (let group = 0; group < CLUSTER_LEDGER_SHARDS; group++) if (engine.groupEpoch(group) !== undefined) served++;
+      this.set(served * (SLOT_COUNT / CLUSTER_LEDGER_SHARDS));
+    },
+  });
+  front = new ClusterFront(engine, ownership, peers, {
+    groupSize: SLOT_COUNT / CLUSTER_LEDGER_SHARDS,
+    unownedWaitMs: settings.unownedWaitMs,
+    log,
+  });
+  const routing = front;
+  return {
+    front: routing,
+    async start() {
+      routing.start();
+      await ownership.start();
+      console.log(`jifen cluster: node ${settings.nodeId} joined at ${settings.advertiseAddr} (etcd ${settings.etcdEndpoints.join(',')})`);
+    },
+    async stop() {
+      await ownership.release().catch((err: unknown) => console.error('jifen cluster: release failed:', err));
+      routing.stop();
+      peers.close();
+      etcd.close();
+    },
+  };
+}
+
+/** How this node reaches its peers: plaintext, or TLS (trusting JIFEN_CLUSTER_PEER_CA, presenting its own certificate: mTLS). */
+function peerCredentials(config: Config): grpc.ChannelCredentials {
+  if (!config.tls.enabled) return grpc.credentials.createInsecure();
+  const ca = process.env.JIFEN_CLUSTER_PEER_CA ?? config.tls.clientCaFile;
+  if (!ca) throw new ConfigError("JIFEN_CLUSTER=etcd with TLS needs JIFEN_CLUSTER_PEER_CA (the CA of the nodes' certificates)");
+  return grpc.credentials.createSsl(readFileSync(ca), readFileSync(config.tls.keyFile), readFileSync(config.tls.certFile));
 }
 
 /** The API keys every call must present, or undefined (said loudly) when authentication is off. */

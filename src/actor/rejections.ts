@@ -13,6 +13,8 @@ export type RejectionKind =
   | 'DeadlineExceeded'
   | 'ShuttingDown'
   | 'CommitFailed'
+  | 'SlotMoved'
+  | 'ForwardFailed'
   | 'AlreadyEnrolled'
   | 'ActivityRefused'
   | 'NothingDue'
@@ -46,6 +48,8 @@ export interface Rejection {
   policy?: string;
   /** A hint for the caller (VelocityLimit): retry no sooner than this many ms from now. */
   retryAfterMs?: number;
+  /** SlotMoved: the node that owns the member's slot now, when known (`node@host:port`). */
+  owner?: string;
 }
 
 /**
@@ -65,6 +69,8 @@ export const TRANSIENT: Readonly<Record<RejectionKind, boolean>> = {
   DeadlineExceeded: true,
   ShuttingDown: true,
   CommitFailed: true,
+  SlotMoved: true,
+  ForwardFailed: true,
   AlreadyEnrolled: false,
   ActivityRefused: false,
   NothingDue: false,
@@ -194,6 +200,25 @@ export const reject = {
   reservationNotOpen: (redemptionId: string): Rejection => ({
     kind: 'ReservationNotOpen',
     message: `reservation ${redemptionId} is not open (already settled or unknown)`,
+  }),
+  /**
+   * A cluster node does not serve the member's slot (never did, lost it, or it has no owner yet).
+   * Nothing was applied; the same command (same key) may be sent again, to the owner when one is named.
+   */
+  slotMoved: (slot: number, why: string, owner?: { node: string; address: string }): Rejection => ({
+    kind: 'SlotMoved',
+    message: `slot ${slot} ${why}${owner ? `; owner now: ${owner.node} at ${owner.address}` : ''}; nothing was applied, retry with the same idempotency key`,
+    ...(owner ? { owner: `${owner.node}@${owner.address}` } : {}),
+  }),
+  /** A cluster node could not get the owner's answer: the owner may or may not have applied the command. */
+  forwardFailed: (node: string, cause: string): Rejection => ({
+    kind: 'ForwardFailed',
+    message: `forwarding to node ${node} failed (${cause}); it may have applied the command: retry with the same idempotency key`,
+  }),
+  /** The ledger refused the commit: a newer owner holds the ledger shard (cluster mode's fence). */
+  ledgerShardMoved: (cause: string): Rejection => ({
+    kind: 'SlotMoved',
+    message: `${cause}; nothing was applied, retry with the same idempotency key`,
   }),
   commitFailed: (cause: string): Rejection => ({
     kind: 'CommitFailed',

@@ -8,6 +8,7 @@
 //   4. the audit trail: an audited call's record is written before its answer leaves.
 // A refused call never reaches a handler, so it changes nothing; each refusal is counted by reason.
 
+import { createHash, timingSafeEqual } from 'node:crypto';
 import * as grpc from '@grpc/grpc-js';
 import { Counter, Gauge } from 'prom-client';
 import { bearerTokenOf } from '../auth/api-key.js';
@@ -20,6 +21,7 @@ import type { EngineMetrics } from '../metrics/registry.js';
 import { accessDenial, tenantOf } from './access.js';
 import { reasonOf, requestSummary } from './audit-summary.js';
 import { RETRY_AFTER_KEY } from './retry-after.js';
+import { NODE_SERVICE_PREFIX } from '../front/forward-wire.js';
 import { AUDITED_PATHS, isOpenPath } from './roles.js';
 import { type CallStatus, permissionDenied, rateLimited, rejectionOfError, statusName, tooManyStreams, unauthenticated } from './status.js';
 
@@ -38,6 +40,11 @@ export interface CallGateDeps {
   audit?: { record(entry: Omit<AuditRecord, 'id'>): Promise<unknown> };
   metrics: EngineMetrics;
   clock: () => number;
+  /**
+   * Cluster mode with authentication on: the secret peers present on node-to-node calls
+   * (JIFEN_CLUSTER_SECRET). Node calls are refused to everyone else, API keys included.
+   */
+  nodeSecret?: string;
 }
 
 const WATCH_PATH = '/jifen.v1.PointsService/WatchEvents';
@@ -85,6 +92,8 @@ export function callGate(deps: CallGateDeps): grpc.ServerInterceptor {
   return (method, call) => {
     const path = method.path;
     if (isOpenPath(path)) return new grpc.ServerInterceptingCall(call);
+    if (path.startsWith(NODE_SERVICE_PREFIX))
+      return deps.keys ? peersOnly(call, deps.nodeSecret, failures) : new grpc.ServerInterceptingCall(call);
     const audited = deps.audit !== undefined && AUDITED_PATHS.has(path);
     const watch = path === WATCH_PATH;
     // Without keys an ordinary call has nothing to check: it passes untouched.
@@ -203,6 +212,39 @@ export function callGate(deps: CallGateDeps): grpc.ServerInterceptor {
       .build();
     return new grpc.ServerInterceptingCall(call, responder);
   };
+}
+
+/** A node-to-node call passes with the cluster's secret as its bearer token, and with nothing else. */
+function peersOnly(
+  call: grpc.ServerInterceptingCallInterface,
+  secret: string | undefined,
+  failures: Counter<'reason'>,
+): grpc.ServerInterceptingCall {
+  const expected = secret === undefined ? undefined : createHash('sha256').update(secret).digest();
+  let refused = false;
+  const listener = new grpc.ServerListenerBuilder()
+    .withOnReceiveMetadata((metadata, next) => {
+      const token = bearerTokenOf(firstString(metadata.get('authorization')));
+      const presented = typeof token === 'string' && token !== 'missing' && token !== 'malformed' ? token : undefined;
+      const ok =
+        expected !== undefined && presented !== undefined && timingSafeEqual(createHash('sha256').update(presented).digest(), expected);
+      if (ok) return next(metadata);
+      refused = true;
+      failures.labels(presented === undefined ? 'missing' : 'unknown').inc();
+      call.sendStatus({
+        code: grpc.status.UNAUTHENTICATED,
+        details: 'node-to-node calls need the cluster secret (JIFEN_CLUSTER_SECRET)',
+        metadata: null,
+      });
+    })
+    .withOnReceiveMessage((message, next) => {
+      if (!refused) next(message);
+    })
+    .withOnReceiveHalfClose((next) => {
+      if (!refused) next();
+    })
+    .build();
+  return new grpc.ServerInterceptingCall(call, new grpc.ResponderBuilder().withStart((next) => next(listener)).build());
 }
 
 /** `/jifen.v1.PointsService/Adjust` → `PointsService.Adjust`. */

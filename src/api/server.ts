@@ -11,6 +11,8 @@ import type { PointsServiceHandlers } from '../contract/generated/jifen/v1/Point
 import { type AdminServiceDeps, adminServiceHandlers } from './admin-service.js';
 import { type CallGateDeps, callGate } from './call-gate.js';
 import { type KeyAdminDeps, keyAdminHandlers } from './key-admin-service.js';
+import { addNodeService } from './node-service.js';
+import type { ClusterFront } from '../front/cluster-front.js';
 import { loadPointsPackage } from '../contract/proto.js';
 import { type PointsServiceDeps, pointsServiceHandlers } from './points-service.js';
 import { type RewardServiceDeps, rewardAdminHandlers, rewardPointsHandlers } from './rewards-service.js';
@@ -35,6 +37,8 @@ export async function startApiServer(
   address: string,
   deps: PointsServiceDeps & AdminServiceDeps & RewardServiceDeps & KeyAdminDeps,
   security: ApiSecurity,
+  /** Cluster mode: peers forward ops for the slots this node serves (node-service.ts). */
+  cluster?: ClusterFront,
 ): Promise<ApiServer> {
   const { definition, service, adminService } = loadPointsPackage();
   const server = new grpc.Server({
@@ -47,6 +51,7 @@ export async function startApiServer(
   const admin: AdminServiceHandlers = { ...adminServiceHandlers(deps), ...rewardAdminHandlers(deps), ...keyAdminHandlers(deps) };
   server.addService(service, points);
   server.addService(adminService, admin);
+  if (cluster) addNodeService(server, cluster);
   const health = new HealthImplementation({ '': 'SERVING', [SERVICE_NAME]: 'SERVING' });
   health.addToServer(server);
   // Reflection describes every service served, so grpcurl needs no proto file for health checks either.

@@ -8,6 +8,7 @@ import type { Caller } from '../auth/caller.js';
 import type { RateDecision } from '../auth/rate-limiter.js';
 import type { StreamRefusal } from '../auth/stream-quota.js';
 import type { AccessDenial } from './access.js';
+import { RejectedRead } from '../front/cluster-front.js';
 
 /** A rejection thrown across the API layer's own functions (decoding, validation). */
 export class RejectionError extends Error {
@@ -29,6 +30,8 @@ const CODES: Record<RejectionKind, status> = {
   DeadlineExceeded: status.DEADLINE_EXCEEDED,
   ShuttingDown: status.UNAVAILABLE,
   CommitFailed: status.UNAVAILABLE,
+  SlotMoved: status.UNAVAILABLE,
+  ForwardFailed: status.UNAVAILABLE,
   AlreadyEnrolled: status.ALREADY_EXISTS,
   ActivityRefused: status.FAILED_PRECONDITION,
   NothingDue: status.FAILED_PRECONDITION,
@@ -79,7 +82,8 @@ export const ANSWERED: status = status.OK;
 
 /** Unexpected errors (bugs) are INTERNAL; the message is kept for the operator's log, not leaked. */
 export function rejectionOfError(err: unknown): CallStatus {
-  if (err instanceof RejectionError) return { code: statusOf(err.rejection), message: err.rejection.message };
+  if (err instanceof RejectionError || err instanceof RejectedRead)
+    return { code: statusOf(err.rejection), message: err.rejection.message };
   return { code: status.INTERNAL, message: 'internal error' };
 }
 

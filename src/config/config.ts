@@ -96,6 +96,10 @@ const schema = z.object({
     .default('/jifen/cluster/'),
   JIFEN_CLUSTER_LEASE_TTL_S: z.coerce.number().int().min(2).max(300).default(5),
   JIFEN_CLUSTER_MOVES_PER_ROUND: positiveInt(4096).default(64),
+  JIFEN_CLUSTER_THREADS: positiveInt(256).optional(),
+  JIFEN_CLUSTER_UNOWNED_WAIT_MS: z.coerce.number().int().min(0).max(60_000).default(2_000),
+  JIFEN_CLUSTER_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
+  JIFEN_SHARED_CONFIG_REFRESH_MS: z.coerce.number().int().min(100).max(300_000).default(2_000),
 });
 
 export interface Config {
@@ -137,6 +141,8 @@ export interface Config {
   events: { kind: 'memory' } | NatsSettings;
   /** Several engine nodes sharing the slots through etcd leases (src/cluster/); off: this engine owns them all. */
   cluster: { kind: 'off' } | ClusterSettings;
+  /** How often programs and the reward catalog written by other nodes are taken up. */
+  sharedConfigRefreshMs: number;
 }
 
 export interface AuthSettings {
@@ -199,7 +205,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(`invalid configuration: ${problems}`);
   }
   const c = parsed.data;
-  return {
+  return checkCluster({
     grpcAddr: c.JIFEN_GRPC_ADDR,
     metricsAddr: c.JIFEN_METRICS_ADDR,
     dataDir: resolve(c.JIFEN_DATA_DIR),
@@ -227,7 +233,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     balances: balanceSettings(c),
     events: eventSettings(c),
     cluster: clusterSettings(c),
-  };
+    sharedConfigRefreshMs: c.JIFEN_SHARED_CONFIG_REFRESH_MS,
+  });
 }
 
 type Env = z.infer<typeof schema>;
@@ -349,6 +356,12 @@ export interface ClusterSettings {
   leaseTtlS: number;
   /** Slots one node hands over at once while the members change. */
   movesPerRound: number;
+  /** Shard threads the node's ledger shards (ownership groups) are spread over. */
+  threads: number;
+  /** How long a call waits for its slot to get a serving owner before UNAVAILABLE. */
+  unownedWaitMs: number;
+  /** Peers' bearer token on node-to-node calls; required with authentication on. */
+  secret: string | undefined;
 }
 
 function clusterSettings(c: Env): Config['cluster'] {
@@ -361,5 +374,29 @@ function clusterSettings(c: Env): Config['cluster'] {
     prefix: c.JIFEN_CLUSTER_PREFIX,
     leaseTtlS: c.JIFEN_CLUSTER_LEASE_TTL_S,
     movesPerRound: c.JIFEN_CLUSTER_MOVES_PER_ROUND,
+    threads: c.JIFEN_CLUSTER_THREADS ?? availableParallelism(),
+    unownedWaitMs: c.JIFEN_CLUSTER_UNOWNED_WAIT_MS,
+    secret: c.JIFEN_CLUSTER_SECRET,
   };
+}
+
+/** Ledger shards of a cluster's ledger: one per ownership group of 16 slots (src/cluster/slots.ts). */
+export const CLUSTER_LEDGER_SHARDS = 256;
+
+/** What cluster mode needs of the rest of the configuration; the shard count it implies. */
+function checkCluster(config: Config): Config {
+  if (config.cluster.kind === 'off') return config;
+  if (config.ledger.kind !== 'cassandra')
+    throw new ConfigError(
+      'JIFEN_CLUSTER=etcd needs the shared Cassandra ledger (JIFEN_LEDGER=cassandra): nodes cannot share an embedded ledger',
+    );
+  if (config.shards !== undefined && config.shards !== CLUSTER_LEDGER_SHARDS)
+    throw new ConfigError(
+      `JIFEN_CLUSTER=etcd lays the ledger out in ${CLUSTER_LEDGER_SHARDS} shards (one per ownership group): unset JIFEN_SHARDS`,
+    );
+  if (config.auth.enabled && config.cluster.secret === undefined)
+    throw new ConfigError(
+      'JIFEN_CLUSTER=etcd with JIFEN_AUTH=on needs JIFEN_CLUSTER_SECRET (the same on every node) for node-to-node calls',
+    );
+  return { ...config, shards: CLUSTER_LEDGER_SHARDS };
 }

@@ -1,7 +1,6 @@
 // The engine as the front sees it: route each op to its shard's mailbox and wait for the answer.
 // Owns the shard pools: one piscina pool of exactly one thread per shard (one writer per ledger file).
 
-import { Piscina } from 'piscina';
 import { type ShardOp, isWrite } from '../actor/commands.js';
 import { reject } from '../actor/rejections.js';
 import type { OpResult } from '../actor/results.js';
@@ -15,10 +14,10 @@ import { RedemptionSagas } from './redemption-saga.js';
 import type { Program } from '../rules/program/program.js';
 import { Reconciler } from './reconciler.js';
 import { shardOf } from './router.js';
-import { ShardMailbox } from './shard-mailbox.js';
+import type { ShardMailbox } from './shard-mailbox.js';
 import type { EpochAuthority } from '../cache/cache-epoch.js';
 import type { ShardWorkerData } from '../shard/shard-worker.js';
-import { WindowsHost } from '../risk/windows-channel.js';
+import { type GroupHosts, type GroupRead, ShardThreads } from './shard-threads.js';
 
 export class Engine {
   private closing = false;
@@ -28,11 +27,19 @@ export class Engine {
   sharedLedger = false;
   private reconciler: Reconciler | undefined;
 
+  /** Cluster mode: where an op goes (this node's group, a peer, or a wait for an owner), set by ClusterFront. */
+  private router: ((op: ShardOp, deadline: number, reply: (r: OpResult) => void) => void) | undefined;
+  /** Cluster mode: a read of a ledger shard this node may not hold (answered here or by its owner). */
+  private groupReader: (<T>(group: number, task: GroupRead) => Promise<T>) | undefined;
+
   private constructor(
-    private readonly mailboxes: ShardMailbox[],
+    /** Single node: one per shard. Cluster mode: one per ownership group this node serves now, sparse. */
+    private readonly mailboxes: (ShardMailbox | undefined)[],
     private readonly metrics: EngineMetrics,
     /** The ledger's id from layout.json; names it in event batch ids and cache keys. */
     readonly ledgerId: string,
+    /** Cluster mode: the shard threads the groups are spread over, and how a group's mailbox is made. */
+    private readonly groupHosts?: GroupHosts,
   ) {
     this.sagas = new RedemptionSagas(
       { submit: (op) => this.submit(op), closing: () => this.closing },
@@ -42,7 +49,7 @@ export class Engine {
     this.courier = new FollowUpCourier(
       {
         submit: (op) => this.submit(op),
-        complete: (shard, ids) => this.mailboxes[shard].completeFollowUps(ids),
+        complete: (shard, ids) => this.mailboxes[shard]?.completeFollowUps(ids) ?? Promise.resolve(),
         closing: () => this.closing,
       },
       (outcome) => metrics.followUps.inc({ outcome }),
@@ -59,72 +66,15 @@ export class Engine {
     programs: Program[] = [],
   ): Promise<Engine> {
     const { shards, ledgerId } = layout;
-    const workerFile = new URL(`../shard/shard-worker${extname(import.meta.url)}`, import.meta.url);
-    const mailboxes: ShardMailbox[] = [];
     // Follow-ups reach the engine before it exists (left from before a restart): held until it does.
     let engine: Engine | undefined;
     const early: [number, FollowUp[]][] = [];
     const onFollowUps = (shard: number, followUps: FollowUp[], resumed: boolean) =>
       engine ? engine.courier.deliver(shard, followUps, resumed) : early.push([shard, followUps]);
-    // Cross-member velocity windows live in Redis when balances do, else in this thread for all shards.
-    const riskChannel = config.balances.kind === 'memory' ? new WindowsHost(shards).name : '';
+    const threads = new ShardThreads(config, ledgerId, metrics, epoch, programs, shards);
+    const mailboxes: ShardMailbox[] = [];
     for (let shard = 0; shard < shards; shard++) {
-      const workerData: ShardWorkerData = {
-        shard,
-        dataDir: config.dataDir,
-        durability: config.durability,
-        ledger: config.ledger,
-        balances: config.balances,
-        events: config.events,
-        actorCapacity: config.actorsPerShard,
-        snapshotEvery: config.snapshotEvery,
-        cacheEpoch: epoch.epoch,
-        ledgerId,
-        programs,
-        clockOffsetMs: config.clockOffsetMs,
-        activateFromCache:
-          config.activateFromCache === 'always' || (config.activateFromCache === 'auto' && config.ledger.kind === 'cassandra'),
-        risk: { channel: riskChannel, failure: config.riskRedisFailure },
-      };
-      // With Redis or NATS the shard thread's clients and outbox relay need its event loop between
-      // tasks, so it must not park in Atomics.wait. The embedded default keeps the faster Atomics
-      // wake-up and two batches in flight (the next one waits in the pool while one applies). With
-      // Redis one batch at a time: a batch's replies wait for its cache write, so whatever arrives
-      // meanwhile rides in the next batch, and the Redis round trip and per-call client work are
-      // paid once per (larger) batch — cheaper per command on CPU-bound machines than overlapping
-      // two smaller batches (bench/README.md, "redis-nats vs embedded").
-      const embeddedOnly = config.balances.kind === 'memory' && config.events.kind === 'memory';
-      const pipelineDepth = config.pipelineDepth ?? (embeddedOnly ? 2 : 1);
-      // Batches that wait for a velocity-window reservation in Redis before deciding have a second
-      // round trip in their path: then two in flight again, one's reservation overlapping the other.
-      const reservingDepth = config.pipelineDepth ?? 2;
-      const pool = new Piscina({
-        filename: workerFile.href,
-        minThreads: 1,
-        maxThreads: 1,
-        concurrentTasksPerWorker: embeddedOnly ? 1 : Math.max(pipelineDepth, reservingDepth),
-        idleTimeout: Number.POSITIVE_INFINITY,
-        maxQueue: Number.POSITIVE_INFINITY,
-        workerData,
-        atomics: embeddedOnly ? 'sync' : 'disabled',
-        execArgv: workerExecArgv(workerFile),
-      });
-      mailboxes.push(
-        new ShardMailbox(
-          shard,
-          pool,
-          {
-            capacity: config.mailboxCapacity,
-            maxBatch: config.maxBatch,
-            pipelineDepth,
-            reservingDepth,
-            housekeepingIntervalMs: config.housekeepingIntervalMs,
-          },
-          metrics,
-          () => epoch.renew(),
-          onFollowUps,
-        ),
-      );
+      mailboxes.push(threads.mailbox(shard, threads.pool(shard), undefined, onFollowUps));
     }
     await Promise.all(mailboxes.map((m) => m.ready()));
     engine = new Engine(mailboxes, metrics, ledgerId);
@@ -134,9 +84,81 @@ export class Engine {
     return engine;
   }
 
+  /**
+   * Cluster mode: `threads` shard threads that will host the ledger shards (ownership groups) this node
+   * is given with openGroup, none yet. Every op goes through the router ClusterFront sets.
+   */
+  static async startCluster(
+    config: Config,
+    layout: LedgerLayout,
+    metrics: EngineMetrics,
+    epoch: EpochAuthority,
+    programs: Program[],
+    cluster: { threads: number } & Pick<NonNullable<ShardWorkerData['hostsGroups']>, 'fenceOff' | 'commitPointDelayMs'>,
+  ): Promise<Engine> {
+    const threads = new ShardThreads(config, layout.ledgerId, metrics, epoch, programs, cluster.threads, {
+      fenceOff: cluster.fenceOff,
+      commitPointDelayMs: cluster.commitPointDelayMs,
+      knowledgeCapacity: Math.max(4_096, Math.ceil(262_144 / Math.max(1, layout.shards / cluster.threads))),
+    });
+    const engine = new Engine(new Array(layout.shards).fill(undefined), metrics, layout.ledgerId, threads);
+    engine.sharedLedger = true;
+    engine.startReconciler(config.housekeepingIntervalMs, metrics);
+    return engine;
+  }
+
+  /** Cluster mode: opens the group's ledger shard fenced at `epoch` (a newer owner refuses it) and serves it. */
+  async openGroup(group: number, epoch: number): Promise<void> {
+    const hosts = this.groupHosts;
+    if (!hosts) throw new Error('openGroup is for cluster mode');
+    const mailbox = hosts.mailbox(group, hosts.pool(group), epoch, (shard, followUps, resumed) =>
+      this.courier.deliver(shard, followUps, resumed),
+    );
+    await mailbox.ready();
+    this.mailboxes[group] = mailbox;
+  }
+
+  /** Cluster mode: stops serving the group; resolves once what it accepted is committed and its shard closed. */
+  async closeGroup(group: number): Promise<void> {
+    const mailbox = this.mailboxes[group];
+    if (!mailbox) return;
+    this.mailboxes[group] = undefined;
+    await mailbox.close();
+  }
+
+  /** The epoch of the group this node serves now; undefined when it serves none. */
+  groupEpoch(group: number): number | undefined {
+    return this.mailboxes[group]?.epoch;
+  }
+
+  /** Cluster mode: the router and the reader of groups held elsewhere (ClusterFront). */
+  routeWith(
+    router: (op: ShardOp, deadline: number, reply: (r: OpResult) => void) => void,
+    reader: <T>(group: number, task: GroupRead) => Promise<T>,
+  ): void {
+    this.router = router;
+    this.groupReader = reader;
+  }
+
+  /** An op for a group this node serves, as the router decided (undefined: not served here now). */
+  postToGroup(group: number, op: ShardOp, deadline: number, reply: (r: OpResult) => void): boolean {
+    const mailbox = this.mailboxes[group];
+    if (!mailbox) return false;
+    this.noteWrite(op);
+    mailbox.post(op, deadline, reply);
+    return true;
+  }
+
+  /** A read of a group this node serves (undefined: not served here now). */
+  readLocalGroup<T>(group: number, task: GroupRead): Promise<T> | undefined {
+    return this.mailboxes[group]?.read<T>(task);
+  }
+
   /** Gives every shard the new program versions; resolves once all of them decide with them. */
   async installPrograms(programs: Program[]): Promise<void> {
-    await Promise.all(this.mailboxes.map((m) => m.installPrograms(programs)));
+    // Cluster mode: once per thread, whose groups share its book (groups opened later get it too).
+    if (this.groupHosts) await this.groupHosts.installPrograms(programs);
+    else await Promise.all(this.mailboxes.map((m) => m?.installPrograms(programs)));
   }
 
   get shardCount(): number {
@@ -145,17 +167,26 @@ export class Engine {
 
   /** Every shard's roll-forward rows of a tenant for fromDay..toDay (and each one's last row before). */
   readRollForward(tenantId: string, fromDay: string, toDay: string): Promise<RollForwardRange[]> {
-    return Promise.all(this.mailboxes.map((m) => m.read<RollForwardRange>({ type: 'rollForward', tenantId, fromDay, toDay })));
+    return Promise.all(
+      this.mailboxes.map((_, g) => this.readGroup<RollForwardRange>(g, { type: 'rollForward', tenantId, fromDay, toDay })),
+    );
   }
 
   /** Every shard's running roll-forward totals (each tenant's newest row). */
   rollForwardHeads(): Promise<RollForwardRow[][]> {
-    return Promise.all(this.mailboxes.map((m) => m.read<RollForwardRow[]>({ type: 'rollForwardHeads' })));
+    return Promise.all(this.mailboxes.map((_, g) => this.readGroup<RollForwardRow[]>(g, { type: 'rollForwardHeads' })));
   }
 
   /** A page of one shard's ledger members (the audit's sweep). */
   listMembers(shard: number, after: MemberRef | undefined, limit: number): Promise<MemberRef[]> {
-    return this.mailboxes[shard].read<MemberRef[]>({ type: 'listMembers', after, limit });
+    return this.readGroup<MemberRef[]>(shard, { type: 'listMembers', after, limit });
+  }
+
+  private readGroup<T>(group: number, task: GroupRead): Promise<T> {
+    if (this.groupReader) return this.groupReader<T>(group, task);
+    const mailbox = this.mailboxes[group];
+    if (!mailbox) return Promise.reject(new RangeError(`no shard ${group}`));
+    return mailbox.read<T>(task);
   }
 
   submit(op: ShardOp, deadline = Number.POSITIVE_INFINITY): Promise<OpResult> {
@@ -182,18 +213,27 @@ export class Engine {
     this.closing = true;
     await this.reconciler?.stop();
     this.sagas.abandonAll();
-    await Promise.all(this.mailboxes.map((m) => m.close()));
+    await Promise.all(this.mailboxes.map((m) => m?.close()));
+    await this.groupHosts?.close();
   }
 
   private post(op: ShardOp, deadline: number, reply: (r: OpResult) => void): void {
-    const shard = shardOf(op.tenantId, op.memberId, this.mailboxes.length);
     if (this.closing) {
-      this.metrics.rejectedAtMailbox.inc({ shard, reason: 'shutting_down' });
+      this.metrics.rejectedAtMailbox.inc({ shard: shardOf(op.tenantId, op.memberId, this.mailboxes.length), reason: 'shutting_down' });
       reply({ ok: false, rejection: reject.shuttingDown() });
       return;
     }
+    if (this.router) {
+      this.router(op, deadline, reply);
+      return;
+    }
+    const shard = shardOf(op.tenantId, op.memberId, this.mailboxes.length);
+    this.noteWrite(op);
+    (this.mailboxes[shard] as ShardMailbox).post(op, deadline, reply);
+  }
+
+  private noteWrite(op: ShardOp): void {
     if (this.reconciler && isWrite(op)) this.reconciler.noteWritten(op.tenantId, op.memberId);
-    this.mailboxes[shard].post(op, deadline, reply);
   }
 
   /**
@@ -214,15 +254,4 @@ export class Engine {
     );
     this.reconciler.start();
   }
-}
-
-function extname(url: string): string {
-  return url.endsWith('.ts') ? '.ts' : '.js';
-}
-
-/** A TypeScript worker needs the tsx loader in its thread as well (when run from source). */
-function workerExecArgv(file: URL): string[] {
-  const argv = process.execArgv.filter((a) => !a.startsWith('--inspect'));
-  if (file.pathname.endsWith('.ts') && !argv.some((a) => a.includes('tsx'))) argv.push('--import', 'tsx');
-  return argv;
 }

@@ -36,6 +36,11 @@ export interface MailboxOptions {
   reservingDepth?: number;
   /** How often the shard is asked to expire lapsed lots and review lapsed tiers; 0 = never. */
   housekeepingIntervalMs?: number;
+  /**
+   * Cluster mode: the ledger shard is one ownership group held at this epoch, on a thread it shares
+   * with other groups (closing the mailbox closes the shard, not the thread).
+   */
+  epoch?: number;
 }
 
 export class ShardMailbox {
@@ -63,6 +68,11 @@ export class ShardMailbox {
   ) {
     this.depthNow = options.pipelineDepth;
     metrics.outboxLag.watch(shard);
+  }
+
+  /** Cluster mode: the epoch at which this node holds the group; undefined on a single node. */
+  get epoch(): number | undefined {
+    return this.options.epoch;
   }
 
   get depth(): number {
@@ -99,7 +109,11 @@ export class ShardMailbox {
 
   /** Resolves once the shard's thread runs and its ledger is open; rejects if it cannot start. */
   async ready(): Promise<void> {
-    const undelivered: FollowUp[] = await this.pool.run({ type: 'ready' } satisfies ShardTask);
+    const undelivered: FollowUp[] = await this.pool.run({
+      type: 'ready',
+      group: this.shard,
+      epoch: this.options.epoch,
+    } satisfies ShardTask);
     this.onFollowUps(this.shard, undelivered, true);
     const every = this.options.housekeepingIntervalMs ?? 0;
     if (every > 0) {
@@ -119,7 +133,7 @@ export class ShardMailbox {
     this.housekeepingRound = (async () => {
       try {
         for (let more = true; more && !this.closing; ) {
-          const report: HousekeepingReport = await this.pool.run({ type: 'housekeep' } satisfies ShardTask);
+          const report: HousekeepingReport = await this.pool.run({ type: 'housekeep', group: this.shard } satisfies ShardTask);
           if (report.cacheFault) this.cacheFailed();
           if (report.entries > 0) this.metrics.housekeepingEntries.inc({ shard: this.shard }, report.entries);
           this.metrics.outboxLag.committed(this.shard, report.outboxId);
@@ -135,7 +149,7 @@ export class ShardMailbox {
 
   /** The shard forgets follow-ups its targets have decided. */
   async completeFollowUps(ids: number[]): Promise<void> {
-    await this.pool.run({ type: 'followUpsDone', ids } satisfies ShardTask);
+    await this.pool.run({ type: 'followUpsDone', group: this.shard, ids } satisfies ShardTask);
   }
 
   /**
@@ -149,7 +163,7 @@ export class ShardMailbox {
 
   /** A read the shard answers between batches (roll-forward rows, the audit's member pages). */
   async read<T>(task: Extract<ShardTask, { type: 'rollForward' | 'rollForwardHeads' | 'listMembers' }>): Promise<T> {
-    return (await this.pool.run(task)) as T;
+    return (await this.pool.run({ ...task, group: this.shard })) as T;
   }
 
   async close(): Promise<void> {
@@ -157,8 +171,8 @@ export class ShardMailbox {
     clearInterval(this.housekeeping);
     await this.housekeepingRound;
     await this.whenIdle();
-    await this.pool.run({ type: 'close' } satisfies ShardTask);
-    await this.pool.destroy();
+    await this.pool.run({ type: 'close', group: this.shard } satisfies ShardTask);
+    if (this.options.epoch === undefined) await this.pool.destroy();
   }
 
   private dispatch(): void {
@@ -173,7 +187,7 @@ export class ShardMailbox {
     this.opsInFlight += letters.length;
     this.metrics.mailboxDepth.set({ shard: this.shard }, this.depth);
     this.metrics.batchOps.observe(letters.length);
-    const task: ShardTask = { type: 'batch', ops: letters.map((l) => l.op) };
+    const task: ShardTask = { type: 'batch', group: this.shard, ops: letters.map((l) => l.op) };
     this.pool.run(task).then(
       (reply: BatchReply) => this.deliver(letters, reply),
       (err: unknown) => this.fail(letters, err),

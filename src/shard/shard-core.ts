@@ -330,7 +330,9 @@ export class ShardCore {
       this.rollForward.failed();
       for (const actor of touched) this.actors.drop(actorKey(actor.state.tenantId, actor.state.memberId));
       // Reads in the batch may have seen the uncommitted state too, so they are refused as well.
-      const failure = reject.commitFailed(err instanceof Error ? err.message : String(err));
+      const message = err instanceof Error ? err.message : String(err);
+      // A fenced store (cluster mode) refuses every later commit: the shard moved, the callers go to its new owner.
+      const failure = err instanceof Error && err.name === 'ShardFenced' ? reject.ledgerShardMoved(message) : reject.commitFailed(message);
       results.fill({ ok: false, rejection: failure });
       return { committed: false, commitMs: performance.now() - started };
     }

@@ -5,13 +5,18 @@
 // decided and committed one after the other (`turn` below), only the cache round trips overlap.
 // Housekeeping rounds come as tasks from the front's timer too: a thread parked in Atomics.wait
 // (the embedded default) runs no timers of its own.
+//
+// In cluster mode (`hostsGroups`) one thread hosts several ledger shards: those of the ownership
+// groups its node holds, each opened by a `ready` task with the group's epoch (a fenced store) and
+// closed by `close` when the group is handed over or lost; they share the thread's cache, publishers
+// and ledger client, and each keeps its own turn.
 
 import { workerData } from 'node:worker_threads';
 import type { ShardOp } from '../actor/commands.js';
 import { OutboxRelay } from '../events/outbox-relay.js';
 import { EpochFollower } from '../cache/cache-epoch.js';
-import { type ShardBackendSettings, openShardBackends } from './shard-backends.js';
-import type { FollowUp, MemberRef, RollForwardRange } from '../ledger/store.js';
+import { type ShardBackendSettings, closeThreadBackends, openLedger, openThreadBackends } from './shard-backends.js';
+import type { FollowUp, LedgerStore, MemberRef, RollForwardRange } from '../ledger/store.js';
 import type { RollForwardRow } from '../reports/roll-forward.js';
 import type { Program } from '../rules/program/program.js';
 import { ProgramBook } from './program-book.js';
@@ -24,54 +29,113 @@ export interface ShardWorkerData extends ShardBackendSettings {
   programs: Program[];
   clockOffsetMs: number;
   activateFromCache: boolean;
+  /**
+   * Cluster mode: the thread hosts the ledger shards it is handed (`ready` with a group and its epoch),
+   * each fenced at that epoch; `shard` is then the thread's number. Absent: it hosts ledger shard `shard`.
+   */
+  hostsGroups?: {
+    knowledgeCapacity: number;
+    /** TEST ONLY (issue 13's fencing-off variant): the ledger fence's conditions switched off. */
+    fenceOff: boolean;
+    /** TEST ONLY: every commit waits this long between its entries and its commit point (a window for faults). */
+    commitPointDelayMs: number;
+  };
 }
 
-export type ShardTask =
-  | { type: 'batch'; ops: ShardOp[] }
-  | { type: 'programs'; programs: Program[] }
-  | { type: 'followUpsDone'; ids: number[] }
-  | { type: 'housekeep' }
-  | { type: 'rollForward'; tenantId: string; fromDay: string; toDay: string }
-  | { type: 'rollForwardHeads' }
-  | { type: 'listMembers'; after: MemberRef | undefined; limit: number }
-  | { type: 'ready' }
-  | { type: 'close' };
+/** Which ledger shard a task is for; absent: the thread's only one (single-node mode). */
+interface ForGroup {
+  group?: number;
+}
+
+export type ShardTask = ForGroup &
+  (
+    | { type: 'batch'; ops: ShardOp[] }
+    | { type: 'programs'; programs: Program[] }
+    | { type: 'followUpsDone'; ids: number[] }
+    | { type: 'housekeep' }
+    | { type: 'rollForward'; tenantId: string; fromDay: string; toDay: string }
+    | { type: 'rollForwardHeads' }
+    | { type: 'listMembers'; after: MemberRef | undefined; limit: number }
+    /** Opens the ledger shard (cluster mode: fenced at `epoch`); answers the follow-ups owed before. */
+    | { type: 'ready'; epoch?: number }
+    | { type: 'close' }
+  );
 
 const settings = workerData as ShardWorkerData;
 const clock = () => Date.now() + settings.clockOffsetMs;
 const programs = new ProgramBook(settings.programs);
-const started = startShard();
+const thread = openThread();
 // An unobserved rejection would crash the thread before the first task could report it.
-started.catch(() => {});
-/** The last batch's decide-and-commit step; the next one starts after it. */
-let turn: Promise<unknown> = Promise.resolve();
-
-/** Runs `step` after every step queued before it; a failed step does not stop the ones after. */
-function inTurn<T>(step: () => Promise<T> | T): Promise<T> {
-  const run = turn.then(step);
-  turn = run.catch(() => {});
-  return run;
+thread.catch(() => {});
+/** The ledger shards this thread hosts, by number. */
+const hosts = new Map<number, Promise<LedgerShard>>();
+if (!settings.hostsGroups) {
+  const only = thread.then((t) => LedgerShard.open(settings.shard, undefined, t));
+  only.catch(() => {});
+  hosts.set(settings.shard, only);
 }
 
-async function startShard() {
-  const backends = await openShardBackends(settings);
-  const epoch = new EpochFollower(settings.cacheEpoch);
-  const core = await ShardCore.open(backends.store, {
-    actorCapacity: settings.actorCapacity,
-    snapshotEvery: settings.snapshotEvery,
-    clock,
-    programs,
-    shard: settings.shard,
-    ledgerId: settings.ledgerId,
-    risk: backends.risk,
-    cache: backends.cache ? { cache: backends.cache, epoch: () => epoch.epoch, activateFromCache: settings.activateFromCache } : undefined,
-  });
-  const relay = await OutboxRelay.open(backends.store, backends.publishers, {
-    // Only with NATS: this thread's event loop then runs the spacing timer (an embedded shard parks in Atomics.wait).
-    roundIntervalMs: settings.events.kind === 'nats' ? settings.events.roundIntervalMs : 0,
-    onError: (err) => console.error(`jifen shard ${settings.shard}: event publish failed, will retry:`, errorText(err)),
-  });
-  return { core, relay, backends, epoch };
+async function openThread() {
+  const backends = await openThreadBackends(settings, settings.hostsGroups !== undefined);
+  return { backends, epoch: new EpochFollower(settings.cacheEpoch) };
+}
+
+type Thread = Awaited<ReturnType<typeof openThread>>;
+
+/** One ledger shard's store, core and outbox relay, and the turn its batches take one after the other. */
+class LedgerShard {
+  /** The last step's promise; the next one starts after it. */
+  private turn: Promise<unknown> = Promise.resolve();
+
+  private constructor(
+    readonly core: ShardCore,
+    readonly relay: OutboxRelay,
+  ) {}
+
+  static async open(shard: number, epoch: number | undefined, { backends, epoch: cacheEpoch }: Thread): Promise<LedgerShard> {
+    const cluster = settings.hostsGroups;
+    const store: LedgerStore = await openLedger(settings, shard, {
+      fence: epoch === undefined ? undefined : { epoch, testOnlyUnconditional: cluster?.fenceOff, testHooks: delayedCommitPoint(cluster) },
+      client: backends.ledgerClient,
+      knowledgeCapacity: cluster?.knowledgeCapacity,
+    });
+    try {
+      const core = await ShardCore.open(store, {
+        actorCapacity: settings.actorCapacity,
+        snapshotEvery: settings.snapshotEvery,
+        clock,
+        programs,
+        shard,
+        ledgerId: settings.ledgerId,
+        risk: backends.risk,
+        cache: backends.cache
+          ? { cache: backends.cache, epoch: () => cacheEpoch.epoch, activateFromCache: settings.activateFromCache }
+          : undefined,
+      });
+      const relay = await OutboxRelay.open(store, backends.publishers, {
+        // Only with NATS: this thread's event loop then runs the spacing timer (an embedded shard parks in Atomics.wait).
+        roundIntervalMs: settings.events.kind === 'nats' ? settings.events.roundIntervalMs : 0,
+        onError: (err) => console.error(`jifen shard ${shard}: event publish failed, will retry:`, errorText(err)),
+      });
+      return new LedgerShard(core, relay);
+    } catch (err) {
+      await store.close().catch(() => undefined);
+      throw err;
+    }
+  }
+
+  /** Runs `step` after every step queued before it; a failed step does not stop the ones after. */
+  inTurn<T>(step: () => Promise<T> | T): Promise<T> {
+    const run = this.turn.then(step);
+    this.turn = run.catch(() => {});
+    return run;
+  }
+
+  async close(): Promise<void> {
+    await this.turn;
+    await this.relay.close();
+    await this.core.close();
+  }
 }
 
 /**
@@ -100,12 +164,35 @@ export interface HousekeepingReport {
 export default async function runShardTask(
   task: ShardTask,
 ): Promise<BatchReply | FollowUp[] | HousekeepingReport | RollForwardRange | RollForwardRow[] | MemberRef[] | null> {
-  const { core, relay, backends, epoch } = await started;
+  const t = await thread;
+  const group = task.group ?? settings.shard;
+  if (task.type === 'programs') {
+    // Every shard of the thread decides with the thread's book: each takes the new versions in its turn,
+    // so batches already taken decide with the old version and later ones with the new.
+    const open = await openShards();
+    await Promise.all(open.map((s) => s.inTurn(() => undefined)));
+    programs.install(task.programs);
+    return null;
+  }
+  if (task.type === 'ready' && settings.hostsGroups) {
+    if (task.epoch === undefined) throw new Error(`ledger shard ${group}: cluster mode opens a shard only with its epoch`);
+    const previous = hosts.get(group);
+    const opening = (async () => {
+      await (await previous?.catch(() => undefined))?.close();
+      return LedgerShard.open(group, task.epoch, t);
+    })();
+    hosts.set(group, opening);
+    opening.catch(() => hosts.get(group) === opening && hosts.delete(group));
+  }
+  const hosting = hosts.get(group);
+  if (!hosting) throw new Error(`ledger shard ${group} is not open on this thread`);
+  const shard = await hosting;
+  const { core, relay } = shard;
   switch (task.type) {
     case 'ready':
       return core.takeUndeliveredFollowUps(); // the backends are open; these were owed before a restart
     case 'batch': {
-      const staged = await inTurn(async (): Promise<StagedBatch> => {
+      const staged = await shard.inTurn(async (): Promise<StagedBatch> => {
         const step = await core.stageBatch(task.ops);
         if (step.reply.stats.entries > 0) relay.kick(core.takeCommittedOutbox());
         return step;
@@ -113,31 +200,36 @@ export default async function runShardTask(
       return settleBatch(staged);
     }
     case 'housekeep':
-      return inTurn(() => housekeep(core, relay));
+      return shard.inTurn(() => housekeep(core, relay));
     case 'rollForward':
       // In the turn chain: the rows of every batch committed before it, none half-applied.
-      return inTurn(() => core.readRollForward(task.tenantId, task.fromDay, task.toDay));
+      return shard.inTurn(() => core.readRollForward(task.tenantId, task.fromDay, task.toDay));
     case 'rollForwardHeads':
-      return inTurn(() => core.rollForward.current());
+      return shard.inTurn(() => core.rollForward.current());
     case 'listMembers':
-      return inTurn(() => core.listMembers(task.after, task.limit));
+      return shard.inTurn(() => core.listMembers(task.after, task.limit));
     case 'followUpsDone':
-      await inTurn(() => core.completeFollowUps(task.ids));
-      return null;
-    case 'programs':
-      // In the turn chain: batches already taken decide with the old version, later ones with the new.
-      await inTurn(() => programs.install(task.programs));
+      await shard.inTurn(() => core.completeFollowUps(task.ids));
       return null;
     case 'close':
-      await turn;
-      await relay.close();
-      await core.close();
-      await backends.cache?.close();
-      await backends.risk.windows.close();
-      for (const publisher of backends.publishers) await publisher.close();
-      epoch.close();
+      if (hosts.get(group) === hosting) hosts.delete(group);
+      await shard.close();
+      if (!settings.hostsGroups) {
+        await closeThreadBackends(t.backends);
+        t.epoch.close();
+      }
       return null;
   }
+}
+
+function delayedCommitPoint(cluster: ShardWorkerData['hostsGroups']) {
+  const ms = cluster?.commitPointDelayMs ?? 0;
+  return ms > 0 ? { beforeCommitPoint: () => new Promise<void>((r) => setTimeout(r, ms)) } : undefined;
+}
+
+async function openShards(): Promise<LedgerShard[]> {
+  const settled = await Promise.allSettled(hosts.values());
+  return settled.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
 }
 
 function errorText(err: unknown): string {

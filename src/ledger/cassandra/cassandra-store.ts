@@ -57,6 +57,55 @@ export interface CassandraStoreOptions {
   fence?: FenceOptions;
 }
 
+/** What a ledger client connects with: the store's options less what belongs to one shard. */
+export type LedgerClientOptions = Pick<CassandraStoreOptions, 'contactPoints' | 'localDataCenter' | 'keyspace' | 'username' | 'password'>;
+
+/** A connected client with the ledger's settings (LOCAL_QUORUM, prepared, client-side monotonic timestamps). */
+export async function connectLedgerClient(options: LedgerClientOptions): Promise<Client> {
+  const client = new Client({
+    contactPoints: options.contactPoints,
+    localDataCenter: options.localDataCenter,
+    keyspace: options.keyspace,
+    credentials: options.username ? { username: options.username, password: options.password ?? '' } : undefined,
+    queryOptions: { consistency: types.consistencies.localQuorum, prepare: true },
+    // Client-side, monotonic timestamps: a retry re-sends the same timestamp (an exact overwrite), and a
+    // rollback issued after a failed write is always newer than it.
+    policies: {
+      timestampGeneration: new policies.timestampGeneration.MonotonicTimestampGenerator(1000, 1000),
+      reconnection: ledgerReconnection(),
+    },
+  });
+  try {
+    await client.connect();
+  } catch (err) {
+    await client.shutdown().catch(() => undefined);
+    throw err;
+  }
+  return client;
+}
+
+/**
+ * One client for several stores of a thread (a cluster node's thread holds a store per ledger shard it
+ * owns): each store's close leaves it connected; `close()` here shuts it down once they are closed.
+ */
+export class SharedLedgerClient {
+  private constructor(private readonly client: Client) {}
+
+  static async connect(options: LedgerClientOptions): Promise<SharedLedgerClient> {
+    return new SharedLedgerClient(await connectLedgerClient(options));
+  }
+
+  /** The view a store gets: everything but shutdown, which does nothing. */
+  forStore(): CqlClient {
+    const c = this.client;
+    return { execute: c.execute.bind(c), batch: c.batch.bind(c), shutdown: async () => {} } as CqlClient;
+  }
+
+  close(): Promise<void> {
+    return this.client.shutdown();
+  }
+}
+
 export class CassandraLedgerStore implements LedgerStore {
   private readonly session: CqlSession;
   private readonly reads: LedgerReads;
@@ -97,26 +146,7 @@ export class CassandraLedgerStore implements LedgerStore {
 
   /** Connects, checks the keyspace's layout and settles the outbox tail a previous process left. */
   static async open(options: CassandraStoreOptions): Promise<CassandraLedgerStore> {
-    const client = new Client({
-      contactPoints: options.contactPoints,
-      localDataCenter: options.localDataCenter,
-      keyspace: options.keyspace,
-      credentials: options.username ? { username: options.username, password: options.password ?? '' } : undefined,
-      queryOptions: { consistency: types.consistencies.localQuorum, prepare: true },
-      // Client-side, monotonic timestamps: a retry re-sends the same timestamp (an exact overwrite), and a
-      // rollback issued after a failed write is always newer than it.
-      policies: {
-        timestampGeneration: new policies.timestampGeneration.MonotonicTimestampGenerator(1000, 1000),
-        reconnection: ledgerReconnection(),
-      },
-    });
-    try {
-      await client.connect();
-    } catch (err) {
-      await client.shutdown().catch(() => undefined);
-      throw err;
-    }
-    return CassandraLedgerStore.openOn(client, options);
+    return CassandraLedgerStore.openOn(await connectLedgerClient(options), options);
   }
 
   /** The same on a client the caller built (tests use a fake); the store shuts it down on close. */
