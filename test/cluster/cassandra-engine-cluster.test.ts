@@ -172,15 +172,20 @@ async function pausedOwnerRounds(
 ): Promise<{ violations: string[]; sent: Sent[] }> {
   const members = Array.from({ length: 6 }, (_, i) => uniq(`hot-${i}`));
   const all = [...cluster.nodes.values()];
-  const load = startLoad(all, members, 6, () => true, 20_000);
+  // Many writers, new calls only to running nodes: while the paused owner holds some callers (until it
+  // wakes, within their 20 s deadline), the others keep writing the same members through the new owners.
+  let paused: EngineProcess | undefined;
+  const load = startLoad(all, members, 24, (n) => n !== paused, 20_000);
   let violations: string[] = [];
   try {
     await load.waitAcked(30, 60_000);
     for (let round = 0; round < rounds; round++) {
       const victim = all[round % all.length];
+      paused = victim;
       process.kill(victim.pid, 'SIGSTOP');
-      await new Promise((r) => setTimeout(r, LEASE_TTL_S * 1000 + 3_000));
+      await new Promise((r) => setTimeout(r, LEASE_TTL_S * 1000 + 4_000));
       process.kill(victim.pid, 'SIGCONT');
+      paused = undefined;
       await load.waitAckedAfter(Date.now(), 30, 60_000);
       await allSlotsServed(all);
       if (untilViolation) {
