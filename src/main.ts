@@ -11,6 +11,7 @@ import { Engine } from './front/engine.js';
 import { openBalanceCache } from './shard/shard-backends.js';
 import { EventHub } from './events/event-hub.js';
 import { subscribeInProcess } from './events/in-process-bus.js';
+import { NatsEventFeed } from './events/nats-feed.js';
 import { startMetricsServer } from './metrics/http.js';
 import { EngineMetrics } from './metrics/registry.js';
 import { recordPublished } from './metrics/points-flows.js';
@@ -43,8 +44,15 @@ async function main(): Promise<void> {
   const metrics = new EngineMetrics();
   const epoch = new EpochAuthority();
   const hub = new EventHub();
+  // Cluster mode: every node's events reach this node's WatchEvents through NATS; its own shards' copies
+  // come in-process too, and whichever arrives second is dropped by batch id.
+  const feed =
+    config.cluster.kind === 'etcd' && config.events.kind === 'nats'
+      ? await NatsEventFeed.subscribe(config.events.url, (envelopes) => hub.accept(envelopes))
+      : undefined;
   const unsubscribe = subscribeInProcess((envelopes) => {
-    hub.accept(envelopes);
+    const fresh = feed ? envelopes.filter((e) => feed.firstTime(e.batchId)) : envelopes;
+    if (fresh.length > 0) hub.accept(fresh);
     recordPublished(metrics, envelopes);
   });
   const files = await openSharedFiles(config);
@@ -161,6 +169,7 @@ async function main(): Promise<void> {
     certificates?.close();
     await files.close();
     unsubscribe();
+    await feed?.close();
     epoch.close();
     metricsServer.close();
     console.log('jifen: stopped cleanly');

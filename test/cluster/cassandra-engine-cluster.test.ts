@@ -118,11 +118,23 @@ describe.skipIf(!etcdHere)('three engine nodes on one Cassandra keyspace, slots 
 
   it('any node accepts any member: every write is applied once at its slot owner, forwarded when needed', async () => {
     const members = Array.from({ length: 30 }, (_, i) => `steady-${i}`);
+    // WatchEvents on one node sees the events of every node's shards (through NATS), each once.
+    const watcher = pointsClient((nodes.get('n2') as EngineProcess).grpcAddr);
+    const watch = watcher.watchEvents({ tenant_id: TENANT });
     const load = startLoad([...nodes.values()], members, 6);
     await load.waitAcked(300, 60_000);
     const sent = await load.stop();
     expect(sent.filter((s) => s.failure !== undefined).map((s) => s.failureText)).toEqual([]);
     expect(await ledgerViolations(nodes.get('n1') as EngineProcess, members, sent)).toEqual([]);
+    const acked = sent.filter((s) => s.entryId !== undefined).map((s) => s.entryId as string);
+    const steady = () => watch.received.filter((w) => w.event.member_id.startsWith('steady-'));
+    const until = Date.now() + 30_000;
+    while (steady().length < acked.length && Date.now() < until) await new Promise((r) => setTimeout(r, 100));
+    const seen = steady().map((w) => w.event.entry_id);
+    expect(new Set(seen).size, 'no event twice').toBe(seen.length);
+    expect(new Set(seen), 'every acknowledged write as an event on n2').toEqual(new Set(acked));
+    watch.cancel();
+    watcher.close();
     const forwarded = await metricSum(nodes.get('n1') as EngineProcess, 'jifen_cluster_forwarded_ops_total{peer=');
     expect(forwarded, 'n1 forwarded the commands of slots other nodes own').toBeGreaterThan(0);
   });
