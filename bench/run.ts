@@ -77,6 +77,8 @@ const USAGE = `usage: npm run bench -- [flags]
   --profile festival      open-loop Double 11 rehearsal with a verdict (runs alone; bench/profiles/festival.yaml, see bench/README.md)
   --profile tls           Earn and SubmitBatch: plaintext vs plaintext + API key vs TLS + key (runs alone; bench/tls.ts)
   --profile watchers      200 never-reading WatchEvents streams under Earn load: RSS, p99, streams ended (runs alone; bench/watchers.ts)
+  --profile cluster       N engine nodes (JIFEN_CLUSTER=etcd) on one Cassandra node: --nodes 1,2,3; random node vs slot owner,
+                          CPU per earn per node, kill -9 failover (runs alone; bench/cluster/main.ts, see bench/README.md)
   --profile flash-sale    积分秒杀 on the embedded engine (runs alone; see bench/README.md):
     --contenders N        members seeded and each firing RedeemReward once (default 100000)
     --units N             stock of the reward (default 10000)
@@ -114,6 +116,11 @@ if (profileArg === 'tls') {
 if (profileArg === 'watchers') {
   const { runWatchers } = await import('./watchers.js');
   process.exit(await runWatchers(argv));
+}
+// --profile cluster: N engine nodes on etcd + one Cassandra node, random node vs the slot's owner, kill -9 (bench/cluster/main.ts).
+if (profileArg === 'cluster') {
+  const { runCluster } = await import('./cluster/main.js');
+  process.exit(await runCluster(argv));
 }
 
 const { values: flags } = parseArgs({
