@@ -210,9 +210,7 @@ function joinCluster(config: Config, settings: ClusterSettings, engine: Engine, 
     help: 'Slots this node serves now (held under its live lease and open)',
     registers: [metrics.registry],
     collect() {
-      let served = 0;
-      for (let group = 0; group < CLUSTER_LEDGER_SHARDS; group++) if (engine.groupEpoch(group) !== undefined) served++;
-      this.set(served * (SLOT_COUNT / CLUSTER_LEDGER_SHARDS));
+      this.set((front?.servedGroups() ?? 0) * (SLOT_COUNT / CLUSTER_LEDGER_SHARDS));
     },
   });
   front = new ClusterFront(engine, ownership, peers, {

@@ -57,6 +57,7 @@ export class ClusterFront {
   private readonly closing = new Map<number, Promise<void>>();
   private waiters: Waiter[] = [];
   private stopped = false;
+  private resync: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly engine: Engine,
@@ -75,6 +76,17 @@ export class ClusterFront {
     );
     this.ownership.onChange(() => this.sync());
     this.sync();
+    // Also without a change of the map: a node whose lease can no longer be kept (etcd cut off) closes
+    // its groups once it may not serve them, and the waiting ops go on to the others meanwhile.
+    this.resync = setInterval(() => this.sync(), 500);
+    this.resync.unref();
+  }
+
+  /** Groups this node serves now (held under its live lease and open at that epoch). */
+  servedGroups(): number {
+    let served = 0;
+    for (let group = 0; group < this.groups; group++) if (this.servedEpoch(group * this.options.groupSize, group) !== undefined) served++;
+    return served;
   }
 
   /** For SlotOwnership's beforeHandOver: stops serving the slots' groups, resolves once they are committed and closed. */
@@ -86,6 +98,7 @@ export class ClusterFront {
   /** Stops routing new ops anywhere (SIGTERM, after the hand-over): those waiting are answered now. */
   stop(): void {
     this.stopped = true;
+    clearInterval(this.resync);
     const waiters = this.waiters;
     this.waiters = [];
     for (const w of waiters) {

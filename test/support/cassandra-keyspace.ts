@@ -19,7 +19,14 @@ export interface TestKeyspace {
 export function migratedKeyspace(target: CassandraCluster, prefix: string): TestKeyspace {
   const { contactPoints, localDataCenter } = target;
   const { username, password } = credentialsFromEnv();
-  const admin = new Client({ contactPoints, localDataCenter, credentials: username ? { username, password: password ?? '' } : undefined });
+  // TRUNCATE and DROP KEYSPACE flush and snapshot on the node: on a loaded 2-core machine they may take
+  // longer than the driver's default 12 s read timeout, which is no fault of the code under test.
+  const admin = new Client({
+    contactPoints,
+    localDataCenter,
+    credentials: username ? { username, password: password ?? '' } : undefined,
+    socketOptions: { readTimeout: 120_000 },
+  });
   const keyspace = keyspaceName(prefix);
 
   beforeAll(async () => {
