@@ -8,7 +8,7 @@ import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { connectEtcd } from '../cluster/etcd-client.js';
 import { formatStatus, readClusterStatus } from '../cluster/status.js';
-import { ConfigError, loadConfig } from '../config/config.js';
+import { ConfigError, loadClusterSettings } from '../config/config.js';
 
 const USAGE = 'usage: cluster status [--json]   (etcd from JIFEN_CLUSTER_ETCD_ENDPOINTS, keys under JIFEN_CLUSTER_PREFIX)';
 
@@ -37,10 +37,8 @@ export async function runCluster(
 
 async function main(): Promise<number> {
   try {
-    const config = loadConfig();
     // The tool reads the cluster whether or not this environment enables it for an engine.
-    const env = config.cluster.kind === 'etcd' ? config.cluster : loadConfig({ ...process.env, JIFEN_CLUSTER: 'etcd' }).cluster;
-    if (env.kind !== 'etcd') throw new ConfigError('no cluster settings');
+    const env = loadClusterSettings();
     await runCluster(process.argv.slice(2), { endpoints: env.etcdEndpoints, prefix: env.prefix }, (line) => console.log(line));
     return 0;
   } catch (err) {

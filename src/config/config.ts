@@ -380,6 +380,19 @@ function clusterSettings(c: Env): Config['cluster'] {
   };
 }
 
+/**
+ * The JIFEN_CLUSTER_* settings alone, as if JIFEN_CLUSTER=etcd: `npm run cluster` reads etcd whatever
+ * else this environment would run (no ledger needed to look at the slot map).
+ */
+export function loadClusterSettings(env: NodeJS.ProcessEnv = process.env): ClusterSettings {
+  const parsed = schema.safeParse({ ...env, JIFEN_CLUSTER: 'etcd' });
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    throw new ConfigError(`invalid configuration: ${problems}`);
+  }
+  return clusterSettings(parsed.data) as ClusterSettings;
+}
+
 /** Ledger shards of a cluster's ledger: one per ownership group of 16 slots (src/cluster/slots.ts). */
 export const CLUSTER_LEDGER_SHARDS = 256;
 

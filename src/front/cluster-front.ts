@@ -21,6 +21,9 @@ import type { PeerChannels } from './peer-channels.js';
 import { slotOf } from './router.js';
 import type { GroupRead } from './shard-threads.js';
 
+/** A group whose opening failed (the ledger unreachable, a newer epoch there) is tried again after this long. */
+const OPEN_RETRY_MS = 1_000;
+
 export interface ClusterFrontOptions {
   /** Slots per ownership group = per ledger shard (4096 / the layout's shards). */
   groupSize: number;
@@ -58,6 +61,8 @@ export class ClusterFront {
   private waiters: Waiter[] = [];
   private stopped = false;
   private resync: NodeJS.Timeout | undefined;
+  /** Groups whose opening failed, and when: tried again by a later sync, not at once (no retry spin). */
+  private readonly failedAt = new Map<number, number>();
 
   constructor(
     private readonly engine: Engine,
@@ -141,7 +146,8 @@ export class ClusterFront {
       if (this.closing.has(group)) continue;
       const want = this.ownership.epochOf(group * this.options.groupSize);
       const have = this.engine.groupEpoch(group);
-      if (want !== undefined && want !== have && this.opening.get(group)?.epoch !== want) this.open(group, want);
+      const backingOff = (this.failedAt.get(group) ?? 0) > Date.now() - OPEN_RETRY_MS;
+      if (want !== undefined && want !== have && this.opening.get(group)?.epoch !== want && !backingOff) this.open(group, want);
       else if (want === undefined && have !== undefined && !this.opening.has(group)) void this.close(group);
     }
     this.wake();
@@ -154,8 +160,10 @@ export class ClusterFront {
       await this.engine.closeGroup(group);
       try {
         await this.engine.openGroup(group, epoch);
+        this.failedAt.delete(group);
         this.options.log?.(`jifen cluster: serving ledger shard ${group} at epoch ${epoch}`);
       } catch (err) {
+        this.failedAt.set(group, Date.now());
         this.options.log?.(
           `jifen cluster: ledger shard ${group} not opened at epoch ${epoch}: ${err instanceof Error ? err.message : err}`,
         );

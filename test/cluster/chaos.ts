@@ -6,19 +6,24 @@
 // Faults, one at a time with the cluster settling between them: kill -9 and restart, SIGSTOP past the
 // lease and SIGCONT, SIGTERM and restart, a node joining, a node leaving. Then every member's ledger is
 // read back (each acknowledged write once with its entry id, nothing nobody sent, seq gapless,
-// balance_after chained, account = ledger) and every slot's epoch is checked never to have gone down.
+// balance_after chained, account = ledger), every slot's epoch is checked never to have gone down, and
+// a JetStream consumer of the whole stream must have seen every ledger entry, and no other, by (member, seq).
 //
 //   flock /tmp/jifen-bench.lock npm run chaos -- [--minutes 10] [--fence off] [--out bench/results]
 
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { connect } from 'nats';
 import { SLOT_COUNT } from '../../src/cluster/slots.js';
+import { decodeEnvelope } from '../../src/events/event-codec.js';
 import { createKeyspace } from '../support/cassandra-keyspace.js';
 import { startCassandraServer } from '../support/cassandra-server.js';
-import { LEASE_TTL_S, TestCluster, allSlotsServed, ledgerViolations, startLoad } from '../support/cluster-harness.js';
+import { LEASE_TTL_S, TENANT, TestCluster, allSlotsServed, ledgerViolations, startLoad } from '../support/cluster-harness.js';
 import { type EngineProcess, cleanupEngines, setEngineBackend } from '../support/engine-process.js';
 import { uniq } from '../support/ids.js';
+import { listAllEntries } from '../support/ledger-audit.js';
+import { pointsClient } from '../support/points-client.js';
 import { startNatsServer } from '../support/nats-server.js';
 import { startRedisServer } from '../support/redis-server.js';
 
@@ -126,14 +131,18 @@ try {
     }
     await allSlotsServed([...live.nodes.values()]);
     await noteEpochs();
-    injected.push({ fault, node: fault === 'join' ? `c${joined}` : id, at, settledMs: Date.now() - began });
-    console.error(`${at} ${fault} ${id}: settled in ${Date.now() - began} ms; ${load.sentSoFar().length} sent so far`);
+    const target = fault === 'join' ? `c${joined}` : id;
+    injected.push({ fault, node: target, at, settledMs: Date.now() - began });
+    console.error(`${at} ${fault} ${target}: settled in ${Date.now() - began} ms; ${load.sentSoFar().length} sent so far`);
     await sleep(3_000);
   }
   const sent = await load.stop();
   await allSlotsServed([...live.nodes.values()]);
-  const violations = await ledgerViolations([...live.nodes.values()][0], members, sent);
+  const reader = [...live.nodes.values()][0];
+  const violations = await ledgerViolations(reader, members, sent);
   violations.push(...epochDrops);
+  const events = await streamViolations(nats.url, reader, members);
+  violations.push(...events.violations);
   summary = {
     command: `npm run chaos -- --minutes ${minutes}${fenceOff ? ' --fence off' : ''}`,
     startedAt: startedAt.toISOString(),
@@ -147,6 +156,7 @@ try {
       unanswered: sent.filter((s) => !s.entryId).length,
     },
     members: members.length,
+    jetStream: { messages: events.messages, events: events.events, duplicateMemberSeqs: events.duplicates },
     violations: violations.length,
     firstViolations: violations.slice(0, 20),
     injected,
@@ -162,6 +172,55 @@ const file = join(flags.out, `chaos-${startedAt.toISOString().replace(/[:.]/g, '
 writeFileSync(file, `${JSON.stringify(summary, null, 1)}\n`);
 console.error(`written ${file}`);
 process.exit(0);
+
+/**
+ * What a JetStream consumer of the whole stream sees, against the ledger: every entry of the members
+ * as an event with the same (member, seq) and entry id, no event of a (member, seq) with another entry
+ * id (a deposed owner's), no event nobody's ledger has. A (member, seq) delivered more than once with
+ * the same entry is counted, not a violation: consumers drop repeats by (member, seq) (README).
+ */
+async function streamViolations(url: string, reader: EngineProcess, members: string[]) {
+  const nc = await connect({ servers: url });
+  const byMemberSeq = new Map<string, string[]>();
+  let messages = 0;
+  try {
+    const consumer = await nc.jetstream().consumers.get('JIFEN', { filterSubjects: 'jifen.cluster.>' });
+    for (;;) {
+      let got = 0;
+      for await (const m of await consumer.fetch({ max_messages: 1000, expires: 2_000 })) {
+        got++;
+        messages++;
+        for (const e of decodeEnvelope(m.data).events) {
+          const key = `${e.memberId}#${e.seq}`;
+          byMemberSeq.set(key, [...(byMemberSeq.get(key) ?? []), e.entryId]);
+        }
+      }
+      if (got === 0) break;
+    }
+  } finally {
+    await nc.close();
+  }
+  const violations: string[] = [];
+  const client = pointsClient(reader.grpcAddr);
+  const inLedger = new Set<string>();
+  try {
+    for (const member of members) {
+      for (const e of await listAllEntries(client, TENANT, member).catch(() => [])) {
+        const key = `${member}#${e.seq}`;
+        inLedger.add(key);
+        const seen = byMemberSeq.get(key) ?? [];
+        if (!seen.includes(e.entry_id)) violations.push(`JetStream: ${key} (${e.entry_id}) never published`);
+        for (const other of new Set(seen))
+          if (other !== e.entry_id) violations.push(`JetStream: ${key} published as ${other}, the ledger has ${e.entry_id}`);
+      }
+    }
+  } finally {
+    client.close();
+  }
+  for (const key of byMemberSeq.keys()) if (!inLedger.has(key)) violations.push(`JetStream: ${key} published, in no ledger`);
+  const duplicates = [...byMemberSeq.values()].filter((ids) => ids.length > 1).length;
+  return { violations, messages, events: byMemberSeq.size, duplicates };
+}
 
 function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
