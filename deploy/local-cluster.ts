@@ -8,12 +8,9 @@
 // Needs etcd (Debian etcd-server), redis-server, nats-server and Java 17 on PATH.
 
 import { parseArgs } from 'node:util';
-import { createKeyspace } from '../test/support/cassandra-keyspace.js';
-import { startCassandraServer } from '../test/support/cassandra-server.js';
-import { type EngineProcess, cleanupEngines, setEngineBackend, startEngine } from '../test/support/engine-process.js';
+import { startClusterBackends } from '../test/support/cluster-harness.js';
+import { type EngineProcess, cleanupEngines, startEngine } from '../test/support/engine-process.js';
 import { startEtcdServer } from '../test/support/etcd-server.js';
-import { startNatsServer } from '../test/support/nats-server.js';
-import { startRedisServer } from '../test/support/redis-server.js';
 
 const { values: flags } = parseArgs({
   options: { nodes: { type: 'string', default: '3' }, 'lease-ttl': { type: 'string', default: '5' } },
@@ -26,26 +23,8 @@ if (!Number.isInteger(ttl) || ttl < 2 || ttl > 300) throw new Error('--lease-ttl
 const say = (line: string) => console.log(`cluster:local: ${line}`);
 say('starting etcd, Cassandra (first run: fetched from Maven Central), Redis and NATS');
 const etcd = await startEtcdServer();
-const [cassandra, redis, nats] = await Promise.all([
-  startCassandraServer({ commitlogSync: 'batch' }),
-  startRedisServer(),
-  startNatsServer(),
-]);
-const keyspace = await createKeyspace(
-  { contactPoints: [cassandra.contactPoint], localDataCenter: cassandra.localDataCenter },
-  'jifen_local',
-);
-const backend = {
-  JIFEN_LEDGER: 'cassandra',
-  CASSANDRA_CONTACT_POINTS: cassandra.contactPoint,
-  CASSANDRA_LOCAL_DC: cassandra.localDataCenter,
-  CASSANDRA_KEYSPACE: keyspace,
-  JIFEN_BALANCES: 'redis',
-  REDIS_URL: redis.url,
-  JIFEN_EVENTS: 'nats',
-  NATS_URL: nats.url,
-};
-setEngineBackend({ envFor: async () => backend });
+const backends = await startClusterBackends('jifen_local');
+const { cassandra, redis, nats, keyspace } = backends;
 
 const engines: EngineProcess[] = [];
 let stopping = false;
@@ -55,7 +34,7 @@ const stop = async (signal: string) => {
   say(`${signal}: stopping the engines (each hands its slots over), then the servers`);
   for (const engine of engines) await engine.stop().catch(() => undefined);
   await cleanupEngines();
-  await Promise.allSettled([etcd.stop(), redis.stop(), nats.destroy(), cassandra.stop()]);
+  await Promise.allSettled([etcd.stop(), backends.stop()]);
   say('stopped');
   process.exit(0);
 };

@@ -1,27 +1,20 @@
 // The cluster profile's figures: per phase (nodes, mode, route) the load's result and what every
 // process spent in its measured window, summarized as medians over the repeats; the forwarding cost
 // (random node against the slot's owner) and the failover times; and the table printed at the end.
-import { median } from '../report.js';
+import { type LoadResult, type Mode, median } from '../report.js';
 import type { NodeReading } from './nodes.js';
 
 export type Route = 'random' | 'owner';
-export type Mode = 'unary' | 'batch';
+export type { Mode } from '../report.js';
 
 /** The JSON line of bench/cluster/load.ts. */
-export interface ClusterLoadResult {
-  mode: Mode;
+export interface ClusterLoadResult
+  extends Pick<
+    LoadResult,
+    'mode' | 'calls' | 'items' | 'seconds' | 'callsPerSec' | 'itemsPerSec' | 'p50Ms' | 'p99Ms' | 'p999Ms' | 'maxMs' | 'errors'
+  > {
   route: Route;
   nodes: number;
-  calls: number;
-  items: number;
-  seconds: number;
-  callsPerSec: number;
-  itemsPerSec: number;
-  p50Ms: number;
-  p99Ms: number;
-  p999Ms: number;
-  maxMs: number;
-  errors: Record<string, number>;
   attempts: number;
   retries: number;
   sentToOwnerShare: number | null;

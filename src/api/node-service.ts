@@ -2,34 +2,29 @@
 // reads for slots it believes this node owns; ClusterFront serves them or answers SlotMoved. The call
 // gate lets only peers in (JIFEN_CLUSTER_SECRET when authentication is on).
 
-import type * as grpc from '@grpc/grpc-js';
+import * as grpc from '@grpc/grpc-js';
 import type { ClusterFront } from '../front/cluster-front.js';
 import { type ForwardRequest, NODE_SERVICE, type ReadRequest, decode, encode } from '../front/forward-wire.js';
 
 export function addNodeService(server: grpc.Server, cluster: ClusterFront): void {
-  const forward: grpc.handleUnaryCall<Buffer, Buffer> = (call, callback) => {
-    let request: ForwardRequest;
+  server.addService(NODE_SERVICE, {
+    Forward: bytesHandler<ForwardRequest>('Forward', (r) => cluster.acceptForwarded(r.ops, r.deadlines)),
+    Read: bytesHandler<ReadRequest>('Read', (r) => cluster.acceptRead(r.group, r.task)),
+  });
+}
+
+/** A unary handler whose request and answer travel in V8's serialization. */
+function bytesHandler<T>(name: string, serve: (request: T) => Promise<unknown>): grpc.handleUnaryCall<Buffer, Buffer> {
+  return (call, callback) => {
+    let request: T;
     try {
-      request = decode<ForwardRequest>(call.request);
+      request = decode<T>(call.request);
     } catch {
-      return callback({ code: 3, details: 'undecodable Forward request' });
+      return callback({ code: grpc.status.INVALID_ARGUMENT, details: `undecodable ${name} request` });
     }
-    cluster.acceptForwarded(request.ops, request.deadlines).then(
-      (results) => callback(null, encode(results)),
-      (err: unknown) => callback({ code: 13, details: err instanceof Error ? err.message : String(err) }),
+    serve(request).then(
+      (answer) => callback(null, encode(answer)),
+      (err: unknown) => callback({ code: grpc.status.INTERNAL, details: err instanceof Error ? err.message : String(err) }),
     );
   };
-  const read: grpc.handleUnaryCall<Buffer, Buffer> = (call, callback) => {
-    let request: ReadRequest;
-    try {
-      request = decode<ReadRequest>(call.request);
-    } catch {
-      return callback({ code: 3, details: 'undecodable Read request' });
-    }
-    cluster.acceptRead(request.group, request.task).then(
-      (reply) => callback(null, encode(reply)),
-      (err: unknown) => callback({ code: 13, details: err instanceof Error ? err.message : String(err) }),
-    );
-  };
-  server.addService(NODE_SERVICE, { Forward: forward, Read: read });
 }

@@ -86,18 +86,10 @@ class PeerChannel {
 
   read(request: { group: number; task: GroupRead }, deadline: number): Promise<ReadReply> {
     return new Promise((resolve) => {
-      this.client.makeUnaryRequest(
-        READ_PATH,
-        encode,
-        (b: Buffer) => b,
-        request,
-        this.metadata(),
-        { deadline },
-        (err, bytes) => {
-          if (err || !bytes) resolve({ ok: false, rejection: reject.forwardFailed(this.node, err?.message ?? 'no answer') });
-          else resolve(decode<ReadReply>(bytes));
-        },
-      );
+      this.call(READ_PATH, request, deadline, (err, bytes) => {
+        if (err || !bytes) resolve({ ok: false, rejection: reject.forwardFailed(this.node, err?.message ?? 'no answer') });
+        else resolve(decode<ReadReply>(bytes));
+      });
     });
   }
 
@@ -130,19 +122,11 @@ class PeerChannel {
     const request: ForwardRequest = { ops: live.map((p) => p.op), deadlines: live.map((p) => p.deadline) };
     const deadline = Math.max(...request.deadlines);
     this.inFlight++;
-    this.client.makeUnaryRequest(
-      FORWARD_PATH,
-      encode,
-      (b: Buffer) => b,
-      request,
-      this.metadata(),
-      { deadline },
-      (err, bytes) => {
-        this.inFlight--;
-        this.answer(live, err, bytes);
-        this.schedule();
-      },
-    );
+    this.call(FORWARD_PATH, request, deadline, (err, bytes) => {
+      this.inFlight--;
+      this.answer(live, err, bytes);
+      this.schedule();
+    });
     this.schedule();
   }
 
@@ -161,6 +145,11 @@ class PeerChannel {
     }
     this.options.onForwarded?.(this.node, 'ok', ok);
     if (ok < live.length) this.options.onForwarded?.(this.node, 'rejected', live.length - ok);
+  }
+
+  /** One unary call of the node service: the request in V8's serialization, the answer's bytes as they came. */
+  private call(path: string, request: unknown, deadline: number, done: (err: grpc.ServiceError | null, bytes?: Buffer) => void): void {
+    this.client.makeUnaryRequest(path, encode, (b: Buffer) => b, request, this.metadata(), { deadline }, done);
   }
 
   private metadata(): grpc.Metadata {

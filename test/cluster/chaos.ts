@@ -17,15 +17,19 @@ import { parseArgs } from 'node:util';
 import { connect } from 'nats';
 import { SLOT_COUNT } from '../../src/cluster/slots.js';
 import { decodeEnvelope } from '../../src/events/event-codec.js';
-import { createKeyspace } from '../support/cassandra-keyspace.js';
-import { startCassandraServer } from '../support/cassandra-server.js';
-import { LEASE_TTL_S, TENANT, TestCluster, allSlotsServed, ledgerViolations, startLoad } from '../support/cluster-harness.js';
-import { type EngineProcess, cleanupEngines, setEngineBackend } from '../support/engine-process.js';
+import {
+  LEASE_TTL_S,
+  TENANT,
+  TestCluster,
+  allSlotsServed,
+  ledgerViolations,
+  startClusterBackends,
+  startLoad,
+} from '../support/cluster-harness.js';
+import { type EngineProcess, cleanupEngines } from '../support/engine-process.js';
 import { uniq } from '../support/ids.js';
 import { listAllEntries } from '../support/ledger-audit.js';
 import { pointsClient } from '../support/points-client.js';
-import { startNatsServer } from '../support/nats-server.js';
-import { startRedisServer } from '../support/redis-server.js';
 
 const { values: flags } = parseArgs({
   options: {
@@ -41,25 +45,8 @@ const FAULTS = ['kill9', 'pause', 'term', 'join', 'leave'] as const;
 type Fault = (typeof FAULTS)[number];
 
 const startedAt = new Date();
-const cassandra = await startCassandraServer({ commitlogSync: 'batch' });
-const [redis, nats] = await Promise.all([startRedisServer(), startNatsServer()]);
-const target = { contactPoints: [cassandra.contactPoint], localDataCenter: cassandra.localDataCenter };
-const keyspace = await createKeyspace(target, 'jifen_chaos');
-setEngineBackend({
-  async envFor() {
-    return {
-      JIFEN_LEDGER: 'cassandra',
-      CASSANDRA_CONTACT_POINTS: cassandra.contactPoint,
-      CASSANDRA_LOCAL_DC: cassandra.localDataCenter,
-      CASSANDRA_KEYSPACE: keyspace,
-      JIFEN_BALANCES: 'redis',
-      REDIS_URL: redis.url,
-      JIFEN_EVENTS: 'nats',
-      NATS_URL: nats.url,
-    };
-  },
-});
-
+const backends = await startClusterBackends('jifen_chaos');
+const { keyspace, nats } = backends;
 const env: Record<string, string> = { JIFEN_TEST_COMMIT_POINT_DELAY_MS: '50', ...(fenceOff ? { JIFEN_TEST_LEDGER_FENCE: 'off' } : {}) };
 let cluster: TestCluster | undefined;
 const injected: { fault: Fault; node: string; at: string; settledMs: number }[] = [];
@@ -164,7 +151,7 @@ try {
 } finally {
   await cleanupEngines();
   await cluster?.stop();
-  await Promise.all([redis.stop(), nats.destroy(), cassandra.stop()]);
+  await backends.stop();
 }
 console.log(JSON.stringify({ ...summary, injected: undefined }, null, 1));
 mkdirSync(flags.out, { recursive: true });

@@ -15,9 +15,51 @@ import { type EtcdServer, startEtcdServer } from './etcd-server.js';
 import { uniq } from './ids.js';
 import { listAllEntries } from './ledger-audit.js';
 import { type TcpProxy, startTcpProxy } from './tcp-proxy.js';
+import { createKeyspace } from './cassandra-keyspace.js';
+import { startCassandraServer } from './cassandra-server.js';
+import { setEngineBackend } from './engine-process.js';
+import { startNatsServer } from './nats-server.js';
+import { startRedisServer } from './redis-server.js';
 import { type EarnRequest, type Entry, type PointsClient, isServiceError, pointsClient } from './points-client.js';
 
 export const TENANT = 'cluster';
+
+/**
+ * Outside vitest (npm run chaos, npm run cluster:local): a private Cassandra node (commitlog_sync
+ * batch), Redis and NATS on loopback and a migrated keyspace, set as every engine's backend from now on.
+ */
+export async function startClusterBackends(keyspacePrefix: string) {
+  const [cassandra, redis, nats] = await Promise.all([
+    startCassandraServer({ commitlogSync: 'batch' }),
+    startRedisServer(),
+    startNatsServer(),
+  ]);
+  const keyspace = await createKeyspace(
+    { contactPoints: [cassandra.contactPoint], localDataCenter: cassandra.localDataCenter },
+    keyspacePrefix,
+  );
+  const env = {
+    JIFEN_LEDGER: 'cassandra',
+    CASSANDRA_CONTACT_POINTS: cassandra.contactPoint,
+    CASSANDRA_LOCAL_DC: cassandra.localDataCenter,
+    CASSANDRA_KEYSPACE: keyspace,
+    JIFEN_BALANCES: 'redis',
+    REDIS_URL: redis.url,
+    JIFEN_EVENTS: 'nats',
+    NATS_URL: nats.url,
+  };
+  setEngineBackend({ envFor: async () => env });
+  return {
+    cassandra,
+    redis,
+    nats,
+    keyspace,
+    async stop() {
+      setEngineBackend(undefined);
+      await Promise.allSettled([redis.stop(), nats.destroy(), cassandra.stop()]);
+    },
+  };
+}
 export const LEASE_TTL_S = 2;
 const CALL_DEADLINE_MS = 5_000;
 /** What a call may answer while slots move: retried with the same key. */
