@@ -1,5 +1,7 @@
 // The engine as the front sees it: route each op to its shard's mailbox and wait for the answer.
-// Owns the shard pools: one piscina pool of exactly one thread per shard (one writer per ledger file).
+// Owns the shard pools (shard-threads.ts): on a single node one piscina pool of exactly one thread per
+// shard (one writer per ledger file); in cluster mode a few threads hosting the ledger shards this node
+// owns, opened and closed as ClusterFront says, and every op routed by it (here, a peer, or a wait).
 
 import { type ShardOp, isWrite } from '../actor/commands.js';
 import { reject } from '../actor/rejections.js';
