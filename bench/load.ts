@@ -32,6 +32,7 @@ import {
   type Timestamp,
 } from './proto.js';
 import { zipfSampler } from './zipf.js';
+import { windowFigures } from './window-figures.js';
 
 const { values: flags } = parseArgs({
   options: {
@@ -289,20 +290,11 @@ async function main(): Promise<void> {
   await Promise.all(workers); // drain in-flight calls so the server is idle for the next run
 
   const seconds = (measureEnd - measureStart) / 1000;
-  const ms = (us: number) => Math.round(us) / 1000;
   const result = {
     mode,
     concurrency,
     batchSize: mode === 'batch' ? batchSize : 1,
-    calls,
-    items,
-    seconds: Math.round(seconds * 1000) / 1000,
-    callsPerSec: Math.round(calls / seconds),
-    itemsPerSec: Math.round(items / seconds),
-    p50Ms: ms(latencyUs.getValueAtPercentile(50)),
-    p99Ms: ms(latencyUs.getValueAtPercentile(99)),
-    p999Ms: ms(latencyUs.getValueAtPercentile(99.9)),
-    maxMs: ms(latencyUs.maxValue),
+    ...windowFigures(calls, items, seconds, latencyUs),
     errors,
     distinctMembers,
     membersOrder,

@@ -28,6 +28,7 @@ import {
   type SubmitBatchResponse,
 } from '../proto.js';
 import { zipfSampler } from '../zipf.js';
+import { windowFigures } from '../window-figures.js';
 
 const { values: flags } = parseArgs({
   options: {
@@ -312,7 +313,6 @@ function killVictim(): void {
 }
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
-const ms = (us: number) => Math.round(us) / 1000;
 const since = (t: number | undefined) => (t === undefined || failover.killedAt === undefined ? null : Math.round(t - failover.killedAt));
 
 async function main(): Promise<void> {
@@ -343,15 +343,7 @@ async function main(): Promise<void> {
     nodes: targets.length,
     concurrency,
     batchSize: mode === 'batch' ? batchSize : 1,
-    calls,
-    items,
-    seconds: Math.round(seconds * 1000) / 1000,
-    callsPerSec: Math.round(calls / seconds),
-    itemsPerSec: Math.round(items / seconds),
-    p50Ms: ms(latencyUs.getValueAtPercentile(50)),
-    p99Ms: ms(latencyUs.getValueAtPercentile(99)),
-    p999Ms: ms(latencyUs.getValueAtPercentile(99.9)),
-    maxMs: ms(latencyUs.maxValue),
+    ...windowFigures(calls, items, seconds, latencyUs),
     errors,
     attempts,
     retries,
