@@ -90,7 +90,7 @@ describe('node-to-node calls behind the gate, authentication on', () => {
     ['an integration API key', 'integration', 'UNAUTHENTICATED'],
     ['a made-up token', 'made-up', 'UNAUTHENTICATED'],
     ['the cluster secret', 'secret', 'OK'],
-  ])('%s → %s', async (_what, who, expected) => {
+  ])('%s (%s) → %s', async (_what, who, expected) => {
     const before = handled;
     const token = who === undefined ? undefined : who === 'secret' ? SECRET : (secrets[who] ?? 'not-a-key-at-all-0123456789');
     expect(await forward(token)).toBe(expected);
