@@ -28,6 +28,8 @@ import { type CallStatus, permissionDenied, rateLimited, rejectionOfError, statu
 /** What the gate needs of the engine's keys (auth/key-book.ts). */
 export interface KeyAuthenticator {
   authenticate(presented: string): Promise<Authentication>;
+  /** The answer at once for a key string already verified (no hash, no promise), else undefined. */
+  authenticateKnown?(presented: string): Authentication | undefined;
 }
 
 export interface CallGateDeps {
@@ -130,15 +132,18 @@ export function callGate(deps: CallGateDeps): grpc.ServerInterceptor {
           failures.labels(token).inc();
           return refuse(unauthenticated(token));
         }
+        const admit = (found: Authentication) => {
+          if (!found.ok) {
+            failures.labels(found.failure).inc();
+            return refuse(unauthenticated(found.failure));
+          }
+          caller = found.key;
+          next(metadata);
+        };
+        const known = deps.keys.authenticateKnown?.(token);
+        if (known) return admit(known);
         deps.keys.authenticate(token).then(
-          (found) => {
-            if (!found.ok) {
-              failures.labels(found.failure).inc();
-              return refuse(unauthenticated(found.failure));
-            }
-            caller = found.key;
-            next(metadata);
-          },
+          admit,
           (err: unknown) => {
             console.error(`authenticating a call to ${path} failed:`, err);
             refuse(rejectionOfError(err));
@@ -179,6 +184,9 @@ export function callGate(deps: CallGateDeps): grpc.ServerInterceptor {
       .withOnCancel(releaseStream)
       .build();
 
+    // A call that is neither audited nor a stream has nothing to do on its way out: no responder of
+    // the gate's own, which grpc-js would call for every message and status (the hot path, Earn).
+    if (!audited && !watch) return new grpc.ServerInterceptingCall(call, { start: (next) => next(listener) });
     const responder = new grpc.ResponderBuilder()
       .withStart((next) => next(listener))
       .withSendStatus((status, next) => {

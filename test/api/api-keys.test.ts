@@ -128,8 +128,10 @@ describe('key store and key book', () => {
     try {
       const minted = mintKey({ tenantId: 'acme', role: 'integration', name: '', expiresAt: NOW + 10_000 }, NOW);
       await store.put(minted.key);
+      expect(book.authenticateKnown(minted.secret), 'not verified yet: no answer without the hash').toBeUndefined();
       expect(await book.authenticate(minted.secret)).toEqual({ ok: true, key: minted.key });
       expect(await book.authenticate(minted.secret)).toEqual({ ok: true, key: minted.key });
+      expect(book.authenticateKnown(minted.secret), 'verified once: answered at once').toEqual({ ok: true, key: minted.key });
       expect(files.reads.filter((p) => p.startsWith('keys/'))).toEqual([`keys/${minted.key.id}.json`]);
 
       const madeUp = `jfk_${'z'.repeat(16)}_${'q'.repeat(43)}`;
@@ -148,6 +150,7 @@ describe('key store and key book', () => {
       await store.put({ ...minted.key, revokedAt: NOW });
       expect((await book.authenticate(minted.secret)).ok, 'still the loaded copy until the reload').toBe(true);
       await book.reload();
+      expect(book.authenticateKnown(minted.secret), 'the reload forgot what was verified against the old copy').toBeUndefined();
       expect(await book.authenticate(minted.secret)).toEqual({ ok: false, failure: 'revoked' });
       expect(await store.lastUse(minted.key.id)).toBe(NOW);
     } finally {
