@@ -142,13 +142,10 @@ export function callGate(deps: CallGateDeps): grpc.ServerInterceptor {
         };
         const known = deps.keys.authenticateKnown?.(token);
         if (known) return admit(known);
-        deps.keys.authenticate(token).then(
-          admit,
-          (err: unknown) => {
-            console.error(`authenticating a call to ${path} failed:`, err);
-            refuse(rejectionOfError(err));
-          },
-        );
+        deps.keys.authenticate(token).then(admit, (err: unknown) => {
+          console.error(`authenticating a call to ${path} failed:`, err);
+          refuse(rejectionOfError(err));
+        });
       })
       .withOnReceiveMessage((message, next) => {
         if (refused || caller === undefined) return;
