@@ -6,6 +6,7 @@
 // commitlog_sync: batch, so a write it acknowledged survives its kill -9.
 
 import * as grpc from '@grpc/grpc-js';
+import { Client } from 'cassandra-driver';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createKeyspace } from '../support/cassandra-keyspace.js';
 import { type CassandraServer, cassandraTarget, startCassandraServer } from '../support/cassandra-server.js';
@@ -55,63 +56,90 @@ describe.skipIf('skipped' in target)('the Cassandra ledger paused and killed und
     ['kill', 'a node killed with -9 and restarted'],
   ] as const;
   for (const [fault, what] of FAULTS) {
-    it(`${what}: failures are UNAVAILABLE or DEADLINE_EXCEEDED, service resumes by itself, retries apply each write once`, async () => {
-      const MEMBERS = Array.from({ length: MEMBERS_PER_FAULT }, (_, i) => `${fault}-member-${i}`);
-      const load = startLoad(engine, MEMBERS);
-      await load.acked(50);
-      const faultAt = Date.now();
-      if (fault !== 'kill') {
-        node.pause();
-        await new Promise((r) => setTimeout(r, fault === 'stall' ? 6_000 : 16_000));
-        node.resume();
-      } else {
-        await node.kill9();
-        await new Promise((r) => setTimeout(r, 2_000));
-        await node.restart();
-      }
-      const backAt = Date.now();
-      await load.ackedAfter(backAt, 50, 60_000);
-      const sent = await load.stop();
+    it(`${what}: failures are UNAVAILABLE or DEADLINE_EXCEEDED, service resumes by itself, retries apply each write once`, () =>
+      explained(() => faultCase(fault)));
+  }
 
-      const failed = sent.filter((s) => s.failure !== undefined);
-      expect(failed.length, 'calls failed while the node was away').toBeGreaterThan(0);
-      expect(failed.filter((s) => !LEDGER_DOWN.has(s.failure as number)).map((s) => grpc.status[s.failure as number])).toEqual([]);
-      expect(sent.filter((s) => s.entryId !== undefined && s.sentAt > faultAt).length, 'acknowledged after the fault').toBeGreaterThan(0);
-
-      // What the node applied although the client heard nothing: in the ledger before any retry.
-      const client = pointsClient(engine.grpcAddr);
-      const stored = new Map<string, string>();
-      for (const member of MEMBERS) {
-        for (const e of await entriesOrNone(client, member)) stored.set(e.idempotency_key, e.entry_id);
-      }
-      const appliedUnanswered = failed.filter((s) => stored.has(s.request.idempotency_key));
-      console.log(
-        `${fault}: ${sent.length} sent, ${sent.length - failed.length} acknowledged, ${failed.length} failed ` +
-          `(${appliedUnanswered.length} of them applied by the node before the client gave up)`,
+  /**
+   * A failure says whether the node itself answers a fresh client (else the fault is the node's, not
+   * the engine's), with the node's log and the engine's last lines.
+   */
+  async function explained(run: () => Promise<void>): Promise<void> {
+    try {
+      await run();
+    } catch (err) {
+      const probe = new Client({
+        contactPoints: [node.contactPoint],
+        localDataCenter: node.localDataCenter,
+        socketOptions: { connectTimeout: 5_000, readTimeout: 5_000 },
+      });
+      const answers = await probe.execute('SELECT release_version FROM system.local').then(
+        () => 'the node answers a fresh client',
+        (e: unknown) => `the node does not answer a fresh client: ${e instanceof Error ? e.message : String(e)}`,
       );
-      if (fault === 'stall') expect(appliedUnanswered.length, 'writes applied after their callers gave up').toBeGreaterThan(0);
-      for (const s of sent.filter((s) => s.entryId !== undefined)) {
-        expect(stored.get(s.request.idempotency_key), `acknowledged ${s.request.idempotency_key} is in the ledger`).toBe(s.entryId);
-      }
+      await probe.shutdown().catch(() => {});
+      const engineTail = engine.output().split('\n').slice(-30).join('\n');
+      if (err instanceof Error) err.message += `\n${answers}\n${node.logTail(60)}\n--- engine (last 30 lines) ---\n${engineTail}`;
+      throw err;
+    }
+  }
 
-      // Every failed call retried with its key and payload: applied once, the applied ones answered with their stored entry.
-      for (const s of failed) {
-        const retried = await earnUntilAnswered(client, s.request);
-        if (stored.has(s.request.idempotency_key)) expect(retried).toBe(stored.get(s.request.idempotency_key));
-        s.entryId = retried;
-      }
-      let total = 0;
-      for (const member of MEMBERS) {
-        const ledger = await whileLedgerSettles(() => auditMember(client, TENANT, member));
-        const mine = sent.filter((s) => s.request.member_id === member);
-        expect(new Set(ledger?.entries.map((e) => e.idempotency_key)), `${member}: each write once`).toEqual(
-          new Set(mine.map((s) => s.request.idempotency_key)),
-        );
-        total += ledger?.account.balance ?? 0;
-      }
-      expect(total).toBe(sent.reduce((sum, s) => sum + Number(s.request.amount_minor) / 100, 0));
-      client.close();
-    });
+  async function faultCase(fault: (typeof FAULTS)[number][0]): Promise<void> {
+    const MEMBERS = Array.from({ length: MEMBERS_PER_FAULT }, (_, i) => `${fault}-member-${i}`);
+    const load = startLoad(engine, MEMBERS);
+    await load.acked(50);
+    const faultAt = Date.now();
+    if (fault !== 'kill') {
+      node.pause();
+      await new Promise((r) => setTimeout(r, fault === 'stall' ? 6_000 : 16_000));
+      node.resume();
+    } else {
+      await node.kill9();
+      await new Promise((r) => setTimeout(r, 2_000));
+      await node.restart();
+    }
+    const backAt = Date.now();
+    await load.ackedAfter(backAt, 50, 60_000);
+    const sent = await load.stop();
+
+    const failed = sent.filter((s) => s.failure !== undefined);
+    expect(failed.length, 'calls failed while the node was away').toBeGreaterThan(0);
+    expect(failed.filter((s) => !LEDGER_DOWN.has(s.failure as number)).map((s) => grpc.status[s.failure as number])).toEqual([]);
+    expect(sent.filter((s) => s.entryId !== undefined && s.sentAt > faultAt).length, 'acknowledged after the fault').toBeGreaterThan(0);
+
+    // What the node applied although the client heard nothing: in the ledger before any retry.
+    const client = pointsClient(engine.grpcAddr);
+    const stored = new Map<string, string>();
+    for (const member of MEMBERS) {
+      for (const e of await entriesOrNone(client, member)) stored.set(e.idempotency_key, e.entry_id);
+    }
+    const appliedUnanswered = failed.filter((s) => stored.has(s.request.idempotency_key));
+    console.log(
+      `${fault}: ${sent.length} sent, ${sent.length - failed.length} acknowledged, ${failed.length} failed ` +
+        `(${appliedUnanswered.length} of them applied by the node before the client gave up)`,
+    );
+    if (fault === 'stall') expect(appliedUnanswered.length, 'writes applied after their callers gave up').toBeGreaterThan(0);
+    for (const s of sent.filter((s) => s.entryId !== undefined)) {
+      expect(stored.get(s.request.idempotency_key), `acknowledged ${s.request.idempotency_key} is in the ledger`).toBe(s.entryId);
+    }
+
+    // Every failed call retried with its key and payload: applied once, the applied ones answered with their stored entry.
+    for (const s of failed) {
+      const retried = await earnUntilAnswered(client, s.request);
+      if (stored.has(s.request.idempotency_key)) expect(retried).toBe(stored.get(s.request.idempotency_key));
+      s.entryId = retried;
+    }
+    let total = 0;
+    for (const member of MEMBERS) {
+      const ledger = await whileLedgerSettles(() => auditMember(client, TENANT, member));
+      const mine = sent.filter((s) => s.request.member_id === member);
+      expect(new Set(ledger?.entries.map((e) => e.idempotency_key)), `${member}: each write once`).toEqual(
+        new Set(mine.map((s) => s.request.idempotency_key)),
+      );
+      total += ledger?.account.balance ?? 0;
+    }
+    expect(total).toBe(sent.reduce((sum, s) => sum + Number(s.request.amount_minor) / 100, 0));
+    client.close();
   }
 });
 
