@@ -29,7 +29,7 @@ import { RateLimiter } from './auth/rate-limiter.js';
 import { StreamQuota } from './auth/stream-quota.js';
 import { ReloadingCertificates } from './api/tls-credentials.js';
 import * as grpc from '@grpc/grpc-js';
-import { readFileSync } from 'node:fs';
+import { peerCredentials } from './front/peer-credentials.js';
 import { Counter, Gauge } from 'prom-client';
 import { CLUSTER_LEDGER_SHARDS, type ClusterSettings } from './config/config.js';
 import { connectEtcd } from './cluster/etcd-client.js';
@@ -195,7 +195,7 @@ function joinCluster(config: Config, settings: ClusterSettings, engine: Engine, 
     log,
   });
   const peers = new PeerChannels({
-    credentials: peerCredentials(config),
+    credentials: peerCredentials(config.tls, process.env.JIFEN_CLUSTER_PEER_CA),
     secret: settings.secret,
     onForwarded: (node, outcome, ops) => forwarded.inc({ peer: node, outcome }, ops),
   });
@@ -233,14 +233,6 @@ function joinCluster(config: Config, settings: ClusterSettings, engine: Engine, 
       etcd.close();
     },
   };
-}
-
-/** How this node reaches its peers: plaintext, or TLS (trusting JIFEN_CLUSTER_PEER_CA, presenting its own certificate: mTLS). */
-function peerCredentials(config: Config): grpc.ChannelCredentials {
-  if (!config.tls.enabled) return grpc.credentials.createInsecure();
-  const ca = process.env.JIFEN_CLUSTER_PEER_CA ?? config.tls.clientCaFile;
-  if (!ca) throw new ConfigError("JIFEN_CLUSTER=etcd with TLS needs JIFEN_CLUSTER_PEER_CA (the CA of the nodes' certificates)");
-  return grpc.credentials.createSsl(readFileSync(ca), readFileSync(config.tls.keyFile), readFileSync(config.tls.certFile));
 }
 
 /** The API keys every call must present, or undefined (said loudly) when authentication is off. */
