@@ -6,16 +6,13 @@
 
 import * as grpc from '@grpc/grpc-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { callGate } from '../../src/api/call-gate.js';
-import { ReloadingCertificates } from '../../src/api/tls-credentials.js';
-import { RateLimiter } from '../../src/auth/rate-limiter.js';
-import { StreamQuota } from '../../src/auth/stream-quota.js';
 import type { KeyAuthenticator } from '../../src/api/call-gate.js';
+import { ReloadingCertificates } from '../../src/api/tls-credentials.js';
 import type { TlsSettings } from '../../src/config/config.js';
-import { FORWARD_PATH, NODE_SERVICE } from '../../src/front/forward-wire.js';
 import { peerCredentials } from '../../src/front/peer-credentials.js';
 import { EngineMetrics } from '../../src/metrics/registry.js';
 import { type TestCa, SERVER_SANS, makeTestCa } from '../support/certs.js';
+import { type GatedNodeServer, startGatedNodeServer } from '../support/gated-node-server.js';
 
 type TlsOn = Extract<TlsSettings, { enabled: true }>;
 
@@ -26,11 +23,8 @@ const NO_KEYS: KeyAuthenticator = { authenticate: async () => ({ ok: false, fail
 describe('node-to-node calls over TLS (mTLS between nodes)', () => {
   let nodesCa: TestCa;
   let otherCa: TestCa;
-  let server: grpc.Server;
+  let server: GatedNodeServer;
   let certificates: ReloadingCertificates;
-  let address: string;
-  let handled = 0;
-  const clients: grpc.Client[] = [];
 
   /** The TLS settings of a node whose certificate `ca` issued. */
   const nodeTls = (ca: TestCa, name: string): TlsOn => {
@@ -50,51 +44,12 @@ describe('node-to-node calls over TLS (mTLS between nodes)', () => {
     otherCa = makeTestCa('jifen-other-ca');
     const metrics = new EngineMetrics();
     certificates = await ReloadingCertificates.open(nodeTls(nodesCa, 'node-2'), metrics);
-    server = new grpc.Server({
-      interceptors: [
-        callGate({
-          keys: NO_KEYS,
-          certificateCallers: false,
-          limiter: new RateLimiter({}),
-          streams: new StreamQuota(16, 1024),
-          metrics,
-          clock: () => Date.now(),
-          nodeSecret: SECRET,
-        }),
-      ],
-    });
-    const answer: grpc.handleUnaryCall<Buffer, Buffer> = (_call, callback) => {
-      handled++;
-      callback(null, Buffer.from('ok'));
-    };
-    server.addService(NODE_SERVICE, { Forward: answer, Read: answer });
-    const port = await new Promise<number>((resolve, reject) =>
-      server.bindAsync('127.0.0.1:0', certificates.serverCredentials(), (err, p) => (err ? reject(err) : resolve(p))),
-    );
-    address = `127.0.0.1:${port}`;
+    server = await startGatedNodeServer({ keys: NO_KEYS, secret: SECRET, credentials: certificates.serverCredentials(), metrics });
   });
   afterAll(() => {
-    for (const c of clients) c.close();
-    server?.forceShutdown();
+    server?.close();
     certificates?.close();
   });
-
-  const forward = (credentials: grpc.ChannelCredentials, token: string | undefined) =>
-    new Promise<string>((resolve) => {
-      const client = new grpc.Client(address, credentials);
-      clients.push(client);
-      const metadata = new grpc.Metadata();
-      if (token !== undefined) metadata.set('authorization', `Bearer ${token}`);
-      client.makeUnaryRequest(
-        FORWARD_PATH,
-        (b: Buffer) => b,
-        (b: Buffer) => b,
-        Buffer.from([0]),
-        metadata,
-        { deadline: Date.now() + 10_000 },
-        (err) => resolve(err ? grpc.status[err.code] : 'OK'),
-      );
-    });
 
   type Case = [what: string, expected: string, credentials: () => grpc.ChannelCredentials, token: string | undefined];
   const cases: Case[] = [
@@ -118,9 +73,9 @@ describe('node-to-node calls over TLS (mTLS between nodes)', () => {
     ['the secret in plaintext', 'UNAVAILABLE', () => grpc.credentials.createInsecure(), SECRET],
   ];
   it.each(cases)('%s → %s', async (_what, expected, credentials, token) => {
-    const before = handled;
-    expect(await forward(credentials(), token)).toBe(expected);
-    expect(handled - before, 'reached the handler').toBe(expected === 'OK' ? 1 : 0);
+    const before = server.handled();
+    expect(await server.forward(credentials(), token)).toBe(expected);
+    expect(server.handled() - before, 'reached the handler').toBe(expected === 'OK' ? 1 : 0);
   });
 
   it('a node whose port is plaintext calls its peers in plaintext; with TLS but no CA it refuses to start, naming the setting', () => {
