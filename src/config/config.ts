@@ -21,6 +21,7 @@ const schema = z.object({
   JIFEN_MAX_BATCH: positiveInt(100_000).default(4_096),
   JIFEN_PIPELINE_DEPTH: positiveInt(16).optional(),
   JIFEN_ACTORS_PER_SHARD: positiveInt(100_000_000).default(250_000),
+  JIFEN_SHARD_HEAP_MB: z.coerce.number().int().min(64).max(1_048_576).optional(),
   JIFEN_SNAPSHOT_EVERY: positiveInt(1_000_000).default(64),
   JIFEN_DURABILITY: z.enum(['fsync', 'os']).default('fsync'),
   JIFEN_MAX_FUTURE_SKEW_MS: z.coerce.number().int().min(0).default(300_000),
@@ -113,6 +114,8 @@ export interface Config {
   /** Batches in flight per shard; undefined: 2 for embedded-only shards, 1 with Redis or NATS (see engine.ts). */
   pipelineDepth: number | undefined;
   actorsPerShard: number;
+  /** Each shard thread's old-generation heap, MiB (JIFEN_SHARD_HEAP_MB); undefined: V8's default. */
+  shardHeapMb: number | undefined;
   snapshotEvery: number;
   durability: 'fsync' | 'os';
   maxFutureSkewMs: number;
@@ -214,6 +217,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     maxBatch: c.JIFEN_MAX_BATCH,
     pipelineDepth: c.JIFEN_PIPELINE_DEPTH,
     actorsPerShard: c.JIFEN_ACTORS_PER_SHARD,
+    shardHeapMb: c.JIFEN_SHARD_HEAP_MB,
     snapshotEvery: c.JIFEN_SNAPSHOT_EVERY,
     durability: c.JIFEN_DURABILITY,
     maxFutureSkewMs: c.JIFEN_MAX_FUTURE_SKEW_MS,

@@ -116,6 +116,7 @@ export class ShardThreads implements GroupHosts {
       balances: config.balances,
       events: config.events,
       actorCapacity: config.actorsPerShard,
+      heapMb: config.shardHeapMb,
       snapshotEvery: config.snapshotEvery,
       cacheEpoch: this.epoch.epoch,
       ledgerId: this.ledgerId,
@@ -141,6 +142,8 @@ export class ShardThreads implements GroupHosts {
       workerData,
       atomics: this.embeddedOnly ? 'sync' : 'disabled',
       execArgv: workerExecArgv(this.workerFile),
+      // A bounded heap: the thread keeps fewer actors when what is live nears it (shard/actor-budget.ts).
+      ...(config.shardHeapMb === undefined ? {} : { resourceLimits: { maxOldGenerationSizeMb: config.shardHeapMb } }),
     });
   }
 }

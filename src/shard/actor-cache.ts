@@ -16,7 +16,7 @@ export function actorKey(tenantId: string, memberId: string): string {
 export class ActorCache {
   private readonly actors = new Map<string, Actor>();
 
-  constructor(readonly capacity: number) {}
+  constructor(public capacity: number) {}
 
   get size(): number {
     return this.actors.size;

@@ -294,6 +294,17 @@ export class ShardCore {
     return this.store.listMembers(after, limit);
   }
 
+  /** Keeps at most `actors` active members from now on (a bounded heap's budget); passivates the rest now. */
+  limitActors(actors: number): void {
+    this.actors.capacity = actors;
+    this.actors.passivateOverflow();
+  }
+
+  /** Active members now. */
+  get activeActors(): number {
+    return this.actors.size;
+  }
+
   async close(): Promise<void> {
     await this.store.close();
   }

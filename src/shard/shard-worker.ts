@@ -11,6 +11,8 @@
 // closed by `close` when the group is handed over or lost; they share the thread's cache, publishers
 // and ledger client, and each keeps its own turn.
 
+import { getHeapStatistics, setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { workerData } from 'node:worker_threads';
 import type { ShardOp } from '../actor/commands.js';
 import { OutboxRelay } from '../events/outbox-relay.js';
@@ -19,11 +21,14 @@ import { type ShardBackendSettings, closeThreadBackends, openLedger, openThreadB
 import type { FollowUp, LedgerStore, MemberRef, RollForwardRange } from '../ledger/store.js';
 import type { RollForwardRow } from '../reports/roll-forward.js';
 import type { Program } from '../rules/program/program.js';
+import { ActorBudget } from './actor-budget.js';
 import { ProgramBook } from './program-book.js';
 import { type BatchReply, ShardCore, type StagedBatch, settleBatch } from './shard-core.js';
 
 export interface ShardWorkerData extends ShardBackendSettings {
   actorCapacity: number;
+  /** The thread's old generation is bounded to this many MiB (JIFEN_SHARD_HEAP_MB): its actors follow an ActorBudget. */
+  heapMb?: number;
   snapshotEvery: number;
   cacheEpoch: string;
   programs: Program[];
@@ -73,6 +78,42 @@ if (!settings.hostsGroups) {
   const only = thread.then((t) => LedgerShard.open(settings.shard, undefined, t));
   only.catch(() => {});
   hosts.set(settings.shard, only);
+}
+
+const budget = settings.heapMb ? new ActorBudget(settings.actorCapacity) : undefined;
+/** What an out-of-memory is measured against: the old generation's bound (V8's heap_size_limit adds the young one). */
+const heapLimitBytes = (settings.heapMb ?? 0) * 2 ** 20;
+let collectGarbage: (() => void) | undefined;
+
+/**
+ * With a bounded heap, after each batch: the thread's ledger shards keep as many actors as the budget
+ * allows (a full collection measures what is live when the heap fills up; rare: at most every 2 s).
+ */
+async function keepWithinHeap(): Promise<void> {
+  if (!budget) return;
+  const shards = await openShards();
+  const active = Math.max(0, ...shards.map((s) => s.core.activeActors));
+  const heap = getHeapStatistics();
+  const before = budget.limit;
+  const limit = budget.next({ usedBytes: heap.used_heap_size, limitBytes: heapLimitBytes }, active, Date.now(), () => {
+    if (!collectGarbage) {
+      setFlagsFromString('--expose-gc');
+      collectGarbage = runInNewContext('gc') as () => void;
+    }
+    collectGarbage();
+    return getHeapStatistics().used_heap_size;
+  });
+  if (limit === before) return;
+  // Each shard passivates between its own batches (this one right after the step that called this).
+  for (const s of shards) s.inTurn(() => s.core.limitActors(limit)).catch(() => {});
+  if (limit < before)
+    console.error(
+      `jifen shard thread ${settings.shard}: heap ${mib(getHeapStatistics().used_heap_size)} MiB in use of ${settings.heapMb} MiB: keeping at most ${limit} actors per shard (was ${before})`,
+    );
+}
+
+function mib(bytes: number): number {
+  return Math.round(bytes / 2 ** 20);
 }
 
 async function openThread() {
@@ -195,6 +236,7 @@ export default async function runShardTask(
       const staged = await shard.inTurn(async (): Promise<StagedBatch> => {
         const step = await core.stageBatch(task.ops);
         if (step.reply.stats.entries > 0) relay.kick(core.takeCommittedOutbox());
+        await keepWithinHeap();
         return step;
       });
       return settleBatch(staged);
