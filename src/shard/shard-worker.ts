@@ -80,6 +80,8 @@ if (!settings.hostsGroups) {
   hosts.set(settings.shard, only);
 }
 
+/** The ledger shards open on this thread now (not those still opening: a batch never waits for them). */
+const serving = new Set<LedgerShard>();
 const budget = settings.heapMb ? new ActorBudget(settings.actorCapacity) : undefined;
 /** What an out-of-memory is measured against: the old generation's bound (V8's heap_size_limit adds the young one). */
 const heapLimitBytes = (settings.heapMb ?? 0) * 2 ** 20;
@@ -89,9 +91,9 @@ let collectGarbage: (() => void) | undefined;
  * With a bounded heap, after each batch: the thread's ledger shards keep as many actors as the budget
  * allows (a full collection measures what is live when the heap fills up; rare: at most every 2 s).
  */
-async function keepWithinHeap(): Promise<void> {
+function keepWithinHeap(): void {
   if (!budget) return;
-  const shards = await openShards();
+  const shards = [...serving];
   const active = Math.max(0, ...shards.map((s) => s.core.activeActors));
   const heap = getHeapStatistics();
   const before = budget.limit;
@@ -158,7 +160,9 @@ class LedgerShard {
         roundIntervalMs: settings.events.kind === 'nats' ? settings.events.roundIntervalMs : 0,
         onError: (err) => console.error(`jifen shard ${shard}: event publish failed, will retry:`, errorText(err)),
       });
-      return new LedgerShard(core, relay);
+      const opened = new LedgerShard(core, relay);
+      serving.add(opened);
+      return opened;
     } catch (err) {
       await store.close().catch(() => undefined);
       throw err;
@@ -173,6 +177,7 @@ class LedgerShard {
   }
 
   async close(): Promise<void> {
+    serving.delete(this);
     await this.turn;
     await this.relay.close();
     await this.core.close();
@@ -236,7 +241,7 @@ export default async function runShardTask(
       const staged = await shard.inTurn(async (): Promise<StagedBatch> => {
         const step = await core.stageBatch(task.ops);
         if (step.reply.stats.entries > 0) relay.kick(core.takeCommittedOutbox());
-        await keepWithinHeap();
+        keepWithinHeap();
         return step;
       });
       return settleBatch(staged);
