@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { freePorts } from './ports.js';
+import { freePorts, onNewPortsIfTaken } from './ports.js';
 
 export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -63,20 +63,10 @@ export function setEngineBackend(next: EngineBackend | undefined): void {
   backend = next;
 }
 
-/**
- * A port freePorts found free may be taken before the engine binds it (another process's outgoing
- * connection gets it as its ephemeral port): an engine that exits with EADDRINUSE before listening is
- * started again on new ports, up to three times. Nothing was served, so nothing is lost by it.
- */
-export async function startEngine(options: EngineOptions = {}): Promise<EngineProcess> {
+/** An engine that exits with EADDRINUSE before listening is started again on new ports (ports.ts). */
+export function startEngine(options: EngineOptions = {}): Promise<EngineProcess> {
   const dataDir = options.dataDir ?? makeDataDir();
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await startEngineOnce(options, dataDir);
-    } catch (err) {
-      if (attempt >= 3 || !(err instanceof Error) || !err.message.includes('EADDRINUSE')) throw err;
-    }
-  }
+  return onNewPortsIfTaken(() => startEngineOnce(options, dataDir));
 }
 
 async function startEngineOnce(options: EngineOptions, dataDir: string): Promise<EngineProcess> {

@@ -6,7 +6,7 @@ import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePorts } from './ports.js';
+import { freePorts, onNewPortsIfTaken } from './ports.js';
 
 export interface EtcdServer {
   /** http://127.0.0.1:<port>, for JIFEN_CLUSTER_ETCD_ENDPOINTS or `new Etcd3({ hosts })`. */
@@ -31,7 +31,11 @@ export function etcdOnPath(): boolean {
   return false;
 }
 
-export async function startEtcdServer(startTimeoutMs = 15_000): Promise<EtcdServer> {
+export function startEtcdServer(startTimeoutMs = 15_000): Promise<EtcdServer> {
+  return onNewPortsIfTaken(() => startEtcdServerOnce(startTimeoutMs));
+}
+
+async function startEtcdServerOnce(startTimeoutMs: number): Promise<EtcdServer> {
   const version = /etcd Version: (\S+)/.exec(spawnSync('etcd', ['--version'], { encoding: 'utf8' }).stdout)?.[1] ?? '?';
   const dir = mkdtempSync(join(tmpdir(), 'jifen-etcd-'));
   const [clientPort, peerPort] = await freePorts(2);

@@ -7,7 +7,7 @@ import { accessSync, constants, mkdtempSync, rmSync } from 'node:fs';
 import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
-import { freePort } from './ports.js';
+import { freePort, onNewPortsIfTaken } from './ports.js';
 
 export interface NatsServer {
   url: string;
@@ -34,7 +34,11 @@ export function natsServerOnPath(): boolean {
   return false;
 }
 
-export async function startNatsServer(startTimeoutMs = 10_000): Promise<NatsServer> {
+export function startNatsServer(startTimeoutMs = 10_000): Promise<NatsServer> {
+  return onNewPortsIfTaken(() => startNatsServerOnce(startTimeoutMs));
+}
+
+async function startNatsServerOnce(startTimeoutMs: number): Promise<NatsServer> {
   const port = await freePort();
   const storeDir = mkdtempSync(join(tmpdir(), 'jifen-nats-'));
   let child: ChildProcess | undefined;
@@ -70,7 +74,12 @@ export async function startNatsServer(startTimeoutMs = 10_000): Promise<NatsServ
     await exited;
   };
 
-  await start();
+  try {
+    await start();
+  } catch (err) {
+    rmSync(storeDir, { recursive: true, force: true });
+    throw err;
+  }
   return {
     url: `nats://127.0.0.1:${port}`,
     port,

@@ -29,3 +29,23 @@ export async function freePort(): Promise<number> {
   const [port] = await freePorts(1);
   return port;
 }
+
+/**
+ * A port freePorts found free may be taken before the server binds it (another process's outgoing
+ * connection gets it as its ephemeral port, or a parallel test file's server): a start that fails with
+ * "address already in use" is tried again on new ports (`start` picks its own), up to three times.
+ * Nothing was served, so nothing is lost by it.
+ */
+export async function onNewPortsIfTaken<T>(start: () => Promise<T>, tries = 3): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await start();
+    } catch (err) {
+      if (attempt >= tries || !portWasTaken(err)) throw err;
+    }
+  }
+}
+
+export function portWasTaken(err: unknown): boolean {
+  return err instanceof Error && /EADDRINUSE|address already in use/i.test(err.message);
+}

@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
-import { freePorts } from './ports.js';
+import { freePorts, onNewPortsIfTaken } from './ports.js';
 
 export interface RedisServer {
   url: string;
@@ -35,10 +35,20 @@ export function redisServerOnPath(): boolean {
   return false;
 }
 
-export async function startRedisServer(): Promise<RedisServer> {
+export function startRedisServer(): Promise<RedisServer> {
+  return onNewPortsIfTaken(startRedisServerOnce);
+}
+
+async function startRedisServerOnce(): Promise<RedisServer> {
   const dir = mkdtempSync(join(tmpdir(), 'jifen-redis-'));
   const [port] = await freePorts(1);
-  let child = await launch(port, dir, []);
+  let child: ChildProcess;
+  try {
+    child = await launch(port, dir, []);
+  } catch (err) {
+    rmSync(dir, { recursive: true, force: true });
+    throw err;
+  }
   return {
     url: `redis://127.0.0.1:${port}`,
     port,
