@@ -10,7 +10,7 @@
 // a group it no longer holds is closed. A hand-over (a join, SIGTERM) closes the group first:
 // `beforeHandOver` resolves once what the group accepted is committed.
 
-import type { ShardOp } from '../actor/commands.js';
+import { type ShardOp, isWrite } from '../actor/commands.js';
 import { reject } from '../actor/rejections.js';
 import type { OpResult } from '../actor/results.js';
 import type { SlotOwnership } from '../cluster/slot-ownership.js';
@@ -208,12 +208,24 @@ export class ClusterFront {
     }
     const slot = slotOf(op.tenantId, op.memberId);
     const group = Math.floor(slot / this.options.groupSize);
-    if (this.servedEpoch(slot, group) !== undefined) {
+    const epoch = this.servedEpoch(slot, group);
+    if (epoch !== undefined) {
       const answer = (result: OpResult) => {
         // The ledger fenced the commit: a newer owner took the group. Once more, wherever it is now.
         if (!result.ok && result.rejection.kind === 'SlotMoved' && !a.retried && !a.forwarded) {
           this.sync();
           this.route({ ...a, retried: true });
+          return;
+        }
+        // Only a committed write (or its replay, read back from the ledger) is certain whenever it was
+        // decided; a refusal or a read is only as fresh as this node's claim on the slot. If the claim
+        // lapsed meanwhile (the node was paused past its lease, the group moved), a newer owner may have
+        // changed the member: the answer is not given, the command goes where the slot is now.
+        if (!(result.ok && isWrite(op)) && this.servedEpoch(slot, group) !== epoch) {
+          if (!a.retried && !a.forwarded) {
+            this.sync();
+            this.route({ ...a, retried: true });
+          } else reply({ ok: false, rejection: this.moved(slot, 'moved while the command was decided here') });
           return;
         }
         reply(result);
