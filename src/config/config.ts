@@ -201,13 +201,18 @@ export class ConfigError extends Error {
   override name = 'ConfigError';
 }
 
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+/** The environment checked against the schema; every problem named in one ConfigError. */
+function parseEnv(env: NodeJS.ProcessEnv): Env {
   const parsed = schema.safeParse(env);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
     throw new ConfigError(`invalid configuration: ${problems}`);
   }
-  const c = parsed.data;
+  return parsed.data;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const c = parseEnv(env);
   return checkCluster({
     grpcAddr: c.JIFEN_GRPC_ADDR,
     metricsAddr: c.JIFEN_METRICS_ADDR,
@@ -389,12 +394,7 @@ function clusterSettings(c: Env): Config['cluster'] {
  * else this environment would run (no ledger needed to look at the slot map).
  */
 export function loadClusterSettings(env: NodeJS.ProcessEnv = process.env): ClusterSettings {
-  const parsed = schema.safeParse({ ...env, JIFEN_CLUSTER: 'etcd' });
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
-    throw new ConfigError(`invalid configuration: ${problems}`);
-  }
-  return clusterSettings(parsed.data) as ClusterSettings;
+  return clusterSettings(parseEnv({ ...env, JIFEN_CLUSTER: 'etcd' })) as ClusterSettings;
 }
 
 /** Ledger shards of a cluster's ledger: one per ownership group of 16 slots (src/cluster/slots.ts). */
