@@ -5,6 +5,10 @@
 //   fill      SubmitBatch of --fill-items earns over --members members (the event hub's ring, 100,000
 //             events, and the members' actors filled; the shards' SQLite page caches, up to 64 MiB
 //             each, and heaps still grow with the load: see growthByPart and the 1-watcher control);
+//   steady    unary Earn in --steady-window windows until a window's highest RSS is within --steady-mib
+//             of the window before (at most --steady-max seconds; 0 skips): the engine's own warm-up
+//             under this load (V8 heaps sizing to its allocation rate, page caches filling), which
+//             is not the watchers', is over before the streams open;
 //   baseline  unary Earn, --concurrency in flight, --baseline seconds measured: p99 without watchers;
 //   watch     --watchers raw HTTP/2 streams (bench/security-watchers.ts: paused, 1 KiB window) on the
 //             same tenant, from the last retained event (--watch-from tail, the default: a consumer
@@ -117,6 +121,9 @@ export async function runWatchers(argv: string[]): Promise<number> {
       'watch-max': { type: 'string', default: '180' },
       segment: { type: 'string', default: '15' },
       warmup: { type: 'string', default: '2' },
+      'steady-window': { type: 'string', default: '30' },
+      'steady-mib': { type: 'string', default: '16' },
+      'steady-max': { type: 'string', default: '600' },
       settle: { type: 'string', default: '10' },
       tenant: { type: 'string', default: 't1' },
       shards: { type: 'string' },
@@ -143,6 +150,9 @@ export async function runWatchers(argv: string[]): Promise<number> {
     segmentS: num('segment', flags.segment, 1),
     watchFrom: flags['watch-from'],
     warmupS: num('warmup', flags.warmup),
+    steadyWindowS: num('steady-window', flags['steady-window'], 1),
+    steadyMiB: num('steady-mib', flags['steady-mib']),
+    steadyMaxS: num('steady-max', flags['steady-max']),
     settleS: num('settle', flags.settle),
     tenant: flags.tenant,
     shards: flags.shards === undefined ? null : num('shards', flags.shards, 1),
@@ -235,6 +245,29 @@ export async function runWatchers(argv: string[]): Promise<number> {
       progress(`fill: ${config.fillItems} earns by SubmitBatch over ${config.members} members`);
       fill = (await load('fill', 300, 0, ['--items', String(config.fillItems)], 'batch')).result;
       alive();
+    }
+    // steady: the same Earn load, in windows, until a window's highest RSS is within --steady-mib of
+    // the window before (the engine's own warm-up: V8 heaps reaching their size under this allocation
+    // rate, the shards' SQLite page caches filling), so the watch phase's growth is the watchers'.
+    const steady: { t: number; peakMiB: number; callsPerSec: number }[] = [];
+    if (config.steadyMaxS > 0) {
+      phase = 'steady';
+      const steadyStart = performance.now();
+      for (;;) {
+        const from = samples.length;
+        progress(`steady: Earn x${config.concurrency} in flight, window ${steady.length + 1} of ${config.steadyWindowS}s (RSS ${Math.round((lastRss() ?? 0) / MIB)} MiB)`);
+        const { result } = await load(`steady ${steady.length + 1}`, config.steadyWindowS, 0);
+        alive();
+        await sampling;
+        const peak = Math.max(...samples.slice(from).map((s) => s.rssBytes));
+        steady.push({ t: samples.at(-1)?.t ?? 0, peakMiB: Math.round(peak / MIB), callsPerSec: result.callsPerSec });
+        const grew = steady.length >= 2 ? steady.at(-1)!.peakMiB - steady.at(-2)!.peakMiB : Number.POSITIVE_INFINITY;
+        if (grew < config.steadyMiB) break;
+        if ((performance.now() - steadyStart) / 1000 >= config.steadyMaxS) {
+          progress(`steady: RSS still grew ${grew} MiB in the last window after ${config.steadyMaxS}s; going on`);
+          break;
+        }
+      }
     }
     await sampling;
     const rssBaselineStart = lastRss();
@@ -356,6 +389,8 @@ export async function runWatchers(argv: string[]): Promise<number> {
       rssAfterMiB: mib(rssAfter),
       rssGrowthMiB: mib(growth),
       /** The control: what the same Earn load alone grew the process by in the baseline phase (warmup + measured). */
+      /** The engine's own warm-up under the load before the baseline: each window's highest RSS. */
+      steadyWindows: steady,
       rssBaselineGrowthMiB: rssBefore === null || rssBaselineStart === null ? null : mib(rssBefore - rssBaselineStart),
       /** The growth by part: in the baseline (load alone), and from before the streams to the watch phase's peak and end. */
       growthByPart: {
@@ -407,6 +442,7 @@ export async function runWatchers(argv: string[]): Promise<number> {
         `engine RSS: before ${summary.rssBeforeMiB} MiB, peak ${summary.rssPeakMiB} MiB (VmHWM ${summary.vmHwmMiB}), after ${summary.rssAfterMiB} MiB; growth ${summary.rssGrowthMiB} MiB (< 256: ${ok(goals.rssGrowth.met)}); the load alone grew it ${summary.rssBaselineGrowthMiB} MiB in the baseline (${config.warmupS + config.baselineS} s)`,
         `other callers (Earn x${config.concurrency}): p99 ${summary.p99WithoutMs} ms without -> ${summary.p99WithMs} ms with ${config.watchers} watchers (worst of ${withWatchers.segments} segments of ${config.segmentS} s, median ${summary.p99WithMedianOfSegmentsMs} ms; < 1000: ${ok(goals.p99.met)}); p50 ${summary.p50WithoutMs} -> ${summary.p50WithMs} ms; calls/s ${summary.earnCallsPerSecWithout} -> ${summary.earnCallsPerSecWith} (${summary.earnThroughputRatio}x)`,
         `streams: ${streams.opened} opened, ${refusedAtOpen} refused at open; at the end ${JSON.stringify(streams.byStatus)}; engine's count ${JSON.stringify(summary.engineWatchEventsCodes)}; first ended ${summary.secondsToFirstEnded ?? 'n/a'} s after opening`,
+        `steady: ${steady.length} windows of ${config.steadyWindowS} s before the baseline, highest RSS per window ${steady.map((w) => w.peakMiB).join(' -> ')} MiB`,
         `growth by part (MiB), before the streams -> watch peak: ${JSON.stringify(summary.growthByPart.watchPeak)}; baseline: ${JSON.stringify(summary.growthByPart.baseline)}`,
         `engine CPU per Earn: ${summary.engineCpuUsPerEarnWithout} us without, ${summary.engineCpuUsPerEarnWith} us with the watchers; ${summary.eventsPerWatcher} events pushed to each watcher, RSS growth ${summary.growthBytesPerEventPerWatcher} bytes per event per watcher`,
       ].join('\n'),

@@ -23,6 +23,7 @@ const schema = z.object({
   JIFEN_ACTORS_PER_SHARD: positiveInt(100_000_000).default(250_000),
   JIFEN_SHARD_HEAP_MB: z.coerce.number().int().min(64).max(1_048_576).optional(),
   JIFEN_SNAPSHOT_EVERY: positiveInt(1_000_000).default(64),
+  JIFEN_SQLITE_CACHE_MB: positiveInt(65_536).default(64),
   JIFEN_DURABILITY: z.enum(['fsync', 'os']).default('fsync'),
   JIFEN_MAX_FUTURE_SKEW_MS: z.coerce.number().int().min(0).default(300_000),
   JIFEN_MAX_LATENESS_MS: z.coerce
@@ -117,6 +118,8 @@ export interface Config {
   /** Each shard thread's old-generation heap, MiB (JIFEN_SHARD_HEAP_MB); undefined: V8's default. */
   shardHeapMb: number | undefined;
   snapshotEvery: number;
+  /** SQLite page cache of each embedded ledger shard, MiB (JIFEN_SQLITE_CACHE_MB). */
+  sqliteCacheMb: number;
   durability: 'fsync' | 'os';
   maxFutureSkewMs: number;
   maxLatenessMs: number;
@@ -224,6 +227,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     actorsPerShard: c.JIFEN_ACTORS_PER_SHARD,
     shardHeapMb: c.JIFEN_SHARD_HEAP_MB,
     snapshotEvery: c.JIFEN_SNAPSHOT_EVERY,
+    sqliteCacheMb: c.JIFEN_SQLITE_CACHE_MB,
     durability: c.JIFEN_DURABILITY,
     maxFutureSkewMs: c.JIFEN_MAX_FUTURE_SKEW_MS,
     maxLatenessMs: c.JIFEN_MAX_LATENESS_MS,

@@ -112,6 +112,7 @@ export class ShardThreads implements GroupHosts {
       shard: thread,
       dataDir: config.dataDir,
       durability: config.durability,
+      sqliteCacheMb: config.sqliteCacheMb,
       ledger: config.ledger,
       balances: config.balances,
       events: config.events,

@@ -21,6 +21,8 @@ export interface ShardBackendSettings {
   ledgerId: string;
   dataDir: string;
   durability: 'fsync' | 'os';
+  /** The embedded ledger's SQLite page cache per shard, MiB; undefined: 64. */
+  sqliteCacheMb?: number;
   ledger: Config['ledger'];
   balances: Config['balances'];
   events: Config['events'];
@@ -74,7 +76,7 @@ export async function openLedger(
 ): Promise<LedgerStore> {
   if (s.ledger.kind === 'embedded') {
     if (options.fence) throw new Error('a fenced ledger shard needs the Cassandra ledger');
-    return new SqliteLedgerStore({ file: shardFile(s.dataDir, shard), durability: s.durability });
+    return new SqliteLedgerStore({ file: shardFile(s.dataDir, shard), durability: s.durability, cacheMb: s.sqliteCacheMb });
   }
   const settings = { ...s.ledger, shard, fence: options.fence, knowledgeCapacity: options.knowledgeCapacity };
   return options.client ? CassandraLedgerStore.openOn(options.client.forStore(), settings) : CassandraLedgerStore.open(settings);

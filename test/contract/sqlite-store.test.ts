@@ -3,7 +3,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { type Durability, SqliteLedgerStore } from '../../src/ledger/embedded/sqlite-store.js';
 import { ledgerStoreContract } from './ledger-store.contract.js';
 
@@ -18,3 +18,20 @@ for (const durability of ['fsync', 'os'] as Durability[]) {
     async () => rmSync(join(dir, durability), { recursive: true, force: true }),
   );
 }
+
+describe('SqliteLedgerStore page cache (JIFEN_SQLITE_CACHE_MB)', () => {
+  it.each([
+    { cacheMb: undefined, kib: 65_536 },
+    { cacheMb: 16, kib: 16_384 },
+    { cacheMb: 1, kib: 1_024 },
+  ])('cacheMb $cacheMb holds the shard to $kib KiB of pages', async ({ cacheMb, kib }) => {
+    const store = new SqliteLedgerStore({ file: join(dir, `cache-${cacheMb}`, 'ledger.db'), durability: 'os', cacheMb });
+    try {
+      // SQLite's own answer: a negative cache_size is a bound in KiB.
+      const db = (store as unknown as { db: { pragma(q: string, o: { simple: true }): number } }).db;
+      expect(db.pragma('cache_size', { simple: true })).toBe(-kib);
+    } finally {
+      await store.close();
+    }
+  });
+});
