@@ -255,7 +255,9 @@ export async function runWatchers(argv: string[]): Promise<number> {
       const steadyStart = performance.now();
       for (;;) {
         const from = samples.length;
-        progress(`steady: Earn x${config.concurrency} in flight, window ${steady.length + 1} of ${config.steadyWindowS}s (RSS ${Math.round((lastRss() ?? 0) / MIB)} MiB)`);
+        progress(
+          `steady: Earn x${config.concurrency} in flight, window ${steady.length + 1} of ${config.steadyWindowS}s (RSS ${Math.round((lastRss() ?? 0) / MIB)} MiB)`,
+        );
         const { result } = await load(`steady ${steady.length + 1}`, config.steadyWindowS, 0);
         alive();
         await sampling;
