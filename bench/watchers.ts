@@ -390,9 +390,9 @@ export async function runWatchers(argv: string[]): Promise<number> {
       vmHwmMiB: mib(hwm),
       rssAfterMiB: mib(rssAfter),
       rssGrowthMiB: mib(growth),
-      /** The control: what the same Earn load alone grew the process by in the baseline phase (warmup + measured). */
       /** The engine's own warm-up under the load before the baseline: each window's highest RSS. */
       steadyWindows: steady,
+      /** The control: what the same Earn load alone grew the process by in the baseline phase (warmup + measured). */
       rssBaselineGrowthMiB: rssBefore === null || rssBaselineStart === null ? null : mib(rssBefore - rssBaselineStart),
       /** The growth by part: in the baseline (load alone), and from before the streams to the watch phase's peak and end. */
       growthByPart: {
