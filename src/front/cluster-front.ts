@@ -211,24 +211,19 @@ export class ClusterFront {
     const epoch = this.servedEpoch(slot, group);
     if (epoch !== undefined) {
       const answer = (result: OpResult) => {
-        // The ledger fenced the commit: a newer owner took the group. Once more, wherever it is now.
-        if (!result.ok && result.rejection.kind === 'SlotMoved' && !a.retried && !a.forwarded) {
-          this.sync();
-          this.route({ ...a, retried: true });
-          return;
-        }
+        // The ledger fenced the commit: a newer owner took the group.
+        const fenced = !result.ok && result.rejection.kind === 'SlotMoved';
         // Only a committed write (or its replay, read back from the ledger) is certain whenever it was
         // decided; a refusal or a read is only as fresh as this node's claim on the slot. If the claim
         // lapsed meanwhile (the node was paused past its lease, the group moved), a newer owner may have
-        // changed the member: the answer is not given, the command goes where the slot is now.
-        if (!(result.ok && isWrite(op)) && this.servedEpoch(slot, group) !== epoch) {
-          if (!a.retried && !a.forwarded) {
-            this.sync();
-            this.route({ ...a, retried: true });
-          } else reply({ ok: false, rejection: this.moved(slot, 'moved while the command was decided here') });
-          return;
-        }
-        reply(result);
+        // changed the member: the answer is not given.
+        const stale = !(result.ok && isWrite(op)) && this.servedEpoch(slot, group) !== epoch;
+        if (!fenced && !stale) reply(result);
+        // Once more, wherever the slot is now.
+        else if (!a.retried && !a.forwarded) {
+          this.sync();
+          this.route({ ...a, retried: true });
+        } else reply(stale ? { ok: false, rejection: this.moved(slot, 'moved while the command was decided here') } : result);
       };
       if (this.engine.postToGroup(group, op, deadline, answer)) return;
     }
