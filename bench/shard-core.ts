@@ -1,7 +1,8 @@
 // One shard without gRPC or threads: ShardCore over the embedded SQLite store, fed batches of earns
 // for Zipf-drawn members. Separates the cost of decide + ledger commit from the front's.
 //
-// Usage: npx tsx bench/shard-core.ts [--batch 500] [--seconds 5] [--durability fsync|os]
+// Usage: npx tsx bench/shard-core.ts [--batch 500] [--seconds 5] [--durability fsync|os] [--fold-rows N]
+//   --fold-rows: the store's redo-journal fold (rows per ledger-file commit; 0 = a commit per batch).
 //   Prints commands/s, CPU µs per command, and where the time went per store call.
 
 import { ProgramBook } from '../src/shard/program-book.js';
@@ -20,6 +21,7 @@ const { values } = parseArgs({
     batch: { type: 'string', default: '500' },
     seconds: { type: 'string', default: '5' },
     durability: { type: 'string', default: 'fsync' },
+    'fold-rows': { type: 'string' },
   },
 });
 const batchSize = Number(values.batch);
@@ -27,7 +29,8 @@ const seconds = Number(values.seconds);
 const durability = values.durability === 'os' ? 'os' : 'fsync';
 
 const dir = mkdtempSync(join(tmpdir(), 'jifen-core-bench-'));
-const store = new SqliteLedgerStore({ file: join(dir, 'shard.db'), durability });
+const foldRows = values['fold-rows'] === undefined ? undefined : Number(values['fold-rows']);
+const store = new SqliteLedgerStore({ file: join(dir, 'shard.db'), durability, foldRows });
 const spent = timeStoreCalls(store);
 const core = await ShardCore.open(store, {
   actorCapacity: 250_000,
@@ -74,6 +77,7 @@ console.log(
   JSON.stringify({
     batchSize,
     durability,
+    foldRows: foldRows ?? 'default',
     commands,
     commandsPerSec: Math.round(commands / elapsed),
     cpuMicrosPerCommand: Number(((cpu.user + cpu.system) / commands).toFixed(1)),

@@ -24,6 +24,7 @@ const schema = z.object({
   JIFEN_SHARD_HEAP_MB: z.coerce.number().int().min(64).max(1_048_576).optional(),
   JIFEN_SNAPSHOT_EVERY: positiveInt(1_000_000).default(64),
   JIFEN_SQLITE_CACHE_MB: positiveInt(65_536).default(64),
+  JIFEN_SQLITE_FOLD_ROWS: z.coerce.number().int().min(0).max(1_000_000).default(16_384),
   JIFEN_DURABILITY: z.enum(['fsync', 'os']).default('fsync'),
   JIFEN_MAX_FUTURE_SKEW_MS: z.coerce.number().int().min(0).default(300_000),
   JIFEN_MAX_LATENESS_MS: z.coerce
@@ -120,6 +121,8 @@ export interface Config {
   snapshotEvery: number;
   /** SQLite page cache of each embedded ledger shard, MiB (JIFEN_SQLITE_CACHE_MB). */
   sqliteCacheMb: number;
+  /** Rows per commit of an embedded ledger shard's file, its redo journal holding them until then; 0: a commit per batch (JIFEN_SQLITE_FOLD_ROWS). */
+  sqliteFoldRows: number;
   durability: 'fsync' | 'os';
   maxFutureSkewMs: number;
   maxLatenessMs: number;
@@ -228,6 +231,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     shardHeapMb: c.JIFEN_SHARD_HEAP_MB,
     snapshotEvery: c.JIFEN_SNAPSHOT_EVERY,
     sqliteCacheMb: c.JIFEN_SQLITE_CACHE_MB,
+    sqliteFoldRows: c.JIFEN_SQLITE_FOLD_ROWS,
     durability: c.JIFEN_DURABILITY,
     maxFutureSkewMs: c.JIFEN_MAX_FUTURE_SKEW_MS,
     maxLatenessMs: c.JIFEN_MAX_LATENESS_MS,

@@ -113,6 +113,7 @@ export class ShardThreads implements GroupHosts {
       dataDir: config.dataDir,
       durability: config.durability,
       sqliteCacheMb: config.sqliteCacheMb,
+      sqliteFoldRows: config.sqliteFoldRows,
       ledger: config.ledger,
       balances: config.balances,
       events: config.events,

@@ -23,6 +23,7 @@ export interface ShardBackendSettings {
   durability: 'fsync' | 'os';
   /** The embedded ledger's SQLite page cache per shard, MiB; undefined: 64. */
   sqliteCacheMb?: number;
+  sqliteFoldRows?: number;
   ledger: Config['ledger'];
   balances: Config['balances'];
   events: Config['events'];
@@ -76,7 +77,12 @@ export async function openLedger(
 ): Promise<LedgerStore> {
   if (s.ledger.kind === 'embedded') {
     if (options.fence) throw new Error('a fenced ledger shard needs the Cassandra ledger');
-    return new SqliteLedgerStore({ file: shardFile(s.dataDir, shard), durability: s.durability, cacheMb: s.sqliteCacheMb });
+    return new SqliteLedgerStore({
+      file: shardFile(s.dataDir, shard),
+      durability: s.durability,
+      cacheMb: s.sqliteCacheMb,
+      foldRows: s.sqliteFoldRows,
+    });
   }
   const settings = { ...s.ledger, shard, fence: options.fence, knowledgeCapacity: options.knowledgeCapacity };
   return options.client ? CassandraLedgerStore.openOn(options.client.forStore(), settings) : CassandraLedgerStore.open(settings);

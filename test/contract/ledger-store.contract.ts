@@ -513,7 +513,7 @@ function rollForwardRow(tenantId: string, day: string, orders: number): RollForw
 }
 
 /** seq 1..n of a member, each an earn of `points`, keys k-1..k-n. */
-function entriesOf(ref: MemberRef, n: number, points = 10): LedgerEntry[] {
+export function entriesOf(ref: MemberRef, n: number, points = 10): LedgerEntry[] {
   return Array.from({ length: n }, (_, i) => ({
     tenantId: ref.tenantId,
     memberId: ref.memberId,
