@@ -10,12 +10,20 @@ import { ledgerStoreContract } from './ledger-store.contract.js';
 const dir = mkdtempSync(join(tmpdir(), 'jifen-sqlite-contract-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-for (const durability of ['fsync', 'os'] as Durability[]) {
-  const file = join(dir, durability, 'ledger.db');
+// foldRows: the default (a commit every 16,384 rows, so most cases never fold before close), 1 (a
+// commit after every batch, through the journal) and 0 (a commit per batch, no journal).
+for (const [durability, foldRows] of [
+  ['fsync', undefined],
+  ['os', undefined],
+  ['fsync', 1],
+  ['fsync', 0],
+] as [Durability, number | undefined][]) {
+  const name = `${durability}-${foldRows ?? 'default'}`;
+  const file = join(dir, name, 'ledger.db');
   ledgerStoreContract(
-    `SqliteLedgerStore (durability ${durability})`,
-    async () => new SqliteLedgerStore({ file, durability }),
-    async () => rmSync(join(dir, durability), { recursive: true, force: true }),
+    `SqliteLedgerStore (durability ${durability}, fold rows ${foldRows ?? 'default'})`,
+    async () => new SqliteLedgerStore({ file, durability, foldRows }),
+    async () => rmSync(join(dir, name), { recursive: true, force: true }),
   );
 }
 

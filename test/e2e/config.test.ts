@@ -40,6 +40,11 @@ const CASES: Case[] = [
     names: ['JIFEN_SQLITE_CACHE_MB'],
   },
   {
+    name: 'JIFEN_SQLITE_FOLD_ROWS=-1 names JIFEN_SQLITE_FOLD_ROWS',
+    env: { JIFEN_SQLITE_FOLD_ROWS: '-1' },
+    names: ['JIFEN_SQLITE_FOLD_ROWS'],
+  },
+  {
     name: 'JIFEN_NATS_ROUND_INTERVAL_MS=-5 names JIFEN_NATS_ROUND_INTERVAL_MS',
     env: { JIFEN_EVENTS: 'nats', NATS_URL: 'nats://127.0.0.1:1', JIFEN_NATS_ROUND_INTERVAL_MS: '-5' },
     names: ['JIFEN_NATS_ROUND_INTERVAL_MS'],
