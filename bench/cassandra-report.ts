@@ -22,6 +22,12 @@ export interface WindowCpu {
 export interface WindowFigures {
   seconds: number;
   cpuS: WindowCpu;
+  /**
+   * The engine's CPU seconds by thread over the window: the main thread (gRPC, decode, route, encode),
+   * the busiest other threads as many as it has shards (the shard threads: they are what keeps a core
+   * busy besides main), and the rest (V8's GC and compiler helpers, libuv's pool). Linux only.
+   */
+  engineThreads?: { main: number; shards: number[]; other: number } | null;
   /** Engine counters over the window (all shards); null if /metrics could not be read. */
   engine: SaleMetrics | null;
   /** Cassandra engine only: what the node counted for the engine's keyspace. */

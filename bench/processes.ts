@@ -1,7 +1,7 @@
 // Child-process plumbing for the orchestrator: spawn with output capture, wait until a server
 // is ready, stop it, read its memory, and make sure no child outlives the bench (Ctrl-C included).
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { createWriteStream, readFileSync, type WriteStream } from 'node:fs';
+import { createWriteStream, readdirSync, readFileSync, type WriteStream } from 'node:fs';
 import net from 'node:net';
 import { createInterface } from 'node:readline';
 
@@ -203,6 +203,30 @@ export function readCpuSeconds(pid: number): number | null {
   } catch {
     return null;
   }
+  return cpuSecondsOfStat(stat);
+}
+
+/** CPU seconds each thread of a process has used so far, by thread id; Linux only, null elsewhere. */
+export function readThreadCpuSeconds(pid: number): Record<number, number> | null {
+  let tids: string[];
+  try {
+    tids = readdirSync(`/proc/${pid}/task`);
+  } catch {
+    return null;
+  }
+  const out: Record<number, number> = {};
+  for (const tid of tids) {
+    try {
+      const seconds = cpuSecondsOfStat(readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8'));
+      if (seconds !== null) out[Number(tid)] = seconds;
+    } catch {
+      // the thread ended meanwhile
+    }
+  }
+  return out;
+}
+
+function cpuSecondsOfStat(stat: string): number | null {
   if (clockTicks === undefined) {
     try {
       clockTicks = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;

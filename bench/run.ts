@@ -29,6 +29,7 @@ import {
   killChildrenOnExit,
   type Managed,
   readCpuSeconds,
+  readThreadCpuSeconds,
   readMemory,
   spawnManaged,
   stopProcess,
@@ -541,13 +542,14 @@ async function measure(run: Running, mode: Mode): Promise<void> {
       : undefined;
   run.results[mode] = await runLoad(run.address, mode, { ...loadFor(variant, mode), onWindow });
   checkAlive(run);
-  if (edges.open && edges.closed) run.windows[mode] = await windowFigures(edges.open, edges.closed);
+  if (edges.open && edges.closed) run.windows[mode] = await windowFigures(edges.open, edges.closed, run.proc.pid);
 }
 
 /** What is read at one edge of a measured window: CPU at once, the counters as soon as they answer. */
 interface Edge {
   at: number;
   cpuS: WindowCpu;
+  engineThreads: Record<number, number> | null;
   metrics: Promise<Map<string, number> | null>;
   node: Promise<NodeCounters | null>;
 }
@@ -563,12 +565,13 @@ function readEdge(run: Running, generatorPid: number, node: LedgerNode | undefin
       redis: servers ? readCpuSeconds(servers.redis.pid) : null,
       nats: servers ? readCpuSeconds(servers.nats.pid) : null,
     },
+    engineThreads: readThreadCpuSeconds(run.proc.pid),
     metrics: run.metricsAddr ? scrapeMetrics(run.metricsAddr) : Promise.resolve(null),
     node: node && run.keyspace ? node.counters(run.keyspace).catch(() => null) : Promise.resolve(null),
   };
 }
 
-async function windowFigures(open: Edge, closed: Edge): Promise<WindowFigures> {
+async function windowFigures(open: Edge, closed: Edge, enginePid: number): Promise<WindowFigures> {
   const used = (key: keyof WindowCpu) => {
     const a = open.cpuS[key];
     const b = closed.cpuS[key];
@@ -584,8 +587,50 @@ async function windowFigures(open: Edge, closed: Edge): Promise<WindowFigures> {
       redis: used('redis'),
       nats: used('nats'),
     },
+    engineThreads: threadsOver(open.engineThreads, closed.engineThreads, enginePid),
     engine: metricsA && metricsB ? saleMetrics(metricsA, metricsB) : null,
     node: nodeA && nodeB ? countersDelta(nodeA, nodeB) : null,
+  };
+}
+
+/** Medians over the repeats of the engine's CPU µs per acknowledged earn, by thread (main, shard threads, the rest). */
+function threadCosts(runs: TargetRun[]): string[] {
+  const lines: string[] = [];
+  for (const variant of [...new Set(runs.filter((r) => r.windows).map((r) => r.variant))]) {
+    for (const mode of ['unary', 'batch'] as const) {
+      const per = runs.flatMap((r) => {
+        const w = r.variant === variant ? r.windows?.[mode] : undefined;
+        const earns = w?.engine?.commands['earn ok'];
+        if (!w?.engineThreads || !earns) return [];
+        const us = (s: number) => (s * 1e6) / earns;
+        return [{ main: us(w.engineThreads.main), shards: w.engineThreads.shards.map(us), other: us(w.engineThreads.other) }];
+      });
+      if (!per.length) continue;
+      const med = (xs: number[]) => Math.round(median(xs));
+      const shards = per[0].shards.map((_, i) => med(per.map((p) => p.shards[i] ?? 0)));
+      lines.push(
+        `${variant} ${mode === 'unary' ? 'Earn' : 'SubmitBatch'} CPU µs per earn by thread (median of ${per.length}): main ${med(per.map((p) => p.main))}, shard threads ${shards.join(' + ')}, other (GC/JIT helpers, libuv) ${med(per.map((p) => p.other))}`,
+      );
+    }
+  }
+  return lines;
+}
+
+/** The engine's CPU by thread over a window: main, the shard threads (see WindowFigures), the rest. */
+function threadsOver(
+  open: Record<number, number> | null,
+  closed: Record<number, number> | null,
+  pid: number,
+): WindowFigures['engineThreads'] {
+  if (!open || !closed) return null;
+  const shardCount = Number(config.engineEnv.JIFEN_SHARDS ?? config.shards ?? os.cpus().length);
+  const used = Object.entries(closed).map(([tid, s]) => ({ tid: Number(tid), s: s - (open[Number(tid)] ?? 0) }));
+  const round = (s: number) => Math.round(s * 100) / 100;
+  const others = used.filter((t) => t.tid !== pid).sort((a, b) => b.s - a.s);
+  return {
+    main: round(used.find((t) => t.tid === pid)?.s ?? 0),
+    shards: others.slice(0, shardCount).map((t) => round(t.s)),
+    other: round(others.slice(shardCount).reduce((sum, t) => sum + t.s, 0)),
   };
 }
 
@@ -1045,6 +1090,8 @@ async function main(): Promise<void> {
   }
   const costs = summarizeCosts(runs);
   if (Object.keys(costs).length) console.log(`\n${formatCosts(costs)}`);
+  const threads = threadCosts(runs);
+  if (threads.length) console.log(`\n${threads.join('\n')}`);
   if (config.touchMembers > 0 && !config.targets.includes('engine')) progress('--touch-members: skipped (engine only)');
 
   if (flags['no-save']) return;
