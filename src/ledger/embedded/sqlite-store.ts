@@ -175,6 +175,9 @@ export class SqliteLedgerStore implements LedgerStore {
       get: this.db.prepare<[string, string, string], Row>(
         'SELECT rk, n, body FROM ledger WHERE tenant_id = ? AND member_id = ? AND rk = ?',
       ),
+      lastRow: this.db.prepare<[string, string], Row>(
+        'SELECT rk, n, body FROM ledger WHERE tenant_id = ? AND member_id = ? ORDER BY rk DESC LIMIT 1',
+      ),
       insertOutbox: this.db.prepare('INSERT INTO outbox (id, body) VALUES (?, ?)'),
       insertFollowUp: this.db.prepare('INSERT OR IGNORE INTO follow_ups (id, body) VALUES (?, ?)'),
       deleteFollowUp: this.db.prepare('DELETE FROM follow_ups WHERE id = ?'),
@@ -262,7 +265,11 @@ export class SqliteLedgerStore implements LedgerStore {
         const rows = this.stmt.entriesAfter.all(ref.tenantId, ref.memberId, entryKey(ref.afterSeq - 1), Number.MAX_SAFE_INTEGER);
         return { snapshot: null, entries: rows.map((row) => entryOf(ref, row)) };
       }
-      const snap = this.stmt.get.get(ref.tenantId, ref.memberId, SNAPSHOT_KEY);
+      // The snapshot sorts last among a member's rows: one probe finds it, or that the member has no rows
+      // at all (most members a festival's stream touches for the first time), which ends the load there.
+      const last = this.stmt.lastRow.get(ref.tenantId, ref.memberId);
+      if (!last) return { snapshot: null, entries: [] };
+      const snap = last.rk === SNAPSHOT_KEY ? last : undefined;
       const snapshot = snap ? (JSON.parse(snap.body) as MemberState) : null;
       const rows = this.stmt.entriesAfter.all(ref.tenantId, ref.memberId, entryKey(snap?.n ?? 0), Number.MAX_SAFE_INTEGER);
       return { snapshot, entries: rows.map((row) => entryOf(ref, row)) };
