@@ -1,12 +1,16 @@
-// The embedded ledger's group commit in two steps (redo journal + a transaction open over many
+// The embedded ledger's group commit in two steps (redo journals + a transaction open over many
 // batches): what a writer acknowledged survives kill -9 before any fold, a torn journal tail is not
-// replayed, a refused batch leaves nothing, and a fold leaves the ledger file holding everything alone.
+// replayed, a refused batch leaves nothing, a fold leaves the ledger file holding everything alone, a
+// fold lost with the disk's cache (committed without an fsync of its own) comes back from the journal
+// of the round before, and a record missing from the journals stops the shard from opening.
 
 import { spawn } from 'node:child_process';
 import { closeSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import Database from 'better-sqlite3';
+import { journalFiles } from '../../src/ledger/embedded/redo-fold.js';
 import { RedoJournal } from '../../src/ledger/embedded/redo-journal.js';
 import { type Durability, SqliteLedgerStore } from '../../src/ledger/embedded/sqlite-store.js';
 import { foldEntry } from './sqlite-fold-entry.js';
@@ -66,9 +70,13 @@ async function batchesHeld(store: SqliteLedgerStore, n: number): Promise<number[
   return held;
 }
 
-/** The records the journal beside `file` holds now (the store closed). */
-function journalRecords(file: string): string[] {
-  const journal = RedoJournal.open(`${file}-redo`, false);
+/** The ids of the records the journals beside `file` hold now (the store closed): [journal a, journal b]. */
+function journalIds(file: string): number[][] {
+  return journalFiles(file).map((path) => recordsIn(path).map((payload) => (JSON.parse(payload) as { id: number }).id));
+}
+
+function recordsIn(path: string): string[] {
+  const journal = RedoJournal.open(path, false);
   try {
     return journal.records();
   } finally {
@@ -76,10 +84,11 @@ function journalRecords(file: string): string[] {
   }
 }
 
-/** Writes `bytes` right after the journal's last whole record, as a crash mid-append leaves them. */
+/** Writes `bytes` right after journal a's last whole record, as a crash mid-append leaves them. */
 function tearAfterRecords(file: string, bytes: number[]): void {
-  const end = journalRecords(file).reduce((at, payload) => at + 8 + Buffer.byteLength(payload), 0);
-  const fd = openSync(`${file}-redo`, 'r+');
+  const [a] = journalFiles(file);
+  const end = recordsIn(a).reduce((at, payload) => at + 8 + Buffer.byteLength(payload), 0);
+  const fd = openSync(a, 'r+');
   writeSync(fd, Buffer.from(bytes), 0, bytes.length, end);
   closeSync(fd);
 }
@@ -101,7 +110,7 @@ describe('SqliteLedgerStore redo journal (JIFEN_SQLITE_FOLD_ROWS)', () => {
       expect(await store.outboxPosition()).toEqual({ lastId: 40, publishedId: 0 });
       await store.close();
       // Replayed and folded at open: the ledger file alone now holds them, the journal is empty.
-      expect(journalRecords(file)).toEqual([]);
+      expect(journalIds(file)).toEqual([[], []]);
       const folded = await ledgerFileAlone(file);
       expect(await batchesHeld(folded, 40)).toEqual(upTo(40));
       await folded.close();
@@ -122,7 +131,7 @@ describe('SqliteLedgerStore redo journal (JIFEN_SQLITE_FOLD_ROWS)', () => {
   it('a record torn by a crash mid-append is not replayed; what came before is, and writing goes on after it', async () => {
     const file = newFile();
     await writeAndKill(file, 10, 1_000_000, 'fsync');
-    expect(journalRecords(file)).toHaveLength(10);
+    expect(journalIds(file)).toEqual([upTo(10), []]);
     // A frame header announcing 200 bytes, followed by 5: an append the crash cut short.
     tearAfterRecords(file, [200, 0, 0, 0, 1, 2, 3, 4, 123, 34, 105, 100, 34]);
     const store = new SqliteLedgerStore({ file, durability: 'fsync' });
@@ -134,11 +143,15 @@ describe('SqliteLedgerStore redo journal (JIFEN_SQLITE_FOLD_ROWS)', () => {
     await again.close();
   });
 
-  it('every foldRows rows the ledger file alone holds what was acknowledged, and the journal is cleared', async () => {
+  it('every foldRows rows the ledger file alone holds what was acknowledged; the journals keep the last two rounds', async () => {
     const file = newFile();
-    // Each batch writes 4 rows (entry, key, order, outbox): a fold of 20 rows commits every 5 batches.
+    // Each batch writes 4 rows (entry, key, order, outbox): a fold of 20 rows commits every 5 batches,
+    // so folds after batches 5, 10, 15, 20, the rounds alternating between the journals.
     await writeAndKill(file, 23, 20, 'fsync');
-    expect(journalRecords(file)).toHaveLength(3);
+    expect(journalIds(file)).toEqual([
+      [21, 22, 23],
+      [16, 17, 18, 19, 20],
+    ]);
     const alone = await ledgerFileAlone(file);
     expect(await batchesHeld(alone, 23)).toEqual(upTo(20));
     await alone.close();
@@ -155,4 +168,41 @@ describe('SqliteLedgerStore redo journal (JIFEN_SQLITE_FOLD_ROWS)', () => {
     expect(existsSync(`${file}-redo`)).toBe(false);
     await store.close();
   });
+
+  it("a fold the disk lost (committed without its own fsync, power cut before the WAL's) comes back from the round before's journal", async () => {
+    const file = newFile();
+    await writeAndKill(file, 23, 20, 'fsync');
+    // The ledger file as if the fold after batch 20 never reached the disk: rows of 16..20 gone, mark at 15.
+    loseFoldsAfter(file, 15, 20);
+    const alone = await ledgerFileAlone(file);
+    expect(await batchesHeld(alone, 23)).toEqual(upTo(15));
+    await alone.close();
+    const store = new SqliteLedgerStore({ file, durability: 'fsync', foldRows: 20 });
+    expect(await batchesHeld(store, 23)).toEqual(upTo(23));
+    await store.close();
+  });
+
+  it('a record missing from the journals stops the shard from opening, naming it', async () => {
+    const file = newFile();
+    await writeAndKill(file, 23, 20, 'fsync');
+    // Two folds lost: 11..15 are in no journal any more (their round's journal was reused).
+    loseFoldsAfter(file, 10, 20);
+    expect(() => new SqliteLedgerStore({ file, durability: 'fsync', foldRows: 20 })).toThrow(/record 11 is missing/);
+  });
 });
+
+/** Rewinds the ledger file to the fold that held records ..mark: batches mark+1..last leave it (their rows, outbox records). */
+function loseFoldsAfter(file: string, mark: number, last: number): void {
+  const db = new Database(file);
+  try {
+    db.transaction(() => {
+      for (let n = mark + 1; n <= last; n++) {
+        db.prepare('DELETE FROM ledger WHERE tenant_id = ? AND member_id = ?').run('acme', `m-${n}`);
+        db.prepare('DELETE FROM outbox WHERE id = ?').run(n);
+      }
+      db.prepare("UPDATE meta SET value = ? WHERE key = 'redo_applied'").run(mark);
+    })();
+  } finally {
+    db.close();
+  }
+}
