@@ -5,7 +5,7 @@
 // applied mark are written again. Framing: u32 payload length, u32 CRC-32 of the payload, the payload
 // (UTF-8); a zero length ends the records.
 //
-// The file is never truncated: it grows in zero-filled steps and, once the ledger file holds every
+// The file is never truncated: it grows in zero-filled steps (doubling, 256 KiB to 8 MiB at a time) and, once the ledger file holds every
 // record, is written again from its start. An fdatasync of an append that overwrites allocated blocks
 // flushes the data alone, while one that grows the file must commit the file system's metadata too.
 // Records an earlier round left behind the current ones are covered by the applied mark (their ids are
@@ -26,8 +26,9 @@ import {
 import { crc32 } from 'node:zlib';
 
 const HEADER_BYTES = 8;
-/** The file grows by at least this much at a time (zero-filled, synced once). */
-const GROW_BYTES = 8 * 1024 * 1024;
+/** The file grows (zero-filled, synced once) by its own size, at least the first and at most the second. */
+const GROW_MIN_BYTES = 256 * 1024;
+const GROW_MAX_BYTES = 8 * 1024 * 1024;
 
 export class RedoJournal {
   private readonly fd: number;
@@ -122,9 +123,10 @@ export class RedoJournal {
     closeSync(this.fd);
   }
 
-  /** Extends the file with zeros to at least `bytes` (and by GROW_BYTES at least), synced once. */
+  /** Extends the file with zeros to at least `bytes` (doubling it, within the growth bounds), synced once. */
   private grow(bytes: number): void {
-    const to = Math.max(bytes, this.allocated + GROW_BYTES);
+    const step = Math.min(GROW_MAX_BYTES, Math.max(GROW_MIN_BYTES, this.allocated));
+    const to = Math.max(bytes, this.allocated + step);
     try {
       writeAll(this.fd, Buffer.alloc(to - this.allocated), this.allocated);
       fdatasyncSync(this.fd);
