@@ -185,7 +185,14 @@ export class RedoFold {
     if (!this.options.sync) return;
     if (this.walSyncError) throw this.walSyncError;
     const fd = this.walFile();
-    if (fd !== undefined) fdatasyncSync(fd);
+    if (fd === undefined) return;
+    try {
+      fdatasyncSync(fd);
+    } catch (err) {
+      // After a failed fsync the kernel may report the next one clean with the pages lost: never retried.
+      this.walSyncError = err as Error;
+      throw err;
+    }
   }
 
   private syncWalInBackground(): void {
