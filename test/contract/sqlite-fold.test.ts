@@ -152,12 +152,7 @@ describe('SqliteLedgerStore redo journal (JIFEN_SQLITE_FOLD_ROWS)', () => {
       [21, 22, 23],
       [16, 17, 18, 19, 20],
     ]);
-    const alone = await ledgerFileAlone(file);
-    expect(await batchesHeld(alone, 23)).toEqual(upTo(20));
-    await alone.close();
-    const store = new SqliteLedgerStore({ file, durability: 'fsync', foldRows: 20 });
-    expect(await batchesHeld(store, 23)).toEqual(upTo(23));
-    await store.close();
+    expect(await heldAloneThenReopened(file, 23)).toEqual({ alone: upTo(20), reopened: upTo(23) });
   });
 
   it('a journal left by a crash is replayed and removed when folding is then switched off (0)', async () => {
@@ -165,7 +160,7 @@ describe('SqliteLedgerStore redo journal (JIFEN_SQLITE_FOLD_ROWS)', () => {
     await writeAndKill(file, 15, 1_000_000, 'os');
     const store = new SqliteLedgerStore({ file, durability: 'os', foldRows: 0 });
     expect(await batchesHeld(store, 15)).toEqual(upTo(15));
-    expect(existsSync(`${file}-redo`)).toBe(false);
+    expect(journalFiles(file).filter((path) => existsSync(path))).toEqual([]);
     await store.close();
   });
 
@@ -174,12 +169,7 @@ describe('SqliteLedgerStore redo journal (JIFEN_SQLITE_FOLD_ROWS)', () => {
     await writeAndKill(file, 23, 20, 'fsync');
     // The ledger file as if the fold after batch 20 never reached the disk: rows of 16..20 gone, mark at 15.
     loseFoldsAfter(file, 15, 20);
-    const alone = await ledgerFileAlone(file);
-    expect(await batchesHeld(alone, 23)).toEqual(upTo(15));
-    await alone.close();
-    const store = new SqliteLedgerStore({ file, durability: 'fsync', foldRows: 20 });
-    expect(await batchesHeld(store, 23)).toEqual(upTo(23));
-    await store.close();
+    expect(await heldAloneThenReopened(file, 23)).toEqual({ alone: upTo(15), reopened: upTo(23) });
   });
 
   it('a record missing from the journals stops the shard from opening, naming it', async () => {
@@ -190,6 +180,17 @@ describe('SqliteLedgerStore redo journal (JIFEN_SQLITE_FOLD_ROWS)', () => {
     expect(() => new SqliteLedgerStore({ file, durability: 'fsync', foldRows: 20 })).toThrow(/record 11 is missing/);
   });
 });
+
+/** Which of batches 1..n the ledger file holds on its own, then the store reopened on it (fold rows 20). */
+async function heldAloneThenReopened(file: string, n: number): Promise<{ alone: number[]; reopened: number[] }> {
+  const aloneStore = await ledgerFileAlone(file);
+  const alone = await batchesHeld(aloneStore, n);
+  await aloneStore.close();
+  const store = new SqliteLedgerStore({ file, durability: 'fsync', foldRows: 20 });
+  const reopened = await batchesHeld(store, n);
+  await store.close();
+  return { alone, reopened };
+}
 
 /** Rewinds the ledger file to the fold that held records ..mark: batches mark+1..last leave it (their rows, outbox records). */
 function loseFoldsAfter(file: string, mark: number, last: number): void {
