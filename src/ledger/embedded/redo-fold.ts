@@ -79,20 +79,35 @@ export class RedoFold {
     this.rows = [];
     try {
       work();
-      // A write that changed nothing (no statement ran) needs no record, and no fsync.
-      if (this.rows.length > 0) {
-        const record: RedoRecord = { id: this.lastId + 1, rows: this.rows };
-        this.journals[this.active].append(JSON.stringify(record));
-        this.lastId = record.id;
-        this.openRows += record.rows.length;
-      }
     } catch (err) {
       this.rows = undefined;
       this.rebuild();
       throw err;
     }
+    const rows = this.rows;
     this.rows = undefined;
+    // A write that changed nothing (no statement ran) needs no record, and no fsync.
+    if (rows.length > 0) this.append(rows);
     if (this.openRows >= this.options.foldRows) this.foldOrRebuild();
+  }
+
+  /**
+   * Makes the write's rows durable as the next record. If the journal cannot take it, the write is
+   * undone (the open transaction rebuilt without it) and the ledger refuses writes until a restart:
+   * after a failed fsync the kernel may report the next one clean with pages lost, so none is retried.
+   */
+  private append(rows: RedoRow[]): void {
+    const record: RedoRecord = { id: this.lastId + 1, rows };
+    try {
+      this.journals[this.active].append(JSON.stringify(record));
+    } catch (err) {
+      this.rebuild();
+      this.broken ??= new Error(`embedded ledger unusable until restart: the redo journal could not be written: ${String(err)}`);
+      console.error(`jifen ${this.broken.message}`);
+      throw err;
+    }
+    this.lastId = record.id;
+    this.openRows += rows.length;
   }
 
   /** Commits the open transaction durably and closes the files (close; or a journal left for a setting of 0). */
