@@ -140,8 +140,8 @@ interface Row {
 export class SqliteLedgerStore implements LedgerStore {
   private readonly db: Database.Database;
   private readonly stmt;
-  private readonly commitTx: (batch: CommitBatch) => void;
-  private readonly markPublishedTx: (id: number) => void;
+  /** Runs a write in a transaction of its own (no folding). */
+  private readonly inTransaction: (work: () => void) => void;
   /** Published cursor not yet written: it rides along with the next batch commit (or close). */
   private pendingPublished = 0;
   private writtenPublished = 0;
@@ -223,11 +223,7 @@ export class SqliteLedgerStore implements LedgerStore {
          ORDER BY rk LIMIT ?`,
       ),
     };
-    this.commitTx = this.db.transaction((batch: CommitBatch) => this.writeBatch(batch));
-    this.markPublishedTx = this.db.transaction((id: number) => {
-      this.stmt.setPublished.run(id);
-      this.stmt.dropPublished.run(id);
-    });
+    this.inTransaction = this.db.transaction((work: () => void) => work());
     this.fold = this.openFold(options);
   }
 
@@ -254,6 +250,12 @@ export class SqliteLedgerStore implements LedgerStore {
   private replayRow([name, ...params]: RedoRow): void {
     if (!(WRITES as readonly string[]).includes(name)) throw new Error(`redo journal: unknown statement ${name}`);
     this.stmt[name as WriteName].run(...params);
+  }
+
+  /** Runs a write's statements durably: into the open transaction and the redo journal, or a transaction of its own. */
+  private writeDurably(work: () => void): void {
+    if (this.fold) this.fold.write(work);
+    else this.inTransaction(work);
   }
 
   /** Runs one of the batch statements, noting it for the redo journal when folding. */
@@ -308,11 +310,9 @@ export class SqliteLedgerStore implements LedgerStore {
   }
 
   async completeFollowUps(ids: number[]): Promise<void> {
-    const work = () => {
+    this.writeDurably(() => {
       for (const id of ids) this.write('deleteFollowUp', id);
-    };
-    if (this.fold) this.fold.write(work);
-    else this.db.transaction(work)();
+    });
   }
 
   async dueMembers(upTo: number, limit: number): Promise<DueMember[]> {
@@ -347,8 +347,7 @@ export class SqliteLedgerStore implements LedgerStore {
   }
 
   async commit(batch: CommitBatch): Promise<void> {
-    if (this.fold) this.fold.write(() => this.writeBatch(batch));
-    else this.commitTx(batch);
+    this.writeDurably(() => this.writeBatch(batch));
     this.writtenPublished = this.pendingPublished;
   }
 
@@ -385,10 +384,7 @@ export class SqliteLedgerStore implements LedgerStore {
    * idempotency key already taken by another entry aborts the whole batch: that would be a bug upstream.
    */
   private flushPublished(): void {
-    if (this.pendingPublished > this.writtenPublished) {
-      if (this.fold) this.fold.write(() => this.writePublished());
-      else this.markPublishedTx(this.pendingPublished);
-    }
+    if (this.pendingPublished > this.writtenPublished) this.writeDurably(() => this.writePublished());
     this.writtenPublished = this.pendingPublished;
   }
 
