@@ -64,11 +64,14 @@ export type WriteResponse =
  * behind them); Redeem and Adjust echo only the balance (their points are in the request).
  */
 export function encodeWrite(kind: WriteCommand['kind'], r: WriteResult): WriteResponse {
-  const moved = { entry_id: r.entryId, points: r.points, balance: r.balance, seq: r.seq };
+  // Whole literals (no spread of a shared part): the earn case runs once per command of every batch.
   switch (kind) {
     case 'earn':
       return {
-        ...moved,
+        entry_id: r.entryId,
+        points: r.points,
+        balance: r.balance,
+        seq: r.seq,
         breakdown: breakdownOf(r.breakdown),
         pending: r.pending,
         available_at: r.availableAt > 0 ? timestampOf(r.availableAt) : null,
@@ -76,15 +79,21 @@ export function encodeWrite(kind: WriteCommand['kind'], r: WriteResult): WriteRe
         review_rule: r.reviewRule ?? '',
       };
     case 'reverse':
-      return moved;
+    case 'capture':
+      return { entry_id: r.entryId, points: r.points, balance: r.balance, seq: r.seq };
     case 'enroll':
-      return { ...moved, breakdown: breakdownOf(r.breakdown) };
+      return { entry_id: r.entryId, points: r.points, balance: r.balance, seq: r.seq, breakdown: breakdownOf(r.breakdown) };
     case 'activity':
-      return { ...moved, breakdown: breakdownOf(r.breakdown), streak: r.streak };
+      return {
+        entry_id: r.entryId,
+        points: r.points,
+        balance: r.balance,
+        seq: r.seq,
+        breakdown: breakdownOf(r.breakdown),
+        streak: r.streak,
+      };
     case 'hold':
       return { hold_id: r.holdId, points: r.holdPoints, balance: r.balance, seq: r.seq, expires_at: timestampOf(r.holdExpiresAt) };
-    case 'capture':
-      return moved;
     case 'transfer':
       return {
         transfer_id: r.transferId,

@@ -220,12 +220,29 @@ export class ShardMailbox {
     if (stats.activated > 0) this.metrics.activations.inc({ shard: this.shard }, stats.activated);
     if (stats.risk) recordRiskStats(this.metrics, stats.risk);
     if (reply.followUps.length > 0) this.onFollowUps(this.shard, reply.followUps, false);
-    for (let i = 0; i < letters.length; i++) {
-      const result = results[i];
-      this.metrics.commands.inc({ kind: letters[i].op.kind, outcome: result.ok ? 'ok' : result.rejection.kind });
-      letters[i].reply(result);
-    }
+    this.countCommands(letters, results);
+    for (let i = 0; i < letters.length; i++) letters[i].reply(results[i]);
     this.settle(letters.length);
+  }
+
+  /** jifen_commands_total: one increment per run of the same kind and outcome (prom-client hashes the labels per call). */
+  private countCommands(letters: Letter[], results: OpResult[]): void {
+    let kind = '';
+    let outcome = '';
+    let run = 0;
+    for (let i = 0; i <= letters.length; i++) {
+      const r = results[i];
+      const k = i < letters.length ? letters[i].op.kind : '';
+      const o = i < letters.length ? (r.ok ? 'ok' : r.rejection.kind) : '';
+      if (k === kind && o === outcome) {
+        run++;
+        continue;
+      }
+      if (run > 0) this.metrics.commands.inc({ kind, outcome }, run);
+      kind = k;
+      outcome = o;
+      run = 1;
+    }
   }
 
   private cacheFailed(): void {
