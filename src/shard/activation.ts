@@ -38,7 +38,7 @@ export async function activateMembers(
     const state: MemberState = stored ? completeState(stored) : emptyState(tenantId, memberId);
     const snapshotSeq = state.seq;
     for (const entry of entries) applyEntry(state, entry);
-    actors.put(actorKey(tenantId, memberId), { state, snapshotSeq });
+    actors.put(actorKey(tenantId, memberId), { state, snapshotSeq, used: false });
   }
   return missing.length;
 }

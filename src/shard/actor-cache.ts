@@ -8,21 +8,17 @@ export interface Actor {
   state: MemberState;
   /** seq of the newest snapshot in the store; activation replays the entries after it. */
   snapshotSeq: number;
+  /** Used since it was put or since passivation last passed it over (kept by ActorCache). */
+  used?: boolean;
 }
 
 export function actorKey(tenantId: string, memberId: string): string {
   return `${tenantId}\u0000${memberId}`;
 }
 
-interface Slot {
-  actor: Actor;
-  /** Used since put or since passivation last passed it over. */
-  used: boolean;
-}
-
 export class ActorCache {
-  /** In the order passivation looks at them: put order, a slot passed over moved to the end. */
-  private readonly actors = new Map<string, Slot>();
+  /** In the order passivation looks at them: put order, an actor passed over moved to the end. */
+  private readonly actors = new Map<string, Actor>();
 
   constructor(public capacity: number) {}
 
@@ -35,21 +31,18 @@ export class ActorCache {
    * the end of the map on every use cost ~3 % of a shard thread under a festival's stream.)
    */
   touch(key: string): Actor | undefined {
-    const slot = this.actors.get(key);
-    if (!slot) return undefined;
-    slot.used = true;
-    return slot.actor;
+    const actor = this.actors.get(key);
+    if (actor) actor.used = true;
+    return actor;
   }
 
   /** Returns the actor without marking it used. */
   peek(key: string): Actor | undefined {
-    return this.actors.get(key)?.actor;
+    return this.actors.get(key);
   }
 
   put(key: string, actor: Actor): void {
-    const slot = this.actors.get(key);
-    if (slot) slot.actor = actor;
-    else this.actors.set(key, { actor, used: false });
+    this.actors.set(key, actor);
   }
 
   drop(key: string): void {
@@ -58,18 +51,18 @@ export class ActorCache {
 
   /**
    * Passivates actors beyond capacity, oldest first; one used since it was last looked at is moved to
-   * the end, unmarked, instead (every slot is moved at most once per use, so a round ends). Called
+   * the end, unmarked, instead (every actor is moved at most once per use, so a round ends). Called
    * between batches, never inside one.
    */
   passivateOverflow(): number {
     let excess = this.actors.size - this.capacity;
     if (excess <= 0) return 0;
     const dropped = excess;
-    for (const [key, slot] of this.actors) {
+    for (const [key, actor] of this.actors) {
       this.actors.delete(key);
-      if (slot.used) {
-        slot.used = false;
-        this.actors.set(key, slot);
+      if (actor.used) {
+        actor.used = false;
+        this.actors.set(key, actor);
       } else if (--excess === 0) break;
     }
     return dropped;
