@@ -3,7 +3,7 @@
 // memory. A pure decision: after each batch it sees how much of the heap is in use; above LOOK of the
 // limit it asks for the live size (what a full collection leaves), at most once per MEASURE_EVERY_MS
 // unless the heap is above URGENT; live above PRESSURE keeps as many fewer actors as bring it back to
-// TARGET (the least recently used are passivated; the ledger re-activates them exactly when next
+// TARGET (the oldest are passivated, CLOCK in actor-cache.ts; the ledger re-activates them exactly when next
 // needed); in use below RELIEF lets the number grow back toward the configured one
 // (JIFEN_ACTORS_PER_SHARD). Unbounded heaps never get near LOOK and keep the configured number.
 

@@ -27,7 +27,7 @@ import { RollForwardBook } from './roll-forward-book.js';
 export type { ShardCache } from './cache-trust.js';
 
 export interface ShardCoreOptions {
-  /** Active actors kept in memory before the least recently used are passivated. */
+  /** Active actors kept in memory before the oldest (CLOCK: used ones get a second chance) are passivated. */
   actorCapacity: number;
   /** Write a snapshot once this many entries accumulated since the last, bounding activation replay. */
   snapshotEvery: number;
