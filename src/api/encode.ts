@@ -64,9 +64,9 @@ export type WriteResponse =
  * behind them); Redeem and Adjust echo only the balance (their points are in the request).
  */
 export function encodeWrite(kind: WriteCommand['kind'], r: WriteResult): WriteResponse {
-  // Whole literals (no spread of a shared part): the earn case runs once per command of every batch.
   switch (kind) {
     case 'earn':
+      // One whole literal: this case runs once per command of every batch (the other kinds are rare).
       return {
         entry_id: r.entryId,
         points: r.points,
@@ -80,18 +80,11 @@ export function encodeWrite(kind: WriteCommand['kind'], r: WriteResult): WriteRe
       };
     case 'reverse':
     case 'capture':
-      return { entry_id: r.entryId, points: r.points, balance: r.balance, seq: r.seq };
+      return movedOf(r);
     case 'enroll':
-      return { entry_id: r.entryId, points: r.points, balance: r.balance, seq: r.seq, breakdown: breakdownOf(r.breakdown) };
+      return { ...movedOf(r), breakdown: breakdownOf(r.breakdown) };
     case 'activity':
-      return {
-        entry_id: r.entryId,
-        points: r.points,
-        balance: r.balance,
-        seq: r.seq,
-        breakdown: breakdownOf(r.breakdown),
-        streak: r.streak,
-      };
+      return { ...movedOf(r), breakdown: breakdownOf(r.breakdown), streak: r.streak };
     case 'hold':
       return { hold_id: r.holdId, points: r.holdPoints, balance: r.balance, seq: r.seq, expires_at: timestampOf(r.holdExpiresAt) };
     case 'transfer':
@@ -106,6 +99,10 @@ export function encodeWrite(kind: WriteCommand['kind'], r: WriteResult): WriteRe
     default:
       return { entry_id: r.entryId, balance: r.balance, seq: r.seq };
   }
+}
+
+function movedOf(r: WriteResult) {
+  return { entry_id: r.entryId, points: r.points, balance: r.balance, seq: r.seq };
 }
 
 function breakdownOf(lines: { ruleId: string; points: number }[]): BreakdownLine[] {
