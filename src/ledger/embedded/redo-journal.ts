@@ -5,11 +5,11 @@
 // applied mark are written again. Framing: u32 payload length, u32 CRC-32 of the payload, the payload
 // (UTF-8); a zero length ends the records.
 //
-// The file is never truncated: it grows in zero-filled steps (doubling, 256 KiB to 8 MiB at a time) and, once the ledger file holds every
-// record, is written again from its start. An fdatasync of an append that overwrites allocated blocks
-// flushes the data alone, while one that grows the file must commit the file system's metadata too.
-// Records an earlier round left behind the current ones are covered by the applied mark (their ids are
-// at or below it) and so are skipped by a replay.
+// The file is never truncated: it grows in zero-filled steps (doubling, 256 KiB to 8 MiB at a time)
+// and, once the ledger file holds every record, is written again from its start. An fdatasync of an
+// append that overwrites allocated blocks flushes the data alone, while one that grows the file must
+// commit the file system's metadata too. Records an earlier round left behind the current ones are
+// covered by the applied mark (their ids are at or below it) and so are skipped by a replay.
 
 import {
   closeSync,

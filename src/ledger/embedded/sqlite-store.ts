@@ -9,10 +9,10 @@
 // Group commit in two steps (foldRows > 0, the default): a batch's rows go into a SQLite transaction
 // that stays open over many batches, and the same rows are appended to a redo journal that is fsynced
 // before the batch is acknowledged. Every `foldRows` rows the transaction is committed with the id of
-// the last journal record it holds (meta 'redo_applied'; redo-fold.ts says when a journal is reused). Reads use the
-// same connection and so see every acknowledged batch; a restart writes the journal's records past the
-// mark again before anything is read. One commit's page writes (most of what a commit costs under
-// random members) then serve thousands of earns instead of one batch's.
+// the last journal record it holds (meta 'redo_applied'; redo-fold.ts says when a journal is reused).
+// Reads use the same connection and so see every acknowledged batch; a restart writes the journal's
+// records past the mark again before anything is read. One commit's page writes (most of what a commit
+// costs under random members) then serve thousands of earns instead of one batch's.
 
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -379,10 +379,7 @@ export class SqliteLedgerStore implements LedgerStore {
     }
   }
 
-  /**
-   * An entry already stored under its seq is left as it is (a retried commit is a no-op), but an
-   * idempotency key already taken by another entry aborts the whole batch: that would be a bug upstream.
-   */
+  /** Writes the published cursor still deferred (called at close), durably like a batch. */
   private flushPublished(): void {
     if (this.pendingPublished > this.writtenPublished) this.writeDurably(() => this.writePublished());
     this.writtenPublished = this.pendingPublished;
@@ -394,6 +391,10 @@ export class SqliteLedgerStore implements LedgerStore {
     this.write('dropPublished', this.pendingPublished);
   }
 
+  /**
+   * An entry already stored under its seq is left as it is (a retried commit is a no-op), but an
+   * idempotency key already taken by another entry aborts the whole batch: that would be a bug upstream.
+   */
   private writeBatch(batch: CommitBatch): void {
     for (const e of batch.entries) {
       const body: EntryBody = [
