@@ -126,9 +126,7 @@ export class RedoFold {
   private fold(): void {
     if (!this.db.inTransaction) return;
     this.syncWal();
-    this.options.appliedMark.write(this.lastId);
-    this.db.exec('COMMIT');
-    this.openRows = 0;
+    this.commitWithMark();
     this.active = 1 - this.active;
     this.journals[this.active].clear();
     this.syncWalInBackground();
@@ -136,14 +134,17 @@ export class RedoFold {
 
   /** A fold that is on disk when it returns, after which neither journal holds anything needed. */
   private foldDurably(): void {
-    if (this.db.inTransaction) {
-      this.options.appliedMark.write(this.lastId);
-      this.db.exec('COMMIT');
-      this.openRows = 0;
-    }
+    if (this.db.inTransaction) this.commitWithMark();
     this.syncWal();
     for (const journal of this.journals) journal.clear();
     this.active = 0;
+  }
+
+  /** Commits the open transaction together with the id of its last record (the applied mark). */
+  private commitWithMark(): void {
+    this.options.appliedMark.write(this.lastId);
+    this.db.exec('COMMIT');
+    this.openRows = 0;
   }
 
   /**
