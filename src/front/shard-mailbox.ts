@@ -227,21 +227,13 @@ export class ShardMailbox {
 
   /** jifen_commands_total: one increment per run of the same kind and outcome (prom-client hashes the labels per call). */
   private countCommands(letters: Letter[], results: OpResult[]): void {
-    let kind = '';
-    let outcome = '';
-    let run = 0;
-    for (let i = 0; i <= letters.length; i++) {
-      const r = results[i];
-      const k = i < letters.length ? letters[i].op.kind : '';
-      const o = i < letters.length ? (r.ok ? 'ok' : r.rejection.kind) : '';
-      if (k === kind && o === outcome) {
-        run++;
-        continue;
-      }
-      if (run > 0) this.metrics.commands.inc({ kind, outcome }, run);
-      kind = k;
-      outcome = o;
-      run = 1;
+    for (let start = 0; start < letters.length; ) {
+      const kind = letters[start].op.kind;
+      const outcome = outcomeOf(results[start]);
+      let end = start + 1;
+      while (end < letters.length && letters[end].op.kind === kind && outcomeOf(results[end]) === outcome) end++;
+      this.metrics.commands.inc({ kind, outcome }, end - start);
+      start = end;
     }
   }
 
@@ -269,6 +261,11 @@ export class ShardMailbox {
     this.idleWaiters = [];
     for (const resolve of waiters) resolve();
   }
+}
+
+/** The outcome label of a command's result: ok, or the rejection's kind. */
+function outcomeOf(result: OpResult): string {
+  return result.ok ? 'ok' : result.rejection.kind;
 }
 
 /** An error from the worker, which may arrive as a plain object (structured clone keeps no class): its message. */
