@@ -29,6 +29,22 @@ const HEADER_BYTES = 8;
 /** The file grows (zero-filled, synced once) by its own size, at least the first and at most the second. */
 const GROW_MIN_BYTES = 256 * 1024;
 const GROW_MAX_BYTES = 8 * 1024 * 1024;
+/** Frames up to this size are built in one buffer kept for the thread's next appends; larger ones in their own. */
+const KEPT_FRAME_BYTES = 1024 * 1024;
+
+/** The kept frame buffer (appends are synchronous, so one per thread serves every journal on it). */
+let keptFrame = Buffer.allocUnsafe(64 * 1024);
+
+/**
+ * A buffer of at least `bytes` for one frame: the kept one (grown up to KEPT_FRAME_BYTES), else a new one.
+ * Its bytes are not zeroed: append writes every byte of the frame it takes.
+ */
+function frameBuffer(bytes: number): Buffer {
+  if (bytes <= keptFrame.length) return keptFrame;
+  if (bytes > KEPT_FRAME_BYTES) return Buffer.allocUnsafe(bytes);
+  keptFrame = Buffer.allocUnsafe(Math.min(KEPT_FRAME_BYTES, Math.max(bytes, keptFrame.length * 2)));
+  return keptFrame;
+}
 
 export class RedoJournal {
   private readonly fd: number;
@@ -93,11 +109,13 @@ export class RedoJournal {
    * ended where they ended before, so a record that failed is never replayed.
    */
   append(payload: string): void {
-    const length = Buffer.byteLength(payload, 'utf8');
-    const frame = Buffer.alloc(HEADER_BYTES + length + HEADER_BYTES);
-    frame.write(payload, HEADER_BYTES, 'utf8');
-    frame.writeUInt32LE(length, 0);
-    frame.writeUInt32LE(crc32(frame.subarray(HEADER_BYTES, HEADER_BYTES + length)), 4);
+    // UTF-8 takes at most 3 bytes per UTF-16 code unit: the payload is encoded once, straight into the frame.
+    const buffer = frameBuffer(HEADER_BYTES + payload.length * 3 + HEADER_BYTES);
+    const length = buffer.write(payload, HEADER_BYTES, 'utf8');
+    buffer.writeUInt32LE(length, 0);
+    buffer.writeUInt32LE(crc32(buffer.subarray(HEADER_BYTES, HEADER_BYTES + length)), 4);
+    const frame = buffer.subarray(0, HEADER_BYTES + length + HEADER_BYTES);
+    frame.fill(0, HEADER_BYTES + length);
     if (this.size + frame.length > this.allocated) this.grow(this.size + frame.length);
     try {
       writeAll(this.fd, frame, this.size);
