@@ -18,7 +18,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { WriteCommand } from '../../actor/commands.js';
-import type { EntryDetail, EntryType, LedgerEntry, OrderRecord } from '../../actor/entries.js';
+import type { LedgerEntry, OrderRecord } from '../../actor/entries.js';
 import type { MemberState } from '../../actor/state.js';
 import type { RollForwardRow, RollForwardTotals } from '../../reports/roll-forward.js';
 import type { EventEnvelope } from '../outbox.js';
@@ -36,6 +36,7 @@ import type {
   OutboxRecord,
   RollForwardRange,
 } from '../store.js';
+import { entryBodyOf, entryOfBody } from './entry-body.js';
 import { type RedoRow, RedoFold, foldLeftJournals } from './redo-fold.js';
 
 export type Durability = 'fsync' | 'os';
@@ -104,22 +105,6 @@ CREATE TABLE IF NOT EXISTS due (
 
 const SEQ_DIGITS = 15;
 const SNAPSHOT_KEY = 's';
-
-/** Entry fields in body order; the key fields (tenant, member, seq) live in the primary key. */
-type EntryBody = [
-  type: EntryType,
-  points: number,
-  balanceAfter: number,
-  idempotencyKey: string,
-  orderId: string,
-  reason: string,
-  operator: string,
-  amountMinor: number,
-  createdAt: number,
-  expiresAt: number,
-  payloadHash: string,
-  detail?: EntryDetail,
-];
 
 type OrderBody = [
   amountMinor: number,
@@ -397,21 +382,7 @@ export class SqliteLedgerStore implements LedgerStore {
    */
   private writeBatch(batch: CommitBatch): void {
     for (const e of batch.entries) {
-      const body: EntryBody = [
-        e.type,
-        e.points,
-        e.balanceAfter,
-        e.idempotencyKey,
-        e.orderId,
-        e.reason,
-        e.operator,
-        e.amountMinor,
-        e.createdAt,
-        e.expiresAt,
-        e.payloadHash,
-      ];
-      if (e.detail) body.push(e.detail);
-      const stored = this.write('insertEntry', e.tenantId, e.memberId, entryKey(e.seq), e.seq, JSON.stringify(body));
+      const stored = this.write('insertEntry', e.tenantId, e.memberId, entryKey(e.seq), e.seq, entryBodyOf(e));
       if (stored.changes === 1) this.write('insert', e.tenantId, e.memberId, `i${e.idempotencyKey}`, e.seq, '');
     }
     for (const o of batch.orders) {
@@ -447,24 +418,5 @@ function entryKey(seq: number): string {
 }
 
 function entryOf(ref: MemberRef, row: Row): LedgerEntry {
-  const [type, points, balanceAfter, idempotencyKey, orderId, reason, operator, amountMinor, createdAt, expiresAt, payloadHash, detail] =
-    JSON.parse(row.body) as EntryBody;
-  const entry: LedgerEntry = {
-    tenantId: ref.tenantId,
-    memberId: ref.memberId,
-    seq: row.n,
-    type,
-    points,
-    balanceAfter,
-    idempotencyKey,
-    orderId,
-    reason,
-    operator,
-    amountMinor,
-    createdAt,
-    expiresAt,
-    payloadHash,
-  };
-  if (detail) entry.detail = detail;
-  return entry;
+  return entryOfBody(ref, row.n, row.body);
 }
