@@ -33,7 +33,10 @@ function entry(detail: EntryDetail | undefined, over: Partial<LedgerEntry> = {})
 function earnDetail(over: Partial<EntryDetail> = {}): EntryDetail {
   return {
     ...emptyDetail(3),
-    breakdown: [{ ruleId: 'base', points: 100 }, { ruleId: 'tier:gold', points: 23 }],
+    breakdown: [
+      { ruleId: 'base', points: 100 },
+      { ruleId: 'tier:gold', points: 23 },
+    ],
     dayKey: '2026-12-07',
     monthKey: '2026-12',
     metricMonth: '2026-12',

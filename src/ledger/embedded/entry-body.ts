@@ -41,7 +41,16 @@ type EntryBody = [
   detail?: CompactDetail | EntryDetail,
 ];
 
-const POSITIONAL = new Set(['programVersion', 'breakdown', 'pendingPoints', 'availableAt', 'dayKey', 'monthKey', 'metricMonth', 'metricDelta']);
+const POSITIONAL = new Set([
+  'programVersion',
+  'breakdown',
+  'pendingPoints',
+  'availableAt',
+  'dayKey',
+  'monthKey',
+  'metricMonth',
+  'metricDelta',
+]);
 
 /** The stored text of an entry's row. */
 export function entryBodyOf(e: LedgerEntry): string {
