@@ -3,9 +3,14 @@
 // an object; an earn's row is much shorter than with the detail as an object; rows written by earlier
 // versions (detail as an object) read as they are.
 
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { type EntryDetail, type LedgerEntry, emptyDetail } from '../../src/actor/entries.js';
 import { compactDetailOf, entryBodyOf, entryOfBody } from '../../src/ledger/embedded/entry-body.js';
+import { SqliteLedgerStore } from '../../src/ledger/embedded/sqlite-store.js';
 
 const ref = { tenantId: 't1', memberId: 'm1' };
 
@@ -132,5 +137,40 @@ describe('stored entry body', () => {
     expect(compactDetailOf({ ...earnDetail(), metricDelta: '5' } as never)).toBeUndefined();
     expect(compactDetailOf({ ...earnDetail(), breakdown: undefined } as never)).toBeUndefined();
     expect(compactDetailOf(earnDetail())).toBeDefined();
+  });
+});
+
+describe('a ledger file holding rows of both forms', () => {
+  it('reads, activates and pages them alike', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'jifen-entry-body-'));
+    const file = join(dir, 'shard.db');
+    try {
+      const entries = [1, 2, 3].map((seq) =>
+        entry(earnDetail({ metricDelta: seq * 100 }), { seq, idempotencyKey: `k-${seq}`, orderId: `o-${seq}`, balanceAfter: seq * 123 }),
+      );
+      const store = new SqliteLedgerStore({ file, durability: 'fsync' });
+      await store.commit({ entries, orders: [], snapshots: [], outbox: [] });
+      await store.close();
+      // Seq 2 as an earlier version wrote it: the detail as an object.
+      const db = new Database(file);
+      const e2 = entries[1];
+      const old = [e2.type, e2.points, e2.balanceAfter, e2.idempotencyKey, e2.orderId, e2.reason, e2.operator];
+      old.push(e2.amountMinor, e2.createdAt, e2.expiresAt, e2.payloadHash, e2.detail as never);
+      db.prepare("UPDATE ledger SET body = ? WHERE rk = 'e000000000000002'").run(JSON.stringify(old));
+      expect((db.prepare("SELECT body FROM ledger WHERE rk = 'e000000000000002'").get() as { body: string }).body).toContain(
+        '"programVersion"',
+      );
+      db.close();
+
+      const reopened = new SqliteLedgerStore({ file, durability: 'fsync' });
+      const expected = entries.map(viaJson);
+      expect(await reopened.listEntries(ref, 0, 10)).toStrictEqual(expected);
+      expect((await reopened.loadMembers([ref]))[0].entries).toStrictEqual(expected);
+      const found = await reopened.findByIdempotencyKeys(entries.map((e) => ({ ...ref, idempotencyKey: e.idempotencyKey })));
+      expect(found).toStrictEqual(expected);
+      await reopened.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
