@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import Database from 'better-sqlite3';
 import { type LedgerEntry, emptyDetail } from '../src/actor/entries.js';
-import { entryBodyOf } from '../src/ledger/embedded/entry-body.js';
+import { entryBodyOf, entryFieldsOf } from '../src/ledger/embedded/entry-body.js';
 
 const { values } = parseArgs({ options: { earns: { type: 'string', default: '150000' }, repeat: { type: 'string', default: '3' } } });
 const earns = Number(values.earns);
@@ -51,21 +51,7 @@ function earnOf(i: number): LedgerEntry {
 
 /** The entry's body with its detail as an object, as the store wrote it before entry-body.ts. */
 function objectBodyOf(e: LedgerEntry): string {
-  const { type, points, balanceAfter, idempotencyKey, orderId, reason, operator, amountMinor, createdAt, expiresAt, payloadHash } = e;
-  return JSON.stringify([
-    type,
-    points,
-    balanceAfter,
-    idempotencyKey,
-    orderId,
-    reason,
-    operator,
-    amountMinor,
-    createdAt,
-    expiresAt,
-    payloadHash,
-    e.detail,
-  ]);
+  return JSON.stringify([...entryFieldsOf(e), e.detail]);
 }
 
 interface Variant {

@@ -54,7 +54,14 @@ const POSITIONAL = new Set([
 
 /** The stored text of an entry's row. */
 export function entryBodyOf(e: LedgerEntry): string {
-  const body: EntryBody = [
+  const body = entryFieldsOf(e);
+  if (e.detail) body.push(compactDetailOf(e.detail) ?? e.detail);
+  return JSON.stringify(body);
+}
+
+/** The entry's fields in body order, without its detail. */
+export function entryFieldsOf(e: LedgerEntry): EntryBody {
+  return [
     e.type,
     e.points,
     e.balanceAfter,
@@ -67,8 +74,6 @@ export function entryBodyOf(e: LedgerEntry): string {
     e.expiresAt,
     e.payloadHash,
   ];
-  if (e.detail) body.push(compactDetailOf(e.detail) ?? e.detail);
-  return JSON.stringify(body);
 }
 
 /** The entry a row holds: the member's ref, the row's seq and its stored text. */
