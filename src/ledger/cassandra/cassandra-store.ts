@@ -57,6 +57,9 @@ export interface CassandraStoreOptions {
   fence?: FenceOptions;
 }
 
+/** Timed-out requests a ledger connection may hold unanswered before the driver replaces it (driver default 64). */
+export const LEDGER_DEFUNCT_TIMEOUTS = 4;
+
 /** What a ledger client connects with: the store's options less what belongs to one shard. */
 export type LedgerClientOptions = Pick<CassandraStoreOptions, 'contactPoints' | 'localDataCenter' | 'keyspace' | 'username' | 'password'>;
 
@@ -68,6 +71,11 @@ export async function connectLedgerClient(options: LedgerClientOptions): Promise
     keyspace: options.keyspace,
     credentials: options.username ? { username: options.username, password: options.password ?? '' } : undefined,
     queryOptions: { consistency: types.consistencies.localQuorum, prepare: true },
+    // A connection with this many requests timed out and still unanswered is dropped and reopened. The
+    // driver's 64 suits a busy pool; a shard's connection that stopped answering after its node was
+    // paused (the node answering other clients) carries one rollback attempt at a time, and at 64 it
+    // kept the shard refusing every call for minutes (a CI run of cassandra-ledger-faults' 16-s pause).
+    socketOptions: { defunctReadTimeoutThreshold: LEDGER_DEFUNCT_TIMEOUTS },
     // Client-side, monotonic timestamps: a retry re-sends the same timestamp (an exact overwrite), and a
     // rollback issued after a failed write is always newer than it.
     policies: {
