@@ -6,7 +6,9 @@
 //
 // Usage: npx tsx bench/ab.ts --base <rev|dir|.> [--pairs 5] [--modes unary,batch] [--duration 6]
 //          [--warmup 2] [--concurrency 64] [--batch-concurrency 8] [--batch-size 100] [--shards N]
-//          [--env-a K=V]... [--env-b K=V]... [--label ab] [--no-save]
+//          [--env-a K=V]... [--env-b K=V]... [--redis-nats] [--label ab] [--no-save]
+//   --redis-nats: each run on its own private Redis and NATS JetStream (bench/servers.ts), as the
+//   redis-nats profile of bench/run.ts.
 
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
@@ -25,6 +27,7 @@ import {
   waitUntilReady,
 } from './processes.js';
 import type { LoadResult, Mode } from './report.js';
+import { type BackingServers, startRedisNats } from './servers.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const HOST = '127.0.0.1';
@@ -42,6 +45,7 @@ const { values } = parseArgs({
     shards: { type: 'string' },
     'env-a': { type: 'string', multiple: true, default: [] },
     'env-b': { type: 'string', multiple: true, default: [] },
+    'redis-nats': { type: 'boolean', default: false },
     label: { type: 'string', default: 'ab' },
     'no-save': { type: 'boolean', default: false },
   },
@@ -77,6 +81,7 @@ const config = {
   batchSize: count('batch-size', values['batch-size'], 1),
   shards: values.shards === undefined ? undefined : count('shards', values.shards, 1),
   env: { a: envOf('env-a', values['env-a']), b: envOf('env-b', values['env-b']) },
+  redisNats: values['redis-nats'],
 };
 
 type Side = 'a' | 'b';
@@ -130,6 +135,7 @@ async function runEngine(side: Side, dir: string, pair: number): Promise<EngineR
   const dataDir = join(workDir, `data-${side}-${pair}`);
   mkdirSync(dataDir);
   let listening = false;
+  const servers: BackingServers | null = config.redisNats ? await startRedisNats(join(workDir, `${side}-${pair}`)) : null;
   const proc = spawnManaged(`engine ${side.toUpperCase()}`, process.execPath, ['--import', 'tsx', 'src/main.ts'], {
     cwd: dir,
     env: {
@@ -138,6 +144,7 @@ async function runEngine(side: Side, dir: string, pair: number): Promise<EngineR
       JIFEN_METRICS_ADDR: `${HOST}:${await freePort(HOST)}`,
       JIFEN_DATA_DIR: dataDir,
       ...(config.shards === undefined ? {} : { JIFEN_SHARDS: String(config.shards) }),
+      ...(servers ? servers.env : { JIFEN_BALANCES: 'memory', JIFEN_EVENTS: 'memory' }),
       ...config.env[side],
     },
     logFile: join(workDir, `engine-${side}-${pair}.log`),
@@ -151,6 +158,7 @@ async function runEngine(side: Side, dir: string, pair: number): Promise<EngineR
     for (const mode of config.modes) run.modes[mode] = await runLoad(`${HOST}:${port}`, mode, proc.pid);
   } finally {
     await stopProcess(proc);
+    await servers?.stop();
     rmSync(dataDir, { recursive: true, force: true });
   }
   return run;
