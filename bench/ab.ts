@@ -6,7 +6,8 @@
 //
 // Usage: npx tsx bench/ab.ts --base <rev|dir|.> [--pairs 5] [--modes unary,batch] [--duration 6]
 //          [--warmup 2] [--concurrency 64] [--batch-concurrency 8] [--batch-size 100] [--shards N]
-//          [--env-a K=V]... [--env-b K=V]... [--redis-nats] [--label ab] [--no-save]
+//          [--tenant t1] [--env-a K=V]... [--env-b K=V]... [--redis-nats] [--label ab] [--no-save]
+//   --tenant example with --env-a and --env-b JIFEN_PROGRAMS_DIR=deploy/programs: the example program.
 //   --redis-nats: each run on its own private Redis and NATS JetStream (bench/servers.ts), as the
 //   redis-nats profile of bench/run.ts.
 
@@ -43,6 +44,7 @@ const { values } = parseArgs({
     'batch-concurrency': { type: 'string', default: '8' },
     'batch-size': { type: 'string', default: '100' },
     shards: { type: 'string' },
+    tenant: { type: 'string', default: 't1' },
     'env-a': { type: 'string', multiple: true, default: [] },
     'env-b': { type: 'string', multiple: true, default: [] },
     'redis-nats': { type: 'boolean', default: false },
@@ -82,6 +84,7 @@ const config = {
   shards: values.shards === undefined ? undefined : count('shards', values.shards, 1),
   env: { a: envOf('env-a', values['env-a']), b: envOf('env-b', values['env-b']) },
   redisNats: values['redis-nats'],
+  tenant: values.tenant,
 };
 
 type Side = 'a' | 'b';
@@ -178,7 +181,7 @@ async function runLoad(target: string, mode: Mode, enginePid: number): Promise<M
       '--import',
       'tsx',
       'bench/load.ts',
-      ...['--target', target, '--mode', mode],
+      ...['--target', target, '--mode', mode, '--tenant', config.tenant],
       ...['--concurrency', String(mode === 'unary' ? config.concurrency : config.batchConcurrency)],
       ...['--duration', String(config.durationS), '--warmup', String(config.warmupS), '--batch-size', String(config.batchSize)],
     ],
