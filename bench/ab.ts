@@ -92,7 +92,7 @@ type Side = 'a' | 'b';
 /** What one engine run measured in one mode. */
 interface ModeRun {
   load: LoadResult;
-  /** The engine's CPU per acknowledged item over the measured window: all threads, the main thread, the rest. */
+  /** The engine's CPU over the measured window per item the generator counted in it: all threads, the main thread, the rest. */
   cpuUsPerItem: { all: number; main: number; others: number } | null;
 }
 
