@@ -44,6 +44,8 @@ export async function startApiServer(
   const server = new grpc.Server({
     'grpc.max_receive_message_length': 16 * 1024 * 1024,
     'grpc.keepalive_permit_without_calls': 1,
+    // No channelz service is served: grpc-js would still track every call, session and socket for it.
+    'grpc.enable_channelz': 0,
     interceptors: [callGate({ ...security.gate, metrics: deps.metrics, clock: deps.clock })],
   });
   // Typed as the generated Handlers: a method of the contract without its handler fails the build.
