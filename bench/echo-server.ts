@@ -63,8 +63,8 @@ const handlers: grpc.UntypedServiceImplementation = {
   ListEntries: unimplemented,
 };
 
-// Configured as the engine's server is where it costs per call (src/api/server.ts): channelz off, so
-// the ratio measures the engine's work, not a server setting the ceiling pays and the engine does not.
+// Channelz off, as on the engine's server (src/api/server.ts): the ratio then measures the engine's
+// work, not a per-call setting only one of the two servers pays.
 const server = new grpc.Server({ 'grpc.enable_channelz': 0 });
 server.addService(loadPointsProto().service, handlers);
 server.bindAsync(address, grpc.ServerCredentials.createInsecure(), (err, port) => {
