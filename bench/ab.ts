@@ -27,6 +27,7 @@ import {
   stopProcess,
   waitUntilReady,
 } from './processes.js';
+import { runLoadGenerator, type WindowEdge } from './load-process.js';
 import type { LoadResult, Mode } from './report.js';
 import { type BackingServers, startRedisNats } from './servers.js';
 
@@ -167,46 +168,29 @@ async function runEngine(side: Side, dir: string, pair: number): Promise<EngineR
   return run;
 }
 
+/** The engine's CPU at one edge of the generator's measured window. */
+interface Edge {
+  at: number;
+  all: number | null;
+  threads: Record<number, number> | null;
+}
+
 async function runLoad(target: string, mode: Mode, enginePid: number): Promise<ModeRun> {
-  type Edge = { at: number; all: number | null; threads: Record<number, number> | null };
-  const edge = (): Edge => ({ at: performance.now(), all: readCpuSeconds(enginePid), threads: readThreadCpuSeconds(enginePid) });
-  let open: Edge | undefined;
-  let closed: Edge | undefined;
-  let last: string | undefined;
-  const proc = spawnManaged(
-    `load ${mode}`,
-    process.execPath,
-    [
-      '--max-semi-space-size=32',
-      '--import',
-      'tsx',
-      'bench/load.ts',
-      ...['--target', target, '--mode', mode, '--tenant', config.tenant],
-      ...['--concurrency', String(mode === 'unary' ? config.concurrency : config.batchConcurrency)],
-      ...['--duration', String(config.durationS), '--warmup', String(config.warmupS), '--batch-size', String(config.batchSize)],
-    ],
-    {
-      cwd: ROOT,
-      inheritStderr: true,
-      onStdoutLine: (line) => {
-        if (line === 'WINDOW open') open = edge();
-        else if (line === 'WINDOW closed') closed = edge();
-        else if (line.startsWith('{')) last = line;
-      },
+  const edges: Partial<Record<WindowEdge, Edge>> = {};
+  const load = await runLoadGenerator(ROOT, target, mode, config, {
+    label: mode,
+    concurrency: mode === 'unary' ? config.concurrency : config.batchConcurrency,
+    durationS: config.durationS,
+    warmupS: config.warmupS,
+    onWindow: (edge) => {
+      edges[edge] = { at: performance.now(), all: readCpuSeconds(enginePid), threads: readThreadCpuSeconds(enginePid) };
     },
-  );
-  const exit = await proc.exited;
-  if (exit.code !== 0 || !last) throw new Error(`load generator (${mode}) failed (code ${exit.code}):\n${proc.tail()}`);
-  const load = JSON.parse(last) as LoadResult;
+  });
+  const { open, closed } = edges;
   return { load, cpuUsPerItem: open && closed ? cpuPerItem(open, closed, load, enginePid) : null };
 }
 
-function cpuPerItem(
-  open: { at: number; all: number | null; threads: Record<number, number> | null },
-  closed: { at: number; all: number | null; threads: Record<number, number> | null },
-  load: LoadResult,
-  enginePid: number,
-): ModeRun['cpuUsPerItem'] {
+function cpuPerItem(open: Edge, closed: Edge, load: LoadResult, enginePid: number): ModeRun['cpuUsPerItem'] {
   if (open.all === null || closed.all === null || load.itemsPerSec <= 0) return null;
   const items = (load.itemsPerSec * (closed.at - open.at)) / 1000;
   const us = (seconds: number) => Math.round((seconds * 1e6 * 10) / items) / 10;

@@ -23,6 +23,7 @@ import { type CommitlogSync, countersDelta, type LedgerNode, type NodeCounters, 
 import { formatPartitions, type PartitionReport } from './cassandra-partitions.js';
 import { formatCosts, summarizeCosts, type WindowCpu, type WindowFigures } from './cassandra-report.js';
 import { type FlashSaleEngine, type FlashSaleResult, formatFlashSale, parseMetrics, saleMetrics } from './flash-sale-report.js';
+import { type LoadOptions, runLoadGenerator, type WindowEdge } from './load-process.js';
 import { gitCommit, machineInfo } from './machine.js';
 import {
   freePort,
@@ -280,20 +281,6 @@ process.on('exit', () => {
 });
 
 // ---- one load-generator process ------------------------------------------------------------
-interface LoadOptions {
-  /** Label for progress and errors. */
-  label: string;
-  concurrency: number;
-  durationS: number;
-  warmupS: number;
-  /** Extra bench/load.ts flags. */
-  extra?: string[];
-  /** Called, synchronously, when the generator opens and closes its measured window. */
-  onWindow?: (edge: WindowEdge, generatorPid: number) => void;
-}
-
-type WindowEdge = 'open' | 'closed';
-
 const defaultLoad = (mode: Mode): LoadOptions => ({
   label: mode,
   concurrency: mode === 'unary' ? config.concurrency : config.batchConcurrency,
@@ -318,39 +305,8 @@ function loadFor(variant: Variant, mode: Mode): LoadOptions {
   return load;
 }
 
-async function runLoad(address: string, mode: Mode, opts: LoadOptions = defaultLoad(mode)): Promise<LoadResult> {
-  let lastJson: string | undefined;
-  const args = [
-    // A larger young generation cuts the generator's GC time (it allocates a lot of short-lived
-    // request objects); the generator, not the server, is tuned, so the ceiling is not capped by it.
-    '--max-semi-space-size=32',
-    '--import',
-    'tsx',
-    'bench/load.ts',
-    ...['--target', address, '--mode', mode, '--tenant', config.tenant],
-    ...['--concurrency', String(opts.concurrency)],
-    ...['--duration', String(opts.durationS), '--warmup', String(opts.warmupS)],
-    ...['--batch-size', String(config.batchSize)],
-    ...(opts.extra ?? []),
-  ];
-  const proc = spawnManaged(`load ${opts.label}`, process.execPath, args, {
-    cwd: ROOT,
-    inheritStderr: true,
-    onStdoutLine: (line) => {
-      if (line.startsWith('{')) lastJson = line;
-      const edge = /^WINDOW (open|closed)$/.exec(line)?.[1] as WindowEdge | undefined;
-      if (edge) opts.onWindow?.(edge, proc.pid);
-    },
-  });
-  // Generous bound: a wedged generator must not hang the whole bench.
-  const limitMs = (opts.warmupS + opts.durationS) * 1000 + 60_000;
-  const killer = setTimeout(() => proc.child.kill('SIGKILL'), limitMs);
-  const exit = await proc.exited;
-  clearTimeout(killer);
-  if (exit.code !== 0 || !lastJson) {
-    throw new Error(`load generator (${opts.label}) failed (code ${exit.code}, signal ${exit.signal}):\n${proc.tail()}`);
-  }
-  return JSON.parse(lastJson) as LoadResult;
+function runLoad(address: string, mode: Mode, opts: LoadOptions = defaultLoad(mode)): Promise<LoadResult> {
+  return runLoadGenerator(ROOT, address, mode, config, opts);
 }
 
 // ---- one server lifetime ---------------------------------------------------------------------
