@@ -140,6 +140,58 @@ describe.skipIf('skipped' in target)(`Cassandra ledger fencing${FENCE_OFF ? ' (F
     );
 
     it(
+      "a deposed owner's order version is not made valid by the new owner committing another of its commands at that seq",
+      withStores(async (open) => {
+        const pause = gate();
+        const a = await open(7, { beforeCommitPoint: () => pause.reached() });
+        const m1 = entry(M, 1, 'k-1', 10, 10);
+        pause.open();
+        await a.commit(batch({ entries: [m1], outbox: [outbox(1, [m1])] }));
+        pause.close();
+
+        // A decides two commands of the member, an earn of o-x at seq 2 and another at seq 3, writes their
+        // pointers and entries, and stops before its commit point (a SIGSTOP, a stalled VM).
+        const aEarn = { ...entry(M, 2, 'a-2', 500, 510), orderId: 'o-x' };
+        const aOther = entry(M, 3, 'k-3', 5, 515);
+        const aCommit = outcomeOf(
+          a.commit(batch({ entries: [aEarn, aOther], orders: [order(M, 'o-x')], outbox: [outbox(2, [aEarn, aOther])] })),
+        );
+        await pause.waitReached();
+
+        // B takes the shard. The clients retry: k-3 (the same command) lands at seq 3 after another
+        // command at seq 2, and a-2's earn of o-x has not been retried yet.
+        const b = await open(8);
+        const bFirst = entry(M, 2, 'b-2', 20, 30);
+        const bRetry = entry(M, 3, 'k-3', 5, 35);
+        await b.commit(batch({ entries: [bFirst, bRetry], outbox: [outbox(2, [bFirst, bRetry])] }));
+
+        // o-x was never earned: a-2's retry must find neither its key nor its order, or it would be
+        // refused as an order already earned under another key.
+        expect(await b.getOrders([{ ...M, orderId: 'o-x' }])).toEqual([undefined]);
+        await expectCommitted(b, {
+          m: [m1, bFirst, bRetry],
+          n: [],
+          outboxIds: [1, 2],
+          absentKeys: [{ ...M, idempotencyKey: 'a-2' }],
+          absentOrders: ['o-x'],
+        });
+
+        pause.open();
+        const outcome = await aCommit;
+        await expectAcknowledgedKept(b, outcome, aEarn);
+        expect(outcome).toBeInstanceOf(ShardFenced);
+        // The retry then earns o-x at seq 4, and that version is the one read.
+        const bEarn = { ...entry(M, 4, 'a-2', 7, 42), orderId: 'o-x' };
+        const earned = { ...order(M, 'o-x'), points: 7 };
+        await b.commit(batch({ entries: [bEarn], orders: [earned], outbox: [outbox(3, [bEarn])] }));
+        expect(await b.getOrders([{ ...M, orderId: 'o-x' }])).toEqual([earned]);
+        const c = await open(9);
+        expect(await c.getOrders([{ ...M, orderId: 'o-x' }])).toEqual([earned]);
+        await expectCommitted(c, { m: [m1, bFirst, bRetry, bEarn], n: [], outboxIds: [1, 2, 3], absentKeys: [], absentOrders: [] });
+      }),
+    );
+
+    it(
       'epochs never decrease: a takeover at a smaller epoch is refused and the owner keeps committing',
       withStores(async (open) => {
         const b = await open(8);

@@ -2,7 +2,7 @@
 // and the rollback of one that failed part-way, which every later call waits for.
 
 import { types } from 'cassandra-driver';
-import type { LedgerEntry } from '../../actor/entries.js';
+import type { LedgerEntry, OrderRecord } from '../../actor/entries.js';
 import type { MemberState } from '../../actor/state.js';
 import type { OutboxRecord } from '../outbox.js';
 import type { RollForwardRow } from '../../reports/roll-forward.js';
@@ -240,34 +240,31 @@ function pointerGroups(shard: number, batch: CommitBatch, toWrite: LedgerEntry[]
   for (const entries of groupBy(toWrite, (e) => memberKey(e.tenantId, e.memberId)).values()) {
     groups.push(entries.map((e) => ({ query: CQL.insertKey, params: [e.tenantId, e.memberId, e.idempotencyKey, e.seq] })));
   }
-  const lastEntry = new Map<string, LedgerEntry>();
-  for (const e of batch.entries) {
-    const key = memberKey(e.tenantId, e.memberId);
-    const last = lastEntry.get(key);
-    if (!last || last.seq < e.seq) lastEntry.set(key, e);
-  }
-  for (const [key, orders] of groupBy(batch.orders, (o) => memberKey(o.tenantId, o.memberId))) {
-    const tag = lastEntry.get(key);
+  const tags = orderTags(batch.entries);
+  for (const orders of groupBy(batch.orders, (o) => memberKey(o.tenantId, o.memberId)).values()) {
     groups.push(
-      orders.map((o) => ({
-        query: CQL.insertOrder,
-        params: [
-          o.tenantId,
-          o.memberId,
-          o.orderId,
-          tag?.seq ?? 0,
-          o.amountMinor,
-          o.points,
-          o.refundedMinor,
-          o.reversedPoints,
-          tag?.idempotencyKey ?? '',
-          tag?.payloadHash ?? '',
-          // unset, not null: an order without them writes no tombstone.
-          o.metricMonth ?? types.unset,
-          o.lotExpiresAt ?? types.unset,
-          o.lotExpiresAt === undefined ? types.unset : (o.lotAvailableAt ?? 0),
-        ],
-      })),
+      orders.map((o) => {
+        const tag = tagOf(tags, o);
+        return {
+          query: CQL.insertOrder,
+          params: [
+            o.tenantId,
+            o.memberId,
+            o.orderId,
+            tag?.seq ?? 0,
+            o.amountMinor,
+            o.points,
+            o.refundedMinor,
+            o.reversedPoints,
+            tag?.idempotencyKey ?? '',
+            tag?.payloadHash ?? '',
+            // unset, not null: an order without them writes no tombstone.
+            o.metricMonth ?? types.unset,
+            o.lotExpiresAt ?? types.unset,
+            o.lotExpiresAt === undefined ? types.unset : (o.lotAvailableAt ?? 0),
+          ],
+        };
+      }),
     );
   }
   for (const records of groupBy(outbox, (r) => outboxBucketOf(r.id)).values()) {
@@ -279,6 +276,40 @@ function pointerGroups(shard: number, batch: CommitBatch, toWrite: LedgerEntry[]
     );
   }
   return groups;
+}
+
+interface OrderTags {
+  /** Per member and order, the last entry of the batch that carries the order's id. */
+  byOrder: Map<string, LedgerEntry>;
+  /** Per member, its last entry of the batch. */
+  byMember: Map<string, LedgerEntry>;
+}
+
+function orderTags(entries: LedgerEntry[]): OrderTags {
+  const byOrder = new Map<string, LedgerEntry>();
+  const byMember = new Map<string, LedgerEntry>();
+  const keepLast = (map: Map<string, LedgerEntry>, key: string, e: LedgerEntry): void => {
+    const known = map.get(key);
+    if (!known || known.seq < e.seq) map.set(key, e);
+  };
+  for (const e of entries) {
+    const member = memberKey(e.tenantId, e.memberId);
+    keepLast(byMember, member, e);
+    if (e.orderId !== '') keepLast(byOrder, `${member}\u0000${e.orderId}`, e);
+  }
+  return { byOrder, byMember };
+}
+
+/**
+ * The entry an order version is tagged with: the batch's entry that changed the order (earn, reverse
+ * and review entries carry its id), else the member's last entry in the batch. Never another command's
+ * entry when the order's own is there: a version written by a commit that did not complete (a deposed
+ * owner's, say) must not become valid because a later owner commits that other command, retried, at
+ * the same seq while the order's own command ends up elsewhere or nowhere.
+ */
+function tagOf(tags: OrderTags, o: OrderRecord): LedgerEntry | undefined {
+  const member = memberKey(o.tenantId, o.memberId);
+  return tags.byOrder.get(`${member}\u0000${o.orderId}`) ?? tags.byMember.get(member);
 }
 
 /**
