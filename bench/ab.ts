@@ -6,7 +6,11 @@
 //
 // Usage: npx tsx bench/ab.ts --base <rev|dir|.> [--pairs 5] [--modes unary,batch] [--duration 6]
 //          [--warmup 2] [--concurrency 64] [--batch-concurrency 8] [--batch-size 100] [--shards N]
-//          [--tenant t1] [--env-a K=V]... [--env-b K=V]... [--redis-nats] [--label ab] [--no-save]
+//          [--tenant t1] [--env-a K=V]... [--env-b K=V]... [--node-a FLAG]... [--node-b FLAG]...
+//          [--redis-nats] [--label ab] [--no-save]
+//   --node-a=FLAG/--node-b=FLAG (with '=', as the value starts with --): a Node or V8 flag for that side's
+//   engine process (e.g. --node-b=--single-threaded-gc, which NODE_OPTIONS refuses); V8 flags are per
+//   process, so they apply to the shard threads too.
 //   --tenant example with --env-a and --env-b JIFEN_PROGRAMS_DIR=deploy/programs: the example program.
 //   --redis-nats: each run on its own private Redis and NATS JetStream (bench/servers.ts), as the
 //   redis-nats profile of bench/run.ts.
@@ -48,6 +52,8 @@ const { values } = parseArgs({
     tenant: { type: 'string', default: 't1' },
     'env-a': { type: 'string', multiple: true, default: [] },
     'env-b': { type: 'string', multiple: true, default: [] },
+    'node-a': { type: 'string', multiple: true, default: [] },
+    'node-b': { type: 'string', multiple: true, default: [] },
     'redis-nats': { type: 'boolean', default: false },
     label: { type: 'string', default: 'ab' },
     'no-save': { type: 'boolean', default: false },
@@ -70,6 +76,11 @@ function envOf(flag: string, pairs: string[]): Record<string, string> {
   return env;
 }
 
+function flagsOf(flag: string, flags: string[]): string[] {
+  for (const f of flags) if (!f.startsWith('--')) throw new Error(`--${flag}: expected a flag starting with --, got ${f}`);
+  return flags;
+}
+
 if (!values.base) throw new Error('--base is required: a git revision, a directory holding src/main.ts, or . (this tree)');
 const config = {
   pairs: count('pairs', values.pairs, 1),
@@ -84,6 +95,7 @@ const config = {
   batchSize: count('batch-size', values['batch-size'], 1),
   shards: values.shards === undefined ? undefined : count('shards', values.shards, 1),
   env: { a: envOf('env-a', values['env-a']), b: envOf('env-b', values['env-b']) },
+  nodeFlags: { a: flagsOf('node-a', values['node-a']), b: flagsOf('node-b', values['node-b']) },
   redisNats: values['redis-nats'],
   tenant: values.tenant,
 };
@@ -140,22 +152,27 @@ async function runEngine(side: Side, dir: string, pair: number): Promise<EngineR
   mkdirSync(dataDir);
   let listening = false;
   const servers: BackingServers | null = config.redisNats ? await startRedisNats(join(workDir, `${side}-${pair}`)) : null;
-  const proc = spawnManaged(`engine ${side.toUpperCase()}`, process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-    cwd: dir,
-    env: {
-      ...process.env,
-      JIFEN_GRPC_ADDR: `${HOST}:${port}`,
-      JIFEN_METRICS_ADDR: `${HOST}:${await freePort(HOST)}`,
-      JIFEN_DATA_DIR: dataDir,
-      ...(config.shards === undefined ? {} : { JIFEN_SHARDS: String(config.shards) }),
-      ...(servers ? servers.env : { JIFEN_BALANCES: 'memory', JIFEN_EVENTS: 'memory' }),
-      ...config.env[side],
+  const proc = spawnManaged(
+    `engine ${side.toUpperCase()}`,
+    process.execPath,
+    [...config.nodeFlags[side], '--import', 'tsx', 'src/main.ts'],
+    {
+      cwd: dir,
+      env: {
+        ...process.env,
+        JIFEN_GRPC_ADDR: `${HOST}:${port}`,
+        JIFEN_METRICS_ADDR: `${HOST}:${await freePort(HOST)}`,
+        JIFEN_DATA_DIR: dataDir,
+        ...(config.shards === undefined ? {} : { JIFEN_SHARDS: String(config.shards) }),
+        ...(servers ? servers.env : { JIFEN_BALANCES: 'memory', JIFEN_EVENTS: 'memory' }),
+        ...config.env[side],
+      },
+      logFile: join(workDir, `engine-${side}-${pair}.log`),
+      onStdoutLine: (line) => {
+        if (/listening/i.test(line)) listening = true;
+      },
     },
-    logFile: join(workDir, `engine-${side}-${pair}.log`),
-    onStdoutLine: (line) => {
-      if (/listening/i.test(line)) listening = true;
-    },
-  });
+  );
   const run: EngineRun = { side, pair, modes: {} };
   try {
     await waitUntilReady(proc, { host: HOST, port, sawReadyLine: () => listening, timeoutMs: 60_000 });
@@ -253,7 +270,8 @@ async function main(): Promise<void> {
   const reports = config.modes.map((mode) => reportOf(runs, mode));
   const commits = { a: gitCommit(aDir), b: gitCommit(ROOT) };
   console.log(
-    `A: ${values.base} (${commits.a}) ${JSON.stringify(config.env.a)}   B: this tree (${commits.b}) ${JSON.stringify(config.env.b)}`,
+    `A: ${values.base} (${commits.a}) ${JSON.stringify(config.env.a)} ${config.nodeFlags.a.join(' ')}   ` +
+      `B: this tree (${commits.b}) ${JSON.stringify(config.env.b)} ${config.nodeFlags.b.join(' ')}`,
   );
   for (const r of reports) {
     console.log(

@@ -12,6 +12,7 @@ import { WindowsHost } from '../risk/windows-channel.js';
 import type { Program } from '../rules/program/program.js';
 import type { ShardTask, ShardWorkerData } from '../shard/shard-worker.js';
 import { ShardMailbox } from './shard-mailbox.js';
+import { workerExecArgv } from './worker-exec-argv.js';
 
 /** The reads the front asks of a ledger shard between its batches. */
 export type GroupRead = Extract<ShardTask, { type: 'rollForward' | 'rollForwardHeads' | 'listMembers' }>;
@@ -143,7 +144,7 @@ export class ShardThreads implements GroupHosts {
       maxQueue: Number.POSITIVE_INFINITY,
       workerData,
       atomics: this.embeddedOnly ? 'sync' : 'disabled',
-      execArgv: workerExecArgv(this.workerFile),
+      execArgv: workerExecArgv(process.execArgv, this.workerFile.pathname.endsWith('.ts')),
       // A bounded heap: the thread keeps fewer actors when what is live nears it (shard/actor-budget.ts).
       ...(config.shardHeapMb === undefined ? {} : { resourceLimits: { maxOldGenerationSizeMb: config.shardHeapMb } }),
     });
@@ -152,11 +153,4 @@ export class ShardThreads implements GroupHosts {
 
 function extname(url: string): string {
   return url.endsWith('.ts') ? '.ts' : '.js';
-}
-
-/** A TypeScript worker needs the tsx loader in its thread as well (when run from source). */
-function workerExecArgv(file: URL): string[] {
-  const argv = process.execArgv.filter((a) => !a.startsWith('--inspect'));
-  if (file.pathname.endsWith('.ts') && !argv.some((a) => a.includes('tsx'))) argv.push('--import', 'tsx');
-  return argv;
 }
