@@ -15,6 +15,8 @@ export interface LoadOptions {
   warmupS: number;
   /** Extra bench/load.ts flags (after the ones below, so they win). */
   extra?: string[];
+  /** The generator's environment (default: this process's). */
+  env?: NodeJS.ProcessEnv;
   /** Called, synchronously, when the generator opens and closes its measured window. */
   onWindow?: (edge: WindowEdge, generatorPid: number) => void;
 }
@@ -43,6 +45,7 @@ export async function runLoadGenerator(
   ];
   const proc = spawnManaged(`load ${opts.label}`, process.execPath, args, {
     cwd: root,
+    ...(opts.env ? { env: opts.env } : {}),
     inheritStderr: true,
     onStdoutLine: (line) => {
       if (line.startsWith('{')) lastJson = line;

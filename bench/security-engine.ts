@@ -9,6 +9,7 @@ import os from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { runLoadGenerator, type WindowEdge } from './load-process.js';
 import { freePort, type Managed, readCpuSeconds, spawnManaged, stopProcess, waitUntilReady } from './processes.js';
 import type { LoadResult, Mode } from './report.js';
 import { gitCommit, type MachineInfo } from './machine.js';
@@ -139,49 +140,32 @@ export interface WindowCpu {
 
 /** One bench/load.ts process (its own, so its CPU is not the engine's); its JSON line and the window's CPU. */
 export async function runLoad(address: string, opts: LoadOptions): Promise<{ result: LoadResult; window: WindowCpu | null }> {
-  let lastJson: string | undefined;
-  const args = [
-    '--max-semi-space-size=32',
-    '--import',
-    'tsx',
-    'bench/load.ts',
-    ...['--target', address, '--mode', opts.mode, '--tenant', opts.tenant],
-    ...['--concurrency', String(opts.concurrency), '--batch-size', String(opts.batchSize)],
-    ...['--duration', String(opts.durationS), '--warmup', String(opts.warmupS)],
-    ...(opts.caFile ? ['--ca', opts.caFile] : []),
-    ...(opts.servername ? ['--servername', opts.servername] : []),
-    ...(opts.extra ?? []),
-  ];
   const env: NodeJS.ProcessEnv = { ...process.env };
   delete env.JIFEN_API_KEY;
   if (opts.apiKey) env.JIFEN_API_KEY = opts.apiKey;
-  const edges: Partial<Record<'open' | 'closed', { at: number; engine: number | null; generator: number | null }>> = {};
-  const proc = spawnManaged(`load ${opts.label}`, process.execPath, args, {
-    cwd: ROOT,
+  const edges: Partial<Record<WindowEdge, { at: number; engine: number | null; generator: number | null }>> = {};
+  const result = await runLoadGenerator(ROOT, address, opts.mode, opts, {
+    ...opts,
     env,
-    inheritStderr: true,
-    onStdoutLine: (line) => {
-      if (line.startsWith('{')) lastJson = line;
-      const edge = /^WINDOW (open|closed)$/.exec(line)?.[1] as 'open' | 'closed' | undefined;
-      if (edge) opts.onWindow?.(edge);
-      if (edge)
-        edges[edge] = {
-          at: performance.now(),
-          engine: opts.enginePid === undefined ? null : readCpuSeconds(opts.enginePid),
-          generator: readCpuSeconds(proc.pid),
-        };
+    extra: [
+      ...(opts.caFile ? ['--ca', opts.caFile] : []),
+      ...(opts.servername ? ['--servername', opts.servername] : []),
+      ...(opts.extra ?? []),
+    ],
+    onWindow: (edge, generatorPid) => {
+      opts.onWindow?.(edge);
+      edges[edge] = {
+        at: performance.now(),
+        engine: opts.enginePid === undefined ? null : readCpuSeconds(opts.enginePid),
+        generator: readCpuSeconds(generatorPid),
+      };
     },
   });
-  const killer = setTimeout(() => proc.child.kill('SIGKILL'), (opts.warmupS + opts.durationS) * 1000 + 60_000);
-  const exit = await proc.exited;
-  clearTimeout(killer);
-  if (exit.code !== 0 || !lastJson)
-    throw new Error(`load generator (${opts.label}) failed (code ${exit.code}, signal ${exit.signal}):\n${proc.tail()}`);
   const { open, closed } = edges;
   const used = (a: number | null | undefined, b: number | null | undefined) =>
     a == null || b == null ? null : Math.round((b - a) * 100) / 100;
   return {
-    result: JSON.parse(lastJson) as LoadResult,
+    result,
     window:
       open && closed
         ? {
