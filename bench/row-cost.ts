@@ -1,5 +1,6 @@
 // What one earn's rows cost the embedded ledger, row by row and by the entry's stored form (issue 14):
-// the ledger's table and statements as sqlite-store.ts has them, members drawn at random from 1M
+// the ledger's table, connection settings, statements and row forms, imported from the store's own
+// module (src/ledger/embedded/ledger-table.ts), members drawn at random from 1M
 // (every row lands in another member's page), a commit every 16,384 rows like the store's fold.
 // Variants: the entry row alone; with the idempotency-key row; with the order row (the three rows of
 // an earn); and the same three with the entry's detail written as an object (before entry-body.ts).
@@ -11,16 +12,23 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import Database from 'better-sqlite3';
-import { type LedgerEntry, emptyDetail } from '../src/actor/entries.js';
+import { type LedgerEntry, type OrderRecord, emptyDetail } from '../src/actor/entries.js';
 import { entryBodyOf, entryFieldsOf } from '../src/ledger/embedded/entry-body.js';
+import {
+  LEDGER_WRITES,
+  entryKey,
+  idempotencyRowKey,
+  openLedgerConnection,
+  orderBodyOf,
+  orderRowKey,
+} from '../src/ledger/embedded/ledger-table.js';
+import { DEFAULT_FOLD_ROWS } from '../src/ledger/embedded/sqlite-store.js';
 
 const { values } = parseArgs({ options: { earns: { type: 'string', default: '150000' }, repeat: { type: 'string', default: '3' } } });
 const earns = Number(values.earns);
 const repeat = Number(values.repeat);
 if (!Number.isInteger(earns) || earns < 1 || !Number.isInteger(repeat) || repeat < 1)
   throw new Error('--earns and --repeat: positive integers');
-
-const FOLD_ROWS = 16_384;
 
 function earnOf(i: number): LedgerEntry {
   return {
@@ -49,6 +57,20 @@ function earnOf(i: number): LedgerEntry {
   };
 }
 
+/** The order an earn writes (no lot: the fixture's earns never expire). */
+function orderOf(e: LedgerEntry): OrderRecord {
+  return {
+    tenantId: e.tenantId,
+    memberId: e.memberId,
+    orderId: e.orderId,
+    amountMinor: e.amountMinor,
+    points: e.points,
+    refundedMinor: 0,
+    reversedPoints: 0,
+    metricMonth: '2026-12',
+  };
+}
+
 /** The entry's body with its detail as an object, as the store wrote it before entry-body.ts. */
 function objectBodyOf(e: LedgerEntry): string {
   return JSON.stringify([...entryFieldsOf(e), e.detail]);
@@ -72,33 +94,27 @@ function run(variant: Variant): number {
   const dir = mkdtempSync(join(tmpdir(), 'jifen-row-cost-'));
   const db = new Database(join(dir, 'shard.db'));
   try {
-    db.pragma('locking_mode = EXCLUSIVE');
-    db.pragma('journal_mode = WAL');
-    db.pragma('synchronous = NORMAL');
-    db.pragma('cache_size = -65536');
-    db.pragma('wal_autocheckpoint = 16384');
-    db.exec(`CREATE TABLE ledger (tenant_id TEXT NOT NULL, member_id TEXT NOT NULL, rk TEXT NOT NULL, n INTEGER NOT NULL,
-      body TEXT NOT NULL, PRIMARY KEY (tenant_id, member_id, rk)) WITHOUT ROWID`);
-    const insert = db.prepare('INSERT INTO ledger (tenant_id, member_id, rk, n, body) VALUES (?,?,?,?,?)');
-    const insertEntry = db.prepare('INSERT INTO ledger (tenant_id, member_id, rk, n, body) VALUES (?,?,?,?,?) ON CONFLICT DO NOTHING');
-    const upsert = db.prepare(`INSERT INTO ledger (tenant_id, member_id, rk, n, body) VALUES (?,?,?,?,?)
-      ON CONFLICT (tenant_id, member_id, rk) DO UPDATE SET n = excluded.n, body = excluded.body`);
+    // As the store opens a shard's file with its defaults (fsync durability, folding, 64 MiB of page cache).
+    openLedgerConnection(db, { fsync: true, folding: true, cacheMb: 64 });
+    const insert = db.prepare(LEDGER_WRITES.insert);
+    const insertEntry = db.prepare(LEDGER_WRITES.insertEntry);
+    const upsert = db.prepare(LEDGER_WRITES.upsert);
     const entries = Array.from({ length: earns }, (_, i) => earnOf(i));
     const started = process.cpuUsage();
     let rows = 0;
     db.exec('BEGIN');
     for (const e of entries) {
-      insertEntry.run(e.tenantId, e.memberId, `e${String(e.seq).padStart(15, '0')}`, e.seq, variant.body(e));
+      insertEntry.run(e.tenantId, e.memberId, entryKey(e.seq), e.seq, variant.body(e));
       rows++;
       if (variant.idempotencyRow) {
-        insert.run(e.tenantId, e.memberId, `i${e.idempotencyKey}`, e.seq, '');
+        insert.run(e.tenantId, e.memberId, idempotencyRowKey(e.idempotencyKey), e.seq, '');
         rows++;
       }
       if (variant.orderRow) {
-        upsert.run(e.tenantId, e.memberId, `o${e.orderId}`, 0, JSON.stringify([e.amountMinor, e.points, 0, 0, '2026-12']));
+        upsert.run(e.tenantId, e.memberId, orderRowKey(e.orderId), 0, orderBodyOf(orderOf(e)));
         rows++;
       }
-      if (rows >= FOLD_ROWS) {
+      if (rows >= DEFAULT_FOLD_ROWS) {
         db.exec('COMMIT');
         db.exec('BEGIN');
         rows = 0;
@@ -117,7 +133,7 @@ const results = new Map<string, number[]>(VARIANTS.map((v) => [v.name, []]));
 for (let r = 0; r < repeat; r++) for (const v of VARIANTS) results.get(v.name)?.push(run(v));
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 console.log(
-  `row-cost: ${earns.toLocaleString('en-US')} earns to random members of 1M, a commit every ${FOLD_ROWS} rows, medians of ${repeat}`,
+  `row-cost: ${earns.toLocaleString('en-US')} earns to random members of 1M, a commit every ${DEFAULT_FOLD_ROWS} rows, medians of ${repeat}`,
 );
 for (const [name, xs] of results)
   console.log(`${name.padEnd(40)} ${median(xs).toFixed(2)} µs per earn  (${xs.map((x) => x.toFixed(2)).join(' / ')})`);

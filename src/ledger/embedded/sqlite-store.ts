@@ -37,6 +37,16 @@ import type {
   RollForwardRange,
 } from '../store.js';
 import { entryBodyOf, entryOfBody } from './entry-body.js';
+import {
+  LEDGER_WRITES,
+  type OrderBody,
+  SNAPSHOT_KEY,
+  entryKey,
+  idempotencyRowKey,
+  openLedgerConnection,
+  orderBodyOf,
+  orderRowKey,
+} from './ledger-table.js';
 import { type RedoRow, RedoFold, foldLeftJournals } from './redo-fold.js';
 
 export type Durability = 'fsync' | 'os';
@@ -73,49 +83,6 @@ const WRITES = [
 ] as const;
 type WriteName = (typeof WRITES)[number];
 
-/**
- * Row keys within a member: 'e' + 15-digit seq (entries sort by seq), 'i' + idempotency key,
- * 'o' + order id, 's' the snapshot. n is the seq the row refers to.
- */
-const SCHEMA = `
-CREATE TABLE IF NOT EXISTS ledger (
-  tenant_id TEXT NOT NULL,
-  member_id TEXT NOT NULL,
-  rk TEXT NOT NULL,
-  n INTEGER NOT NULL,
-  body TEXT NOT NULL,
-  PRIMARY KEY (tenant_id, member_id, rk)
-) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS outbox (id INTEGER PRIMARY KEY, body TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS follow_ups (id INTEGER PRIMARY KEY, body TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS roll_forward (
-  tenant_id TEXT NOT NULL,
-  day TEXT NOT NULL,
-  body TEXT NOT NULL,
-  PRIMARY KEY (tenant_id, day)
-) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS due (
-  at INTEGER NOT NULL,
-  tenant_id TEXT NOT NULL,
-  member_id TEXT NOT NULL,
-  PRIMARY KEY (at, tenant_id, member_id)
-) WITHOUT ROWID;
-`;
-
-const SEQ_DIGITS = 15;
-const SNAPSHOT_KEY = 's';
-
-type OrderBody = [
-  amountMinor: number,
-  points: number,
-  refundedMinor: number,
-  reversedPoints: number,
-  metricMonth?: string,
-  lotExpiresAt?: number,
-  lotAvailableAt?: number,
-];
-
 interface Row {
   rk: string;
   n: number;
@@ -136,25 +103,12 @@ export class SqliteLedgerStore implements LedgerStore {
   constructor(options: SqliteStoreOptions) {
     mkdirSync(dirname(options.file), { recursive: true });
     this.db = new Database(options.file);
-    // One writer thread owns the file: exclusive locking skips the shared-memory wal-index and its
-    // lock syscalls on every transaction, and keeps other processes from writing behind our back.
-    this.db.pragma('locking_mode = EXCLUSIVE');
-    this.db.pragma('journal_mode = WAL');
-    // Folding, a commit is a fold: its durability comes from the redo journals and the fold's own fsync of
-    // the WAL (redo-fold.ts), so SQLite need not fsync inside it. Checkpoints still fsync with NORMAL.
     const folding = (options.foldRows ?? DEFAULT_FOLD_ROWS) > 0;
-    this.db.pragma(`synchronous = ${options.durability === 'fsync' && !folding ? 'FULL' : 'NORMAL'}`);
-    // Hot members' pages stay cached; fewer, larger checkpoints write a page rewritten by many commits once.
-    this.db.pragma(`cache_size = -${Math.round((options.cacheMb ?? 64) * 1024)}`);
-    this.db.pragma('wal_autocheckpoint = 16384');
-    this.db.exec(SCHEMA);
+    openLedgerConnection(this.db, { fsync: options.durability === 'fsync', folding, cacheMb: options.cacheMb ?? 64 });
     this.stmt = {
-      insert: this.db.prepare('INSERT INTO ledger (tenant_id, member_id, rk, n, body) VALUES (?,?,?,?,?)'),
-      insertEntry: this.db.prepare('INSERT INTO ledger (tenant_id, member_id, rk, n, body) VALUES (?,?,?,?,?) ON CONFLICT DO NOTHING'),
-      upsert: this.db.prepare(
-        `INSERT INTO ledger (tenant_id, member_id, rk, n, body) VALUES (?,?,?,?,?)
-         ON CONFLICT (tenant_id, member_id, rk) DO UPDATE SET n = excluded.n, body = excluded.body`,
-      ),
+      insert: this.db.prepare(LEDGER_WRITES.insert),
+      insertEntry: this.db.prepare(LEDGER_WRITES.insertEntry),
+      upsert: this.db.prepare(LEDGER_WRITES.upsert),
       upsertSnapshot: this.db.prepare(
         `INSERT INTO ledger (tenant_id, member_id, rk, n, body) VALUES (?,?,'${SNAPSHOT_KEY}',?,?)
          ON CONFLICT (tenant_id, member_id, rk) DO UPDATE SET n = excluded.n, body = excluded.body
@@ -268,7 +222,7 @@ export class SqliteLedgerStore implements LedgerStore {
 
   async findByIdempotencyKeys(refs: KeyRef[]): Promise<(LedgerEntry | undefined)[]> {
     return refs.map((ref) => {
-      const key = this.stmt.get.get(ref.tenantId, ref.memberId, `i${ref.idempotencyKey}`);
+      const key = this.stmt.get.get(ref.tenantId, ref.memberId, idempotencyRowKey(ref.idempotencyKey));
       if (!key) return undefined;
       const row = this.stmt.get.get(ref.tenantId, ref.memberId, entryKey(key.n));
       return row ? entryOf(ref, row) : undefined;
@@ -277,7 +231,7 @@ export class SqliteLedgerStore implements LedgerStore {
 
   async getOrders(refs: OrderRef[]): Promise<(OrderRecord | undefined)[]> {
     return refs.map((ref) => {
-      const row = this.stmt.get.get(ref.tenantId, ref.memberId, `o${ref.orderId}`);
+      const row = this.stmt.get.get(ref.tenantId, ref.memberId, orderRowKey(ref.orderId));
       if (!row) return undefined;
       const [amountMinor, points, refundedMinor, reversedPoints, metricMonth, lotExpiresAt, lotAvailableAt] = JSON.parse(
         row.body,
@@ -383,13 +337,10 @@ export class SqliteLedgerStore implements LedgerStore {
   private writeBatch(batch: CommitBatch): void {
     for (const e of batch.entries) {
       const stored = this.write('insertEntry', e.tenantId, e.memberId, entryKey(e.seq), e.seq, entryBodyOf(e));
-      if (stored.changes === 1) this.write('insert', e.tenantId, e.memberId, `i${e.idempotencyKey}`, e.seq, '');
+      if (stored.changes === 1) this.write('insert', e.tenantId, e.memberId, idempotencyRowKey(e.idempotencyKey), e.seq, '');
     }
     for (const o of batch.orders) {
-      const body: OrderBody = [o.amountMinor, o.points, o.refundedMinor, o.reversedPoints];
-      if (o.metricMonth !== undefined || o.lotExpiresAt !== undefined) body.push(o.metricMonth ?? '');
-      if (o.lotExpiresAt !== undefined) body.push(o.lotExpiresAt, o.lotAvailableAt ?? 0);
-      this.write('upsert', o.tenantId, o.memberId, `o${o.orderId}`, 0, JSON.stringify(body));
+      this.write('upsert', o.tenantId, o.memberId, orderRowKey(o.orderId), 0, orderBodyOf(o));
     }
     for (const s of batch.snapshots) this.write('upsertSnapshot', s.tenantId, s.memberId, s.seq, JSON.stringify(s));
     for (const r of batch.outbox) this.write('insertOutbox', r.id, JSON.stringify(r.envelope));
@@ -411,10 +362,6 @@ interface RollForwardDbRow {
 
 function rollForwardRowOf(row: RollForwardDbRow): RollForwardRow {
   return { tenantId: row.tenant_id, day: row.day, totals: JSON.parse(row.body) as RollForwardTotals };
-}
-
-function entryKey(seq: number): string {
-  return `e${String(seq).padStart(SEQ_DIGITS, '0')}`;
 }
 
 function entryOf(ref: MemberRef, row: Row): LedgerEntry {
