@@ -4,48 +4,30 @@
 // thread, as V8's flags are per process. So a thread gets only the flags it needs of its own — the
 // loaders that let it run from source, profiling, warnings — and the engine starts with any flag.
 
-/** Flags a thread takes as they are; with '=' or without a value. */
-const THREAD_FLAGS = [
-  '--import',
-  '--require',
-  '-r',
-  '--loader',
-  '--experimental-loader',
-  '--conditions',
-  '-C',
-  '--enable-source-maps',
-  '--cpu-prof',
-  '--cpu-prof-dir',
-  '--cpu-prof-name',
-  '--cpu-prof-interval',
-  '--heap-prof',
-  '--heap-prof-dir',
-  '--heap-prof-name',
-  '--heap-prof-interval',
-  '--no-warnings',
-  '--no-deprecation',
-  '--trace-warnings',
-  '--trace-deprecation',
-  '--trace-uncaught',
-  '--unhandled-rejections',
-];
-
-/** Of those, the ones whose value may be the next argument (`--import tsx`). */
-const TAKES_VALUE = new Set([
-  '--import',
-  '--require',
-  '-r',
-  '--loader',
-  '--experimental-loader',
-  '--conditions',
-  '-C',
-  '--cpu-prof-dir',
-  '--cpu-prof-name',
-  '--cpu-prof-interval',
-  '--heap-prof-dir',
-  '--heap-prof-name',
-  '--heap-prof-interval',
-  '--unhandled-rejections',
+/** Flags a thread takes as they are, and whether their value may be the next argument (`--import tsx`). */
+const THREAD_FLAGS = new Map<string, 'value' | 'switch'>([
+  ['--import', 'value'],
+  ['--require', 'value'],
+  ['-r', 'value'],
+  ['--loader', 'value'],
+  ['--experimental-loader', 'value'],
+  ['--conditions', 'value'],
+  ['-C', 'value'],
+  ['--enable-source-maps', 'switch'],
+  ['--cpu-prof', 'switch'],
+  ['--cpu-prof-dir', 'value'],
+  ['--cpu-prof-name', 'value'],
+  ['--cpu-prof-interval', 'value'],
+  ['--heap-prof', 'switch'],
+  ['--heap-prof-dir', 'value'],
+  ['--heap-prof-name', 'value'],
+  ['--heap-prof-interval', 'value'],
+  ['--no-warnings', 'switch'],
+  ['--no-deprecation', 'switch'],
+  ['--trace-warnings', 'switch'],
+  ['--trace-deprecation', 'switch'],
+  ['--trace-uncaught', 'switch'],
+  ['--unhandled-rejections', 'value'],
 ]);
 
 /**
@@ -57,8 +39,9 @@ export function workerExecArgv(execArgv: readonly string[], typeScriptWorker: bo
   for (let i = 0; i < execArgv.length; i++) {
     const arg = execArgv[i];
     const name = arg.includes('=') ? arg.slice(0, arg.indexOf('=')) : arg;
-    const takesNext = !arg.includes('=') && TAKES_VALUE.has(name);
-    if (THREAD_FLAGS.includes(name)) {
+    const kind = THREAD_FLAGS.get(name);
+    const takesNext = !arg.includes('=') && kind === 'value';
+    if (kind !== undefined) {
       kept.push(arg);
       if (takesNext && i + 1 < execArgv.length) kept.push(execArgv[i + 1]);
     }
