@@ -16,27 +16,20 @@
 //   redis-nats profile of bench/run.ts.
 
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { type Pair, type PairedSummary, pairOrder, summarizePairs } from './ab-stats.js';
+import { count, keyValues } from './cli-args.js';
 import { gitCommit, machineInfo } from './machine.js';
-import {
-  freePort,
-  killChildrenOnExit,
-  readCpuSeconds,
-  readThreadCpuSeconds,
-  spawnManaged,
-  stopProcess,
-  waitUntilReady,
-} from './processes.js';
+import { killChildrenOnExit, readCpuSeconds, readThreadCpuSeconds } from './processes.js';
 import { runLoadGenerator, type WindowEdge } from './load-process.js';
 import type { LoadResult, Mode } from './report.js';
+import { startEngine } from './security-engine.js';
 import { type BackingServers, startRedisNats } from './servers.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
-const HOST = '127.0.0.1';
 
 const { values } = parseArgs({
   options: {
@@ -60,22 +53,6 @@ const { values } = parseArgs({
   },
 });
 
-function count(name: string, raw: string, min: number): number {
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < min) throw new Error(`--${name}: expected an integer ≥ ${min}, got ${raw}`);
-  return n;
-}
-
-function envOf(flag: string, pairs: string[]): Record<string, string> {
-  const env: Record<string, string> = {};
-  for (const kv of pairs) {
-    const at = kv.indexOf('=');
-    if (at <= 0) throw new Error(`--${flag}: expected K=V, got ${kv}`);
-    env[kv.slice(0, at)] = kv.slice(at + 1);
-  }
-  return env;
-}
-
 function flagsOf(flag: string, flags: string[]): string[] {
   for (const f of flags) if (!f.startsWith('--')) throw new Error(`--${flag}: expected a flag starting with --, got ${f}`);
   return flags;
@@ -94,7 +71,7 @@ const config = {
   batchConcurrency: count('batch-concurrency', values['batch-concurrency'], 1),
   batchSize: count('batch-size', values['batch-size'], 1),
   shards: values.shards === undefined ? undefined : count('shards', values.shards, 1),
-  env: { a: envOf('env-a', values['env-a']), b: envOf('env-b', values['env-b']) },
+  env: { a: keyValues('env-a', values['env-a']), b: keyValues('env-b', values['env-b']) },
   nodeFlags: { a: flagsOf('node-a', values['node-a']), b: flagsOf('node-b', values['node-b']) },
   redisNats: values['redis-nats'],
   tenant: values.tenant,
@@ -147,40 +124,28 @@ function cleanUp(): void {
 }
 
 async function runEngine(side: Side, dir: string, pair: number): Promise<EngineRun> {
-  const port = await freePort(HOST);
-  const dataDir = join(workDir, `data-${side}-${pair}`);
-  mkdirSync(dataDir);
-  let listening = false;
-  const servers: BackingServers | null = config.redisNats ? await startRedisNats(join(workDir, `${side}-${pair}`)) : null;
-  const proc = spawnManaged(
-    `engine ${side.toUpperCase()}`,
-    process.execPath,
-    [...config.nodeFlags[side], '--import', 'tsx', 'src/main.ts'],
-    {
-      cwd: dir,
-      env: {
-        ...process.env,
-        JIFEN_GRPC_ADDR: `${HOST}:${port}`,
-        JIFEN_METRICS_ADDR: `${HOST}:${await freePort(HOST)}`,
-        JIFEN_DATA_DIR: dataDir,
-        ...(config.shards === undefined ? {} : { JIFEN_SHARDS: String(config.shards) }),
-        ...(servers ? servers.env : { JIFEN_BALANCES: 'memory', JIFEN_EVENTS: 'memory' }),
-        ...config.env[side],
-      },
-      logFile: join(workDir, `engine-${side}-${pair}.log`),
-      onStdoutLine: (line) => {
-        if (/listening/i.test(line)) listening = true;
-      },
-    },
-  );
+  const name = `${side.toUpperCase()}-${pair}`;
+  const servers: BackingServers | null = config.redisNats ? await startRedisNats(join(workDir, name)) : null;
   const run: EngineRun = { side, pair, modes: {} };
   try {
-    await waitUntilReady(proc, { host: HOST, port, sawReadyLine: () => listening, timeoutMs: 60_000 });
-    for (const mode of config.modes) run.modes[mode] = await runLoad(`${HOST}:${port}`, mode, proc.pid);
+    const engine = await startEngine({
+      name,
+      workDir,
+      cwd: dir,
+      nodeArgs: config.nodeFlags[side],
+      env: {
+        ...(config.shards === undefined ? {} : { JIFEN_SHARDS: String(config.shards) }),
+        ...servers?.env,
+        ...config.env[side],
+      },
+    });
+    try {
+      for (const mode of config.modes) run.modes[mode] = await runLoad(engine.address, mode, engine.proc.pid);
+    } finally {
+      await engine.stop();
+    }
   } finally {
-    await stopProcess(proc);
     await servers?.stop();
-    rmSync(dataDir, { recursive: true, force: true });
   }
   return run;
 }

@@ -22,14 +22,15 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { gitCommit, machineInfo } from './machine.js';
+import { count, keyValues } from './cli-args.js';
 import { runLoadGenerator } from './load-process.js';
 import { type ThreadSummary, parsePerfScript, summarizeThreads } from './perf-stats.js';
-import { freePort, killChildrenOnExit, spawnManaged, stopProcess, waitUntilReady } from './processes.js';
+import { killChildrenOnExit, stopProcess } from './processes.js';
+import { startEngine } from './security-engine.js';
 import type { Mode } from './report.js';
 import { type BackingServers, startRedisNats } from './servers.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
-const HOST = '127.0.0.1';
 /** Samples per second and thread; an odd rate does not beat in step with the engine's timers. */
 const FREQUENCY = 997;
 
@@ -50,12 +51,6 @@ const { values } = parseArgs({
   },
 });
 
-function count(name: string, raw: string, min: number): number {
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < min) throw new Error(`--${name}: expected an integer ≥ ${min}, got ${raw}`);
-  return n;
-}
-
 if (values.mode !== 'batch' && values.mode !== 'unary') throw new Error(`--mode: batch or unary, got ${values.mode}`);
 const mode: Mode = values.mode;
 const config = {
@@ -66,13 +61,7 @@ const config = {
   warmup: count('warmup', values.warmup, 0),
   tenant: values.tenant,
   top: count('top', values.top, 1),
-  env: Object.fromEntries(
-    values.env.map((kv) => {
-      const at = kv.indexOf('=');
-      if (at <= 0) throw new Error(`--env: expected K=V, got ${kv}`);
-      return [kv.slice(0, at), kv.slice(at + 1)];
-    }),
-  ),
+  env: keyValues('env', values.env),
 };
 
 function requirePerf(): void {
@@ -114,51 +103,40 @@ async function main(): Promise<void> {
   killChildrenOnExit();
   const workDir = values.keep ? resolve(values.keep) : mkdtempSync(join(tmpdir(), 'jifen-perf-'));
   mkdirSync(workDir, { recursive: true });
-  const dataDir = join(workDir, 'data');
-  mkdirSync(dataDir);
   const servers: BackingServers | null = values['redis-nats'] ? await startRedisNats(join(workDir, 'servers')) : null;
-  const port = await freePort(HOST);
-  let listening = false;
-  const engine = spawnManaged('engine', process.execPath, ['--perf-basic-prof', '--import', 'tsx', 'src/main.ts'], {
-    cwd: ROOT,
-    env: {
-      ...process.env,
-      JIFEN_GRPC_ADDR: `${HOST}:${port}`,
-      JIFEN_METRICS_ADDR: `${HOST}:${await freePort(HOST)}`,
-      JIFEN_DATA_DIR: dataDir,
-      ...(servers ? servers.env : { JIFEN_BALANCES: 'memory', JIFEN_EVENTS: 'memory' }),
-      ...config.env,
-    },
-    logFile: join(workDir, 'engine.log'),
-    onStdoutLine: (line) => {
-      if (/listening/i.test(line)) listening = true;
-    },
+  const engine = await startEngine({
+    name: 'engine',
+    workDir,
+    nodeArgs: ['--perf-basic-prof'],
+    env: { ...servers?.env, ...config.env },
+  }).catch(async (err: unknown) => {
+    await servers?.stop();
+    throw err;
   });
   const perfFile = join(workDir, 'perf.data');
   try {
-    await waitUntilReady(engine, { host: HOST, port, sawReadyLine: () => listening, timeoutMs: 60_000 });
     let recording: Promise<void> | undefined;
     // The generator measures for the perf window plus a second on each side; perf starts as its window opens.
-    const load = await runLoadGenerator(ROOT, `${HOST}:${port}`, mode, config, {
+    const load = await runLoadGenerator(ROOT, engine.address, mode, config, {
       label: mode,
       concurrency: config.concurrency,
       durationS: config.seconds + 2,
       warmupS: config.warmup,
       onWindow: (edge) => {
         if (edge === 'open')
-          recording = new Promise((r) => setTimeout(r, 1000)).then(() => recordPerf(engine.pid, config.seconds, perfFile));
+          recording = new Promise((r) => setTimeout(r, 1000)).then(() => recordPerf(engine.proc.pid, config.seconds, perfFile));
       },
     });
     if (!recording) throw new Error('the load generator never opened its measured window');
     await recording;
-    await stopProcess(engine);
+    await stopProcess(engine.proc); // the JIT map is complete once the engine has stopped
     const script = execFileSync('perf', ['script', '-i', perfFile, '-F', 'tid,ip,sym,dso'], {
       cwd: workDir,
       maxBuffer: 1024 * 1024 * 1024,
       stdio: ['ignore', 'pipe', 'ignore'],
     }).toString();
     const samples = parsePerfScript(script);
-    const threads = summarizeThreads(samples, engine.pid, config.top);
+    const threads = summarizeThreads(samples, engine.proc.pid, config.top);
     const items = load.itemsPerSec * config.seconds;
     const usPerItem = (t: ThreadSummary) => (items > 0 ? (t.samples / FREQUENCY / items) * 1e6 : null);
     console.log(
@@ -193,10 +171,10 @@ async function main(): Promise<void> {
       console.error(`[perf] wrote ${file}`);
     }
   } finally {
-    await stopProcess(engine);
+    await engine.stop();
     await servers?.stop();
     // V8 writes the JIT symbol map for perf here (--perf-basic-prof); it only grows.
-    rmSync(`/tmp/perf-${engine.pid}.map`, { force: true });
+    rmSync(`/tmp/perf-${engine.proc.pid}.map`, { force: true });
     if (!values.keep) rmSync(workDir, { recursive: true, force: true });
   }
 }

@@ -20,6 +20,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { stockActorOf } from '../src/rules/rewards.js';
 import { type CommitlogSync, countersDelta, type LedgerNode, type NodeCounters, startLedgerNode } from './cassandra.js';
+import { keyValues } from './cli-args.js';
 import { formatPartitions, type PartitionReport } from './cassandra-partitions.js';
 import { formatCosts, summarizeCosts, type WindowCpu, type WindowFigures } from './cassandra-report.js';
 import { type FlashSaleEngine, type FlashSaleResult, formatFlashSale, parseMetrics, saleMetrics } from './flash-sale-report.js';
@@ -224,13 +225,7 @@ const config = {
         : profiles[0]),
   profiles,
   targets: targetsByFlag[flags.target],
-  engineEnv: Object.fromEntries(
-    flags['engine-env'].map((kv) => {
-      const eq = kv.indexOf('=');
-      if (eq < 1) throw new Error(`--engine-env: expected KEY=VALUE, got ${kv}`);
-      return [kv.slice(0, eq), kv.slice(eq + 1)];
-    }),
-  ),
+  engineEnv: keyValues('engine-env', flags['engine-env']),
   tenant: flags.tenant,
   cassandraCommitlog: flags['cassandra-commitlog'] as CommitlogSync,
   touchMembers: count('touch-members', flags['touch-members'], 0),

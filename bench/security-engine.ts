@@ -64,6 +64,8 @@ export async function startEngine(opts: {
   prepare?: (dataDir: string) => Promise<void>;
   /** Node flags before the script (--cpu-prof, which NODE_OPTIONS does not take). */
   nodeArgs?: string[];
+  /** The tree the engine runs from (default: this one; bench/ab.ts: a worktree of another revision). */
+  cwd?: string;
 }): Promise<Engine> {
   const port = await freePort(HOST);
   const address = `${HOST}:${port}`;
@@ -72,8 +74,8 @@ export async function startEngine(opts: {
   mkdirSync(dataDir, { recursive: true });
   await opts.prepare?.(dataDir);
   let sawReadyLine = false;
-  const proc = spawnManaged('engine', process.execPath, [...(opts.nodeArgs ?? []), '--import', 'tsx', 'src/main.ts'], {
-    cwd: ROOT,
+  const proc = spawnManaged(`engine ${opts.name}`, process.execPath, [...(opts.nodeArgs ?? []), '--import', 'tsx', 'src/main.ts'], {
+    cwd: opts.cwd ?? ROOT,
     env: engineEnv({ ...opts.env, JIFEN_GRPC_ADDR: address, JIFEN_METRICS_ADDR: metricsAddr, JIFEN_DATA_DIR: dataDir }),
     logFile: join(opts.workDir, `${opts.name}.log`),
     onStdoutLine: (line) => {

@@ -27,6 +27,7 @@ import os from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { parseMetrics } from './flash-sale-report.js';
+import { keyValues } from './cli-args.js';
 import { machineInfo } from './machine.js';
 import { killChildrenOnExit, readCpuSeconds, readMemory } from './processes.js';
 import type { LoadResult } from './report.js';
@@ -157,13 +158,7 @@ export async function runWatchers(argv: string[]): Promise<number> {
     tenant: flags.tenant,
     shards: flags.shards === undefined ? null : num('shards', flags.shards, 1),
     stalledWindowBytes: STALLED_WINDOW_BYTES,
-    engineEnv: Object.fromEntries(
-      flags['engine-env'].map((kv) => {
-        const eq = kv.indexOf('=');
-        if (eq < 1) throw new Error(`--engine-env: expected KEY=VALUE, got ${kv}`);
-        return [kv.slice(0, eq), kv.slice(eq + 1)];
-      }),
-    ) as Record<string, string>,
+    engineEnv: keyValues('engine-env', flags['engine-env']),
   };
   if (config.watchFrom !== 'tail' && config.watchFrom !== 'start')
     throw new Error(`--watch-from: expected tail or start, got ${config.watchFrom}`);

@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { startEtcdServer } from '../../test/support/etcd-server.js';
 import { type CommitlogSync, type LedgerNode, startLedgerNode } from '../cassandra.js';
+import { keyValues } from '../cli-args.js';
 import { machineInfo } from '../machine.js';
 import { killChildrenOnExit, readCpuSeconds, spawnManaged } from '../processes.js';
 import { ROOT, saveResults } from '../security-engine.js';
@@ -178,12 +179,7 @@ function parseSettings(flags: Record<string, string | boolean | string[] | undef
   if (modes.some((m) => m !== 'unary' && m !== 'batch')) throw new Error('--modes: unary, batch or both');
   const backing = str('backing');
   if (backing !== 'redis-nats' && backing !== 'none') throw new Error('--backing: redis-nats or none');
-  const engineEnv: Record<string, string> = {};
-  for (const kv of flags['engine-env'] as string[]) {
-    const eq = kv.indexOf('=');
-    if (eq <= 0) throw new Error(`--engine-env: expected K=V, got ${kv}`);
-    engineEnv[kv.slice(0, eq)] = kv.slice(eq + 1);
-  }
+  const engineEnv = keyValues('engine-env', flags['engine-env'] as string[]);
   engineEnv.JIFEN_CLUSTER_LEASE_TTL_S = String(num('lease-ttl', 2));
   if (flags.threads !== undefined) engineEnv.JIFEN_CLUSTER_THREADS = String(num('threads', 1));
   return {

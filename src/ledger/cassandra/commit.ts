@@ -286,18 +286,11 @@ interface OrderTags {
 }
 
 function orderTags(entries: LedgerEntry[]): OrderTags {
-  const byOrder = new Map<string, LedgerEntry>();
-  const byMember = new Map<string, LedgerEntry>();
-  const keepLast = (map: Map<string, LedgerEntry>, key: string, e: LedgerEntry): void => {
-    const known = map.get(key);
-    if (!known || known.seq < e.seq) map.set(key, e);
+  const withOrder = entries.filter((e) => e.orderId !== '');
+  return {
+    byOrder: lastEntryBy(withOrder, (e) => `${memberKey(e.tenantId, e.memberId)}\u0000${e.orderId}`),
+    byMember: lastEntryBy(entries, (e) => memberKey(e.tenantId, e.memberId)),
   };
-  for (const e of entries) {
-    const member = memberKey(e.tenantId, e.memberId);
-    keepLast(byMember, member, e);
-    if (e.orderId !== '') keepLast(byOrder, `${member}\u0000${e.orderId}`, e);
-  }
-  return { byOrder, byMember };
 }
 
 /**
@@ -323,13 +316,18 @@ function followUpIntentOf(followUps: FollowUp[], toWrite: LedgerEntry[]): Follow
 }
 
 function lastSeqByMember(entries: LedgerEntry[]): [string, string, number][] {
-  const last = new Map<string, [string, string, number]>();
+  return [...lastEntryBy(entries, (e) => memberKey(e.tenantId, e.memberId)).values()].map((e) => [e.tenantId, e.memberId, e.seq]);
+}
+
+/** The entry with the highest seq for each key. */
+function lastEntryBy(entries: LedgerEntry[], keyOf: (e: LedgerEntry) => string): Map<string, LedgerEntry> {
+  const last = new Map<string, LedgerEntry>();
   for (const e of entries) {
-    const key = memberKey(e.tenantId, e.memberId);
+    const key = keyOf(e);
     const known = last.get(key);
-    if (!known || known[2] < e.seq) last.set(key, [e.tenantId, e.memberId, e.seq]);
+    if (!known || known.seq < e.seq) last.set(key, e);
   }
-  return [...last.values()];
+  return last;
 }
 
 function membersOf(batch: CommitBatch): MemberRef[] {
