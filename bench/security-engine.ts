@@ -1,4 +1,5 @@
-// What the security benches (bench/tls.ts, bench/watchers.ts) share: an engine started as a child
+// What the security benches (bench/tls.ts, bench/watchers.ts) share, and the engine start that
+// bench/restart-time.ts, bench/ab.ts and bench/perf-profile.ts use too: an engine started as a child
 // process on a fresh data directory with the environment they give it (auth, TLS), an API key made by
 // the real `keys` CLI in that data directory, one bench/load.ts process against it with the key and the
 // CA it is to trust (CPU of the engine and the generator read at the measured window's edges), and the
