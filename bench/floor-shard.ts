@@ -1,0 +1,271 @@
+// One shard thread of bench/floor-server.ts: decide every call that arrived since the last group
+// commit, append them to the log in one write, fdatasync, answer. Started through floor-shard-entry.cjs.
+import { closeSync, fdatasyncSync, openSync, writeSync } from 'node:fs';
+import { isMainThread, parentPort, workerData } from 'node:worker_threads';
+import Database from 'better-sqlite3';
+import { ClassicLevel } from 'classic-level';
+import { open as lmdbOpen } from 'lmdb';
+import {
+  LEDGER_WRITES,
+  SNAPSHOT_KEY,
+  entryKey,
+  idempotencyRowKey,
+  openLedgerConnection,
+  orderBodyOf,
+  orderRowKey,
+} from '../src/ledger/embedded/ledger-table.js';
+
+/** Per earn on the way in: tenant, member, idempotency key, order, amount (flat, one array per call and shard). */
+export const IN_FIELDS = 5;
+/** Per earn on the way back: points, balance, seq. */
+export const OUT_FIELDS = 3;
+
+export interface Task {
+  id: number;
+  items: (string | number)[];
+}
+export interface Answer {
+  id: number;
+  out: number[];
+}
+export interface ShardData {
+  /** This file, for the CommonJS entry to require. */
+  module: string;
+  logFile: string;
+  fsync: boolean;
+  /**
+   * Also write an earn's rows (entry, idempotency key, order, the member's snapshot): 'sqlite' as the
+   * embedded ledger does (ledger-table.ts, an open transaction folded every FOLD_ROWS rows, beside the
+   * log), 'lmdb' in one LMDB transaction per group commit (its sync commit replaces the log).
+   */
+  rows: 'none' | 'sqlite' | 'sqlite-entry' | 'lmdb' | 'level';
+}
+
+/** Rows per SQLite transaction when writing rows (the store's default fold). */
+const FOLD_ROWS = 16_384;
+
+if (!isMainThread && parentPort && (workerData as ShardData | undefined)?.logFile) runShard(workerData as ShardData);
+
+function runShard(opts: ShardData): void {
+  const port = parentPort as NonNullable<typeof parentPort>;
+  const fd = openSync(opts.logFile, 'a');
+  const members = new Map<string, { balance: number; seq: number }>();
+  const answered = new Map<string, number[]>();
+  const rows =
+    opts.rows === 'sqlite' || opts.rows === 'sqlite-entry'
+      ? sqliteRows(`${opts.logFile}.db`, opts.rows === 'sqlite-entry')
+      : opts.rows === 'lmdb'
+        ? lmdbRows(`${opts.logFile}.lmdb`)
+        : opts.rows === 'level'
+          ? levelRows(`${opts.logFile}.level`)
+          : undefined;
+  let queue: Task[] = [];
+  let scheduled = false;
+  const schedule = () => {
+    if (scheduled || queue.length === 0) return;
+    scheduled = true;
+    setImmediate(
+      () =>
+        void commit().then(() => {
+          scheduled = false;
+          schedule();
+        }),
+    );
+  };
+  port.on('message', (task: Task) => {
+    queue.push(task);
+    schedule();
+  });
+  /** One group commit; the next waits for it (`scheduled` stays set until it is answered). */
+  async function commit(): Promise<void> {
+    const tasks = queue;
+    queue = [];
+    if (rows?.loaded) {
+      // Async reads: the batch's never-seen members in one round trip before deciding.
+      for (const { items } of tasks) {
+        for (let i = 0; i < items.length; i += IN_FIELDS) {
+          if (!members.has(`${items[i]}\u0000${items[i + 1]}`)) rows.activate(items[i] as string, items[i + 1] as string);
+        }
+      }
+      await rows.loaded();
+    }
+    let log = '';
+    const answers: Answer[] = [];
+    for (const { id, items } of tasks) {
+      const out: number[] = [];
+      for (let i = 0; i < items.length; i += IN_FIELDS) {
+        const tenant = items[i] as string;
+        const member = items[i + 1] as string;
+        const key = `${tenant}\u0000${member}\u0000${items[i + 2]}`;
+        const prior = answered.get(key);
+        if (prior) {
+          out.push(prior[0], prior[1], prior[2]);
+          continue;
+        }
+        const mk = `${tenant}\u0000${member}`;
+        let m = members.get(mk);
+        if (!m) {
+          if (!rows?.loaded) rows?.activate(tenant, member);
+          m = { balance: 0, seq: 0 };
+          members.set(mk, m);
+        }
+        const points = Math.floor((items[i + 4] as number) / 100);
+        m.balance += points;
+        m.seq += 1;
+        answered.set(key, [points, m.balance, m.seq]);
+        out.push(points, m.balance, m.seq);
+        log += `${tenant}\t${member}\t${m.seq}\t${items[i + 2]}\t${items[i + 3]}\t${items[i + 4]}\t${points}\t${m.balance}\n`;
+        rows?.earn(tenant, member, m.seq, items[i + 2] as string, items[i + 3] as string, items[i + 4] as number, points, m.balance);
+      }
+      answers.push({ id, out });
+    }
+    await rows?.endBatch();
+    if (opts.rows === 'none' || opts.rows === 'sqlite' || opts.rows === 'sqlite-entry') {
+      writeSync(fd, log);
+      if (opts.fsync) fdatasyncSync(fd);
+    }
+    for (const a of answers) port.postMessage(a);
+  }
+  process.on('exit', () => closeSync(fd));
+}
+
+interface Rows {
+  /** Before deciding: the members the batch activates (read in one round trip where reads are async). */
+  activate(tenant: string, member: string): void;
+  loaded?(): Promise<void>;
+  earn(tenant: string, member: string, seq: number, key: string, order: string, amountMinor: number, points: number, balance: number): void;
+  endBatch(): void | Promise<void>;
+}
+
+/** The same rows in LevelDB (an LSM: a memtable and its write-ahead log, sorted runs merged behind). */
+function levelRows(path: string): Rows {
+  const db = new ClassicLevel<string, string>(path);
+  const ops: { type: 'put'; key: string; value: string }[] = [];
+  const probes: string[] = [];
+  const touched = new Map<string, [tenant: string, member: string, seq: number, balance: number]>();
+  const k = (tenant: string, member: string, rk: string) => `${tenant}\u0000${member}\u0000${rk}`;
+  return {
+    activate(tenant, member) {
+      probes.push(k(tenant, member, SNAPSHOT_KEY));
+    },
+    async loaded() {
+      if (probes.length === 0) return;
+      await db.getMany(probes);
+      probes.length = 0;
+    },
+    earn(tenant, member, seq, key, order, amountMinor, points, balance) {
+      ops.push(
+        { type: 'put', key: k(tenant, member, entryKey(seq)), value: JSON.stringify(['earn', points, balance, key, order, Date.now()]) },
+        { type: 'put', key: k(tenant, member, idempotencyRowKey(key)), value: String(seq) },
+        {
+          type: 'put',
+          key: k(tenant, member, orderRowKey(order)),
+          value: orderBodyOf({
+            tenantId: tenant,
+            memberId: member,
+            orderId: order,
+            amountMinor,
+            points,
+            refundedMinor: 0,
+            reversedPoints: 0,
+          }),
+        },
+      );
+      touched.set(`${tenant}\u0000${member}`, [tenant, member, seq, balance]);
+    },
+    async endBatch() {
+      for (const [tenant, member, seq, balance] of touched.values())
+        ops.push({ type: 'put', key: k(tenant, member, SNAPSHOT_KEY), value: JSON.stringify({ balance, seq }) });
+      touched.clear();
+      const batch = ops.splice(0);
+      await db.batch(batch, { sync: true });
+    },
+  };
+}
+
+/** The same rows in LMDB, one durable transaction per group commit. */
+function lmdbRows(path: string): Rows {
+  const db = lmdbOpen<string, string>({ path, noSync: false, compression: false, encoding: 'string' });
+  const ops: [string, string][] = [];
+  const touched = new Map<string, [tenant: string, member: string, seq: number, balance: number]>();
+  const k = (tenant: string, member: string, rk: string) => `${tenant}\u0000${member}\u0000${rk}`;
+  return {
+    activate(tenant, member) {
+      for (const _ of db.getRange({ start: k(tenant, member, '\uffff'), end: k(tenant, member, ''), reverse: true, limit: 1 })) break;
+    },
+    earn(tenant, member, seq, key, order, amountMinor, points, balance) {
+      ops.push(
+        [k(tenant, member, entryKey(seq)), JSON.stringify(['earn', points, balance, key, order, Date.now()])],
+        [k(tenant, member, idempotencyRowKey(key)), String(seq)],
+        [
+          k(tenant, member, orderRowKey(order)),
+          orderBodyOf({ tenantId: tenant, memberId: member, orderId: order, amountMinor, points, refundedMinor: 0, reversedPoints: 0 }),
+        ],
+      );
+      touched.set(`${tenant}\u0000${member}`, [tenant, member, seq, balance]);
+    },
+    endBatch() {
+      for (const [tenant, member, seq, balance] of touched.values())
+        ops.push([k(tenant, member, SNAPSHOT_KEY), JSON.stringify({ balance, seq })]);
+      touched.clear();
+      db.transactionSync(() => {
+        for (const [key, value] of ops) db.putSync(key, value);
+      });
+      ops.length = 0;
+    },
+  };
+}
+
+/** The engine's rows of an earn in its embedded table: entry, idempotency key, order, the member's snapshot. */
+function sqliteRows(file: string, entryOnly: boolean): Rows {
+  const db = new Database(file);
+  openLedgerConnection(db, { fsync: true, folding: true, cacheMb: 64 });
+  const insert = db.prepare(LEDGER_WRITES.insert);
+  const insertEntry = db.prepare(LEDGER_WRITES.insertEntry);
+  const upsert = db.prepare(LEDGER_WRITES.upsert);
+  const lastRow = db.prepare('SELECT rk, n, body FROM ledger WHERE tenant_id = ? AND member_id = ? ORDER BY rk DESC LIMIT 1');
+  const touched = new Map<string, [tenant: string, member: string, seq: number, balance: number]>();
+  let written = 0;
+  db.exec('BEGIN');
+  return {
+    activate(tenant: string, member: string): void {
+      lastRow.get(tenant, member);
+    },
+    earn(
+      tenant: string,
+      member: string,
+      seq: number,
+      key: string,
+      order: string,
+      amountMinor: number,
+      points: number,
+      balance: number,
+    ): void {
+      insertEntry.run(tenant, member, entryKey(seq), seq, JSON.stringify(['earn', points, balance, key, order, Date.now()]));
+      touched.set(`${tenant}\u0000${member}`, [tenant, member, seq, balance]);
+      written += 1;
+      if (entryOnly) return;
+      insert.run(tenant, member, idempotencyRowKey(key), seq, '');
+      upsert.run(
+        tenant,
+        member,
+        orderRowKey(order),
+        0,
+        orderBodyOf({ tenantId: tenant, memberId: member, orderId: order, amountMinor, points, refundedMinor: 0, reversedPoints: 0 }),
+      );
+      written += 2;
+    },
+    endBatch(): void {
+      for (const [tenant, member, seq, balance] of touched.values()) {
+        upsert.run(tenant, member, SNAPSHOT_KEY, seq, JSON.stringify({ balance, seq }));
+        written++;
+      }
+      touched.clear();
+      if (written >= FOLD_ROWS) {
+        db.exec('COMMIT');
+        db.exec('BEGIN');
+        written = 0;
+      }
+    },
+  };
+}
