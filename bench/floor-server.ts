@@ -8,8 +8,11 @@
 // The idempotency keys are kept in memory without bound (fine for a bench's minutes, not for a ledger).
 //
 // Usage: node --import tsx bench/floor-server.ts [host:port] [--workers N] [--durability fsync|os]
+//          [--rows none|sqlite|sqlite-entry] [--dir DIR]
 //   address falls back to $JIFEN_GRPC_ADDR, then 127.0.0.1:0. Prints `READY <port>` once bound.
-import { mkdtempSync, rmSync } from 'node:fs';
+//   --rows: also write the embedded ledger's rows of each earn (floor-shard.ts), the ladder's rungs.
+//   --dir: where the logs go (kept); default a temporary directory removed at exit.
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -37,13 +40,17 @@ async function serve(): Promise<void> {
       workers: { type: 'string', default: '2' },
       durability: { type: 'string', default: 'fsync' },
       rows: { type: 'string', default: 'none' },
+      dir: { type: 'string' },
     },
   });
   const address = positionals[0] ?? process.env.JIFEN_GRPC_ADDR ?? '127.0.0.1:0';
   const count = Number(values.workers);
   if (!Number.isInteger(count) || count < 1) throw new Error(`--workers: a positive integer, got ${values.workers}`);
   if (values.durability !== 'fsync' && values.durability !== 'os') throw new Error('--durability: fsync or os');
-  const dir = mkdtempSync(join(tmpdir(), 'jifen-floor-'));
+  const rows = values.rows as ShardData['rows'];
+  if (!['none', 'sqlite', 'sqlite-entry'].includes(rows)) throw new Error(`--rows: none, sqlite or sqlite-entry, got ${rows}`);
+  const dir = values.dir ?? mkdtempSync(join(tmpdir(), 'jifen-floor-'));
+  mkdirSync(dir, { recursive: true });
   const workers = Array.from(
     { length: count },
     (_, i) =>
@@ -55,7 +62,7 @@ async function serve(): Promise<void> {
           module: fileURLToPath(new URL('./floor-shard.ts', import.meta.url)),
           logFile: join(dir, `shard-${i}.log`),
           fsync: values.durability === 'fsync',
-          rows: values.rows as ShardData['rows'],
+          rows,
         } satisfies ShardData,
       }),
   );
@@ -144,7 +151,7 @@ async function serve(): Promise<void> {
   });
   const shutdown = () => {
     for (const w of workers) void w.terminate();
-    rmSync(dir, { recursive: true, force: true });
+    if (values.dir === undefined) rmSync(dir, { recursive: true, force: true });
     process.exit(0);
   };
   process.on('SIGTERM', shutdown);

@@ -3,8 +3,6 @@
 import { closeSync, fdatasyncSync, openSync, writeSync } from 'node:fs';
 import { isMainThread, parentPort, workerData } from 'node:worker_threads';
 import Database from 'better-sqlite3';
-import { ClassicLevel } from 'classic-level';
-import { open as lmdbOpen } from 'lmdb';
 import {
   LEDGER_WRITES,
   SNAPSHOT_KEY,
@@ -34,11 +32,11 @@ export interface ShardData {
   logFile: string;
   fsync: boolean;
   /**
-   * Also write an earn's rows (entry, idempotency key, order, the member's snapshot): 'sqlite' as the
-   * embedded ledger does (ledger-table.ts, an open transaction folded every FOLD_ROWS rows, beside the
-   * log), 'lmdb' in one LMDB transaction per group commit (its sync commit replaces the log).
+   * Also write an earn's rows in SQLite as the embedded ledger does (ledger-table.ts: an open
+   * transaction committed every FOLD_ROWS rows, beside the log): 'sqlite' the entry, idempotency key
+   * and order rows and the member's snapshot; 'sqlite-entry' the entry and the snapshot only.
    */
-  rows: 'none' | 'sqlite' | 'sqlite-entry' | 'lmdb' | 'level';
+  rows: 'none' | 'sqlite' | 'sqlite-entry';
 }
 
 /** Rows per SQLite transaction when writing rows (the store's default fold). */
@@ -50,45 +48,23 @@ function runShard(opts: ShardData): void {
   const port = parentPort as NonNullable<typeof parentPort>;
   const fd = openSync(opts.logFile, 'a');
   const members = new Map<string, { balance: number; seq: number }>();
+  /** Each idempotency key's answer (points, balance, seq): a retry gets it again. */
   const answered = new Map<string, number[]>();
-  const rows =
-    opts.rows === 'sqlite' || opts.rows === 'sqlite-entry'
-      ? sqliteRows(`${opts.logFile}.db`, opts.rows === 'sqlite-entry')
-      : opts.rows === 'lmdb'
-        ? lmdbRows(`${opts.logFile}.lmdb`)
-        : opts.rows === 'level'
-          ? levelRows(`${opts.logFile}.level`)
-          : undefined;
+  const rows = opts.rows === 'none' ? undefined : sqliteRows(`${opts.logFile}.db`, opts.rows === 'sqlite-entry');
   let queue: Task[] = [];
   let scheduled = false;
-  const schedule = () => {
-    if (scheduled || queue.length === 0) return;
-    scheduled = true;
-    setImmediate(
-      () =>
-        void commit().then(() => {
-          scheduled = false;
-          schedule();
-        }),
-    );
-  };
   port.on('message', (task: Task) => {
     queue.push(task);
-    schedule();
+    if (!scheduled) {
+      scheduled = true;
+      setImmediate(commit);
+    }
   });
-  /** One group commit; the next waits for it (`scheduled` stays set until it is answered). */
-  async function commit(): Promise<void> {
+  /** One group commit: every call that arrived since the last one, one write, one fdatasync, then the answers. */
+  function commit(): void {
+    scheduled = false;
     const tasks = queue;
     queue = [];
-    if (rows?.loaded) {
-      // Async reads: the batch's never-seen members in one round trip before deciding.
-      for (const { items } of tasks) {
-        for (let i = 0; i < items.length; i += IN_FIELDS) {
-          if (!members.has(`${items[i]}\u0000${items[i + 1]}`)) rows.activate(items[i] as string, items[i + 1] as string);
-        }
-      }
-      await rows.loaded();
-    }
     let log = '';
     const answers: Answer[] = [];
     for (const { id, items } of tasks) {
@@ -105,7 +81,7 @@ function runShard(opts: ShardData): void {
         const mk = `${tenant}\u0000${member}`;
         let m = members.get(mk);
         if (!m) {
-          if (!rows?.loaded) rows?.activate(tenant, member);
+          rows?.activate(tenant, member);
           m = { balance: 0, seq: 0 };
           members.set(mk, m);
         }
@@ -119,101 +95,20 @@ function runShard(opts: ShardData): void {
       }
       answers.push({ id, out });
     }
-    await rows?.endBatch();
-    if (opts.rows === 'none' || opts.rows === 'sqlite' || opts.rows === 'sqlite-entry') {
-      writeSync(fd, log);
-      if (opts.fsync) fdatasyncSync(fd);
-    }
+    rows?.endBatch();
+    writeSync(fd, log);
+    if (opts.fsync) fdatasyncSync(fd);
     for (const a of answers) port.postMessage(a);
   }
   process.on('exit', () => closeSync(fd));
 }
 
 interface Rows {
-  /** Before deciding: the members the batch activates (read in one round trip where reads are async). */
+  /** A member not seen since start: the embedded ledger's probe for its rows (which misses on a fresh file). */
   activate(tenant: string, member: string): void;
-  loaded?(): Promise<void>;
   earn(tenant: string, member: string, seq: number, key: string, order: string, amountMinor: number, points: number, balance: number): void;
-  endBatch(): void | Promise<void>;
-}
-
-/** The same rows in LevelDB (an LSM: a memtable and its write-ahead log, sorted runs merged behind). */
-function levelRows(path: string): Rows {
-  const db = new ClassicLevel<string, string>(path);
-  const ops: { type: 'put'; key: string; value: string }[] = [];
-  const probes: string[] = [];
-  const touched = new Map<string, [tenant: string, member: string, seq: number, balance: number]>();
-  const k = (tenant: string, member: string, rk: string) => `${tenant}\u0000${member}\u0000${rk}`;
-  return {
-    activate(tenant, member) {
-      probes.push(k(tenant, member, SNAPSHOT_KEY));
-    },
-    async loaded() {
-      if (probes.length === 0) return;
-      await db.getMany(probes);
-      probes.length = 0;
-    },
-    earn(tenant, member, seq, key, order, amountMinor, points, balance) {
-      ops.push(
-        { type: 'put', key: k(tenant, member, entryKey(seq)), value: JSON.stringify(['earn', points, balance, key, order, Date.now()]) },
-        { type: 'put', key: k(tenant, member, idempotencyRowKey(key)), value: String(seq) },
-        {
-          type: 'put',
-          key: k(tenant, member, orderRowKey(order)),
-          value: orderBodyOf({
-            tenantId: tenant,
-            memberId: member,
-            orderId: order,
-            amountMinor,
-            points,
-            refundedMinor: 0,
-            reversedPoints: 0,
-          }),
-        },
-      );
-      touched.set(`${tenant}\u0000${member}`, [tenant, member, seq, balance]);
-    },
-    async endBatch() {
-      for (const [tenant, member, seq, balance] of touched.values())
-        ops.push({ type: 'put', key: k(tenant, member, SNAPSHOT_KEY), value: JSON.stringify({ balance, seq }) });
-      touched.clear();
-      const batch = ops.splice(0);
-      await db.batch(batch, { sync: true });
-    },
-  };
-}
-
-/** The same rows in LMDB, one durable transaction per group commit. */
-function lmdbRows(path: string): Rows {
-  const db = lmdbOpen<string, string>({ path, noSync: false, compression: false, encoding: 'string' });
-  const ops: [string, string][] = [];
-  const touched = new Map<string, [tenant: string, member: string, seq: number, balance: number]>();
-  const k = (tenant: string, member: string, rk: string) => `${tenant}\u0000${member}\u0000${rk}`;
-  return {
-    activate(tenant, member) {
-      for (const _ of db.getRange({ start: k(tenant, member, '\uffff'), end: k(tenant, member, ''), reverse: true, limit: 1 })) break;
-    },
-    earn(tenant, member, seq, key, order, amountMinor, points, balance) {
-      ops.push(
-        [k(tenant, member, entryKey(seq)), JSON.stringify(['earn', points, balance, key, order, Date.now()])],
-        [k(tenant, member, idempotencyRowKey(key)), String(seq)],
-        [
-          k(tenant, member, orderRowKey(order)),
-          orderBodyOf({ tenantId: tenant, memberId: member, orderId: order, amountMinor, points, refundedMinor: 0, reversedPoints: 0 }),
-        ],
-      );
-      touched.set(`${tenant}\u0000${member}`, [tenant, member, seq, balance]);
-    },
-    endBatch() {
-      for (const [tenant, member, seq, balance] of touched.values())
-        ops.push([k(tenant, member, SNAPSHOT_KEY), JSON.stringify({ balance, seq })]);
-      touched.clear();
-      db.transactionSync(() => {
-        for (const [key, value] of ops) db.putSync(key, value);
-      });
-      ops.length = 0;
-    },
-  };
+  /** After the group's earns: each touched member's snapshot row, and the transaction's commit every FOLD_ROWS rows. */
+  endBatch(): void;
 }
 
 /** The engine's rows of an earn in its embedded table: entry, idempotency key, order, the member's snapshot. */

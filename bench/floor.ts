@@ -34,17 +34,6 @@ const RUNGS: Record<string, { script: string; args: string[]; what: string } | '
     args: ['--rows', 'sqlite'],
     what: "the floor + the embedded ledger's rows of an earn: entry, idempotency key, order, snapshot",
   },
-  // Probe rungs (this commit only; they need `npm install --no-save lmdb@3.5.6 classic-level@3.0.0`).
-  'floor-lmdb': {
-    script: 'bench/floor-server.ts',
-    args: ['--rows', 'lmdb'],
-    what: 'the same rows in LMDB, one durable transaction per group commit',
-  },
-  'floor-level': {
-    script: 'bench/floor-server.ts',
-    args: ['--rows', 'level'],
-    what: 'the same rows in LevelDB (classic-level), one synced batch per group commit',
-  },
   engine: 'engine',
 };
 
