@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { count } from './cli-args.js';
 import { machineInfo } from './machine.js';
-import { freePort, type Managed, spawnManaged, stopProcess, waitUntilReady } from './processes.js';
+import { freePort, type Managed, readThreadCpuSeconds, spawnManaged, stopProcess, threadSplit, waitUntilReady } from './processes.js';
 import { HOST, median, ROOT, runLoad, saveResults, startEngine } from './security-engine.js';
 
 /** How each rung starts: a bench server script with its flags, or the engine (embedded). */
@@ -67,8 +67,13 @@ interface Run {
   itemsPerSec: number;
   p99Ms: number;
   serverCpuUsPerItem: number | null;
+  /** The server's CPU µs per item by thread: main (gRPC, routing), the two shard threads, the rest (V8's helpers, libuv). */
+  threads: { main: number; shards: number[]; other: number } | null;
   generatorCpuUsPerItem: number | null;
 }
+
+/** Both servers run two shard threads (the engine's default on this 2-core machine; the floor's --workers). */
+const SHARD_THREADS = 2;
 
 interface Started {
   pid: number;
@@ -111,6 +116,7 @@ try {
       for (const server of order) {
         const s = await start(server, workDir);
         try {
+          const edges: Record<string, Record<number, number> | null> = {};
           const { result, window } = await runLoad(s.address, {
             label: `${server} c${depth}`,
             mode: 'batch',
@@ -120,6 +126,9 @@ try {
             durationS,
             warmupS,
             enginePid: s.pid,
+            onWindow: (edge) => {
+              edges[edge] = readThreadCpuSeconds(s.pid);
+            },
           });
           const per = (cpuS: number | null | undefined) =>
             cpuS == null || result.items === 0 ? null : Math.round((cpuS * 1e6 * 10) / result.items) / 10;
@@ -130,12 +139,13 @@ try {
             itemsPerSec: result.itemsPerSec,
             p99Ms: result.p99Ms,
             serverCpuUsPerItem: per(window?.engineCpuS),
+            threads: threadsPerItem(edges.open, edges.closed, s.pid, result.items),
             generatorCpuUsPerItem: per(window?.generatorCpuS),
           };
           runs.push(run);
           console.log(
             `[floor] repeat ${r + 1}/${repeat} c${depth} ${server}: ${run.itemsPerSec} items/s, p99 ${run.p99Ms} ms, ` +
-              `server ${run.serverCpuUsPerItem} µs CPU/item, generator ${run.generatorCpuUsPerItem}`,
+              `server ${run.serverCpuUsPerItem} µs CPU/item (${formatThreads(run.threads)}), generator ${run.generatorCpuUsPerItem}`,
           );
         } finally {
           await s.stop();
@@ -147,6 +157,22 @@ try {
   rmSync(workDir, { recursive: true, force: true });
 }
 
+function threadsPerItem(
+  open: Record<number, number> | null | undefined,
+  closed: Record<number, number> | null | undefined,
+  pid: number,
+  items: number,
+): Run['threads'] {
+  if (!open || !closed || items === 0) return null;
+  const split = threadSplit(open, closed, pid, SHARD_THREADS);
+  const us = (s: number) => Math.round((s * 1e6 * 10) / items) / 10;
+  return { main: us(split.main), shards: split.shards.map(us), other: us(split.other) };
+}
+
+function formatThreads(t: Run['threads'] | undefined): string {
+  return t ? `main ${t.main}, shards ${t.shards.join(' + ')}, other ${t.other}` : 'threads -';
+}
+
 /** Per depth and rung: medians over the repeats, the ratio as the median of each repeat's ratio to its echo. */
 const summary = depths.flatMap((depth) =>
   servers.map((server) => {
@@ -156,6 +182,8 @@ const summary = depths.flatMap((depth) =>
         x.itemsPerSec / (runs.find((e) => e.server === 'echo' && e.depth === depth && e.repeat === x.repeat)?.itemsPerSec ?? Number.NaN),
     );
     const cpu = mine.map((x) => x.serverCpuUsPerItem).filter((x): x is number => x !== null);
+    const threads = mine.map((x) => x.threads).filter((x): x is NonNullable<Run['threads']> => x !== null);
+    const med = (xs: number[]) => Math.round(median(xs) * 10) / 10;
     return {
       depth,
       server,
@@ -163,14 +191,21 @@ const summary = depths.flatMap((depth) =>
       ratio: Math.round(median(ratios) * 100) / 100,
       ratios: ratios.map((x) => Math.round(x * 100) / 100),
       p99Ms: median(mine.map((x) => x.p99Ms)),
-      serverCpuUsPerItem: cpu.length ? Math.round(median(cpu) * 10) / 10 : null,
+      serverCpuUsPerItem: cpu.length ? med(cpu) : null,
+      threads: threads.length
+        ? {
+            main: med(threads.map((t) => t.main)),
+            shards: threads[0].shards.map((_, i) => med(threads.map((t) => t.shards[i] ?? 0))),
+            other: med(threads.map((t) => t.other)),
+          }
+        : null,
     };
   }),
 );
-console.log('\ncalls in flight | server | items/s | ratio to echo (per repeat) | p99 ms | server CPU µs per item');
+console.log('\ncalls in flight | server | items/s | ratio to echo (per repeat) | p99 ms | server CPU µs per item (by thread)');
 for (const s of summary) {
   console.log(
-    `${s.depth} | ${s.server} | ${s.itemsPerSec} | ${s.ratio.toFixed(2)}× (${s.ratios.join(' / ')}) | ${s.p99Ms} | ${s.serverCpuUsPerItem ?? '-'}`,
+    `${s.depth} | ${s.server} | ${s.itemsPerSec} | ${s.ratio.toFixed(2)}× (${s.ratios.join(' / ')}) | ${s.p99Ms} | ${s.serverCpuUsPerItem ?? '-'} (${formatThreads(s.threads)})`,
   );
 }
 if (!flags['no-save']) {

@@ -226,6 +226,23 @@ export function readThreadCpuSeconds(pid: number): Record<number, number> | null
   return out;
 }
 
+/** A process's CPU seconds over a window by thread: the main thread (tid = pid), the `busiest` other threads, the rest. */
+export function threadSplit(
+  open: Record<number, number>,
+  closed: Record<number, number>,
+  pid: number,
+  busiest: number,
+): { main: number; shards: number[]; other: number } {
+  const used = Object.entries(closed).map(([tid, s]) => ({ tid: Number(tid), s: s - (open[Number(tid)] ?? 0) }));
+  const round = (s: number) => Math.round(s * 100) / 100;
+  const others = used.filter((t) => t.tid !== pid).sort((a, b) => b.s - a.s);
+  return {
+    main: round(used.find((t) => t.tid === pid)?.s ?? 0),
+    shards: others.slice(0, busiest).map((t) => round(t.s)),
+    other: round(others.slice(busiest).reduce((sum, t) => sum + t.s, 0)),
+  };
+}
+
 function cpuSecondsOfStat(stat: string): number | null {
   if (clockTicks === undefined) {
     try {

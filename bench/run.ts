@@ -32,6 +32,7 @@ import {
   type Managed,
   readCpuSeconds,
   readThreadCpuSeconds,
+  threadSplit,
   readMemory,
   spawnManaged,
   stopProcess,
@@ -575,14 +576,7 @@ function threadsOver(
 ): WindowFigures['engineThreads'] {
   if (!open || !closed) return null;
   const shardCount = Number(config.engineEnv.JIFEN_SHARDS ?? config.shards ?? os.cpus().length);
-  const used = Object.entries(closed).map(([tid, s]) => ({ tid: Number(tid), s: s - (open[Number(tid)] ?? 0) }));
-  const round = (s: number) => Math.round(s * 100) / 100;
-  const others = used.filter((t) => t.tid !== pid).sort((a, b) => b.s - a.s);
-  return {
-    main: round(used.find((t) => t.tid === pid)?.s ?? 0),
-    shards: others.slice(0, shardCount).map((t) => round(t.s)),
-    other: round(others.slice(shardCount).reduce((sum, t) => sum + t.s, 0)),
-  };
+  return threadSplit(open, closed, pid, shardCount);
 }
 
 const scrapeMetrics = (metricsAddr: string): Promise<Map<string, number> | null> =>
