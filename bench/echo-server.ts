@@ -6,14 +6,8 @@
 //   address falls back to $JIFEN_GRPC_ADDR, then 127.0.0.1:0 (any free port).
 // Prints `READY <port>` on stdout once bound; exits on SIGTERM/SIGINT.
 import * as grpc from '@grpc/grpc-js';
-import {
-  type CommandResult,
-  type EarnRequest,
-  type EarnResponse,
-  loadPointsProto,
-  type SubmitBatchRequest,
-  type SubmitBatchResponse,
-} from './proto.js';
+import type { CommandResult, EarnRequest, EarnResponse, SubmitBatchRequest, SubmitBatchResponse } from './proto.js';
+import { serveBench } from './bench-server.js';
 
 const address = process.argv[2] ?? process.env.JIFEN_GRPC_ADDR ?? '127.0.0.1:0';
 
@@ -28,13 +22,6 @@ function earnAnswer(req: EarnRequest): EarnResponse {
     seq: 1,
   };
 }
-
-const unimplemented: grpc.handleUnaryCall<unknown, unknown> = (_call, callback) => {
-  callback({
-    code: grpc.status.UNIMPLEMENTED,
-    details: 'echo server: only Earn and SubmitBatch',
-  });
-};
 
 const handlers: grpc.UntypedServiceImplementation = {
   Earn: ((call, callback) => {
@@ -55,25 +42,9 @@ const handlers: grpc.UntypedServiceImplementation = {
     );
     callback(null, { results });
   }) satisfies grpc.handleUnaryCall<SubmitBatchRequest, SubmitBatchResponse>,
-
-  Redeem: unimplemented,
-  Reverse: unimplemented,
-  Adjust: unimplemented,
-  GetAccount: unimplemented,
-  ListEntries: unimplemented,
 };
 
-// Channelz off, as on the engine's server (src/api/server.ts): the ratio then measures the engine's
-// work, not a per-call setting only one of the two servers pays.
-const server = new grpc.Server({ 'grpc.enable_channelz': 0 });
-server.addService(loadPointsProto().service, handlers);
-server.bindAsync(address, grpc.ServerCredentials.createInsecure(), (err, port) => {
-  if (err) {
-    console.error(`echo server: cannot bind ${address}: ${err.message}`);
-    process.exit(1);
-  }
-  console.log(`READY ${port}`);
-});
+const server = serveBench('echo server', address, handlers);
 
 function shutdown(): void {
   // Give in-flight calls a moment, then go regardless: the bench is already done with us.

@@ -21,14 +21,8 @@ import { Worker } from 'node:worker_threads';
 import * as grpc from '@grpc/grpc-js';
 import { shardOf } from '../src/front/router.js';
 import { workerExecArgv } from '../src/front/worker-exec-argv.js';
-import {
-  type CommandResult,
-  type EarnRequest,
-  type EarnResponse,
-  loadPointsProto,
-  type SubmitBatchRequest,
-  type SubmitBatchResponse,
-} from './proto.js';
+import type { CommandResult, EarnRequest, EarnResponse, SubmitBatchRequest, SubmitBatchResponse } from './proto.js';
+import { serveBench } from './bench-server.js';
 import { type Answer, OUT_FIELDS, type ShardData, type Task } from './floor-shard.js';
 
 await serve();
@@ -102,8 +96,6 @@ async function serve(): Promise<void> {
     });
   }
 
-  const unimplemented: grpc.handleUnaryCall<unknown, unknown> = (_call, callback) =>
-    callback({ code: grpc.status.UNIMPLEMENTED, details: 'floor server: only SubmitBatch' });
   const handlers: grpc.UntypedServiceImplementation = {
     SubmitBatch: ((call, callback) => {
       const commands = call.request.commands;
@@ -132,23 +124,9 @@ async function serve(): Promise<void> {
       if (p.waiting === 0) callback(null, { results });
       else pending.set(id, p);
     }) satisfies grpc.handleUnaryCall<SubmitBatchRequest, SubmitBatchResponse>,
-    Earn: unimplemented,
-    Redeem: unimplemented,
-    Reverse: unimplemented,
-    Adjust: unimplemented,
-    GetAccount: unimplemented,
-    ListEntries: unimplemented,
   };
 
-  const server = new grpc.Server({ 'grpc.enable_channelz': 0 });
-  server.addService(loadPointsProto().service, handlers);
-  server.bindAsync(address, grpc.ServerCredentials.createInsecure(), (err, port) => {
-    if (err) {
-      console.error(`floor server: cannot bind ${address}: ${err.message}`);
-      process.exit(1);
-    }
-    console.log(`READY ${port}`);
-  });
+  serveBench('floor server', address, handlers);
   const shutdown = () => {
     for (const w of workers) void w.terminate();
     if (values.dir === undefined) rmSync(dir, { recursive: true, force: true });
