@@ -34,13 +34,15 @@ export interface ShardData {
   /**
    * Also write an earn's rows in SQLite as the embedded ledger does (ledger-table.ts: an open
    * transaction committed every FOLD_ROWS rows, beside the log): 'sqlite' the entry, idempotency key
-   * and order rows and the member's snapshot; 'sqlite-entry' the entry and the snapshot only.
+   * and order rows; 'sqlite-entry' the entry row only; both a member's snapshot row every SNAPSHOT_EVERY entries.
    */
   rows: 'none' | 'sqlite' | 'sqlite-entry';
 }
 
 /** Rows per SQLite transaction when writing rows (the store's default fold). */
 const FOLD_ROWS = 16_384;
+/** A member's snapshot row every this many entries (the engine's default JIFEN_SNAPSHOT_EVERY). */
+const SNAPSHOT_EVERY = 64;
 
 if (!isMainThread && parentPort && (workerData as ShardData | undefined)?.logFile) runShard(workerData as ShardData);
 
@@ -107,11 +109,11 @@ interface Rows {
   /** A member not seen since start: the embedded ledger's probe for its rows (which misses on a fresh file). */
   activate(tenant: string, member: string): void;
   earn(tenant: string, member: string, seq: number, key: string, order: string, amountMinor: number, points: number, balance: number): void;
-  /** After the group's earns: each touched member's snapshot row, and the transaction's commit every FOLD_ROWS rows. */
+  /** After the group's earns: the snapshot rows due, and the transaction's commit every FOLD_ROWS rows. */
   endBatch(): void;
 }
 
-/** The engine's rows of an earn in its embedded table: entry, idempotency key, order, the member's snapshot. */
+/** The engine's rows of an earn in its embedded table: entry, idempotency key, order (and a snapshot every SNAPSHOT_EVERY). */
 function sqliteRows(file: string, entryOnly: boolean): Rows {
   const db = new Database(file);
   openLedgerConnection(db, { fsync: true, folding: true, cacheMb: 64 });
@@ -120,6 +122,8 @@ function sqliteRows(file: string, entryOnly: boolean): Rows {
   const upsert = db.prepare(LEDGER_WRITES.upsert);
   const lastRow = db.prepare('SELECT rk, n, body FROM ledger WHERE tenant_id = ? AND member_id = ? ORDER BY rk DESC LIMIT 1');
   const touched = new Map<string, [tenant: string, member: string, seq: number, balance: number]>();
+  /** Each member's seq at its last snapshot row. */
+  const snapshotAt = new Map<string, number>();
   let written = 0;
   db.exec('BEGIN');
   return {
@@ -151,8 +155,11 @@ function sqliteRows(file: string, entryOnly: boolean): Rows {
       written += 2;
     },
     endBatch(): void {
-      for (const [tenant, member, seq, balance] of touched.values()) {
+      for (const [key, [tenant, member, seq, balance]] of touched) {
+        // As the engine (JIFEN_SNAPSHOT_EVERY, default 64): a snapshot once a member is that many entries past its last.
+        if (seq - (snapshotAt.get(key) ?? 0) < SNAPSHOT_EVERY) continue;
         upsert.run(tenant, member, SNAPSHOT_KEY, seq, JSON.stringify({ balance, seq }));
+        snapshotAt.set(key, seq);
         written++;
       }
       touched.clear();

@@ -27,12 +27,12 @@ const RUNGS: Record<string, { script: string; args: string[]; what: string } | '
   'floor-entry': {
     script: 'bench/floor-server.ts',
     args: ['--rows', 'sqlite-entry'],
-    what: 'the floor + one SQLite row per earn (its entry) and the member snapshot, as the embedded ledger writes them',
+    what: 'the floor + one SQLite row per earn (its entry), as the embedded ledger writes it',
   },
   'floor-rows': {
     script: 'bench/floor-server.ts',
     args: ['--rows', 'sqlite'],
-    what: "the floor + the embedded ledger's rows of an earn: entry, idempotency key, order, snapshot",
+    what: "the floor + the embedded ledger's rows of an earn: entry, idempotency key, order (a member snapshot every 64 entries)",
   },
   engine: 'engine',
 };
