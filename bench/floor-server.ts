@@ -73,6 +73,11 @@ async function serve(): Promise<void> {
   const pending = new Map<number, Pending>();
   let nextId = 1;
   for (const worker of workers) {
+    // A shard thread that dies would leave its calls unanswered: the bench must fail, not wait.
+    worker.on('error', (err: unknown) => {
+      console.error(`floor server: a shard thread failed: ${err instanceof Error ? err.stack : String(err)}`);
+      process.exit(1);
+    });
     worker.on('message', ({ id, out }: Answer) => {
       const p = pending.get(id) as Pending;
       const wi = workers.indexOf(worker);

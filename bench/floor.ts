@@ -6,7 +6,8 @@
 // this design can go on this machine (bench/README.md "The floor ladder").
 //
 // Usage: npx tsx bench/floor.ts [--servers echo,floor,floor-entry,floor-rows,engine] [--repeat 3]
-//          [--concurrency 8,16] [--duration 8] [--warmup 2] [--batch-size 100] [--label floor] [--no-save]
+//          [--concurrency 8,16] [--duration 8] [--warmup 2] [--batch-size 100] [--shards 2]
+//          [--label floor] [--note TEXT] [--no-save]
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -45,6 +46,7 @@ const { values: flags } = parseArgs({
     duration: { type: 'string', default: '8' },
     warmup: { type: 'string', default: '2' },
     'batch-size': { type: 'string', default: '100' },
+    shards: { type: 'string', default: '2' },
     label: { type: 'string', default: 'floor' },
     note: { type: 'string' },
     'no-save': { type: 'boolean', default: false },
@@ -58,6 +60,8 @@ const depths = (flags.concurrency as string).split(',').map((c) => count('concur
 const durationS = count('duration', flags.duration as string, 1);
 const warmupS = count('warmup', flags.warmup as string, 0);
 const batchSize = count('batch-size', flags['batch-size'] as string, 1);
+/** Shard threads of every server: the floor's --workers and the engine's JIFEN_SHARDS (its default is the core count). */
+const shards = count('shards', flags.shards as string, 1);
 const startedAt = new Date();
 
 interface Run {
@@ -67,13 +71,10 @@ interface Run {
   itemsPerSec: number;
   p99Ms: number;
   serverCpuUsPerItem: number | null;
-  /** The server's CPU µs per item by thread: main (gRPC, routing), the two shard threads, the rest (V8's helpers, libuv). */
+  /** The server's CPU µs per item by thread: main (gRPC, routing), the shard threads (the busiest others), the rest (V8's helpers, libuv). */
   threads: { main: number; shards: number[]; other: number } | null;
   generatorCpuUsPerItem: number | null;
 }
-
-/** Both servers run two shard threads (the engine's default on this 2-core machine; the floor's --workers). */
-const SHARD_THREADS = 2;
 
 interface Started {
   pid: number;
@@ -84,18 +85,30 @@ interface Started {
 async function start(server: string, workDir: string): Promise<Started> {
   const rung = RUNGS[server];
   if (rung === 'engine') {
-    const engine = await startEngine({ name: 'engine', workDir, env: {} });
+    const engine = await startEngine({ name: 'engine', workDir, env: { JIFEN_SHARDS: String(shards) } });
     return { pid: engine.proc.pid, address: engine.address, stop: engine.stop };
   }
   const port = await freePort(HOST);
   let ready = false;
-  const proc: Managed = spawnManaged(server, process.execPath, ['--import', 'tsx', rung.script, `${HOST}:${port}`, ...rung.args], {
-    cwd: ROOT,
-    logFile: join(workDir, `${server}.log`),
-    onStdoutLine: (line) => {
-      if (/^READY \d+/.test(line)) ready = true;
+  const proc: Managed = spawnManaged(
+    server,
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      rung.script,
+      `${HOST}:${port}`,
+      ...rung.args,
+      ...(rung.script.includes('floor') ? ['--workers', String(shards)] : []),
+    ],
+    {
+      cwd: ROOT,
+      logFile: join(workDir, `${server}.log`),
+      onStdoutLine: (line) => {
+        if (/^READY \d+/.test(line)) ready = true;
+      },
     },
-  });
+  );
   await waitUntilReady(proc, { host: HOST, port, sawReadyLine: () => ready, timeoutMs: 30_000 });
   return {
     pid: proc.pid,
@@ -164,7 +177,7 @@ function threadsPerItem(
   items: number,
 ): Run['threads'] {
   if (!open || !closed || items === 0) return null;
-  const split = threadSplit(open, closed, pid, SHARD_THREADS);
+  const split = threadSplit(open, closed, pid, shards);
   const us = (s: number) => Math.round((s * 1e6 * 10) / items) / 10;
   return { main: us(split.main), shards: split.shards.map(us), other: us(split.other) };
 }
