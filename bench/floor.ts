@@ -14,7 +14,16 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { count } from './cli-args.js';
 import { machineInfo } from './machine.js';
-import { freePort, type Managed, readThreadCpuSeconds, spawnManaged, stopProcess, threadSplit, waitUntilReady } from './processes.js';
+import {
+  freePort,
+  killChildrenOnExit,
+  type Managed,
+  readThreadCpuSeconds,
+  spawnManaged,
+  stopProcess,
+  threadSplit,
+  waitUntilReady,
+} from './processes.js';
 import { HOST, median, ROOT, runLoad, saveResults, startEngine } from './security-engine.js';
 
 /** How each rung starts: a bench server script with its flags, or the engine (embedded). */
@@ -119,6 +128,7 @@ async function start(server: string, workDir: string): Promise<Started> {
   };
 }
 
+killChildrenOnExit();
 const runs: Run[] = [];
 const workDir = mkdtempSync(join(tmpdir(), 'jifen-floor-ladder-'));
 try {
