@@ -72,7 +72,7 @@ async function serve(): Promise<void> {
   }
   const pending = new Map<number, Pending>();
   let nextId = 1;
-  for (const worker of workers) {
+  for (const [wi, worker] of workers.entries()) {
     // A shard thread that dies would leave its calls unanswered: the bench must fail, not wait.
     worker.on('error', (err: unknown) => {
       console.error(`floor server: a shard thread failed: ${err instanceof Error ? err.stack : String(err)}`);
@@ -80,7 +80,6 @@ async function serve(): Promise<void> {
     });
     worker.on('message', ({ id, out }: Answer) => {
       const p = pending.get(id) as Pending;
-      const wi = workers.indexOf(worker);
       const positions = p.positions[wi];
       for (let k = 0; k < positions.length; k++) {
         const at = positions[k];

@@ -4,14 +4,15 @@ import { closeSync, fdatasyncSync, openSync, writeSync } from 'node:fs';
 import { isMainThread, parentPort, workerData } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 import {
+  LAST_ROW,
   LEDGER_WRITES,
-  SNAPSHOT_KEY,
   entryKey,
   idempotencyRowKey,
   openLedgerConnection,
   orderBodyOf,
   orderRowKey,
 } from '../src/ledger/embedded/ledger-table.js';
+import { DEFAULT_FOLD_ROWS } from '../src/ledger/embedded/sqlite-store.js';
 
 /** Per earn on the way in: tenant, member, idempotency key, order, amount (flat, one array per call and shard). */
 export const IN_FIELDS = 5;
@@ -33,14 +34,12 @@ export interface ShardData {
   fsync: boolean;
   /**
    * Also write an earn's rows in SQLite as the embedded ledger does (ledger-table.ts: an open
-   * transaction committed every FOLD_ROWS rows, beside the log): 'sqlite' the entry, idempotency key
+   * transaction committed every DEFAULT_FOLD_ROWS rows, beside the log): 'sqlite' the entry, idempotency key
    * and order rows; 'sqlite-entry' the entry row only; both a member's snapshot row every SNAPSHOT_EVERY entries.
    */
   rows: 'none' | 'sqlite' | 'sqlite-entry';
 }
 
-/** Rows per SQLite transaction when writing rows (the store's default fold). */
-const FOLD_ROWS = 16_384;
 /** A member's snapshot row every this many entries (the engine's default JIFEN_SNAPSHOT_EVERY). */
 const SNAPSHOT_EVERY = 64;
 
@@ -109,7 +108,7 @@ interface Rows {
   /** A member not seen since start: the embedded ledger's probe for its rows (which misses on a fresh file). */
   activate(tenant: string, member: string): void;
   earn(tenant: string, member: string, seq: number, key: string, order: string, amountMinor: number, points: number, balance: number): void;
-  /** After the group's earns: the snapshot rows due, and the transaction's commit every FOLD_ROWS rows. */
+  /** After the group's earns: the snapshot rows due, and the transaction's commit every DEFAULT_FOLD_ROWS rows. */
   endBatch(): void;
 }
 
@@ -120,7 +119,8 @@ function sqliteRows(file: string, entryOnly: boolean): Rows {
   const insert = db.prepare(LEDGER_WRITES.insert);
   const insertEntry = db.prepare(LEDGER_WRITES.insertEntry);
   const upsert = db.prepare(LEDGER_WRITES.upsert);
-  const lastRow = db.prepare('SELECT rk, n, body FROM ledger WHERE tenant_id = ? AND member_id = ? ORDER BY rk DESC LIMIT 1');
+  const lastRow = db.prepare(LAST_ROW);
+  const upsertSnapshot = db.prepare(LEDGER_WRITES.upsertSnapshot);
   const touched = new Map<string, [tenant: string, member: string, seq: number, balance: number]>();
   /** Each member's seq at its last snapshot row. */
   const snapshotAt = new Map<string, number>();
@@ -158,12 +158,12 @@ function sqliteRows(file: string, entryOnly: boolean): Rows {
       for (const [key, [tenant, member, seq, balance]] of touched) {
         // As the engine (JIFEN_SNAPSHOT_EVERY, default 64): a snapshot once a member is that many entries past its last.
         if (seq - (snapshotAt.get(key) ?? 0) < SNAPSHOT_EVERY) continue;
-        upsert.run(tenant, member, SNAPSHOT_KEY, seq, JSON.stringify({ balance, seq }));
+        upsertSnapshot.run(tenant, member, seq, JSON.stringify({ balance, seq }));
         snapshotAt.set(key, seq);
         written++;
       }
       touched.clear();
-      if (written >= FOLD_ROWS) {
+      if (written >= DEFAULT_FOLD_ROWS) {
         db.exec('COMMIT');
         db.exec('BEGIN');
         written = 0;

@@ -1,5 +1,5 @@
-// The embedded ledger's tables, connection settings and row forms: what SqliteLedgerStore writes with,
-// and what bench/row-cost.ts measures (so the bench cannot drift from the store).
+// The embedded ledger's tables, connection settings, statements and row forms: what SqliteLedgerStore uses,
+// and what bench/row-cost.ts and bench/floor-shard.ts measure (so the benches cannot drift from the store).
 
 import type Database from 'better-sqlite3';
 import type { OrderRecord } from '../../actor/entries.js';
@@ -34,15 +34,26 @@ CREATE TABLE IF NOT EXISTS due (
 ) WITHOUT ROWID;
 `;
 
-/** The ledger table's three writes of an earn: its idempotency key row, its entry, its order. */
+export const SNAPSHOT_KEY = 's';
+
+/** The ledger table's three writes of an earn (its idempotency key row, its entry, its order) and a member's snapshot. */
 export const LEDGER_WRITES = {
   insert: 'INSERT INTO ledger (tenant_id, member_id, rk, n, body) VALUES (?,?,?,?,?)',
   insertEntry: 'INSERT INTO ledger (tenant_id, member_id, rk, n, body) VALUES (?,?,?,?,?) ON CONFLICT DO NOTHING',
   upsert: `INSERT INTO ledger (tenant_id, member_id, rk, n, body) VALUES (?,?,?,?,?)
          ON CONFLICT (tenant_id, member_id, rk) DO UPDATE SET n = excluded.n, body = excluded.body`,
+  /** A snapshot replaces the member's one only when it is newer (a replayed batch must not roll it back). */
+  upsertSnapshot: `INSERT INTO ledger (tenant_id, member_id, rk, n, body) VALUES (?,?,'${SNAPSHOT_KEY}',?,?)
+         ON CONFLICT (tenant_id, member_id, rk) DO UPDATE SET n = excluded.n, body = excluded.body
+         WHERE excluded.n > ledger.n`,
 } as const;
 
-export const SNAPSHOT_KEY = 's';
+/**
+ * Activation's probe: the member's last row. The snapshot sorts last, so one probe finds it, or that the
+ * member has no rows at all (most members a festival's stream touches for the first time).
+ */
+export const LAST_ROW = 'SELECT rk, n, body FROM ledger WHERE tenant_id = ? AND member_id = ? ORDER BY rk DESC LIMIT 1';
+
 const SEQ_DIGITS = 15;
 
 /** The connection settings every shard's ledger file is opened with, then its tables. */

@@ -38,6 +38,7 @@ import type {
 } from '../store.js';
 import { entryBodyOf, entryOfBody } from './entry-body.js';
 import {
+  LAST_ROW,
   LEDGER_WRITES,
   type OrderBody,
   SNAPSHOT_KEY,
@@ -109,17 +110,11 @@ export class SqliteLedgerStore implements LedgerStore {
       insert: this.db.prepare(LEDGER_WRITES.insert),
       insertEntry: this.db.prepare(LEDGER_WRITES.insertEntry),
       upsert: this.db.prepare(LEDGER_WRITES.upsert),
-      upsertSnapshot: this.db.prepare(
-        `INSERT INTO ledger (tenant_id, member_id, rk, n, body) VALUES (?,?,'${SNAPSHOT_KEY}',?,?)
-         ON CONFLICT (tenant_id, member_id, rk) DO UPDATE SET n = excluded.n, body = excluded.body
-         WHERE excluded.n > ledger.n`,
-      ),
+      upsertSnapshot: this.db.prepare(LEDGER_WRITES.upsertSnapshot),
       get: this.db.prepare<[string, string, string], Row>(
         'SELECT rk, n, body FROM ledger WHERE tenant_id = ? AND member_id = ? AND rk = ?',
       ),
-      lastRow: this.db.prepare<[string, string], Row>(
-        'SELECT rk, n, body FROM ledger WHERE tenant_id = ? AND member_id = ? ORDER BY rk DESC LIMIT 1',
-      ),
+      lastRow: this.db.prepare<[string, string], Row>(LAST_ROW),
       insertOutbox: this.db.prepare('INSERT INTO outbox (id, body) VALUES (?, ?)'),
       insertFollowUp: this.db.prepare('INSERT OR IGNORE INTO follow_ups (id, body) VALUES (?, ?)'),
       deleteFollowUp: this.db.prepare('DELETE FROM follow_ups WHERE id = ?'),
